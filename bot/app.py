@@ -1,0 +1,111 @@
+"""The composition root: build the Application and its services; nothing runs at import."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+
+from bot.config import Settings
+from bot.content import Course, load_course
+from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import upgrade
+from bot.i18n import N_, I18n
+from bot.ratelimit import RetryingRateLimiter
+from bot.services.container import Services, utc_now
+
+log = logging.getLogger(__name__)
+
+# Command descriptions are translated per language for setMyCommands.
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("menu", N_("Main menu")),
+    ("progress", N_("Your progress")),
+    ("language", N_("Change language")),
+    ("help", N_("How the bot works")),
+    ("privacy", N_("What the bot stores about you")),
+    ("deleteme", N_("Delete your data")),
+    ("start", N_("Start again")),
+)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    course: Course | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    webhook: bool = False,
+) -> BotApplication:
+    """Wire the Application; services are created in post_init, inside the event loop."""
+    if settings.token is None:
+        raise ValueError("a token is needed to build the application")
+    api = settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(f"{api}/bot")
+        .base_file_url(f"{api}/file/bot")
+        .context_types(
+            ContextTypes(
+                context=BotContext, bot_data=BotData, user_data=UserData, chat_data=ChatData
+            )
+        )
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .post_init(lambda app: start_services(app, settings, course=course, clock=clock))
+        .post_shutdown(stop_services)
+    )
+    if webhook:
+        builder = builder.updater(None)
+    app: BotApplication = builder.build()  # type: ignore[assignment]
+
+    from handlers import register
+
+    register(app)
+    return app
+
+
+async def start_services(
+    app: BotApplication,
+    settings: Settings,
+    *,
+    course: Course | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> None:
+    """Open the database (migrating it), load content and catalogues, register commands."""
+    engine = create_engine(settings.database_url)
+    await upgrade(engine)
+    i18n = I18n(default=settings.default_language)
+    app.bot_data.services = Services(
+        settings=settings,
+        course=course or load_course(settings.content_dir),
+        i18n=i18n,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        clock=clock,
+    )
+    await register_commands(app, i18n)
+
+
+async def register_commands(app: BotApplication, i18n: I18n) -> None:
+    """setMyCommands once per language, plus the default list in the default language."""
+    for language in (None, *i18n.languages):
+        t = i18n.translator(language)
+        commands = [BotCommand(name, t.gettext(description)) for name, description in COMMANDS]
+        await app.bot.set_my_commands(commands, language_code=language)
+
+
+async def stop_services(app: BotApplication) -> None:
+    services = app.bot_data.services
+    if services is not None:
+        await services.engine.dispose()
+        app.bot_data.services = None

@@ -1,0 +1,93 @@
+"""Callback-data schema: every button's data is packed and parsed here, nowhere else.
+
+Data is `prefix:value`; values are slugs or fixed words, so the separator never appears inside
+them, and packing checks Telegram's 64-byte limit. Anything that does not parse is treated as
+a stale or forged button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+MAX_BYTES = 64
+_VALUE_RE = re.compile(r"^[a-z0-9-]{1,58}$")
+
+
+class CallbackDataError(ValueError):
+    """The data cannot be packed (too long or a bad value)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Callback:
+    """One field of data after a fixed prefix."""
+
+    PREFIX: ClassVar[str]
+    value: str
+
+    def pack(self) -> str:
+        if not _VALUE_RE.match(self.value):
+            raise CallbackDataError(f"bad callback value {self.value!r}")
+        data = f"{self.PREFIX}:{self.value}"
+        if len(data.encode("utf-8")) > MAX_BYTES:
+            raise CallbackDataError(f"callback data over {MAX_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        if not isinstance(data, str) or not data.startswith(cls.PREFIX + ":"):
+            return None
+        value = data[len(cls.PREFIX) + 1 :]
+        return cls(value) if _VALUE_RE.match(value) else None
+
+    @classmethod
+    def matches(cls, data: object) -> bool:
+        """Pattern for CallbackQueryHandler: only the prefix, so bad values reach the handler."""
+        return isinstance(data, str) and data.startswith(cls.PREFIX + ":")
+
+
+class PickLanguage(_Callback):
+    PREFIX = "lang"
+
+
+class Consent(_Callback):
+    PREFIX = "ok"
+
+
+class Menu(_Callback):
+    """Menu entries: main, continue, modules, progress, help, settings, language, privacy."""
+
+    PREFIX = "m"
+    ITEMS: ClassVar[frozenset[str]] = frozenset(
+        {"main", "continue", "modules", "progress", "help", "settings", "language", "privacy"}
+    )
+
+    @classmethod
+    def unpack(cls, data: object) -> Menu | None:
+        parsed = super().unpack(data)
+        return parsed if parsed and parsed.value in cls.ITEMS else None
+
+
+class OpenModule(_Callback):
+    PREFIX = "mod"
+
+
+class ShowCard(_Callback):
+    PREFIX = "c"
+
+
+class FinishModule(_Callback):
+    PREFIX = "fin"
+
+
+class DeleteData(_Callback):
+    """`ask` opens the confirmation, `yes` deletes, `no` keeps everything."""
+
+    PREFIX = "del"
+    ANSWERS: ClassVar[frozenset[str]] = frozenset({"ask", "yes", "no"})
+
+    @classmethod
+    def unpack(cls, data: object) -> DeleteData | None:
+        parsed = super().unpack(data)
+        return parsed if parsed and parsed.value in cls.ANSWERS else None

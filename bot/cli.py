@@ -1,0 +1,118 @@
+"""`asi-bot`: run the bot (default), the playground, migrations, or the content check.
+
+Start-up problems (bad settings, invalid content, unreachable database) end the program with
+a short message and a non-zero status instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.content import ContentError, Course
+from bot.content.loader import collect
+
+EXIT_CONFIG = 2
+EXIT_CONTENT = 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="asi-bot", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (playground when no TELEGRAM_BOT_TOKEN is set)")
+    sub.add_parser("playground", help="run the bot against a local stand-in with a chat page")
+    db = sub.add_parser("db", help="database commands")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="apply the database migrations")
+    content = sub.add_parser("content", help="content commands")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    content_sub.add_parser("check", help="validate content/ and list every problem")
+    return parser
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"asi-bot: {message}", file=sys.stderr)
+    return status
+
+
+def _load_content(settings: Settings) -> tuple[Course | None, list[str]]:
+    course, problems = collect(settings.content_dir)
+    return course, [str(p) for p in problems]
+
+
+async def _check_database(settings: Settings) -> None:
+    from bot.db.engine import create_engine
+    from bot.db.migrate import upgrade
+
+    engine = create_engine(settings.database_url)
+    try:
+        await asyncio.wait_for(upgrade(engine), timeout=30)
+    finally:
+        await engine.dispose()
+
+
+def _database_error(err: BaseException) -> str:
+    reason = str(getattr(err, "orig", None) or err).splitlines()[0] or type(err).__name__
+    return f"DATABASE_URL: cannot use the database ({reason})"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as err:
+        return _fail(str(err), EXIT_CONFIG)
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+    if args.command == "content":
+        course, problems = _load_content(settings)
+        for problem in problems:
+            print(problem)
+        if problems:
+            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+            return EXIT_CONTENT
+        assert course is not None
+        print(f"Content is valid: {len(course.modules_in('en'))} modules, "
+              f"languages {', '.join(course.languages)}.")
+        return 0
+
+    if args.command == "db":
+        try:
+            asyncio.run(_check_database(settings))
+        except Exception as err:  # reported as one line: see _database_error
+            return _fail(_database_error(err), EXIT_CONFIG)
+        print("Database is up to date.")
+        return 0
+
+    course, problems = _load_content(settings)
+    if problems or course is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"refusing to start: {len(problems)} content problem(s)", EXIT_CONTENT)
+    try:
+        asyncio.run(_check_database(settings))
+    except Exception as err:  # reported as one line: see _database_error
+        return _fail(_database_error(err), EXIT_CONFIG)
+
+    mode = "playground"
+    if args.command != "playground" and settings.token is not None:
+        mode = "webhook" if settings.webhook_url else "polling"
+
+    from bot.runner import serve
+
+    try:
+        asyncio.run(serve(settings, course, mode))
+    except ContentError as err:
+        return _fail(str(err), EXIT_CONTENT)
+    except KeyboardInterrupt:
+        pass
+    return 0

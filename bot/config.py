@@ -1,0 +1,138 @@
+"""Typed settings read once from the environment and an optional `.env` file.
+
+Every value is checked here so that a bad deployment stops at start-up with one line naming
+the variable, instead of failing later in the middle of a learner's lesson.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "hi", "pt")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/asi-bot.db"
+_TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """The bot's configuration (see the README's configuration table)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    database_url: str = DEFAULT_DATABASE_URL
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    port: int = Field(default=8080, ge=1, le=65535)
+    admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    default_language: str = "en"
+    playground_port: int = Field(default=8080, ge=0, le=65535)
+    content_dir: Path = PROJECT_ROOT / "content"
+    log_level: str = "INFO"
+
+    @field_validator("telegram_bot_token", mode="before")
+    @classmethod
+    def _token(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not _TOKEN_RE.match(value.strip()):
+            raise ValueError("must look like 123456789:ABC... as given by @BotFather")
+        return value.strip()
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://api.telegram.org")
+        return value.rstrip("/")
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _webhook_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not value.startswith("https://"):
+            raise ValueError("must be an https:// URL that Telegram can reach")
+        return value
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not _SECRET_RE.match(value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            try:
+                return frozenset(int(p) for p in parts)
+            except ValueError:
+                raise ValueError("must be Telegram user ids separated by commas") from None
+        return value
+
+    @field_validator("default_language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value not in SUPPORTED_LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
+        return value
+
+    @property
+    def token(self) -> str | None:
+        """The bot token in clear, for the one place that needs it."""
+        return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and pick the async driver for them."""
+    url = url.strip()
+    if url.startswith("postgres://"):
+        url = "postgresql+asyncpg://" + url[len("postgres://") :]
+    elif url.startswith("postgresql://"):
+        url = "postgresql+asyncpg://" + url[len("postgresql://") :]
+    elif url.startswith("sqlite:///") or url.startswith("sqlite://"):
+        url = "sqlite+aiosqlite://" + url[len("sqlite://") :]
+    if not (url.startswith("postgresql+asyncpg://") or url.startswith("sqlite+aiosqlite://")):
+        raise ValueError("must be a postgres://, postgresql:// or sqlite:/// URL")
+    return url
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning pydantic's report into one line per bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        lines = []
+        for problem in err.errors():
+            name = str(problem["loc"][0]).upper() if problem["loc"] else "configuration"
+            message = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{name}: {message}")
+        raise ConfigError("; ".join(lines)) from None

@@ -1,0 +1,15 @@
+"""The course as validated, immutable data loaded once at start-up."""
+
+from bot.content.loader import ContentError, load_course
+from bot.content.model import Card, CardPlace, Course, GlossaryTerm, Lesson, Module
+
+__all__ = [
+    "Card",
+    "CardPlace",
+    "ContentError",
+    "Course",
+    "GlossaryTerm",
+    "Lesson",
+    "Module",
+    "load_course",
+]

@@ -1,0 +1,327 @@
+"""Read `content/`, check it against the schema and the reference language, build a Course.
+
+Every problem is collected (not just the first) and reported with its file and field, so one
+run of `asi-bot content check` tells an author everything to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.content.model import REFERENCE_LANGUAGE, Card, Course, GlossaryTerm, Lesson, Module
+from bot.telegram_html import html_problems, visible_text
+
+SCHEMA_VERSION = 1
+CARD_LIMIT = 700
+KEY_POINT_LIMIT = 200
+DEFINITION_LIMIT = 300
+MAX_LESSONS = 8
+MAX_CARDS = 6
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG_MAX = 40
+CARD_TAGS = {"b", "i", "u", "s", "a", "code", "blockquote"}
+_TAG_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.field}: {self.message}"
+
+
+class ContentError(Exception):
+    """The content tree is invalid; `problems` lists every issue found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} content problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class _Checker:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path, where: str, message: str) -> None:
+        try:
+            shown = str(path.relative_to(self.root.parent))
+        except ValueError:
+            shown = str(path)
+        self.problems.append(Problem(shown, where, message))
+
+    def text(self, path: Path, where: str, value: Any, *, limit: int | None = None) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, where, "must be a non-empty text")
+            return ""
+        if limit is not None and len(value) > limit:
+            self.add(path, where, f"is {len(value)} characters, the limit is {limit}")
+        return value.strip()
+
+    def slug(self, path: Path, where: str, value: Any) -> str:
+        if not isinstance(value, str) or not SLUG_RE.match(value) or len(value) > SLUG_MAX:
+            self.add(path, where, f"must be a lowercase slug (a-z, 0-9, -) of <= {SLUG_MAX} chars")
+            return str(value)
+        return value
+
+    def html(self, path: Path, where: str, value: str, limit: int) -> None:
+        for issue in html_problems(value):
+            self.add(path, where, f"invalid Telegram HTML: {issue}")
+        for tag in {t.lower() for t in _TAG_RE.findall(value)} - CARD_TAGS:
+            self.add(path, where, f"tag <{tag}> is not allowed in cards")
+        shown = len(visible_text(value)) if not html_problems(value) else len(value)
+        if shown > limit:
+            self.add(path, where, f"is {shown} characters as shown, the limit is {limit}")
+
+
+def _read_yaml(checker: _Checker, path: Path) -> dict[str, Any] | None:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        checker.add(path, "file", f"cannot be read as YAML: {err}".splitlines()[0])
+        return None
+    if not isinstance(data, dict):
+        checker.add(path, "file", "must be a mapping at the top level")
+        return None
+    if data.get("schema_version") != SCHEMA_VERSION:
+        checker.add(path, "schema_version", f"must be {SCHEMA_VERSION}")
+    return data
+
+
+def _items(checker: _Checker, path: Path, where: str, value: Any) -> list[Any]:
+    if not isinstance(value, list) or not value:
+        checker.add(path, where, "must be a non-empty list")
+        return []
+    return value
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    return ()
+
+
+def _parse_card(checker: _Checker, path: Path, where: str, raw: Any) -> Card | None:
+    if not isinstance(raw, dict):
+        checker.add(path, where, "must be a mapping with id and text")
+        return None
+    card_id = checker.slug(path, f"{where}.id", raw.get("id"))
+    text = checker.text(path, f"{where}.text", raw.get("text"))
+    if text:
+        checker.html(path, f"{where}.text", text, CARD_LIMIT)
+    image: Path | None = None
+    if raw.get("image") is not None:
+        image = (checker.root / str(raw["image"])).resolve()
+        if not image.is_file():
+            checker.add(path, f"{where}.image", f"file {raw['image']} does not exist")
+        elif image.suffix.lower() not in {".png", ".jpg", ".jpeg"}:
+            checker.add(path, f"{where}.image", "must be a .png or .jpg file")
+        elif image.stat().st_size > MAX_IMAGE_BYTES:
+            checker.add(path, f"{where}.image", "is larger than 5 MB")
+    return Card(id=card_id, text=text, image=image)
+
+
+def _parse_lesson(checker: _Checker, path: Path, where: str, raw: Any) -> Lesson | None:
+    if not isinstance(raw, dict):
+        checker.add(path, where, "must be a mapping")
+        return None
+    lesson_id = checker.slug(path, f"{where}.id", raw.get("id"))
+    title = checker.text(path, f"{where}.title", raw.get("title"), limit=120)
+    sources = _strings(raw.get("sources"))
+    if not sources:
+        checker.add(path, f"{where}.sources", "must list at least one source URL")
+    for i, url in enumerate(sources):
+        if not re.match(r"^https?://\S+$", url):
+            checker.add(path, f"{where}.sources[{i}]", "must be an http(s) URL")
+    raw_cards = _items(checker, path, f"{where}.cards", raw.get("cards"))
+    if len(raw_cards) > MAX_CARDS:
+        checker.add(path, f"{where}.cards", f"has {len(raw_cards)} cards, at most {MAX_CARDS}")
+    cards = [_parse_card(checker, path, f"{where}.cards[{i}]", c) for i, c in enumerate(raw_cards)]
+    key_point = raw.get("key_point")
+    if key_point is not None:
+        key_point = checker.text(path, f"{where}.key_point", key_point, limit=KEY_POINT_LIMIT)
+        if "\n" in key_point:
+            checker.add(path, f"{where}.key_point", "must be one line")
+        checker.html(path, f"{where}.key_point", key_point, KEY_POINT_LIMIT)
+    return Lesson(
+        id=lesson_id,
+        title=title,
+        sources=sources,
+        cards=tuple(c for c in cards if c is not None),
+        key_point=key_point or None,
+        terms=_strings(raw.get("terms")),
+    )
+
+
+def _parse_module(checker: _Checker, path: Path) -> Module | None:
+    data = _read_yaml(checker, path)
+    if data is None:
+        return None
+    module_id = checker.slug(path, "id", data.get("id"))
+    number = data.get("number")
+    if not isinstance(number, int) or number < 1:
+        checker.add(path, "number", "must be a positive whole number")
+        number = 0
+    raw_lessons = _items(checker, path, "lessons", data.get("lessons"))
+    if len(raw_lessons) > MAX_LESSONS:
+        checker.add(path, "lessons", f"has {len(raw_lessons)} lessons, at most {MAX_LESSONS}")
+    lessons = [
+        _parse_lesson(checker, path, f"lessons[{i}]", raw) for i, raw in enumerate(raw_lessons)
+    ]
+    return Module(
+        id=module_id,
+        number=number,
+        title=checker.text(path, "title", data.get("title"), limit=80),
+        summary=checker.text(path, "summary", data.get("summary"), limit=400),
+        lessons=tuple(lesson for lesson in lessons if lesson is not None),
+    )
+
+
+def _parse_glossary(checker: _Checker, path: Path) -> tuple[GlossaryTerm, ...]:
+    data = _read_yaml(checker, path)
+    if data is None:
+        return ()
+    terms = []
+    for i, raw in enumerate(_items(checker, path, "terms", data.get("terms"))):
+        where = f"terms[{i}]"
+        if not isinstance(raw, dict):
+            checker.add(path, where, "must be a mapping")
+            continue
+        definition = checker.text(
+            path, f"{where}.definition", raw.get("definition"), limit=DEFINITION_LIMIT
+        )
+        if definition:
+            for issue in html_problems(definition):
+                checker.add(path, f"{where}.definition", f"invalid Telegram HTML: {issue}")
+        terms.append(
+            GlossaryTerm(
+                id=checker.slug(path, f"{where}.id", raw.get("id")),
+                term=checker.text(path, f"{where}.term", raw.get("term"), limit=80),
+                definition=definition,
+                aliases=_strings(raw.get("aliases")),
+            )
+        )
+    return tuple(terms)
+
+
+def _structure(modules: Iterable[Module]) -> list[tuple[str, str, tuple[str, ...]]]:
+    return [
+        (m.id, lesson.id, tuple(c.id for c in lesson.cards))
+        for m in modules
+        for lesson in m.lessons
+    ]
+
+
+def _check_unique(checker: _Checker, root: Path, language: str, modules: list[Module]) -> None:
+    seen: dict[str, str] = {}
+    for module in modules:
+        for key in [module.id] + [
+            x for lesson in module.lessons for x in [lesson.id, *(c.id for c in lesson.cards)]
+        ]:
+            if key in seen:
+                checker.add(
+                    root / "modules" / language, key, f"id is used twice (also in {seen[key]})"
+                )
+            seen[key] = module.id
+
+
+def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
+    """Parse and check the whole tree; the course is None when nothing usable was found."""
+    root = content_dir.resolve()
+    checker = _Checker(root)
+    modules_root = root / "modules"
+    if not (modules_root / REFERENCE_LANGUAGE).is_dir():
+        checker.add(modules_root / REFERENCE_LANGUAGE, "folder", "the English course is missing")
+        return None, checker.problems
+
+    by_language: dict[str, tuple[Module, ...]] = {}
+    for lang_dir in sorted(p for p in modules_root.iterdir() if p.is_dir()):
+        files = sorted(lang_dir.glob("*.yaml"), key=lambda p: (len(p.name.split("-")[0]), p.name))
+        parsed = [m for m in (_parse_module(checker, f) for f in files) if m is not None]
+        parsed.sort(key=lambda m: m.number)
+        _check_unique(checker, root, lang_dir.name, parsed)
+        if parsed:
+            by_language[lang_dir.name] = tuple(parsed)
+
+    reference = by_language.get(REFERENCE_LANGUAGE, ())
+    expected = _structure(reference)
+    for language, modules in by_language.items():
+        if language == REFERENCE_LANGUAGE:
+            continue
+        got = _structure(modules)
+        if got != expected:
+            _report_structure(checker, modules_root / language, expected, got)
+
+    glossary: dict[str, tuple[GlossaryTerm, ...]] = {}
+    glossary_root = root / "glossary"
+    if glossary_root.is_dir():
+        for path in sorted(glossary_root.glob("*.yaml")):
+            glossary[path.stem] = _parse_glossary(checker, path)
+        reference_ids = [t.id for t in glossary.get(REFERENCE_LANGUAGE, ())]
+        for language, terms in glossary.items():
+            ids = [t.id for t in terms]
+            if len(set(ids)) != len(ids):
+                checker.add(glossary_root / f"{language}.yaml", "terms", "an id is used twice")
+            if language != REFERENCE_LANGUAGE and sorted(ids) != sorted(reference_ids):
+                missing = sorted(set(reference_ids) - set(ids))
+                extra = sorted(set(ids) - set(reference_ids))
+                checker.add(
+                    glossary_root / f"{language}.yaml",
+                    "terms",
+                    f"differs from English: missing {missing or 'none'}, extra {extra or 'none'}",
+                )
+    if not reference:
+        return None, checker.problems
+    return Course(modules=by_language, glossary=glossary), checker.problems
+
+
+def _report_structure(
+    checker: _Checker,
+    where: Path,
+    expected: list[tuple[str, str, tuple[str, ...]]],
+    got: list[tuple[str, str, tuple[str, ...]]],
+) -> None:
+    """Say how a translation's tree differs from English, module by module, in order."""
+    want_modules = list(dict.fromkeys(m for m, _, _ in expected))
+    have_modules = set(m for m, _, _ in got)
+    for module in want_modules:
+        if module not in have_modules:
+            checker.add(where, module, "module is missing (it exists in English)")
+    for module in sorted(have_modules - set(want_modules)):
+        checker.add(where, module, "module does not exist in English")
+    want = {(m, lesson): cards for m, lesson, cards in expected}
+    have = {(m, lesson): cards for m, lesson, cards in got}
+    for key in sorted(want.keys() - have.keys()):
+        if key[0] in have_modules:
+            checker.add(where, f"{key[0]}/{key[1]}", "lesson is missing (it exists in English)")
+    for key in sorted(have.keys() - want.keys()):
+        if key[0] in want_modules:
+            checker.add(where, f"{key[0]}/{key[1]}", "lesson does not exist in English")
+    for key in sorted(want.keys() & have.keys()):
+        if want[key] != have[key]:
+            checker.add(
+                where,
+                f"{key[0]}/{key[1]}.cards",
+                f"card ids {list(have[key])} differ from English {list(want[key])}",
+            )
+    common = [k[:2] for k in expected if k[:2] in have]
+    if common != [k[:2] for k in got if k[:2] in want]:
+        checker.add(where, "lessons", "lessons are in a different order than in English")
+
+
+def load_course(content_dir: Path) -> Course:
+    """Load the course or raise ContentError listing every problem."""
+    course, problems = collect(content_dir)
+    if problems or course is None:
+        raise ContentError(problems)
+    return course

@@ -1,0 +1,156 @@
+"""Frozen course objects and the lookups the services need.
+
+The English tree fixes the structure (ids and order); other languages only supply words. Ids
+are stable slugs so that progress rows and callback data survive content edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REFERENCE_LANGUAGE = "en"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    id: str
+    text: str
+    image: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    id: str
+    title: str
+    sources: tuple[str, ...]
+    cards: tuple[Card, ...]
+    key_point: str | None = None
+    terms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Module:
+    id: str
+    number: int
+    title: str
+    summary: str
+    lessons: tuple[Lesson, ...]
+
+    @property
+    def card_ids(self) -> tuple[str, ...]:
+        return tuple(card.id for lesson in self.lessons for card in lesson.cards)
+
+
+@dataclass(frozen=True, slots=True)
+class GlossaryTerm:
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CardPlace:
+    """Where a card sits in the course, in the reader's language."""
+
+    module: Module
+    lesson: Lesson
+    card: Card
+    lesson_index: int  # 0-based within the module
+    card_index: int  # 0-based within the lesson
+    previous_id: str | None
+    next_id: str | None
+
+    @property
+    def is_last_in_lesson(self) -> bool:
+        return self.card_index == len(self.lesson.cards) - 1
+
+    @property
+    def is_last_in_module(self) -> bool:
+        return self.next_id is None or self.is_last_in_lesson and (
+            self.lesson_index == len(self.module.lessons) - 1
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Position:
+    module_index: int
+    lesson_index: int
+    card_index: int
+    order_index: int
+
+
+@dataclass(frozen=True)
+class Course:
+    """All languages of the course; the reference language defines the structure."""
+
+    modules: Mapping[str, tuple[Module, ...]]  # language -> modules in order
+    glossary: Mapping[str, tuple[GlossaryTerm, ...]] = field(default_factory=dict)
+    _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
+    _order: tuple[str, ...] = field(default=(), init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        order: list[str] = []
+        for m_i, module in enumerate(self.modules.get(REFERENCE_LANGUAGE, ())):
+            for l_i, lesson in enumerate(module.lessons):
+                for c_i, card in enumerate(lesson.cards):
+                    self._positions[card.id] = _Position(m_i, l_i, c_i, len(order))
+                    order.append(card.id)
+        object.__setattr__(self, "_order", tuple(order))
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.modules)
+
+    def modules_in(self, language: str) -> tuple[Module, ...]:
+        """Modules in `language`, falling back to the reference language."""
+        return self.modules.get(language) or self.modules[REFERENCE_LANGUAGE]
+
+    def module(self, language: str, module_id: str) -> Module | None:
+        return next((m for m in self.modules_in(language) if m.id == module_id), None)
+
+    def has_card(self, card_id: str) -> bool:
+        return card_id in self._positions
+
+    def place(self, language: str, card_id: str) -> CardPlace | None:
+        """Locate a card for display; None for an id the course does not have (forged data)."""
+        pos = self._positions.get(card_id)
+        if pos is None:
+            return None
+        module = self.modules_in(language)[pos.module_index]
+        lesson = module.lessons[pos.lesson_index]
+        index = pos.order_index
+        module_ids = set(module.card_ids)
+        previous_id = self._order[index - 1] if index > 0 else None
+        next_id = self._order[index + 1] if index + 1 < len(self._order) else None
+        return CardPlace(
+            module=module,
+            lesson=lesson,
+            card=lesson.cards[pos.card_index],
+            lesson_index=pos.lesson_index,
+            card_index=pos.card_index,
+            previous_id=previous_id if previous_id in module_ids else None,
+            next_id=next_id if next_id in module_ids else None,
+        )
+
+    def module_of(self, card_id: str) -> str | None:
+        pos = self._positions.get(card_id)
+        if pos is None:
+            return None
+        return self.modules[REFERENCE_LANGUAGE][pos.module_index].id
+
+    def first_card(self, module_id: str) -> str | None:
+        module = self.module(REFERENCE_LANGUAGE, module_id)
+        return module.card_ids[0] if module and module.card_ids else None
+
+    def next_module(self, module_id: str) -> Module | None:
+        modules = self.modules[REFERENCE_LANGUAGE]
+        ids = [m.id for m in modules]
+        if module_id not in ids or ids.index(module_id) + 1 >= len(ids):
+            return None
+        return modules[ids.index(module_id) + 1]
+
+    def terms(self, language: str) -> tuple[GlossaryTerm, ...]:
+        return self.glossary.get(language) or self.glossary.get(REFERENCE_LANGUAGE, ())

@@ -1,0 +1,39 @@
+"""The typed context handlers and jobs receive (PTB's `context_types`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.services.container import Services
+
+
+class BotData:
+    """Application-wide data: only the services container, set in post_init."""
+
+    def __init__(self) -> None:
+        self.services: Services | None = None
+
+
+@dataclass
+class UserData:
+    """Per-user cache: the language, so even an error reply is in the user's language."""
+
+    language: str | None = None
+
+
+class ChatData:
+    """Unused; a typed empty class instead of an untyped dict."""
+
+
+class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+    @property
+    def services(self) -> Services:
+        services = self.bot_data.services
+        if services is None:
+            raise RuntimeError("services are built in post_init; the application is not ready")
+        return services
+
+
+BotApplication = Application[ExtBot[None], BotContext, UserData, ChatData, BotData, object]

@@ -1,0 +1,7 @@
+"""Repositories: queries only, never commit; they return frozen dataclasses."""
+
+from bot.db.repositories.events import EventRepository
+from bot.db.repositories.progress import ProgressRepository, SeenCard
+from bot.db.repositories.users import UserRecord, UserRepository
+
+__all__ = ["EventRepository", "ProgressRepository", "SeenCard", "UserRecord", "UserRepository"]

@@ -1,0 +1,88 @@
+"""Users: the one row per Telegram user the bot keeps."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import User
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    language: str | None
+    time_zone: str | None
+    role: str
+    consent_at: datetime | None
+    first_seen_at: datetime
+    last_seen_at: datetime
+    blocked: bool
+
+
+def _record(user: User) -> UserRecord:
+    return UserRecord(
+        id=user.id,
+        language=user.language,
+        time_zone=user.time_zone,
+        role=user.role,
+        consent_at=user.consent_at,
+        first_seen_at=user.first_seen_at,
+        last_seen_at=user.last_seen_at,
+        blocked=user.blocked,
+    )
+
+
+class UserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> UserRecord | None:
+        user = await self._session.get(User, user_id)
+        return _record(user) if user else None
+
+    async def touch(self, user_id: int, now: datetime, role: str) -> UserRecord:
+        """Create the user or mark them seen, in one statement (no read-then-write race).
+
+        A user who writes to the bot has unblocked it, so the blocked flag is cleared.
+        """
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        stmt = insert(User).values(
+            id=user_id, role=role, first_seen_at=now, last_seen_at=now, blocked=False
+        )
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[User.id], set_={"last_seen_at": now, "blocked": False}
+        )
+        await self._session.execute(stmt)
+        user = await self._session.get(User, user_id, populate_existing=True)
+        assert user is not None
+        return _record(user)
+
+    async def set_language(self, user_id: int, language: str) -> None:
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(language=language)
+        )
+
+    async def set_consent(self, user_id: int, at: datetime) -> None:
+        await self._session.execute(
+            update(User).where(User.id == user_id, User.consent_at.is_(None)).values(consent_at=at)
+        )
+
+    async def set_role(self, user_id: int, role: str) -> None:
+        await self._session.execute(update(User).where(User.id == user_id).values(role=role))
+
+    async def mark_blocked(self, user_id: int) -> None:
+        await self._session.execute(update(User).where(User.id == user_id).values(blocked=True))
+
+    async def is_blocked(self, user_id: int) -> bool:
+        value = await self._session.scalar(select(User.blocked).where(User.id == user_id))
+        return bool(value)
+
+    async def delete(self, user_id: int) -> None:
+        await self._session.execute(delete(User).where(User.id == user_id))

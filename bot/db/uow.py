@@ -1,0 +1,47 @@
+"""One unit of work per update: one session, rolled back unless a service commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.db.repositories import EventRepository, ProgressRepository, UserRepository
+
+
+class UnitOfWork:
+    """Async context manager giving repositories over one session.
+
+    Services call `commit()` when their step is complete, so a learner's step is durable
+    before the bot replies; anything not committed is rolled back on exit.
+    """
+
+    session: AsyncSession
+    users: UserRepository
+    progress: ProgressRepository
+    events: EventRepository
+
+    def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
+        self._factory = session_factory
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.users = UserRepository(self.session)
+        self.progress = ProgressRepository(self.session)
+        self.events = EventRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()

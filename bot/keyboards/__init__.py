@@ -1,0 +1,1 @@
+"""Inline keyboards, built from plain data with the user's translator; no I/O."""

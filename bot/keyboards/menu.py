@@ -1,0 +1,42 @@
+"""Main menu and settings buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import DeleteData, Menu
+from bot.i18n import Translator
+
+
+def _button(text: str, item: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=Menu(item).pack())
+
+
+def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button("▶ " + t.gettext("Continue"), "continue")],
+            [_button("📚 " + t.gettext("Modules"), "modules")],
+            [_button("📊 " + t.gettext("My progress"), "progress")],
+            [_button("❓ " + t.gettext("Help"), "help"), _button("⚙ " + t.gettext("Settings"), "settings")],
+        ]
+    )
+
+
+def back_to_menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button("☰ " + t.gettext("Menu"), "main")]])
+
+
+def settings_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [_button("🌐 " + t.gettext("Language"), "language")],
+            [_button("🔒 " + t.gettext("What is stored"), "privacy")],
+            [
+                InlineKeyboardButton(
+                    "🗑 " + t.gettext("Delete my data"), callback_data=DeleteData("ask").pack()
+                )
+            ],
+            [_button("☰ " + t.gettext("Menu"), "main")],
+        ]
+    )

@@ -1,0 +1,67 @@
+"""Outgoing-request policy: Telegram's flood limits plus retries of passing network faults."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TimedOut
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+# Methods that are safe to repeat after a timeout: a lost answer cannot duplicate a message.
+IDEMPOTENT = {
+    "answerCallbackQuery",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "editMessageCaption",
+    "deleteMessage",
+    "setMyCommands",
+    "setWebhook",
+    "deleteWebhook",
+    "getMe",
+    "getFile",
+    "sendChatAction",
+}
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """AIORateLimiter (waits out 429s) that also retries network errors with backoff.
+
+    A request that failed to connect never reached Telegram, so it is always retried; a
+    timeout may have reached it, so only idempotent methods are retried then.
+    """
+
+    def __init__(self, *, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._network_retries = network_retries
+        self._backoff = backoff
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        attempt = 0
+        while True:
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except (BadRequest, Forbidden, InvalidToken):
+                raise
+            except NetworkError as err:
+                retriable = not isinstance(err, TimedOut) or endpoint in IDEMPOTENT
+                if not retriable or attempt >= self._network_retries:
+                    raise
+                delay = self._backoff * 2**attempt
+                attempt += 1
+                log.warning("%s failed (%s); retry %d in %.1fs", endpoint, err, attempt, delay)
+                await asyncio.sleep(delay)

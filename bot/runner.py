@@ -1,0 +1,140 @@
+"""Run the bot by polling, by webhook, or in the playground, until asked to stop.
+
+The lifecycle is driven by hand (initialize, post_init, start ... stop, shutdown) rather than
+by `run_polling`, so the bot can share one event loop with the aiohttp servers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import signal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+from telegram import Update
+
+from bot.app import build_application, stop_services
+from bot.config import Settings
+from bot.content import Course
+from bot.context import BotApplication
+from bot.web import WEBHOOK_PATH, webhook_app
+
+log = logging.getLogger(__name__)
+
+PLAYGROUND_TOKEN = "123456789:PLAYGROUND-local-stand-in-token"
+PLAYGROUND_USERS: tuple[tuple[int, str, str], ...] = (
+    (1001, "Awa", "fr"),
+    (1002, "Priya", "hi"),
+    (1003, "Ana", "pt-br"),
+    (1004, "Sam", "en"),
+)
+PLAYGROUND_ADMIN = 1009
+
+
+@asynccontextmanager
+async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApplication]:
+    """Initialise, run post_init, start (and poll); undo all of it on exit."""
+    async with app:
+        if app.post_init is not None:
+            await app.post_init(app)
+        try:
+            if polling and app.updater is not None:
+                await app.updater.start_polling(
+                    allowed_updates=Update.ALL_TYPES, timeout=10, bootstrap_retries=-1
+                )
+            await app.start()
+            try:
+                yield app
+            finally:
+                if app.updater is not None and app.updater.running:
+                    await app.updater.stop()
+                await app.stop()
+        finally:
+            await stop_services(app)
+
+
+def _stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+            pass
+
+
+async def run_polling(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+    app = build_application(settings, course=course)
+    async with running(app, polling=True):
+        log.info("Polling Telegram at %s", settings.telegram_api_url)
+        await stop.wait()
+
+
+async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+    assert settings.webhook_url is not None
+    secret = (
+        settings.webhook_secret.get_secret_value()
+        if settings.webhook_secret
+        else secrets.token_urlsafe(32)
+    )
+    app = build_application(settings, course=course, webhook=True)
+    async with running(app, polling=False):
+        runner = web.AppRunner(webhook_app(app, secret))
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", settings.port).start()  # noqa: S104
+        url = settings.webhook_url.rstrip("/")
+        if not url.endswith(WEBHOOK_PATH):
+            url += WEBHOOK_PATH
+        await app.bot.set_webhook(url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+        log.info("Webhook set to %s; listening on port %s", url, settings.port)
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+
+async def run_playground(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+    """The real bot against the local stand-in of the Bot API, with a chat page."""
+    from bot.standin import BotApiStandIn
+
+    standin = BotApiStandIn(PLAYGROUND_TOKEN)
+    for user_id, name, language in PLAYGROUND_USERS:
+        standin.add_user(user_id, name, language_code=language)
+    standin.add_user(PLAYGROUND_ADMIN, "Admin", language_code="en")
+    root = await standin.start("127.0.0.1", settings.playground_port)
+    try:
+        local = replace_settings(
+            settings,
+            telegram_bot_token=PLAYGROUND_TOKEN,
+            telegram_api_url=root,
+            admin_ids=settings.admin_ids | {PLAYGROUND_ADMIN},
+        )
+        app = build_application(local, course=course)
+        async with running(app, polling=True):
+            print(f"Playground: {root}", flush=True)
+            await stop.wait()
+    finally:
+        await standin.stop()
+
+
+def replace_settings(settings: Settings, **changes: Any) -> Settings:
+    """A copy of the frozen settings with some values changed."""
+    if isinstance(changes.get("telegram_bot_token"), str):
+        changes["telegram_bot_token"] = SecretStr(changes["telegram_bot_token"])
+    return settings.model_copy(update=changes)
+
+
+async def serve(settings: Settings, course: Course, mode: str) -> None:
+    stop = asyncio.Event()
+    _stop_on_signals(stop)
+    if mode == "playground":
+        await run_playground(settings, course, stop)
+    elif mode == "webhook":
+        await run_webhook(settings, course, stop)
+    else:
+        await run_polling(settings, course, stop)
+

@@ -1,0 +1,1 @@
+"""Use cases. Telegram-free: plain values in, plain data out; they own the commit."""

@@ -1,0 +1,71 @@
+"""Learners: arrival, language, consent, privacy report and deletion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from bot.config import SUPPORTED_LANGUAGES
+from bot.db.repositories import UserRecord
+from bot.db.uow import UnitOfWork
+from bot.errors import UnknownLanguage
+
+
+async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -> UserRecord:
+    """Record that the user is here (creating them on first contact) and commit."""
+    user = await uow.users.touch(user_id, now, role="admin" if is_admin else "learner")
+    # ADMIN_IDS is the source of truth for admins; other roles are granted in the bot.
+    role = "admin" if is_admin else ("learner" if user.role == "admin" else user.role)
+    if role != user.role:
+        await uow.users.set_role(user_id, role)
+        user = replace(user, role=role)
+    await uow.commit()
+    return user
+
+
+async def choose_language(uow: UnitOfWork, user_id: int, language: str, now: datetime) -> None:
+    if language not in SUPPORTED_LANGUAGES:
+        raise UnknownLanguage(language)
+    await uow.users.set_language(user_id, language)
+    await uow.events.add(user_id, "language", now, {"language": language})
+    await uow.commit()
+
+
+async def give_consent(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    """The user read what is stored and chose to start; the first time is kept."""
+    await uow.users.set_consent(user_id, now)
+    await uow.events.add(user_id, "consent", now)
+    await uow.commit()
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacyReport:
+    """Everything stored about one user, as shown by /privacy."""
+
+    user: UserRecord
+    cards_seen: int
+    events: int
+
+
+async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
+    user = await uow.users.get(user_id)
+    assert user is not None, "arrive() runs before every handler"
+    return PrivacyReport(
+        user=user,
+        cards_seen=await uow.progress.count(user_id),
+        events=await uow.events.count(user_id),
+    )
+
+
+async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
+    """Erase the user, their progress and their events in one transaction."""
+    await uow.events.delete_for(user_id)
+    await uow.progress.delete_for(user_id)
+    await uow.users.delete(user_id)
+    await uow.commit()
+
+
+async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:
+    """Telegram said the user blocked the bot: stop proactive messages until they write."""
+    await uow.users.mark_blocked(user_id)
+    await uow.commit()

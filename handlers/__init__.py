@@ -1,0 +1,18 @@
+"""Telegram handlers, one module per feature, registered in one explicit order."""
+
+from __future__ import annotations
+
+from bot.context import BotApplication
+from handlers import account, errors, fallback, lessons, menu, start
+
+
+def register(app: BotApplication) -> None:
+    """Add every handler. Order matters: within group 0 the first match wins.
+
+    Feature handlers come first; `fallback` catches what none of them took (free text,
+    unknown commands, stale buttons), so it must stay last.
+    """
+    for feature in (start, menu, lessons, account):
+        app.add_handlers(feature.handlers(), group=0)
+    app.add_handlers(fallback.handlers(), group=0)
+    app.add_error_handler(errors.on_error)

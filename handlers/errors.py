@@ -1,0 +1,102 @@
+"""The single error handler: known errors get a translated answer, the rest an apology."""
+
+from __future__ import annotations
+
+import html
+import logging
+from datetime import timedelta
+
+from sqlalchemy.exc import DBAPIError, OperationalError
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from bot.context import BotContext
+from bot.errors import AppError, StaleButton
+from bot.i18n import N_, Translator
+from bot.keyboards.menu import menu_keyboard
+from bot.services import learners
+from handlers.common import show
+
+log = logging.getLogger(__name__)
+
+ALERT_INTERVAL = timedelta(minutes=1)
+APOLOGY = N_("Sorry, something went wrong on our side. Your progress is safe; please try again.")
+DB_DOWN = N_("The bot cannot reach its database right now. Please try again in a few minutes.")
+
+
+def _translator(update: Update | None, context: BotContext) -> Translator:
+    services = context.services
+    language = context.user_data.language if context.user_data else None
+    if language is None and update is not None and update.effective_user is not None:
+        language = services.i18n.negotiate(update.effective_user.language_code)
+    return services.i18n.translator(language)
+
+
+async def on_error(update: object, context: BotContext) -> None:
+    """Log with context, tell the user in their language, alert admins at most once a minute."""
+    error = context.error
+    upd = update if isinstance(update, Update) else None
+    if isinstance(error, BadRequest) and "message is not modified" in str(error).lower():
+        return
+    if isinstance(error, Forbidden):
+        await _mark_blocked(upd, context)
+        return
+    if isinstance(error, AppError):
+        t = _translator(upd, context)
+        if upd is not None:
+            keyboard = menu_keyboard(t) if isinstance(error, StaleButton) else None
+            await _reply(upd, t.gettext(error.msgid), keyboard)
+        return
+    if isinstance(error, RetryAfter):
+        log.warning("Telegram flood limit still hit after retries: %s", error)
+        return
+
+    log.error("update %s failed", _describe(upd), exc_info=error)
+    database_down = isinstance(error, OperationalError | DBAPIError | ConnectionError | OSError)
+    if upd is not None and not isinstance(error, NetworkError):
+        t = _translator(upd, context)
+        await _reply(upd, t.gettext(DB_DOWN if database_down else APOLOGY), None)
+    await _alert_admins(context, error)
+
+
+async def _reply(update: Update, text: str, keyboard: object) -> None:
+    try:
+        await show(update, text, keyboard if keyboard is not None else None)  # type: ignore[arg-type]
+    except (NetworkError, Forbidden) as err:
+        log.warning("could not tell the user about an error: %s", err)
+
+
+async def _mark_blocked(update: Update | None, context: BotContext) -> None:
+    if update is None or update.effective_user is None:
+        return
+    services = context.services
+    try:
+        async with services.uow() as uow:
+            await learners.mark_blocked(uow, update.effective_user.id)
+    except (OperationalError, DBAPIError, OSError) as err:
+        log.warning("could not mark user %s blocked: %s", update.effective_user.id, err)
+    log.info("user %s blocked the bot; no more messages until they write", update.effective_user.id)
+
+
+def _describe(update: Update | None) -> str:
+    if update is None:
+        return "(no update)"
+    user = update.effective_user.id if update.effective_user else None
+    kind = "callback" if update.callback_query else "message" if update.message else "other"
+    return f"#{update.update_id} {kind} from user {user}"
+
+
+async def _alert_admins(context: BotContext, error: BaseException | None) -> None:
+    services = context.services
+    kind = type(error).__name__
+    now = services.clock()
+    last = services.admin_alerts.get(kind)
+    if last is not None and now - last < ALERT_INTERVAL:
+        return
+    services.admin_alerts[kind] = now
+    text = f"⚠️ <b>{html.escape(kind)}</b>: {html.escape(str(error))[:3500]}"
+    for admin_id in services.settings.admin_ids:
+        try:
+            await context.bot.send_message(admin_id, text)
+        except (NetworkError, Forbidden) as err:
+            log.warning("could not alert admin %s: %s", admin_id, err)

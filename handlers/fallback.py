@@ -1,0 +1,46 @@
+"""Whatever no feature handled: free text, unknown commands, stale or forged buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
+
+from bot.context import BotContext
+from bot.errors import StaleButton
+from bot.keyboards.menu import menu_keyboard
+from bot.views.menu import render_not_understood, render_unknown_command
+from handlers.common import Turn, show, turn
+from handlers.start import ask_language
+
+
+@turn
+async def on_unknown_command(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Say the command is unknown; never echo what was typed."""
+    if not turn_.ready:
+        await ask_language(update, turn_)
+        return
+    await show(update, render_unknown_command(turn_.t), menu_keyboard(turn_.t), edit=False)
+
+
+@turn
+async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Text, stickers, photos... where a button was expected: point to the buttons."""
+    if not turn_.ready:
+        await ask_language(update, turn_)
+        return
+    await show(update, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
+
+
+@turn
+async def on_unknown_button(update: Update, context: BotContext, turn_: Turn) -> None:
+    """A button no handler knows: an old message's, or forged data."""
+    raise StaleButton(str(update.callback_query.data if update.callback_query else ""))
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        MessageHandler(private & filters.COMMAND, on_unknown_command),
+        MessageHandler(private & filters.UpdateType.MESSAGE & ~filters.COMMAND, on_other_message),
+        CallbackQueryHandler(on_unknown_button),
+    ]
