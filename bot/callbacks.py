@@ -8,6 +8,7 @@ a stale or forged button.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
@@ -20,7 +21,7 @@ class CallbackDataError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
-class _Callback:
+class CallbackData:
     """One field of data after a fixed prefix."""
 
     PREFIX: ClassVar[str]
@@ -47,15 +48,15 @@ class _Callback:
         return isinstance(data, str) and data.startswith(cls.PREFIX + ":")
 
 
-class PickLanguage(_Callback):
+class PickLanguage(CallbackData):
     PREFIX = "lang"
 
 
-class Consent(_Callback):
+class Consent(CallbackData):
     PREFIX = "ok"
 
 
-class Menu(_Callback):
+class Menu(CallbackData):
     """Menu entries: main, continue, modules, progress, help, settings, language, privacy."""
 
     PREFIX = "m"
@@ -68,20 +69,25 @@ class Menu(_Callback):
         parsed = super().unpack(data)
         return parsed if parsed and parsed.value in cls.ITEMS else None
 
+    @classmethod
+    def only(cls, item: str) -> Callable[[object], bool]:
+        """Pattern matching one menu entry, for a CallbackQueryHandler."""
+        return lambda data: cls.unpack(data) == cls(item)
 
-class OpenModule(_Callback):
+
+class OpenModule(CallbackData):
     PREFIX = "mod"
 
 
-class ShowCard(_Callback):
+class ShowCard(CallbackData):
     PREFIX = "c"
 
 
-class FinishModule(_Callback):
+class FinishModule(CallbackData):
     PREFIX = "fin"
 
 
-class DeleteData(_Callback):
+class DeleteData(CallbackData):
     """`ask` opens the confirmation, `yes` deletes, `no` keeps everything."""
 
     PREFIX = "del"

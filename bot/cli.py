@@ -81,8 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{len(problems)} problem(s) found.", file=sys.stderr)
             return EXIT_CONTENT
         assert course is not None
-        print(f"Content is valid: {len(course.modules_in('en'))} modules, "
-              f"languages {', '.join(course.languages)}.")
+        print(
+            f"Content is valid: {len(course.modules_in('en'))} modules, "
+            f"languages {', '.join(course.languages)}."
+        )
         return 0
 
     if args.command == "db":

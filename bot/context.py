@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services.container import Services
 
@@ -36,4 +36,6 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
         return services
 
 
-BotApplication = Application[ExtBot[None], BotContext, UserData, ChatData, BotData, object]
+BotApplication = Application[
+    ExtBot[None], BotContext, UserData, ChatData, BotData, "JobQueue[BotContext]"
+]

@@ -31,7 +31,7 @@ LANGUAGE_NAMES: dict[str, str] = {
 }
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention extractors look for
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message
 

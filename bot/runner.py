@@ -7,6 +7,7 @@ by `run_polling`, so the bot can share one event loop with the aiohttp servers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import signal
@@ -61,10 +62,9 @@ async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApp
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        # Not available off the main thread or on some platforms: then Ctrl+C still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
-            pass
 
 
 async def run_polling(settings: Settings, course: Course, stop: asyncio.Event) -> None:
@@ -85,7 +85,7 @@ async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -
     async with running(app, polling=False):
         runner = web.AppRunner(webhook_app(app, secret))
         await runner.setup()
-        await web.TCPSite(runner, "0.0.0.0", settings.port).start()  # noqa: S104
+        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
         url = settings.webhook_url.rstrip("/")
         if not url.endswith(WEBHOOK_PATH):
             url += WEBHOOK_PATH
@@ -137,4 +137,3 @@ async def serve(settings: Settings, course: Course, mode: str) -> None:
         await run_webhook(settings, course, stop)
     else:
         await run_polling(settings, course, stop)
-

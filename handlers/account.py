@@ -65,6 +65,6 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
         CommandHandler("privacy", cmd_privacy, filters=private),
         CommandHandler("deleteme", cmd_deleteme, filters=private),
-        CallbackQueryHandler(on_privacy, pattern=lambda d: Menu.unpack(d) == Menu("privacy")),
+        CallbackQueryHandler(on_privacy, pattern=Menu.only("privacy")),
         CallbackQueryHandler(on_delete, pattern=DeleteData.matches),
     ]

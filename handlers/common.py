@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -36,10 +37,11 @@ class Turn:
         return self.user.language is not None and self.user.consent_at is not None
 
 
-TurnHandler = Callable[[Update, BotContext, Turn], Awaitable[None]]
+TurnHandler = Callable[[Update, BotContext, Turn], Coroutine[Any, Any, None]]
+UpdateHandler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
-def turn(fn: TurnHandler) -> Callable[[Update, BotContext], Awaitable[None]]:
+def turn(fn: TurnHandler) -> UpdateHandler:
     """Open one unit of work for the update, record the user's visit, pick their translator."""
 
     @functools.wraps(fn)
@@ -72,9 +74,10 @@ async def answer_quietly(update: Update, text: str | None = None) -> None:
     try:
         await query.answer(text)
     except BadRequest as err:
-        if "query is too old" not in str(err).lower() and "query id is invalid" not in str(
-            err
-        ).lower():
+        if (
+            "query is too old" not in str(err).lower()
+            and "query id is invalid" not in str(err).lower()
+        ):
             raise
         log.info("callback query %s was too old to answer", query.id)
 

@@ -75,7 +75,9 @@ async def _mark_blocked(update: Update | None, context: BotContext) -> None:
             await learners.mark_blocked(uow, update.effective_user.id)
     except (OperationalError, DBAPIError, OSError) as err:
         log.warning("could not mark user %s blocked: %s", update.effective_user.id, err)
-    log.info("user %s blocked the bot; no more messages until they write", update.effective_user.id)
+    log.info(
+        "user %s blocked the bot; no more messages until they write", update.effective_user.id
+    )
 
 
 def _describe(update: Update | None) -> str:

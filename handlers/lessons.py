@@ -96,7 +96,9 @@ async def on_finish(update: Update, context: BotContext, turn_: Turn) -> None:
     finished = await lessons.finish_module(
         turn_.uow, s.course, turn_.user.id, turn_.language, picked.value, s.clock()
     )
-    await show(update, render_module_finished(turn_.t, finished), finished_keyboard(turn_.t, finished))
+    await show(
+        update, render_module_finished(turn_.t, finished), finished_keyboard(turn_.t, finished)
+    )
 
 
 async def _progress(update: Update, turn_: Turn, *, edit: bool) -> None:
@@ -122,9 +124,9 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("progress", cmd_progress, filters=private),
-        CallbackQueryHandler(on_continue, pattern=lambda d: Menu.unpack(d) == Menu("continue")),
-        CallbackQueryHandler(on_modules, pattern=lambda d: Menu.unpack(d) == Menu("modules")),
-        CallbackQueryHandler(on_progress, pattern=lambda d: Menu.unpack(d) == Menu("progress")),
+        CallbackQueryHandler(on_continue, pattern=Menu.only("continue")),
+        CallbackQueryHandler(on_modules, pattern=Menu.only("modules")),
+        CallbackQueryHandler(on_progress, pattern=Menu.only("progress")),
         CallbackQueryHandler(on_open_module, pattern=OpenModule.matches),
         CallbackQueryHandler(on_card, pattern=ShowCard.matches),
         CallbackQueryHandler(on_finish, pattern=FinishModule.matches),

@@ -55,16 +55,12 @@ async def on_settings(update: Update, context: BotContext, turn_: Turn) -> None:
         await show(update, render_settings(turn_.t), settings_keyboard(turn_.t))
 
 
-def _is(item: str) -> object:
-    return lambda data: Menu.unpack(data) == Menu(item)
-
-
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("menu", cmd_menu, filters=private),
         CommandHandler("help", cmd_help, filters=private),
-        CallbackQueryHandler(on_main, pattern=_is("main")),
-        CallbackQueryHandler(on_help, pattern=_is("help")),
-        CallbackQueryHandler(on_settings, pattern=_is("settings")),
+        CallbackQueryHandler(on_main, pattern=Menu.only("main")),
+        CallbackQueryHandler(on_help, pattern=Menu.only("help")),
+        CallbackQueryHandler(on_settings, pattern=Menu.only("settings")),
     ]

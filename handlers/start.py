@@ -84,5 +84,5 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("language", cmd_language, filters=private),
         CallbackQueryHandler(on_pick_language, pattern=PickLanguage.matches),
         CallbackQueryHandler(on_consent, pattern=Consent.matches),
-        CallbackQueryHandler(on_language_menu, pattern=lambda d: Menu.unpack(d) == Menu("language")),
+        CallbackQueryHandler(on_language_menu, pattern=Menu.only("language")),
     ]

@@ -69,8 +69,8 @@ class CardPlace:
 
     @property
     def is_last_in_module(self) -> bool:
-        return self.next_id is None or self.is_last_in_lesson and (
-            self.lesson_index == len(self.module.lessons) - 1
+        return self.next_id is None or (
+            self.is_last_in_lesson and (self.lesson_index == len(self.module.lessons) - 1)
         )
 
 

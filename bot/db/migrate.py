@@ -7,7 +7,6 @@ Alembic is synchronous; it gets a sync connection borrowed from the async engine
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -47,5 +46,3 @@ async def revision_state(engine: AsyncEngine) -> tuple[str | None, str | None]:
     """(current, head) revisions: lets /healthz and tests tell an outdated schema."""
     async with engine.connect() as connection:
         return await connection.run_sync(_current)
-
-

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import DeleteData
 from bot.i18n import Translator
+from bot.keyboards import button
 
 
 def delete_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("🗑 " + t.gettext("Yes, delete"), callback_data=DeleteData("yes").pack())],
-            [InlineKeyboardButton(t.gettext("No, keep it"), callback_data=DeleteData("no").pack())],
+            [button("🗑 " + t.gettext("Yes, delete"), DeleteData("yes"))],
+            [button(t.gettext("No, keep it"), DeleteData("no"))],
         ]
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import FinishModule, Menu, OpenModule, ShowCard
 from bot.content import CardPlace
 from bot.i18n import Translator
+from bot.keyboards import button
 from bot.services.lessons import ModuleFinished, ModuleProgress
 from bot.views.lessons import module_label
 
@@ -14,39 +15,25 @@ from bot.views.lessons import module_label
 def card_keyboard(t: Translator, place: CardPlace) -> InlineKeyboardMarkup:
     row = []
     if place.previous_id:
-        row.append(
-            InlineKeyboardButton("◀ " + t.gettext("Back"), callback_data=ShowCard(place.previous_id).pack())
-        )
+        row.append(button("◀ " + t.gettext("Back"), ShowCard(place.previous_id)))
     if place.next_id:
-        row.append(
-            InlineKeyboardButton(t.gettext("Next") + " ▶", callback_data=ShowCard(place.next_id).pack())
-        )
+        row.append(button(t.gettext("Next") + " ▶", ShowCard(place.next_id)))
     else:
-        row.append(
-            InlineKeyboardButton(
-                t.gettext("Finish module") + " ✓",
-                callback_data=FinishModule(place.module.id).pack(),
-            )
-        )
-    return InlineKeyboardMarkup(
-        [row, [InlineKeyboardButton("☰ " + t.gettext("Menu"), callback_data=Menu("main").pack())]]
-    )
+        row.append(button(t.gettext("Finish module") + " ✓", FinishModule(place.module.id)))
+    return InlineKeyboardMarkup([row, [button("☰ " + t.gettext("Menu"), Menu("main"))]])
 
 
 def modules_keyboard(t: Translator, modules: list[ModuleProgress]) -> InlineKeyboardMarkup:
-    rows = [
-        [InlineKeyboardButton(module_label(p), callback_data=OpenModule(p.module.id).pack())]
-        for p in modules
-    ]
-    rows.append([InlineKeyboardButton("☰ " + t.gettext("Menu"), callback_data=Menu("main").pack())])
+    rows = [[button(module_label(p), OpenModule(p.module.id))] for p in modules]
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
     return InlineKeyboardMarkup(rows)
 
 
 def progress_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("▶ " + t.gettext("Continue"), callback_data=Menu("continue").pack())],
-            [InlineKeyboardButton("☰ " + t.gettext("Menu"), callback_data=Menu("main").pack())],
+            [button("▶ " + t.gettext("Continue"), Menu("continue"))],
+            [button("☰ " + t.gettext("Menu"), Menu("main"))],
         ]
     )
 
@@ -56,11 +43,14 @@ def finished_keyboard(t: Translator, finished: ModuleFinished) -> InlineKeyboard
     if finished.next_module is not None:
         rows.append(
             [
-                InlineKeyboardButton(
-                    "▶ " + t.gettext("Start module {number}").format(number=finished.next_module.number),
-                    callback_data=OpenModule(finished.next_module.id).pack(),
+                button(
+                    "▶ "
+                    + t.gettext("Start module {number}").format(
+                        number=finished.next_module.number
+                    ),
+                    OpenModule(finished.next_module.id),
                 )
             ]
         )
-    rows.append([InlineKeyboardButton("☰ " + t.gettext("Menu"), callback_data=Menu("main").pack())])
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
     return InlineKeyboardMarkup(rows)

@@ -6,10 +6,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import DeleteData, Menu
 from bot.i18n import Translator
+from bot.keyboards import button
 
 
 def _button(text: str, item: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=Menu(item).pack())
+    return button(text, Menu(item))
 
 
 def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -18,7 +19,10 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
             [_button("▶ " + t.gettext("Continue"), "continue")],
             [_button("📚 " + t.gettext("Modules"), "modules")],
             [_button("📊 " + t.gettext("My progress"), "progress")],
-            [_button("❓ " + t.gettext("Help"), "help"), _button("⚙ " + t.gettext("Settings"), "settings")],
+            [
+                _button("❓ " + t.gettext("Help"), "help"),
+                _button("⚙ " + t.gettext("Settings"), "settings"),
+            ],
         ]
     )
 
@@ -32,11 +36,7 @@ def settings_keyboard(t: Translator) -> InlineKeyboardMarkup:
         [
             [_button("🌐 " + t.gettext("Language"), "language")],
             [_button("🔒 " + t.gettext("What is stored"), "privacy")],
-            [
-                InlineKeyboardButton(
-                    "🗑 " + t.gettext("Delete my data"), callback_data=DeleteData("ask").pack()
-                )
-            ],
+            [button("🗑 " + t.gettext("Delete my data"), DeleteData("ask"))],
             [_button("☰ " + t.gettext("Menu"), "main")],
         ]
     )

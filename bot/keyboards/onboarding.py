@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import Consent, PickLanguage
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.keyboards import button
 
 
 def language_keyboard(languages: tuple[str, ...], suggested: str) -> InlineKeyboardMarkup:
@@ -14,9 +15,8 @@ def language_keyboard(languages: tuple[str, ...], suggested: str) -> InlineKeybo
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    ("✓ " if code == suggested else "") + LANGUAGE_NAMES[code],
-                    callback_data=PickLanguage(code).pack(),
+                button(
+                    ("✓ " if code == suggested else "") + LANGUAGE_NAMES[code], PickLanguage(code)
                 )
             ]
             for code in ordered
@@ -25,6 +25,4 @@ def language_keyboard(languages: tuple[str, ...], suggested: str) -> InlineKeybo
 
 
 def welcome_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton("▶ " + t.gettext("Start learning"), callback_data=Consent("yes").pack())]]
-    )
+    return InlineKeyboardMarkup([[button("▶ " + t.gettext("Start learning"), Consent("yes"))]])

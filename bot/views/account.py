@@ -10,7 +10,6 @@ from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.services.learners import PrivacyReport
 
 
-
 def _when(value: datetime | None, language: str, t: Translator) -> str:
     if value is None:
         return t.gettext("not given")

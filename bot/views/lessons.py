@@ -46,7 +46,9 @@ def render_card(t: Translator, place: CardPlace) -> str:
     ]
     if place.is_last_in_lesson:
         if place.lesson.key_point:
-            parts.append("💡 " + t.gettext("Key point: {point}").format(point=place.lesson.key_point))
+            parts.append(
+                "💡 " + t.gettext("Key point: {point}").format(point=place.lesson.key_point)
+            )
         if place.lesson.sources:
             parts.append(
                 t.gettext("Sources: {links}").format(links=_source_links(place.lesson.sources))
@@ -78,7 +80,9 @@ def render_progress(t: Translator, modules: list[ModuleProgress]) -> str:
     lines += [
         "",
         t.ngettext(
-            "{done} of {total} module finished.", "{done} of {total} modules finished.", len(modules)
+            "{done} of {total} module finished.",
+            "{done} of {total} modules finished.",
+            len(modules),
         ).format(done=done, total=len(modules)),
     ]
     return "\n".join(lines)

@@ -45,8 +45,9 @@ class ProgressRepository:
         if module_id is not None:
             query = query.where(CardProgress.module_id == module_id)
         row = await self._session.scalar(
-            query.order_by(CardProgress.last_seen_at.desc(), CardProgress.first_seen_at.desc())
-            .limit(1)
+            query.order_by(
+                CardProgress.last_seen_at.desc(), CardProgress.first_seen_at.desc()
+            ).limit(1)
         )
         return SeenCard(row.card_id, row.module_id, row.last_seen_at) if row else None
 

@@ -45,9 +45,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("user_id", "card_id", name=op.f("pk_card_progress")),
     )
-    op.create_index(
-        "ix_card_progress_user_recent", "card_progress", ["user_id", "last_seen_at"]
-    )
+    op.create_index("ix_card_progress_user_recent", "card_progress", ["user_id", "last_seen_at"])
     op.create_table(
         "events",
         sa.Column(
