@@ -1,0 +1,154 @@
+"""Drive the real Application over HTTP against the Bot API stand-in, like a person would.
+
+`say` and `press` inject an update into the stand-in, then wait until the bot has answered
+in that chat and gone quiet, so tests read like transcripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from contextlib import AsyncExitStack
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from bot.app import build_application
+from bot.config import Settings, load_settings
+from bot.content import Course
+from bot.context import BotApplication
+from bot.runner import running
+from bot.services.container import Services
+from bot.standin import BotApiStandIn
+
+TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
+VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}
+SETTLE = 0.08
+
+
+def make_settings(root: str, database_url: str, **extra: Any) -> Settings:
+    return load_settings(
+        _env_file=None,
+        telegram_bot_token=TOKEN,
+        telegram_api_url=root,
+        database_url=database_url,
+        **extra,
+    )
+
+
+@dataclass
+class Harness:
+    standin: BotApiStandIn
+    settings: Settings
+    course: Course | None = None
+    clock: Any = None
+    app: BotApplication | None = None
+    _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
+
+    async def start(self) -> None:
+        kwargs: dict[str, Any] = {"course": self.course}
+        if self.clock is not None:
+            kwargs["clock"] = self.clock
+        app = build_application(self.settings, **kwargs)
+        self._stack = AsyncExitStack()
+        self.app = await self._stack.enter_async_context(running(app, polling=True))
+
+    async def stop(self) -> None:
+        await self._stack.aclose()
+        self.app = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def services(self) -> Services:
+        assert self.app is not None and self.app.bot_data.services is not None
+        return self.app.bot_data.services
+
+    # --- acting as a user -------------------------------------------------------------
+    async def say(self, user_id: int, text: str, *, expect_reply: bool = True) -> None:
+        mark = len(self.standin.requests)
+        await self.standin.send_text(user_id, text)
+        await self._settle(user_id, mark, expect_reply)
+
+    async def press(
+        self,
+        user_id: int,
+        data: str,
+        *,
+        message_id: int | None = None,
+        expect_reply: bool = True,
+    ) -> None:
+        """Press a button by its callback data, on the given or the last bot message."""
+        if message_id is None:
+            message_id = self.last(user_id)["message_id"]
+        mark = len(self.standin.requests)
+        await self.standin.press(user_id, message_id, data)
+        await self._settle(user_id, mark, expect_reply)
+
+    async def press_label(self, user_id: int, label: str) -> None:
+        """Press the button of the last message whose text contains `label`."""
+        for text, data in self.buttons(user_id):
+            if label in text:
+                await self.press(user_id, data)
+                return
+        raise AssertionError(f"no button {label!r} in {self.buttons(user_id)}")
+
+    async def _settle(self, chat_id: int, mark: int, expect_reply: bool) -> None:
+        deadline = time.monotonic() + 10
+        if expect_reply:
+            await self.standin.wait_for_request(
+                lambda r: r.method in VISIBLE and _chat_of(r.params) == chat_id,
+                since=mark,
+                timeout=10,
+            )
+        # then wait until the bot has been quiet for a moment (a reply can be two messages)
+        count = len(self.standin.requests)
+        while time.monotonic() < deadline:
+            await asyncio.sleep(SETTLE)
+            if len(self.standin.requests) == count:
+                return
+            count = len(self.standin.requests)
+
+    # --- reading the chat ---------------------------------------------------------------
+    def messages(self, user_id: int) -> list[dict[str, Any]]:
+        return self.standin.messages(user_id)
+
+    def last(self, user_id: int) -> dict[str, Any]:
+        messages = [m for m in self.messages(user_id) if m.get("from", {}).get("is_bot")]
+        assert messages, "the bot has not written to this user"
+        return messages[-1]
+
+    def text(self, user_id: int) -> str:
+        message = self.last(user_id)
+        return str(message.get("text") or message.get("caption") or "")
+
+    def buttons(self, user_id: int) -> list[tuple[str, str]]:
+        markup = self.last(user_id).get("reply_markup") or {}
+        return [
+            (b["text"], b.get("callback_data", ""))
+            for row in markup.get("inline_keyboard", [])
+            for b in row
+        ]
+
+    def requests_since(self, mark: int) -> list[Any]:
+        return self.standin.requests[mark:]
+
+
+def _chat_of(params: dict[str, Any]) -> int | None:
+    chat = params.get("chat_id")
+    try:
+        return int(chat) if chat is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+class FakeClock:
+    """A clock tests can move; services read time only through it."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
+from bot.content import ContentError, load_course
+from bot.content.loader import collect
+
+MODULE = """\
+schema_version: 1
+id: sample
+number: 1
+title: Sample
+summary: A module for tests.
+lessons:
+  - id: s-one
+    title: One
+    sources: [https://example.org/a]
+    cards:
+      - id: s-one-1
+        text: <b>Hello</b> world
+      - id: s-one-2
+        text: Second card
+    key_point: Remember this.
+"""
+
+
+def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = tmp_path / "content" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path / "content"
+
+
+def test_the_real_course_loads_in_every_language() -> None:
+    course = load_course(PROJECT_ROOT / "content")
+    assert set(course.languages) == set(SUPPORTED_LANGUAGES)
+    english = course.modules_in("en")
+    assert english[0].id == "value-chain"
+    for language in SUPPORTED_LANGUAGES:
+        ids = [(m.id, [c for lesson in m.lessons for c in lesson.cards]) for m in english]
+        translated = course.modules_in(language)
+        assert [m.id for m in translated] == [m for m, _ in ids]
+        for m_en, m_tr in zip(english, translated, strict=True):
+            assert m_en.card_ids == m_tr.card_ids
+
+
+def test_a_valid_tree_loads_and_links_cards(tmp_path: Path) -> None:
+    course = load_course(_tree(tmp_path, {"modules/en/1-sample.yaml": MODULE}))
+    place = course.place("en", "s-one-1")
+    assert place is not None and place.next_id == "s-one-2" and place.previous_id is None
+    last = course.place("en", "s-one-2")
+    assert last is not None and last.is_last_in_lesson and last.next_id is None
+    assert course.place("en", "nope") is None
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("text: Second card", "text: " + "x" * 701), "limit is 700"),
+        (("text: Second card", "text: <script>x</script>"), "<script>"),
+        (("text: Second card", "text: a <b>b"), "invalid Telegram HTML"),
+        (("id: s-one-2", "id: s-one-1"), "id is used twice"),
+        (("id: s-one-2", "id: Bad_Id"), "lowercase slug"),
+        (("sources: [https://example.org/a]", "sources: []"), "source"),
+        (("schema_version: 1", "schema_version: 9"), "schema_version"),
+    ],
+)
+def test_problems_name_file_and_field(
+    tmp_path: Path, change: tuple[str, str], expected: str
+) -> None:
+    broken = MODULE.replace(*change)
+    course, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": broken}))
+    assert problems, "the checker must report the problem"
+    assert any(expected in str(p) for p in problems), [str(p) for p in problems]
+    assert all(str(p).startswith("content/modules/en/1-sample.yaml: ") for p in problems)
+
+
+def test_a_translation_must_have_the_english_structure(tmp_path: Path) -> None:
+    french = MODULE.replace("id: s-one-2", "id: s-one-3")
+    root = _tree(
+        tmp_path, {"modules/en/1-sample.yaml": MODULE, "modules/fr/1-sample.yaml": french}
+    )
+    with pytest.raises(ContentError) as caught:
+        load_course(root)
+    assert any("differ from English" in str(p) for p in caught.value.problems)
+
+
+def test_bad_yaml_is_reported_not_raised(tmp_path: Path) -> None:
+    _, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": "a: [unclosed"}))
+    assert any("cannot be read as YAML" in str(p) for p in problems)
