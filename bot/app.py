@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", N_("Main menu")),
     ("progress", N_("Your progress")),
+    ("glossary", N_("Words and their meaning")),
     ("language", N_("Change language")),
     ("help", N_("How the bot works")),
     ("privacy", N_("What the bot stores about you")),

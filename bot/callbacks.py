@@ -61,7 +61,17 @@ class Menu(CallbackData):
 
     PREFIX = "m"
     ITEMS: ClassVar[frozenset[str]] = frozenset(
-        {"main", "continue", "modules", "progress", "help", "settings", "language", "privacy"}
+        {
+            "main",
+            "continue",
+            "modules",
+            "progress",
+            "glossary",
+            "help",
+            "settings",
+            "language",
+            "privacy",
+        }
     )
 
     @classmethod
@@ -97,3 +107,15 @@ class DeleteData(CallbackData):
     def unpack(cls, data: object) -> DeleteData | None:
         parsed = super().unpack(data)
         return parsed if parsed and parsed.value in cls.ANSWERS else None
+
+
+class GlossaryPage(CallbackData):
+    """A page of the A-Z glossary, by number."""
+
+    PREFIX = "g"
+
+
+class GlossaryEntry(CallbackData):
+    """One glossary term, by id."""
+
+    PREFIX = "gt"

@@ -31,6 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="content commands")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate content/ and list every problem")
+    content_sub.add_parser("stats", help="lessons, cards, reading ease and minutes per module")
     return parser
 
 
@@ -55,6 +56,44 @@ async def _check_database(settings: Settings) -> None:
         await engine.dispose()
 
 
+def _content_command(settings: Settings, command: str) -> int:
+    from bot.content.stats import course_stats, coverage
+
+    course, problems = _load_content(settings)
+    for problem in problems:
+        print(problem)
+    if course is not None:
+        print("Translation coverage (cards and glossary terms, against English):")
+        for row in coverage(course):
+            print(
+                f"  {row.language}: {row.modules}/{row.reference_modules} modules, "
+                f"{row.cards}/{row.reference_cards} cards, "
+                f"{row.terms}/{row.reference_terms} glossary terms ({row.percent:.0f}%)"
+            )
+    if problems or course is None:
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return EXIT_CONTENT
+    if command == "stats":
+        print(
+            f"{'lang':4} {'module':20} {'lessons':>7} {'cards':>5} {'chars':>6} "
+            f"{'ease':>5} {'lowest':>6} {'minutes':>7}"
+        )
+        for row in course_stats(course):
+            ease = f"{row.reading_ease:5.1f}" if row.reading_ease is not None else "    -"
+            low = f"{row.lowest_card_ease:6.1f}" if row.lowest_card_ease is not None else "     -"
+            print(
+                f"{row.language:4} {row.number}. {row.module_id:17} {row.lessons:7} "
+                f"{row.cards:5} {row.characters:6} {ease} {low} {row.minutes:7.1f}"
+            )
+        print("ease: Flesch reading ease of the English cards (60+ is plain English).")
+        return 0
+    print(
+        f"Content is valid: {len(course.modules_in('en'))} modules, "
+        f"{len(course.terms('en'))} glossary terms, languages {', '.join(course.languages)}."
+    )
+    return 0
+
+
 def _database_error(err: BaseException) -> str:
     reason = str(getattr(err, "orig", None) or err).splitlines()[0] or type(err).__name__
     return f"DATABASE_URL: cannot use the database ({reason})"
@@ -72,20 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
     if args.command == "content":
-        course, problems = _load_content(settings)
-        for problem in problems:
-            print(problem)
-        if problems:
-            print(f"{len(problems)} problem(s) found.", file=sys.stderr)
-            return EXIT_CONTENT
-        assert course is not None
-        print(
-            f"Content is valid: {len(course.modules_in('en'))} modules, "
-            f"languages {', '.join(course.languages)}."
-        )
-        return 0
+        return _content_command(settings, args.content_command)
 
     if args.command == "db":
         try:

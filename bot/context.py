@@ -37,5 +37,5 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
 
 
 BotApplication = Application[
-    ExtBot[None], BotContext, UserData, ChatData, BotData, "JobQueue[BotContext]"
+    ExtBot[None], BotContext, UserData, ChatData, BotData, JobQueue[BotContext]
 ]

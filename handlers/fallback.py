@@ -8,8 +8,10 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filt
 from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
+from bot.services import glossary
 from bot.views.menu import render_not_understood, render_unknown_command
 from handlers.common import Turn, show, turn
+from handlers.glossary import show_term
 from handlers.start import ask_language
 
 
@@ -24,9 +26,14 @@ async def on_unknown_command(update: Update, context: BotContext, turn_: Turn) -
 
 @turn
 async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Text, stickers, photos... where a button was expected: point to the buttons."""
+    """Text, stickers, photos... where a button was expected: a glossary word, or the menu."""
     if not turn_.ready:
         await ask_language(update, turn_)
+        return
+    text = update.message.text if update.message else None
+    term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
+    if term is not None:
+        await show_term(update, turn_, term.id, edit=False)
         return
     await show(update, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
 

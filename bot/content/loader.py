@@ -222,16 +222,15 @@ def _structure(modules: Iterable[Module]) -> list[tuple[str, str, tuple[str, ...
     ]
 
 
-def _check_unique(checker: _Checker, root: Path, language: str, modules: list[Module]) -> None:
+def _check_unique(checker: _Checker, modules: list[tuple[Path, Module]]) -> None:
     seen: dict[str, str] = {}
-    for module in modules:
-        for key in [module.id] + [
-            x for lesson in module.lessons for x in [lesson.id, *(c.id for c in lesson.cards)]
-        ]:
+    for path, module in modules:
+        keys = [module.id]
+        for lesson in module.lessons:
+            keys += [lesson.id, *(card.id for card in lesson.cards)]
+        for key in keys:
             if key in seen:
-                checker.add(
-                    root / "modules" / language, key, f"id is used twice (also in {seen[key]})"
-                )
+                checker.add(path, key, f"id is used twice (also in module {seen[key]})")
             seen[key] = module.id
 
 
@@ -247,11 +246,11 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
     by_language: dict[str, tuple[Module, ...]] = {}
     for lang_dir in sorted(p for p in modules_root.iterdir() if p.is_dir()):
         files = sorted(lang_dir.glob("*.yaml"), key=lambda p: (len(p.name.split("-")[0]), p.name))
-        parsed = [m for m in (_parse_module(checker, f) for f in files) if m is not None]
-        parsed.sort(key=lambda m: m.number)
-        _check_unique(checker, root, lang_dir.name, parsed)
+        pairs = [(f, _parse_module(checker, f)) for f in files]
+        parsed = sorted(((f, m) for f, m in pairs if m is not None), key=lambda p: p[1].number)
+        _check_unique(checker, parsed)
         if parsed:
-            by_language[lang_dir.name] = tuple(parsed)
+            by_language[lang_dir.name] = tuple(m for _, m in parsed)
 
     reference = by_language.get(REFERENCE_LANGUAGE, ())
     expected = _structure(reference)
@@ -280,9 +279,29 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
                     "terms",
                     f"differs from English: missing {missing or 'none'}, extra {extra or 'none'}",
                 )
+    _check_terms(checker, modules_root / REFERENCE_LANGUAGE, reference, glossary)
     if not reference:
         return None, checker.problems
     return Course(modules=by_language, glossary=glossary), checker.problems
+
+
+def _check_terms(
+    checker: _Checker,
+    where: Path,
+    modules: tuple[Module, ...],
+    glossary: dict[str, tuple[GlossaryTerm, ...]],
+) -> None:
+    """Every term a lesson introduces must be defined in the English glossary."""
+    defined = {term.id for term in glossary.get(REFERENCE_LANGUAGE, ())}
+    for module in modules:
+        for lesson in module.lessons:
+            for term in lesson.terms:
+                if term not in defined:
+                    checker.add(
+                        where,
+                        f"{module.id}/{lesson.id}.terms",
+                        f"glossary term {term!r} is used but not defined",
+                    )
 
 
 def _report_structure(

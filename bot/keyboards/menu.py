@@ -18,7 +18,10 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
         [
             [_button("▶ " + t.gettext("Continue"), "continue")],
             [_button("📚 " + t.gettext("Modules"), "modules")],
-            [_button("📊 " + t.gettext("My progress"), "progress")],
+            [
+                _button("📊 " + t.gettext("My progress"), "progress"),
+                _button("📖 " + t.gettext("Glossary"), "glossary"),
+            ],
             [
                 _button("❓ " + t.gettext("Help"), "help"),
                 _button("⚙ " + t.gettext("Settings"), "settings"),

@@ -19,6 +19,7 @@ def render_help(t: Translator) -> str:
             "",
             "/menu — " + t.gettext("main menu"),
             "/progress — " + t.gettext("your progress in each module"),
+            "/glossary — " + t.gettext("words and their meaning"),
             "/language — " + t.gettext("change language"),
             "/privacy — " + t.gettext("what the bot stores about you"),
             "/deleteme — " + t.gettext("delete your data"),

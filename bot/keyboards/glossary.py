@@ -1,0 +1,33 @@
+"""Glossary buttons: terms two by row, page arrows, back to the page from a term."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import GlossaryEntry, GlossaryPage, Menu
+from bot.i18n import Translator
+from bot.keyboards import button
+from bot.services.glossary import GlossaryPage as Page
+
+
+def glossary_page_keyboard(t: Translator, page: Page) -> InlineKeyboardMarkup:
+    terms = [button(term.term, GlossaryEntry(term.id)) for term in page.terms]
+    rows = [terms[i : i + 2] for i in range(0, len(terms), 2)]
+    arrows = []
+    if page.page > 0:
+        arrows.append(button("◀", GlossaryPage(str(page.page - 1))))
+    if page.page + 1 < page.pages:
+        arrows.append(button("▶", GlossaryPage(str(page.page + 1))))
+    if arrows:
+        rows.append(arrows)
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def term_keyboard(t: Translator, page_number: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button("◀ " + t.gettext("Glossary"), GlossaryPage(str(page_number)))],
+            [button("☰ " + t.gettext("Menu"), Menu("main"))],
+        ]
+    )
