@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable
 from datetime import datetime
 
@@ -42,6 +43,9 @@ def build_application(
     webhook: bool = False,
 ) -> BotApplication:
     """Wire the Application; services are created in post_init, inside the event loop."""
+    # Opt in to PTB's timedelta durations (retry_after...): the int form is deprecated and
+    # warns on every 429. Our code reads no such attribute, AIORateLimiter handles both.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
     if settings.token is None:
         raise ValueError("a token is needed to build the application")
     api = settings.telegram_api_url

@@ -78,12 +78,16 @@ def _content_command(settings: Settings, command: str) -> int:
             f"{'lang':4} {'module':20} {'lessons':>7} {'cards':>5} {'chars':>6} "
             f"{'ease':>5} {'lowest':>6} {'minutes':>7}"
         )
-        for row in course_stats(course):
-            ease = f"{row.reading_ease:5.1f}" if row.reading_ease is not None else "    -"
-            low = f"{row.lowest_card_ease:6.1f}" if row.lowest_card_ease is not None else "     -"
+        for stats in course_stats(course):
+            ease = f"{stats.reading_ease:5.1f}" if stats.reading_ease is not None else "    -"
+            low = (
+                f"{stats.lowest_card_ease:6.1f}"
+                if stats.lowest_card_ease is not None
+                else "     -"
+            )
             print(
-                f"{row.language:4} {row.number}. {row.module_id:17} {row.lessons:7} "
-                f"{row.cards:5} {row.characters:6} {ease} {low} {row.minutes:7.1f}"
+                f"{stats.language:4} {stats.number}. {stats.module_id:17} {stats.lessons:7} "
+                f"{stats.cards:5} {stats.characters:6} {ease} {low} {stats.minutes:7.1f}"
             )
         print("ease: Flesch reading ease of the English cards (60+ is plain English).")
         return 0
@@ -112,6 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
     if args.command == "content":
         return _content_command(settings, args.content_command)

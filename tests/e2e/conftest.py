@@ -30,9 +30,7 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 @pytest.fixture
 async def bot(standin: BotApiStandIn, database_url: str) -> AsyncIterator[Harness]:
-    harness = Harness(
-        standin, make_settings(standin.root, database_url, admin_ids=str(ADMIN))
-    )
+    harness = Harness(standin, make_settings(standin.url, database_url, admin_ids=str(ADMIN)))
     await harness.start()
     yield harness
     await harness.stop()

@@ -26,7 +26,8 @@ VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendP
 SETTLE = 0.08
 
 
-def make_settings(root: str, database_url: str, **extra: Any) -> Settings:
+def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings:
+    assert root is not None, "start the stand-in first"
     return load_settings(
         _env_file=None,
         telegram_bot_token=TOKEN,
@@ -99,7 +100,9 @@ class Harness:
         deadline = time.monotonic() + 10
         if expect_reply:
             await self.standin.wait_for_request(
-                lambda r: r.method in VISIBLE and _chat_of(r.params) == chat_id,
+                lambda r: (
+                    r.method in VISIBLE and r.status == 200 and _chat_of(r.params) == chat_id
+                ),
                 since=mark,
                 timeout=10,
             )

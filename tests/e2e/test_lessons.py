@@ -89,7 +89,9 @@ async def test_modules_list_opens_a_module_where_the_learner_left_it(bot: Harnes
     first, second = course.modules_in("pt")[:2]
     await onboard(bot, user, "pt")
     await bot.press(user, "m:modules")
-    assert [d for _, d in bot.buttons(user)][:5] == [f"mod:{m.id}" for m in course.modules_in("pt")]
+    assert [d for _, d in bot.buttons(user)][:5] == [
+        f"mod:{m.id}" for m in course.modules_in("pt")
+    ]
     await bot.press(user, f"mod:{second.id}")
     assert _visible(second.lessons[0].cards[0].text) in bot.text(user)
     await bot.press(user, f"c:{second.card_ids[1]}")

@@ -83,7 +83,7 @@ async def test_commands_out_of_turn_lead_back_to_onboarding(bot: Harness) -> Non
         "\u202e\u0000<b>bold</b> &amp; <script>alert(1)</script>",
         "Z̷̧̛̗̜a̸̢̛l̷g̶o̵ 🧕🏾👩🏽‍🌾 \U0001f9d1\u200d\U0001f4bb" * 50,
         "/start@other_bot extra words",
-        "   ",
+        "\u200b\u200d\ufeff",
     ],
 )
 async def test_odd_or_overlong_text_gets_a_plain_answer(bot: Harness, text: str) -> None:

@@ -41,7 +41,7 @@ async def test_webhook_rejects_a_wrong_secret_and_accepts_the_right_one(
 ) -> None:
     port = _free_port()
     settings = make_settings(
-        standin.root,
+        standin.url,
         database_url,
         webhook_url=f"https://127.0.0.1:{port}",
         webhook_secret=SECRET,
@@ -80,9 +80,9 @@ async def test_webhook_rejects_a_wrong_secret_and_accepts_the_right_one(
                 lambda r: r.method == "sendMessage", since=mark, timeout=10
             )
             assert "Français" in str(reply.params.get("reply_markup"))
-            assert not [
-                r for r in standin.requests[:mark] if r.method == "sendMessage"
-            ], "updates with a wrong secret were not processed"
+            assert not [r for r in standin.requests[:mark] if r.method == "sendMessage"], (
+                "updates with a wrong secret were not processed"
+            )
             async with http.post(
                 f"{base}/telegram",
                 data=b"not json",

@@ -73,7 +73,7 @@ def test_problems_name_file_and_field(
     tmp_path: Path, change: tuple[str, str], expected: str
 ) -> None:
     broken = MODULE.replace(*change)
-    course, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": broken}))
+    _, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": broken}))
     assert problems, "the checker must report the problem"
     assert any(expected in str(p) for p in problems), [str(p) for p in problems]
     assert all(str(p).startswith("content/modules/en/1-sample.yaml: ") for p in problems)

@@ -22,7 +22,9 @@ def test_every_interface_string_is_translated(language: str) -> None:
             continue
         found = catalog.get(message.id, context=message.context)
         strings = (
-            found.string if found and isinstance(found.string, tuple) else (found and found.string,)
+            found.string
+            if found and isinstance(found.string, tuple)
+            else (found and found.string,)
         )
         if found is None or found.fuzzy or not all(strings):
             missing.append(message.id)
@@ -38,8 +40,11 @@ def test_placeholders_survive_translation(language: str) -> None:
     for message in catalog:
         if not message.id or not message.string:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,))]
+        strings = [
+            str(s)
+            for s in (message.string if isinstance(message.string, tuple) else (message.string,))
+        ]
         wanted = set(re.findall(r"\{\w+\}", ids[-1]))
         for string in strings:
             assert set(re.findall(r"\{\w+\}", string)) <= wanted | set(
