@@ -142,7 +142,7 @@ class SpecValidator:
         if spec.get("subtypes"):
             problems = self._union(path, value, list(spec["subtypes"]))
             return None if not isinstance(value, dict) and problems else problems
-        if not isinstance(value, dict):
+        if not isinstance(value, dict) or not _discriminator_matches(value, spec):
             return None
         return self._object(path, value, spec)
 
@@ -155,13 +155,10 @@ class SpecValidator:
             if f["required"] and key not in value
         ]
         for key, item in value.items():
-            if key not in fields:
-                continue
-            constant = _CONSTANT_RE.search(str(fields[key]["description"]))
-            if key in _DISCRIMINATORS and constant and item != constant.group(1):
-                problems.append(f"{path}.{key}: must be {constant.group(1)!r}, got {item!r}")
-                continue
-            problems += self._field(f"{path}.{key}", item, fields[key], value, None, form=False)
+            if key in fields:
+                problems += self._field(
+                    f"{path}.{key}", item, fields[key], value, None, form=False
+                )
         return problems
 
     # --- limits --------------------------------------------------------------------------
@@ -205,6 +202,17 @@ class SpecValidator:
         if limits and not limits[0] <= len(value) <= limits[1]:
             return [f"{path}: must have {limits[0]}-{limits[1]} items, got {len(value)}"]
         return []
+
+
+def _discriminator_matches(value: Mapping[str, object], spec: _Field) -> bool:
+    """False when a field like `type` must be a constant (e.g. "default") and is not."""
+    for field in spec.get("fields", []):
+        constant = _CONSTANT_RE.search(str(field["description"]))
+        name = field["name"]
+        wanted = constant.group(1) if constant and name in _DISCRIMINATORS else None
+        if wanted is not None and name in value and value[name] != wanted:
+            return False
+    return True
 
 
 def _parse_mode(path: str, siblings: Mapping[str, object]) -> str:
