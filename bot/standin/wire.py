@@ -7,6 +7,7 @@ module turns all of them into one dict, and offers typed access with Telegram's 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Mapping
@@ -98,10 +99,8 @@ def decode_params(raw: Mapping[str, object]) -> dict[str, object]:
     decoded: dict[str, object] = {}
     for key, value in raw.items():
         if isinstance(value, str) and key not in _TEXT_PARAMS and _JSON_LOOKING.fullmatch(value):
-            try:
+            with contextlib.suppress(ValueError):
                 value = json.loads(value)
-            except ValueError:
-                pass
         decoded[key] = value
     return decoded
 
