@@ -21,8 +21,8 @@ SCHEMA_VERSION = 1
 CARD_LIMIT = 700
 KEY_POINT_LIMIT = 200
 DEFINITION_LIMIT = 300
-MAX_LESSONS = 8
-MAX_CARDS = 6
+MIN_LESSONS, MAX_LESSONS = 4, 8
+MIN_CARDS, MAX_CARDS = 2, 6
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
@@ -144,12 +144,14 @@ def _parse_lesson(checker: _Checker, path: Path, where: str, raw: Any) -> Lesson
         if not re.match(r"^https?://\S+$", url):
             checker.add(path, f"{where}.sources[{i}]", "must be an http(s) URL")
     raw_cards = _items(checker, path, f"{where}.cards", raw.get("cards"))
-    if len(raw_cards) > MAX_CARDS:
-        checker.add(path, f"{where}.cards", f"has {len(raw_cards)} cards, at most {MAX_CARDS}")
+    if raw_cards and not MIN_CARDS <= len(raw_cards) <= MAX_CARDS:
+        checker.add(
+            path, f"{where}.cards", f"has {len(raw_cards)} cards; {MIN_CARDS}-{MAX_CARDS} needed"
+        )
     cards = [_parse_card(checker, path, f"{where}.cards[{i}]", c) for i, c in enumerate(raw_cards)]
-    key_point = raw.get("key_point")
-    if key_point is not None:
-        key_point = checker.text(path, f"{where}.key_point", key_point, limit=KEY_POINT_LIMIT)
+    # Every lesson ends with the one line to remember.
+    key_point = checker.text(path, f"{where}.key_point", raw.get("key_point"))
+    if key_point:
         if "\n" in key_point:
             checker.add(path, f"{where}.key_point", "must be one line")
         checker.html(path, f"{where}.key_point", key_point, KEY_POINT_LIMIT)
@@ -173,8 +175,12 @@ def _parse_module(checker: _Checker, path: Path) -> Module | None:
         checker.add(path, "number", "must be a positive whole number")
         number = 0
     raw_lessons = _items(checker, path, "lessons", data.get("lessons"))
-    if len(raw_lessons) > MAX_LESSONS:
-        checker.add(path, "lessons", f"has {len(raw_lessons)} lessons, at most {MAX_LESSONS}")
+    if raw_lessons and not MIN_LESSONS <= len(raw_lessons) <= MAX_LESSONS:
+        checker.add(
+            path,
+            "lessons",
+            f"has {len(raw_lessons)} lessons; {MIN_LESSONS}-{MAX_LESSONS} needed",
+        )
     lessons = [
         _parse_lesson(checker, path, f"lessons[{i}]", raw) for i, raw in enumerate(raw_lessons)
     ]

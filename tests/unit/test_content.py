@@ -8,6 +8,17 @@ from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import ContentError, load_course
 from bot.content.loader import collect
 
+LESSON = """\
+  - id: s-{n}
+    title: Lesson {n}
+    sources: [https://example.org/{n}]
+    cards:
+      - id: s-{n}-1
+        text: <b>Hello</b> world
+      - id: s-{n}-2
+        text: Second card of lesson {n}
+    key_point: Remember lesson {n}.
+"""
 MODULE = """\
 schema_version: 1
 id: sample
@@ -15,16 +26,7 @@ number: 1
 title: Sample
 summary: A module for tests.
 lessons:
-  - id: s-one
-    title: One
-    sources: [https://example.org/a]
-    cards:
-      - id: s-one-1
-        text: <b>Hello</b> world
-      - id: s-one-2
-        text: Second card
-    key_point: Remember this.
-"""
+""" + "".join(LESSON.format(n=n) for n in ("one", "two", "three", "four"))
 
 
 def _tree(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -52,21 +54,26 @@ def test_a_valid_tree_loads_and_links_cards(tmp_path: Path) -> None:
     course = load_course(_tree(tmp_path, {"modules/en/1-sample.yaml": MODULE}))
     place = course.place("en", "s-one-1")
     assert place is not None and place.next_id == "s-one-2" and place.previous_id is None
-    last = course.place("en", "s-one-2")
-    assert last is not None and last.is_last_in_lesson and last.next_id is None
+    end_of_lesson = course.place("en", "s-one-2")
+    assert end_of_lesson is not None and end_of_lesson.is_last_in_lesson
+    assert end_of_lesson.next_id == "s-two-1", "Next crosses into the next lesson"
+    last = course.place("en", "s-four-2")
+    assert last is not None and last.next_id is None and last.previous_id == "s-four-1"
     assert course.place("en", "nope") is None
 
 
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (("text: Second card", "text: " + "x" * 701), "limit is 700"),
-        (("text: Second card", "text: <script>x</script>"), "<script>"),
-        (("text: Second card", "text: a <b>b"), "invalid Telegram HTML"),
+        (("text: Second card of lesson two", "text: " + "x" * 701), "limit is 700"),
+        (("text: Second card of lesson two", "text: <script>x</script>"), "<script>"),
+        (("text: Second card of lesson two", "text: a <b>b"), "invalid Telegram HTML"),
         (("id: s-one-2", "id: s-one-1"), "id is used twice"),
         (("id: s-one-2", "id: Bad_Id"), "lowercase slug"),
-        (("sources: [https://example.org/a]", "sources: []"), "source"),
+        (("sources: [https://example.org/one]", "sources: []"), "source"),
         (("schema_version: 1", "schema_version: 9"), "schema_version"),
+        (("    key_point: Remember lesson one.\n", ""), "key_point"),
+        (("      - id: s-one-2\n        text: Second card of lesson one\n", ""), "2-6 needed"),
     ],
 )
 def test_problems_name_file_and_field(
