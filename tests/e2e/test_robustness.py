@@ -156,3 +156,15 @@ async def test_database_down_gets_an_apology_and_admins_are_told(bot: Harness) -
         await dead.dispose()
     await bot.say(user, "/menu")
     assert t.gettext("Main menu") in bot.text(user)
+
+
+async def test_a_passing_network_error_is_retried_with_backoff(bot: Harness) -> None:
+    user = USERS["en"]
+    await onboard(bot, user, "en")
+    mark = len(bot.standin.requests)
+    bot.standin.fail_next("sendMessage", status=502, description="Bad Gateway", times=2)
+    await bot.say(user, "/menu")
+    sends = [r for r in bot.requests_since(mark) if r.method == "sendMessage"]
+    assert [r.status for r in sends] == [502, 502, 200]
+    assert sends[2].time - sends[1].time > sends[1].time - sends[0].time, "backoff grows"
+    assert "Main menu" in bot.text(user)

@@ -1,0 +1,109 @@
+"""The real `asi-bot` process: kill -9 loses nothing shown, SIGTERM stops it cleanly,
+invalid content keeps it from starting."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+
+from bot.content import load_course
+from bot.telegram_html import visible_text
+from tests.e2e.test_playground import AWA, CONTENT, Page, _free_port
+
+
+def _env(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.db'}",
+        "PLAYGROUND_PORT": str(port),
+    }
+    env.update(extra)
+    return env
+
+
+@asynccontextmanager
+async def bot_process(tmp_path: Path, port: int) -> AsyncIterator[asyncio.subprocess.Process]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "playground",
+        cwd=tmp_path,
+        env=_env(tmp_path, port),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        assert process.stdout is not None
+        line = await asyncio.wait_for(process.stdout.readline(), timeout=60)
+        assert line.decode().strip() == f"Playground: http://127.0.0.1:{port}"
+        await asyncio.sleep(0.3)  # the first long poll
+        yield process
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> None:
+    cards = load_course(CONTENT).modules_in("fr")[0].card_ids
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
+        page = Page(http, base, AWA)
+        await page.send("/start")
+        message = await page.wait_bot(lambda m: "lang:fr" in str(m.get("reply_markup")))
+        for data, next_data in [
+            ("lang:fr", "ok:yes"),
+            ("ok:yes", "m:continue"),
+            ("m:continue", f"c:{cards[1]}"),
+            (f"c:{cards[1]}", f"c:{cards[2]}"),
+            (f"c:{cards[2]}", f"c:{cards[3]}"),
+        ]:
+            await page.press(message, data)
+            message = await page.wait_bot(
+                lambda m, wanted=next_data: wanted in str(m.get("reply_markup"))
+            )
+        process.send_signal(signal.SIGKILL)  # the moment the third card is on screen
+        await process.wait()
+
+    async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
+        page = Page(http, base, AWA)
+        await page.send("/start")
+        menu = await page.wait_bot(lambda m: "m:continue" in str(m.get("reply_markup")))
+        await page.press(menu, "m:continue")
+        shown = await page.wait_bot(lambda m: "c:" in str(m.get("reply_markup")))
+        third = load_course(CONTENT).place("fr", cards[2])
+        assert third is not None and visible_text(third.card.text) in shown["text"]
+
+        process.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(process.wait(), timeout=20) == 0, "SIGTERM stops cleanly"
+
+
+async def test_invalid_content_keeps_the_bot_from_starting(tmp_path: Path) -> None:
+    broken = tmp_path / "content" / "modules" / "en"
+    broken.mkdir(parents=True)
+    (broken / "1-x.yaml").write_text("schema_version: 1\nid: Bad Id\n", encoding="utf-8")
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=_env(tmp_path, _free_port(), CONTENT_DIR=str(tmp_path / "content")),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 1
+    text = err.decode()
+    assert "content/modules/en/1-x.yaml: id: must be a lowercase slug" in text
+    assert "refusing to start" in text and "Traceback" not in text
