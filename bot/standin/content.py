@@ -151,12 +151,4 @@ def photo_sizes(stored: StoredFile) -> list[dict[str, Any]]:
     data = stored.data or b""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
-    size: dict[str, Any] = {
-        "file_id": stored.file_id,
-        "file_unique_id": stored.file_unique_id,
-        "width": width,
-        "height": height,
-    }
-    if stored.data is not None:
-        size["file_size"] = len(stored.data)
-    return [size]
+    return [{**stored.ids(), "width": width, "height": height}]

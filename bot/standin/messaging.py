@@ -92,13 +92,7 @@ class MessagingMethods:
     async def send_message(self, params: Params) -> JsonDict:
         """sendMessage."""
         chat = self._target(params)
-        text, entities = format_text(
-            params.text("text") or "", params.text("parse_mode"), params.get("entities")
-        )
-        if not text:
-            raise bad_request("message text is empty")
-        if utf16_length(text) > MAX_TEXT:
-            raise bad_request("message is too long")
+        text, entities = _message_text(params)
         content: JsonDict = {"text": text}
         if entities:
             content["entities"] = entities
@@ -115,28 +109,15 @@ class MessagingMethods:
         """sendDocument."""
         chat = self._target(params)
         stored = media_file(self._world, params, "document", "application/octet-stream")
-        document: JsonDict = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "file_name": stored.file_name,
-            "mime_type": stored.mime_type,
-        }
-        if stored.data is not None:
-            document["file_size"] = len(stored.data)
+        document = {**stored.ids(), "file_name": stored.file_name, "mime_type": stored.mime_type}
         return self._deliver(chat, params, {"document": document, **self._caption(params)})
 
     async def send_voice(self, params: Params) -> JsonDict:
         """sendVoice."""
         chat = self._target(params)
         stored = media_file(self._world, params, "voice", "audio/ogg")
-        voice: JsonDict = {
-            "file_id": stored.file_id,
-            "file_unique_id": stored.file_unique_id,
-            "duration": params.integer("duration") or 0,
-            "mime_type": stored.mime_type,
-        }
-        if stored.data is not None:
-            voice["file_size"] = len(stored.data)
+        duration = params.integer("duration") or 0
+        voice = {**stored.ids(), "duration": duration, "mime_type": stored.mime_type}
         return self._deliver(chat, params, {"voice": voice, **self._caption(params)})
 
     async def send_poll(self, params: Params) -> JsonDict:
@@ -185,13 +166,7 @@ class MessagingMethods:
         chat, stored = self._editable(params, "message to edit not found")
         if "text" not in stored.data:
             raise bad_request("there is no text in the message to edit")
-        text, entities = format_text(
-            params.text("text") or "", params.text("parse_mode"), params.get("entities")
-        )
-        if not text:
-            raise bad_request("message text is empty")
-        if utf16_length(text) > MAX_TEXT:
-            raise bad_request("message is too long")
+        text, entities = _message_text(params)
         changes = {"text": text, "entities": entities or None, **self._inline_markup(params)}
         return self._apply_edit(chat, stored, changes)
 
@@ -405,6 +380,18 @@ class MessagingMethods:
         for option in fresh["options"]:
             option["voter_count"] = 0
         return fresh
+
+
+def _message_text(params: Params) -> tuple[str, list[JsonDict]]:
+    """The text of sendMessage/editMessageText after entity parsing, within Telegram's limits."""
+    text, entities = format_text(
+        params.text("text") or "", params.text("parse_mode"), params.get("entities")
+    )
+    if not text:
+        raise bad_request("message text is empty")
+    if utf16_length(text) > MAX_TEXT:
+        raise bad_request("message is too long")
+    return text, entities
 
 
 def _chat_id(params: Params) -> object:

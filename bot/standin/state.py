@@ -82,11 +82,17 @@ class StoredFile:
     data: bytes | None = None
     url: str | None = None
 
-    def as_file(self) -> JsonDict:
-        """The Bot API File object."""
+    def ids(self) -> JsonDict:
+        """The fields every Bot API file object starts with (file_size when known)."""
         result: JsonDict = {"file_id": self.file_id, "file_unique_id": self.file_unique_id}
         if self.data is not None:
             result["file_size"] = len(self.data)
+        return result
+
+    def as_file(self) -> JsonDict:
+        """The Bot API File object."""
+        result = self.ids()
+        if self.data is not None:
             result["file_path"] = self.file_path
         return result
 
