@@ -179,7 +179,7 @@ class _Parser:
             self._emit("<")
             return i + 1
         if j >= len(self.src):
-            self.problems.append(f"Unclosed start tag at byte offset {self._byte_offset(i)}")
+            self._unclosed_start(i)
             return len(self.src)
         if name not in _TAG_ENTITY:
             self.problems.append(
@@ -215,9 +215,7 @@ class _Parser:
             while i < n and src[i] in _SPACES:
                 i += 1
             if i >= n:
-                self.problems.append(
-                    f"Unclosed start tag at byte offset {self._byte_offset(begin)}"
-                )
+                self._unclosed_start(begin)
                 return None
             if src[i] == ">":
                 return attributes, i + 1
@@ -234,16 +232,12 @@ class _Parser:
             while i < n and src[i] in _SPACES:
                 i += 1
             if i >= n:
-                self.problems.append(
-                    f"Unclosed start tag at byte offset {self._byte_offset(begin)}"
-                )
+                self._unclosed_start(begin)
                 return None
             if src[i] in "\"'":
                 close = src.find(src[i], i + 1)
                 if close < 0:
-                    self.problems.append(
-                        f"Unclosed start tag at byte offset {self._byte_offset(begin)}"
-                    )
+                    self._unclosed_start(begin)
                     return None
                 attributes[name] = self._decode_value(src[i + 1 : close], i + 1)
                 i = close + 1
@@ -261,6 +255,9 @@ class _Parser:
                         return None
                     return attributes, close + 1
                 i = end
+
+    def _unclosed_start(self, begin: int) -> None:
+        self.problems.append(f"Unclosed start tag at byte offset {self._byte_offset(begin)}")
 
     def _check_attributes(self, i: int, tag: str, attributes: dict[str, str | None]) -> None:
         where = f"at byte offset {self._byte_offset(i)}"

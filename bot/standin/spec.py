@@ -64,12 +64,7 @@ class SpecValidator:
             return [f"unknown method {method!r}"]
         name = str(spec["name"])
         fields = {f["name"]: f for f in spec.get("fields", [])}
-        problems = [f"unknown parameter {key!r}" for key in params if key not in fields]
-        problems += [
-            f"missing required parameter {key!r}"
-            for key, f in fields.items()
-            if f["required"] and key not in params
-        ]
+        problems = _key_problems("", "parameter", params, fields)
         for key, value in params.items():
             if key in fields:
                 problems += self._field(key, value, fields[key], params, name, form=True)
@@ -148,12 +143,7 @@ class SpecValidator:
 
     def _object(self, path: str, value: Mapping[str, object], spec: _Field) -> list[str]:
         fields = {f["name"]: f for f in spec.get("fields", [])}
-        problems = [f"{path}: unknown field {key!r}" for key in value if key not in fields]
-        problems += [
-            f"{path}: missing required field {key!r}"
-            for key, f in fields.items()
-            if f["required"] and key not in value
-        ]
+        problems = _key_problems(f"{path}: ", "field", value, fields)
         for key, item in value.items():
             if key in fields:
                 problems += self._field(
@@ -202,6 +192,19 @@ class SpecValidator:
         if limits and not limits[0] <= len(value) <= limits[1]:
             return [f"{path}: must have {limits[0]}-{limits[1]} items, got {len(value)}"]
         return []
+
+
+def _key_problems(
+    prefix: str, noun: str, given: Mapping[str, object], fields: Mapping[str, _Field]
+) -> list[str]:
+    """Keys the spec does not know, and required keys that are missing."""
+    problems = [f"{prefix}unknown {noun} {key!r}" for key in given if key not in fields]
+    problems += [
+        f"{prefix}missing required {noun} {key!r}"
+        for key, field in fields.items()
+        if field["required"] and key not in given
+    ]
+    return problems
 
 
 def _discriminator_matches(value: Mapping[str, object], spec: _Field) -> bool:
