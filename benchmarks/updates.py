@@ -41,6 +41,7 @@ class Figures:
     p50_ms: float
     p99_ms: float
     paced_rate: float
+    cpu_ms: float  # CPU time of the whole process (bot and stand-in) per update, saturated
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -76,13 +77,14 @@ class Driver:
 
 async def _measure(
     driver: Driver, next_data: Callable[[int, int], str], rounds: int, rate: float, seconds: float
-) -> tuple[float, float, float, float]:
+) -> tuple[float, float, float, float, float]:
     users = driver.users
     # saturation: all learners press at once, round after round
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for r in range(rounds):
         await asyncio.gather(*(driver.press(u, next_data(u, r)) for u in users))
     throughput = rounds * len(users) / (time.perf_counter() - started)
+    cpu_ms = (time.process_time() - cpu) * 1000 / (rounds * len(users))
     # paced: a steady stream at `rate` updates/s, cycling through the learners
     latencies: list[float] = []
     tasks = []
@@ -96,7 +98,7 @@ async def _measure(
         tasks.append(asyncio.create_task(driver.press(user, next_data(user, rounds + i))))
     latencies = list(await asyncio.gather(*tasks))
     paced = total / (time.perf_counter() - t0)
-    return throughput, _percentile(latencies, 0.5), _percentile(latencies, 0.99), paced
+    return throughput, _percentile(latencies, 0.5), _percentile(latencies, 0.99), paced, cpu_ms
 
 
 @asynccontextmanager
@@ -223,11 +225,15 @@ async def _drop(name: str) -> None:
 
 
 def _print(rows: list[Figures], floor: Figures) -> None:
-    print(f"{'bot':28} {'updates/s':>10} {'ratio':>6} {'paced/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print(
+        f"{'bot':28} {'updates/s':>10} {'ratio':>6} {'cpu ms':>7} "
+        f"{'paced/s':>8} {'p50 ms':>8} {'p99 ms':>8}"
+    )
     for row in [floor, *rows]:
         ratio = row.throughput / floor.throughput if floor.throughput else float("nan")
         print(
-            f"{row.name:28} {row.throughput:10.1f} {ratio:6.2f} {row.paced_rate:8.1f} "
+            f"{row.name:28} {row.throughput:10.1f} {ratio:6.2f} {row.cpu_ms:7.2f} "
+            f"{row.paced_rate:8.1f} "
             f"{row.p50_ms:8.1f} {row.p99_ms:8.1f}"
         )
 

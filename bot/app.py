@@ -19,8 +19,13 @@ from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.container import Services, utc_now
+from bot.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
+
+# Updates of different users processed at once on PostgreSQL (the pool is sized to match).
+# SQLite has one writer: overlapping updates only wait on its lock, so they run one by one.
+CONCURRENT_UPDATES = 16
 
 # Command descriptions are translated per language for setMyCommands.
 COMMANDS: tuple[tuple[str, str], ...] = (
@@ -66,6 +71,9 @@ def build_application(
             )
         )
         .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .concurrent_updates(
+            PerUserUpdateProcessor(1 if settings.is_sqlite else CONCURRENT_UPDATES)
+        )
         .post_init(lambda app: start_services(app, settings, course=course, clock=clock))
         .post_shutdown(stop_services)
     )

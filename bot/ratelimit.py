@@ -28,11 +28,25 @@ IDEMPOTENT = {
 }
 
 
+# Answers to a user's own button press: they change a message the user is looking at and
+# come at the user's pace. Telegram's ~30 messages/s guidance is about sending new messages
+# in bulk, so these skip the overall limiter (a 429 for them is still waited out).
+INTERACTIVE = {
+    "answerCallbackQuery",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "editMessageCaption",
+    "sendChatAction",
+}
+
+
 class RetryingRateLimiter(AIORateLimiter):
     """AIORateLimiter (waits out 429s) that also retries network errors with backoff.
 
-    A request that failed to connect never reached Telegram, so it is always retried; a
-    timeout may have reached it, so only idempotent methods are retried then.
+    New messages go through AIORateLimiter's overall (30/s) and per-group limits; interactive
+    answers (INTERACTIVE) only through its 429 handling. A request that failed to connect
+    never reached Telegram, so it is always retried; a timeout may have reached it, so only
+    idempotent methods are retried then.
     """
 
     def __init__(self, *, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
@@ -49,6 +63,10 @@ class RetryingRateLimiter(AIORateLimiter):
         data: dict[str, Any],
         rate_limit_args: int | None,
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        if endpoint in INTERACTIVE:
+            # AIORateLimiter picks its limiters from `data` only; without a chat id it
+            # applies none of them, but still retries after a 429.
+            data = {key: value for key, value in data.items() if key != "chat_id"}
         attempt = 0
         while True:
             try:

@@ -26,7 +26,10 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(url, pool_pre_ping=True, pool_recycle=1800)
+    # Room for every concurrently processed update (bot.app.CONCURRENT_UPDATES) plus jobs.
+    return create_async_engine(
+        url, pool_pre_ping=True, pool_recycle=1800, pool_size=10, max_overflow=10
+    )
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

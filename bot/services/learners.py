@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 
+LAST_SEEN_PRECISION = timedelta(minutes=1)
+
 
 async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -> UserRecord:
-    """Record that the user is here (creating them on first contact) and commit."""
-    user = await uow.users.touch(user_id, now, role="admin" if is_admin else "learner")
+    """Record that the user is here (creating them on first contact).
+
+    Writing last-seen on every tap would cost a write transaction per update; to the minute
+    is precise enough, so a user seen within LAST_SEEN_PRECISION is only read.
+    """
     # ADMIN_IDS is the source of truth for admins; other roles are granted in the bot.
+    user = await uow.users.get(user_id)
+    if (
+        user is not None
+        and not user.blocked
+        and now - user.last_seen_at < LAST_SEEN_PRECISION
+        and (user.role == "admin") == is_admin
+    ):
+        return user
+    user = await uow.users.touch(user_id, now, role="admin" if is_admin else "learner")
     role = "admin" if is_admin else ("learner" if user.role == "admin" else user.role)
     if role != user.role:
         await uow.users.set_role(user_id, role)

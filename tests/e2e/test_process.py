@@ -7,15 +7,21 @@ import asyncio
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
 from bot.content import load_course
 from bot.telegram_html import visible_text
 from tests.e2e.test_playground import AWA, CONTENT, Page, _free_port
+
+
+def _offers(data: str) -> Callable[[dict[str, Any]], bool]:
+    """The bot's message has a button with this callback data."""
+    return lambda message: data in str(message.get("reply_markup"))
 
 
 def _env(tmp_path: Path, port: int, **extra: str) -> dict[str, str]:
@@ -69,9 +75,7 @@ async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> Non
             (f"c:{cards[2]}", f"c:{cards[3]}"),
         ]:
             await page.press(message, data)
-            message = await page.wait_bot(
-                lambda m, wanted=next_data: wanted in str(m.get("reply_markup"))
-            )
+            message = await page.wait_bot(_offers(next_data))
         process.send_signal(signal.SIGKILL)  # the moment the third card is on screen
         await process.wait()
 

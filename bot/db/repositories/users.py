@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,16 +26,19 @@ class UserRecord:
     blocked: bool
 
 
-def _record(user: User) -> UserRecord:
+_COLUMNS = tuple(User.__table__.columns)
+
+
+def _record(row: Row[Any]) -> UserRecord:
     return UserRecord(
-        id=user.id,
-        language=user.language,
-        time_zone=user.time_zone,
-        role=user.role,
-        consent_at=user.consent_at,
-        first_seen_at=user.first_seen_at,
-        last_seen_at=user.last_seen_at,
-        blocked=user.blocked,
+        id=row.id,
+        language=row.language,
+        time_zone=row.time_zone,
+        role=row.role,
+        consent_at=row.consent_at,
+        first_seen_at=row.first_seen_at,
+        last_seen_at=row.last_seen_at,
+        blocked=row.blocked,
     )
 
 
@@ -43,8 +47,9 @@ class UserRepository:
         self._session = session
 
     async def get(self, user_id: int) -> UserRecord | None:
-        user = await self._session.get(User, user_id)
-        return _record(user) if user else None
+        # A Core select: read on every update, it skips the ORM identity map's cost.
+        row = (await self._session.execute(select(*_COLUMNS).where(User.id == user_id))).first()
+        return _record(row) if row else None
 
     async def touch(self, user_id: int, now: datetime, role: str) -> UserRecord:
         """Create the user or mark them seen, in one statement (no read-then-write race).
@@ -53,16 +58,13 @@ class UserRepository:
         """
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(User).values(
+        values = insert(User).values(
             id=user_id, role=role, first_seen_at=now, last_seen_at=now, blocked=False
         )
-        stmt = stmt.on_conflict_do_update(
+        upsert = values.on_conflict_do_update(
             index_elements=[User.id], set_={"last_seen_at": now, "blocked": False}
-        )
-        await self._session.execute(stmt)
-        user = await self._session.get(User, user_id, populate_existing=True)
-        assert user is not None
-        return _record(user)
+        ).returning(*_COLUMNS)
+        return _record((await self._session.execute(upsert)).one())
 
     async def set_language(self, user_id: int, language: str) -> None:
         await self._session.execute(
