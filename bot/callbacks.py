@@ -56,11 +56,22 @@ class Consent(CallbackData):
     PREFIX = "ok"
 
 
-class Menu(CallbackData):
+class ClosedCallbackData(CallbackData):
+    """Callback data whose value is one of a fixed set of words."""
+
+    VALUES: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        parsed = super().unpack(data)
+        return parsed if parsed and parsed.value in cls.VALUES else None
+
+
+class Menu(ClosedCallbackData):
     """Menu entries: main, continue, modules, progress, help, settings, language, privacy."""
 
     PREFIX = "m"
-    ITEMS: ClassVar[frozenset[str]] = frozenset(
+    VALUES: ClassVar[frozenset[str]] = frozenset(
         {
             "main",
             "continue",
@@ -73,11 +84,6 @@ class Menu(CallbackData):
             "privacy",
         }
     )
-
-    @classmethod
-    def unpack(cls, data: object) -> Menu | None:
-        parsed = super().unpack(data)
-        return parsed if parsed and parsed.value in cls.ITEMS else None
 
     @classmethod
     def only(cls, item: str) -> Callable[[object], bool]:
@@ -97,16 +103,11 @@ class FinishModule(CallbackData):
     PREFIX = "fin"
 
 
-class DeleteData(CallbackData):
+class DeleteData(ClosedCallbackData):
     """`ask` opens the confirmation, `yes` deletes, `no` keeps everything."""
 
     PREFIX = "del"
-    ANSWERS: ClassVar[frozenset[str]] = frozenset({"ask", "yes", "no"})
-
-    @classmethod
-    def unpack(cls, data: object) -> DeleteData | None:
-        parsed = super().unpack(data)
-        return parsed if parsed and parsed.value in cls.ANSWERS else None
+    VALUES: ClassVar[frozenset[str]] = frozenset({"ask", "yes", "no"})
 
 
 class GlossaryPage(CallbackData):

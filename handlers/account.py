@@ -7,12 +7,11 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.callbacks import DeleteData, Menu
 from bot.context import BotContext
-from bot.errors import StaleButton
 from bot.keyboards.account import delete_keyboard
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import learners
 from bot.views.account import render_delete_confirm, render_deleted, render_kept, render_privacy
-from handlers.common import Turn, show, turn
+from handlers.common import Turn, picked, show, turn
 
 
 async def _privacy(update: Update, turn_: Turn, *, edit: bool) -> None:
@@ -46,9 +45,7 @@ async def cmd_deleteme(update: Update, context: BotContext, turn_: Turn) -> None
 @turn
 async def on_delete(update: Update, context: BotContext, turn_: Turn) -> None:
     """Handle the confirmation buttons: ask, yes (delete everything) or no."""
-    answer = DeleteData.unpack(update.callback_query.data if update.callback_query else None)
-    if answer is None:
-        raise StaleButton("delete")
+    answer = picked(update, DeleteData)
     if answer.value == "ask":
         await show(update, render_delete_confirm(turn_.t), delete_keyboard(turn_.t))
     elif answer.value == "yes":

@@ -6,14 +6,16 @@ import functools
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot.callbacks import CallbackData
 from bot.context import BotContext
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
+from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.services import learners
 from bot.services.container import Services
@@ -35,6 +37,17 @@ class Turn:
     def ready(self) -> bool:
         """Onboarding done: a language was chosen and the welcome accepted."""
         return self.user.language is not None and self.user.consent_at is not None
+
+
+C = TypeVar("C", bound=CallbackData)
+
+
+def picked(update: Update, kind: type[C]) -> C:
+    """The pressed button's parsed data; stale or forged data raises StaleButton."""
+    data = kind.unpack(update.callback_query.data if update.callback_query else None)
+    if data is None:
+        raise StaleButton(kind.PREFIX)
+    return data
 
 
 TurnHandler = Callable[[Update, BotContext, Turn], Coroutine[Any, Any, None]]

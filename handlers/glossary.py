@@ -11,7 +11,7 @@ from bot.errors import StaleButton
 from bot.keyboards.glossary import glossary_page_keyboard, term_keyboard
 from bot.services import glossary
 from bot.views.glossary import render_glossary_page, render_not_found, render_term
-from handlers.common import Turn, show, turn
+from handlers.common import Turn, picked, show, turn
 
 
 async def show_page(update: Update, turn_: Turn, number: int, note: str = "") -> None:
@@ -56,19 +56,16 @@ async def on_glossary_menu(update: Update, context: BotContext, turn_: Turn) -> 
 @turn
 async def on_page(update: Update, context: BotContext, turn_: Turn) -> None:
     """Turn a glossary page."""
-    picked = GlossaryPage.unpack(update.callback_query.data if update.callback_query else None)
-    if picked is None or not picked.value.isdigit():
+    page = picked(update, GlossaryPage)
+    if not page.value.isdigit():
         raise StaleButton("glossary page")
-    await show_page(update, turn_, int(picked.value))
+    await show_page(update, turn_, int(page.value))
 
 
 @turn
 async def on_term(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show one term's definition."""
-    picked = GlossaryEntry.unpack(update.callback_query.data if update.callback_query else None)
-    if picked is None:
-        raise StaleButton("glossary term")
-    await show_term(update, turn_, picked.value, edit=True)
+    await show_term(update, turn_, picked(update, GlossaryEntry).value, edit=True)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

@@ -8,7 +8,6 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 from bot.callbacks import FinishModule, Menu, OpenModule, ShowCard
 from bot.content import CardPlace
 from bot.context import BotContext
-from bot.errors import StaleButton
 from bot.keyboards.lessons import (
     card_keyboard,
     finished_keyboard,
@@ -17,7 +16,7 @@ from bot.keyboards.lessons import (
 )
 from bot.services import lessons
 from bot.views.lessons import render_card, render_module_finished, render_modules, render_progress
-from handlers.common import Turn, show, turn
+from handlers.common import Turn, picked, show, turn
 from handlers.menu import require_ready
 
 
@@ -29,10 +28,6 @@ async def show_card(update: Update, turn_: Turn, place: CardPlace) -> None:
         await show(update, render_card(turn_.t, place), card_keyboard(turn_.t, place), edit=False)
         return
     await show(update, render_card(turn_.t, place), card_keyboard(turn_.t, place))
-
-
-def _callback_data(update: Update) -> str | None:
-    return update.callback_query.data if update.callback_query else None
 
 
 @turn
@@ -57,14 +52,12 @@ async def on_modules(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_open_module(update: Update, context: BotContext, turn_: Turn) -> None:
     """Enter a module where the learner last was in it."""
-    picked = OpenModule.unpack(_callback_data(update))
-    if picked is None:
-        raise StaleButton("module")
+    module_id = picked(update, OpenModule).value
     if not await require_ready(update, turn_):
         return
     s = turn_.services
     place = await lessons.open_module(
-        turn_.uow, s.course, turn_.user.id, turn_.language, picked.value, s.clock()
+        turn_.uow, s.course, turn_.user.id, turn_.language, module_id, s.clock()
     )
     await show_card(update, turn_, place)
 
@@ -72,14 +65,12 @@ async def on_open_module(update: Update, context: BotContext, turn_: Turn) -> No
 @turn
 async def on_card(update: Update, context: BotContext, turn_: Turn) -> None:
     """Back / Next: show the card the button names (unknown ids are stale buttons)."""
-    picked = ShowCard.unpack(_callback_data(update))
-    if picked is None:
-        raise StaleButton("card")
+    card_id = picked(update, ShowCard).value
     if not await require_ready(update, turn_):
         return
     s = turn_.services
     place = await lessons.open_card(
-        turn_.uow, s.course, turn_.user.id, turn_.language, picked.value, s.clock()
+        turn_.uow, s.course, turn_.user.id, turn_.language, card_id, s.clock()
     )
     await show_card(update, turn_, place)
 
@@ -87,14 +78,12 @@ async def on_card(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_finish(update: Update, context: BotContext, turn_: Turn) -> None:
     """Congratulate the learner at the end of a module and offer the next one."""
-    picked = FinishModule.unpack(_callback_data(update))
-    if picked is None:
-        raise StaleButton("finish")
+    module_id = picked(update, FinishModule).value
     if not await require_ready(update, turn_):
         return
     s = turn_.services
     finished = await lessons.finish_module(
-        turn_.uow, s.course, turn_.user.id, turn_.language, picked.value, s.clock()
+        turn_.uow, s.course, turn_.user.id, turn_.language, module_id, s.clock()
     )
     await show(
         update, render_module_finished(turn_.t, finished), finished_keyboard(turn_.t, finished)

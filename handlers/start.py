@@ -13,7 +13,7 @@ from bot.keyboards.onboarding import language_keyboard, welcome_keyboard
 from bot.services import learners
 from bot.views.menu import render_menu
 from bot.views.onboarding import render_language_prompt, render_welcome
-from handlers.common import Turn, show, turn
+from handlers.common import Turn, picked, show, turn
 
 
 async def ask_language(update: Update, turn_: Turn, note: str | None = None) -> None:
@@ -53,14 +53,14 @@ async def on_language_menu(update: Update, context: BotContext, turn_: Turn) -> 
 @turn
 async def on_pick_language(update: Update, context: BotContext, turn_: Turn) -> None:
     """Save the language; continue onboarding or return to the menu in the new language."""
-    picked = PickLanguage.unpack(update.callback_query.data if update.callback_query else None)
-    if picked is None or picked.value not in turn_.services.i18n.languages:
+    language = picked(update, PickLanguage).value
+    if language not in turn_.services.i18n.languages:
         raise StaleButton("language")
     services = turn_.services
-    await learners.choose_language(turn_.uow, turn_.user.id, picked.value, services.clock())
+    await learners.choose_language(turn_.uow, turn_.user.id, language, services.clock())
     if context.user_data is not None:
-        context.user_data.language = picked.value
-    t = services.i18n.translator(picked.value)
+        context.user_data.language = language
+    t = services.i18n.translator(language)
     if turn_.user.consent_at is None:
         await show(update, render_welcome(t), welcome_keyboard(t))
     else:
