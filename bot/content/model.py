@@ -67,12 +67,6 @@ class CardPlace:
     def is_last_in_lesson(self) -> bool:
         return self.card_index == len(self.lesson.cards) - 1
 
-    @property
-    def is_last_in_module(self) -> bool:
-        return self.next_id is None or (
-            self.is_last_in_lesson and (self.lesson_index == len(self.module.lessons) - 1)
-        )
-
 
 @dataclass(frozen=True, slots=True)
 class _Position:
@@ -134,12 +128,6 @@ class Course:
             previous_id=previous_id if previous_id in module_ids else None,
             next_id=next_id if next_id in module_ids else None,
         )
-
-    def module_of(self, card_id: str) -> str | None:
-        pos = self._positions.get(card_id)
-        if pos is None:
-            return None
-        return self.modules[REFERENCE_LANGUAGE][pos.module_index].id
 
     def first_card(self, module_id: str) -> str | None:
         module = self.module(REFERENCE_LANGUAGE, module_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
-from bot.content import CardPlace, Module
+from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.services.lessons import ModuleFinished, ModuleProgress
 
@@ -101,7 +101,3 @@ def render_module_finished(t: Translator, finished: ModuleFinished) -> str:
             number=finished.next_module.number, title=escape(finished.next_module.title)
         )
     )
-
-
-def module_intro(module: Module) -> str:
-    return f"<b>{module.number}. {escape(module.title)}</b>\n{escape(module.summary)}"

@@ -28,11 +28,5 @@ class EventRepository:
         )
         return int(value or 0)
 
-    async def kinds(self, user_id: int) -> list[str]:
-        rows = await self._session.scalars(
-            select(Event.kind).where(Event.user_id == user_id).order_by(Event.id)
-        )
-        return list(rows)
-
     async def delete_for(self, user_id: int) -> None:
         await self._session.execute(delete(Event).where(Event.user_id == user_id))
