@@ -111,3 +111,34 @@ async def test_invalid_content_keeps_the_bot_from_starting(tmp_path: Path) -> No
     text = err.decode()
     assert "content/modules/en/1-x.yaml: id: must be a lowercase slug" in text
     assert "refusing to start" in text and "Traceback" not in text
+
+
+async def test_a_rejected_token_stops_with_one_line(tmp_path: Path) -> None:
+    from bot.standin import BotApiStandIn
+
+    standin = BotApiStandIn("123456:THE-RIGHT-TOKEN-is-not-the-one-given")
+    root = await standin.start()
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=tmp_path,
+            env=_env(
+                tmp_path,
+                _free_port(),
+                TELEGRAM_BOT_TOKEN="123456789:WRONG-token-for-this-bot-xxxxxx",
+                TELEGRAM_API_URL=root,
+            ),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        _, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    finally:
+        await standin.stop()
+    assert process.returncode == 2
+    assert err.decode().strip().splitlines()[-1] == (
+        f"asi-bot: TELEGRAM_BOT_TOKEN: rejected by {root}"
+    )
+    assert "Traceback" not in err.decode()
