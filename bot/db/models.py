@@ -66,3 +66,39 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(32))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Reminder(Base):
+    """A learner's reminder settings and the dispatcher's state for them (one row a user).
+
+    `next_due_at` is the UTC time of the next possible reminder (NULL while off or parked),
+    indexed for the dispatcher; `lease_until` is set while one dispatcher is sending it.
+    """
+
+    __tablename__ = "reminders"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    days: Mapped[int] = mapped_column(Integer)  # bit d set: weekday d (0 = Monday) chosen
+    hour: Mapped[int] = mapped_column(Integer)  # local hour, outside the quiet hours
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ReminderLog(Base):
+    """What became of each due reminder (sent, skipped, blocked, failed); deleted with the user.
+
+    Feeds the weekly limit and /reminderstats; rows older than a month are pruned.
+    """
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (Index("ix_reminder_log_user_at", "user_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    outcome: Mapped[str] = mapped_column(String(16))

@@ -7,7 +7,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.db.repositories import EventRepository, ProgressRepository, UserRepository
+from bot.db.repositories import (
+    EventRepository,
+    ProgressRepository,
+    ReminderRepository,
+    UserRepository,
+)
 
 
 class UnitOfWork:
@@ -21,6 +26,7 @@ class UnitOfWork:
     users: UserRepository
     progress: ProgressRepository
     events: EventRepository
+    reminders: ReminderRepository
 
     def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
         self._factory = session_factory
@@ -30,6 +36,7 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
+        self.reminders = ReminderRepository(self.session)
         return self
 
     async def __aexit__(

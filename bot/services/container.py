@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.content import Course
 from bot.db.uow import UnitOfWork
 from bot.i18n import I18n
+from bot.services.zones import ZoneIndex
 
 
 def utc_now() -> datetime:
@@ -29,6 +30,7 @@ class Services:
     clock: Callable[[], datetime] = utc_now
     # error kind -> last time admins were told, so a storm of one error is one message a minute
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
+    zones: ZoneIndex = field(default_factory=ZoneIndex)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

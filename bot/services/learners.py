@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.db.repositories import UserRecord
+from bot.db.repositories import ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 
@@ -28,7 +28,12 @@ async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -
         and (user.role == "admin") == is_admin
     ):
         return user
+    was_blocked = user is not None and user.blocked
     user = await uow.users.touch(user_id, now, role="admin" if is_admin else "learner")
+    if was_blocked:
+        # Reminders were parked when Telegram said the user blocked the bot; they wrote
+        # again, so the dispatcher reschedules them.
+        await uow.reminders.wake(user_id, now)
     role = "admin" if is_admin else ("learner" if user.role == "admin" else user.role)
     if role != user.role:
         await uow.users.set_role(user_id, role)
@@ -59,6 +64,8 @@ class PrivacyReport:
     user: UserRecord
     cards_seen: int
     events: int
+    reminder: ReminderRecord | None
+    reminders_logged: int
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -68,11 +75,14 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         user=user,
         cards_seen=await uow.progress.count(user_id),
         events=await uow.events.count(user_id),
+        reminder=await uow.reminders.get(user_id),
+        reminders_logged=await uow.reminders.count_log(user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
-    """Erase the user, their progress and their events in one transaction."""
+    """Erase the user, their progress, events and reminders in one transaction."""
+    await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)
     await uow.users.delete(user_id)

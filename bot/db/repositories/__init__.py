@@ -2,6 +2,24 @@
 
 from bot.db.repositories.events import EventRepository
 from bot.db.repositories.progress import ProgressRepository, SeenCard
+from bot.db.repositories.reminders import (
+    DueReminder,
+    Outcome,
+    ReminderCounts,
+    ReminderRecord,
+    ReminderRepository,
+)
 from bot.db.repositories.users import UserRecord, UserRepository
 
-__all__ = ["EventRepository", "ProgressRepository", "SeenCard", "UserRecord", "UserRepository"]
+__all__ = [
+    "DueReminder",
+    "EventRepository",
+    "Outcome",
+    "ProgressRepository",
+    "ReminderCounts",
+    "ReminderRecord",
+    "ReminderRepository",
+    "SeenCard",
+    "UserRecord",
+    "UserRepository",
+]

@@ -71,6 +71,11 @@ class UserRepository:
             update(User).where(User.id == user_id).values(language=language)
         )
 
+    async def set_time_zone(self, user_id: int, time_zone: str) -> None:
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(time_zone=time_zone)
+        )
+
     async def set_consent(self, user_id: int, at: datetime) -> None:
         await self._session.execute(
             update(User).where(User.id == user_id, User.consent_at.is_(None)).values(consent_at=at)
