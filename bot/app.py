@@ -17,6 +17,7 @@ from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
+from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.container import Services, utc_now
 from bot.updates import PerUserUpdateProcessor
@@ -34,6 +35,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("glossary", N_("Words and their meaning")),
     ("language", N_("Change language")),
     ("help", N_("How the bot works")),
+    ("reminders", N_("Reminders")),
+    ("stop", N_("Stop reminders")),
     ("privacy", N_("What the bot stores about you")),
     ("deleteme", N_("Delete your data")),
     ("start", N_("Start again")),
@@ -94,7 +97,8 @@ async def start_services(
     course: Course | None = None,
     clock: Callable[[], datetime] = utc_now,
 ) -> None:
-    """Open the database (migrating it), load content and catalogues, register commands."""
+    """Open the database (migrating it), load content and catalogues, register commands,
+    schedule the reminder dispatcher."""
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     i18n = I18n(default=settings.default_language)
@@ -107,6 +111,14 @@ async def start_services(
         clock=clock,
     )
     await register_commands(app, i18n)
+    if settings.reminder_interval > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            dispatch_reminders,
+            interval=settings.reminder_interval,
+            first=settings.reminder_interval,
+            name="reminders",
+            job_kwargs=DISPATCHER_JOB_KWARGS,
+        )
 
 
 async def register_commands(app: BotApplication, i18n: I18n) -> None:

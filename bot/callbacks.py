@@ -1,8 +1,8 @@
 """Callback-data schema: every button's data is packed and parsed here, nowhere else.
 
-Data is `prefix:value`; values are slugs or fixed words, so the separator never appears inside
-them, and packing checks Telegram's 64-byte limit. Anything that does not parse is treated as
-a stale or forged button.
+Data is `prefix:value`; values are slugs or fixed words (time zone names for `rz`), so the
+separator never appears inside them, and packing checks Telegram's 64-byte limit. Anything
+that does not parse is treated as a stale or forged button.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ class CallbackData:
     """One field of data after a fixed prefix."""
 
     PREFIX: ClassVar[str]
+    VALUE_RE: ClassVar[re.Pattern[str]] = _VALUE_RE
     value: str
 
     def pack(self) -> str:
-        if not _VALUE_RE.match(self.value):
+        if not self.VALUE_RE.match(self.value):
             raise CallbackDataError(f"bad callback value {self.value!r}")
         data = f"{self.PREFIX}:{self.value}"
         if len(data.encode("utf-8")) > MAX_BYTES:
@@ -40,7 +41,7 @@ class CallbackData:
         if not isinstance(data, str) or not data.startswith(cls.PREFIX + ":"):
             return None
         value = data[len(cls.PREFIX) + 1 :]
-        return cls(value) if _VALUE_RE.match(value) else None
+        return cls(value) if cls.VALUE_RE.match(value) else None
 
     @classmethod
     def matches(cls, data: object) -> bool:
@@ -68,7 +69,8 @@ class ClosedCallbackData(CallbackData):
 
 
 class Menu(ClosedCallbackData):
-    """Menu entries: main, continue, modules, progress, help, settings, language, privacy."""
+    """Menu entries: main, continue, modules, progress, help, settings, language, privacy,
+    reminders."""
 
     PREFIX = "m"
     VALUES: ClassVar[frozenset[str]] = frozenset(
@@ -82,6 +84,7 @@ class Menu(ClosedCallbackData):
             "settings",
             "language",
             "privacy",
+            "reminders",
         }
     )
 
@@ -120,3 +123,56 @@ class GlossaryEntry(CallbackData):
     """One glossary term, by id."""
 
     PREFIX = "gt"
+
+
+class Reminders(ClosedCallbackData):
+    """Reminder actions: the onboarding answers (`evening`, `choose`, `no`), on / off,
+    `stop` under a reminder, and the settings screens (`days`, `time`, `hours`, `zone`,
+    `city`)."""
+
+    PREFIX = "r"
+    VALUES: ClassVar[frozenset[str]] = frozenset(
+        {
+            "evening",
+            "choose",
+            "no",
+            "on",
+            "off",
+            "stop",
+            "days",
+            "time",
+            "hours",
+            "zone",
+            "city",
+        }
+    )
+
+
+class ReminderDays(ClosedCallbackData):
+    """`all`, `weekdays`, or one weekday to add or remove (0 = Monday)."""
+
+    PREFIX = "rd"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"all", "weekdays", *map(str, range(7))})
+
+
+class ReminderHour(ClosedCallbackData):
+    """A local hour outside the quiet hours (07 to 20)."""
+
+    PREFIX = "rh"
+    VALUES: ClassVar[frozenset[str]] = frozenset(map(str, range(7, 21)))
+
+
+class ReminderCountry(ClosedCallbackData):
+    """One of our learners' countries, to list its time zones."""
+
+    PREFIX = "rc"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"gn", "in", "br", "au"})
+
+
+class ReminderZone(CallbackData):
+    """An IANA time zone name, checked against the system's zones by the handler."""
+
+    PREFIX = "rz"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(
+        r"^[A-Z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
+    )

@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     playground_port: int = Field(default=8080, ge=0, le=65535)
     content_dir: Path = PROJECT_ROOT / "content"
     log_level: str = "INFO"
+    # Seconds between two runs of the reminder dispatcher; 0 runs none (a process that only
+    # answers updates, or tests that drive the dispatcher themselves).
+    reminder_interval: float = Field(default=30, ge=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
@@ -18,9 +19,11 @@ class BotData:
 
 @dataclass
 class UserData:
-    """Per-user cache: the language, so even an error reply is in the user's language."""
+    """Per-user cache: the language, so even an error reply is in the user's language, and
+    since when the bot waits for a typed city (Settings → Reminders → Time zone)."""
 
     language: str | None = None
+    city_search_since: datetime | None = None
 
 
 class ChatData:

@@ -9,19 +9,18 @@ from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary
-from bot.views.menu import render_not_understood, render_unknown_command
+from bot.views.menu import render_not_understood
+from handlers import reminders
 from handlers.common import Turn, show, turn
 from handlers.glossary import show_term
+from handlers.menu import unknown_command
 from handlers.start import ask_language
 
 
 @turn
 async def on_unknown_command(update: Update, context: BotContext, turn_: Turn) -> None:
     """Say the command is unknown; never echo what was typed."""
-    if not turn_.ready:
-        await ask_language(update, turn_)
-        return
-    await show(update, render_unknown_command(turn_.t), menu_keyboard(turn_.t), edit=False)
+    await unknown_command(update, turn_)
 
 
 @turn
@@ -31,6 +30,8 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
         await ask_language(update, turn_)
         return
     text = update.message.text if update.message else None
+    if text and await reminders.take_typed_city(update, context, turn_, text):
+        return
     term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
     if term is not None:
         await show_term(update, turn_, term.id, edit=False)

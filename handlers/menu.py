@@ -9,7 +9,7 @@ from bot.callbacks import Menu
 from bot.context import BotContext
 from bot.errors import NotReady
 from bot.keyboards.menu import back_to_menu_keyboard, menu_keyboard, settings_keyboard
-from bot.views.menu import render_help, render_menu, render_settings
+from bot.views.menu import render_help, render_menu, render_settings, render_unknown_command
 from handlers.common import Turn, show, turn
 from handlers.start import ask_language
 
@@ -20,6 +20,14 @@ async def require_ready(update: Update, turn_: Turn) -> bool:
         return True
     await ask_language(update, turn_, turn_.t.gettext(NotReady.msgid))
     return False
+
+
+async def unknown_command(update: Update, turn_: Turn) -> None:
+    """Say a command is unknown (before onboarding: lead back to it); never echo it."""
+    if not turn_.ready:
+        await ask_language(update, turn_)
+        return
+    await show(update, render_unknown_command(turn_.t), menu_keyboard(turn_.t), edit=False)
 
 
 @turn

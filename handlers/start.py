@@ -10,9 +10,11 @@ from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.keyboards.onboarding import language_keyboard, welcome_keyboard
+from bot.keyboards.reminders import reminder_question_keyboard
 from bot.services import learners
 from bot.views.menu import render_menu
 from bot.views.onboarding import render_language_prompt, render_welcome
+from bot.views.reminders import render_reminder_question
 from handlers.common import Turn, picked, show, turn
 
 
@@ -69,12 +71,19 @@ async def on_pick_language(update: Update, context: BotContext, turn_: Turn) -> 
 
 @turn
 async def on_consent(update: Update, context: BotContext, turn_: Turn) -> None:
-    """The learner read what is stored and starts: open the main menu."""
+    """The learner read what is stored and starts: open the main menu, offer reminders."""
     if turn_.user.language is None:
         await ask_language(update, turn_)
         return
     await learners.give_consent(turn_.uow, turn_.user.id, turn_.services.clock())
     await show(update, render_menu(turn_.t), menu_keyboard(turn_.t))
+    if turn_.user.consent_at is None:  # asked once, at the end of onboarding
+        await show(
+            update,
+            render_reminder_question(turn_.t),
+            reminder_question_keyboard(turn_.t),
+            edit=False,
+        )
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

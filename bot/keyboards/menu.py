@@ -38,6 +38,7 @@ def settings_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button("🌐 " + t.gettext("Language"), "language")],
+            [_button("⏰ " + t.gettext("Reminders"), "reminders")],
             [_button("🔒 " + t.gettext("What is stored"), "privacy")],
             [button("🗑 " + t.gettext("Delete my data"), DeleteData("ask"))],
             [_button("☰ " + t.gettext("Menu"), "main")],

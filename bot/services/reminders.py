@@ -70,11 +70,6 @@ async def current(uow: UnitOfWork, user: UserRecord, language: str) -> ReminderS
     return _settings(user, language, await uow.reminders.get(user.id))
 
 
-async def has_answered(uow: UnitOfWork, user_id: int) -> bool:
-    """Whether the learner ever turned reminders on (so onboarding need not ask)."""
-    return await uow.reminders.get(user_id) is not None
-
-
 async def _save(
     uow: UnitOfWork,
     user: UserRecord,

@@ -8,6 +8,8 @@ from babel.dates import format_datetime
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.services.learners import PrivacyReport
+from bot.services.schedule import mask_to_days
+from bot.views.reminders import days_label, hour_label
 
 
 def _when(value: datetime | None, language: str, t: Translator) -> str:
@@ -43,6 +45,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             "Activity log: {n} entries (what you did and when)",
             report.events,
         ).format(n=report.events),
+        *_reminder_lines(t, report, language),
         "",
         t.gettext(
             "The bot does not store your name, phone number or messages. "
@@ -50,6 +53,38 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         ),
     ]
     return "\n".join(lines)
+
+
+def _reminder_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:
+    reminder = report.reminder
+    if reminder is None:
+        return [t.gettext("Reminders: never turned on")]
+    choice = t.gettext("{days} at {time}").format(
+        days=days_label(t, mask_to_days(reminder.days), language),
+        time=hour_label(reminder.hour),
+    )
+    state = t.gettext("on") if reminder.enabled else t.gettext("off")
+    lines = [t.gettext("Reminders: {state} ({choice})").format(state=state, choice=choice)]
+    if reminder.next_due_at is not None:
+        lines.append(
+            t.gettext("Next reminder, at the earliest: {value}").format(
+                value=_when(reminder.next_due_at, language, t)
+            )
+        )
+    if reminder.last_sent_at is not None:
+        lines.append(
+            t.gettext("Last reminder sent: {value}").format(
+                value=_when(reminder.last_sent_at, language, t)
+            )
+        )
+    lines.append(
+        t.ngettext(
+            "Reminder log: {n} entry (sent or skipped, kept for a month)",
+            "Reminder log: {n} entries (sent or skipped, kept for a month)",
+            report.reminders_logged,
+        ).format(n=report.reminders_logged)
+    )
+    return lines
 
 
 def render_delete_confirm(t: Translator) -> str:

@@ -28,8 +28,11 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
     assert "/privacy" in welcome and "/deleteme" in welcome
 
     await bot.press(user, "ok:yes")
-    assert t.gettext("Main menu") in bot.text(user)
-    assert [d for _, d in bot.buttons(user)] == [
+    menu, question = [m for m in bot.messages(user) if m["from"]["is_bot"]][-2:]
+    assert t.gettext("Main menu") in menu["text"]
+    assert [
+        b["callback_data"] for row in menu["reply_markup"]["inline_keyboard"] for b in row
+    ] == [
         "m:continue",
         "m:modules",
         "m:progress",
@@ -37,6 +40,8 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
         "m:help",
         "m:settings",
     ]
+    assert t.gettext("Shall I remind you?") in question["text"], "then reminders are offered"
+    assert [d for _, d in bot.buttons(user)] == ["r:evening", "r:choose", "r:no"]
     if language != "en":
         assert t.gettext("Main menu") != "Main menu", "the menu is translated"
 

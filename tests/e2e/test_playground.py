@@ -103,6 +103,8 @@ async def test_pick_french_read_restart_and_continue(tmp_path: Path) -> None:
         await page.press(picker, "lang:fr")
         welcome = await page.wait_bot(lambda m: "ok:yes" in str(m.get("reply_markup")))
         await page.press(welcome, "ok:yes")
+        question = await page.wait_bot(lambda m: "r:no" in str(m.get("reply_markup")))
+        await page.press(question, "r:no")  # no reminders: the menu comes back
         menu = await page.wait_bot(lambda m: "m:continue" in str(m.get("reply_markup")))
         await page.press(menu, "m:continue")
         card = await page.wait_bot(lambda m: f"c:{cards[1]}" in str(m.get("reply_markup")))

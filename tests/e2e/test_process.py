@@ -69,7 +69,8 @@ async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> Non
         message = await page.wait_bot(lambda m: "lang:fr" in str(m.get("reply_markup")))
         for data, next_data in [
             ("lang:fr", "ok:yes"),
-            ("ok:yes", "m:continue"),
+            ("ok:yes", "r:no"),
+            ("r:no", "m:continue"),
             ("m:continue", f"c:{cards[1]}"),
             (f"c:{cards[1]}", f"c:{cards[2]}"),
             (f"c:{cards[2]}", f"c:{cards[3]}"),

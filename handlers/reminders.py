@@ -1,0 +1,265 @@
+"""Reminders: the onboarding answer, Settings → Reminders, /stop and /reminderstats."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from telegram import Update
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import (
+    Menu,
+    ReminderCountry,
+    ReminderDays,
+    ReminderHour,
+    Reminders,
+    ReminderZone,
+)
+from bot.context import BotContext
+from bot.errors import StaleButton
+from bot.keyboards.menu import back_to_menu_keyboard, menu_keyboard
+from bot.keyboards.reminders import (
+    days_keyboard,
+    hours_keyboard,
+    reminders_keyboard,
+    time_keyboard,
+    zone_keyboard,
+    zones_keyboard,
+)
+from bot.services import glossary, reminders
+from bot.services.reminders import DEFAULT_TIME, ReminderSettings
+from bot.services.schedule import EVERY_DAY, WEEKDAYS
+from bot.services.zones import country_zones
+from bot.views.reminders import (
+    render_city_choices,
+    render_city_not_found,
+    render_city_prompt,
+    render_days_prompt,
+    render_declined,
+    render_reminder_stats,
+    render_reminders,
+    render_stopped,
+    render_time_prompt,
+    render_zone_prompt,
+)
+from handlers.common import Turn, picked, show, turn
+from handlers.menu import require_ready, unknown_command
+
+# How long a typed text counts as the city the bot asked for.
+CITY_SEARCH_FOR = timedelta(minutes=10)
+
+
+async def show_reminders(
+    update: Update, turn_: Turn, settings: ReminderSettings | None = None, *, edit: bool = True
+) -> None:
+    """The reminder settings screen."""
+    if settings is None:
+        settings = await reminders.current(turn_.uow, turn_.user, turn_.language)
+    now = turn_.services.clock()
+    await show(
+        update,
+        render_reminders(turn_.t, settings, turn_.language, now),
+        reminders_keyboard(turn_.t, settings),
+        edit=edit,
+    )
+
+
+def _search_city(context: BotContext, turn_: Turn, *, on: bool) -> None:
+    if context.user_data is not None:
+        context.user_data.city_search_since = turn_.services.clock() if on else None
+
+
+async def _show_screen(update: Update, context: BotContext, turn_: Turn, screen: str) -> None:
+    t, language = turn_.t, turn_.language
+    settings = await reminders.current(turn_.uow, turn_.user, language)
+    _search_city(context, turn_, on=screen == "city")
+    if screen == "days":
+        await show(update, render_days_prompt(t), days_keyboard(t, settings.when.days, language))
+    elif screen == "time":
+        await show(update, render_time_prompt(t), time_keyboard(t, settings.when.hour))
+    elif screen == "hours":
+        await show(update, render_time_prompt(t), hours_keyboard(t, settings.when.hour))
+    elif screen == "zone":
+        now = turn_.services.clock()
+        await show(
+            update,
+            render_zone_prompt(t, settings, language, now),
+            zone_keyboard(t, settings, language),
+        )
+    else:
+        await show(update, render_city_prompt(t), zone_keyboard(t, settings, language))
+
+
+@turn
+async def cmd_reminders(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show the reminder settings."""
+    if await require_ready(update, turn_):
+        await show_reminders(update, turn_, edit=False)
+
+
+@turn
+async def on_reminders_menu(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Open Settings → Reminders."""
+    if await require_ready(update, turn_):
+        _search_city(context, turn_, on=False)
+        await show_reminders(update, turn_)
+
+
+@turn
+async def on_reminder_action(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Answer the onboarding question, switch reminders on or off, or open a screen."""
+    action = picked(update, Reminders).value
+    if not await require_ready(update, turn_):
+        return
+    uow, user, language = turn_.uow, turn_.user, turn_.language
+    now = turn_.services.clock()
+    if action == "evening":
+        settings = await reminders.turn_on(uow, user, language, now, when=DEFAULT_TIME)
+        await show_reminders(update, turn_, settings)
+    elif action in ("choose", "on"):
+        await show_reminders(update, turn_, await reminders.turn_on(uow, user, language, now))
+    elif action == "no":
+        await show(update, render_declined(turn_.t), menu_keyboard(turn_.t))
+    elif action == "off":
+        await reminders.turn_off(uow, user.id)
+        await show_reminders(update, turn_)
+    elif action == "stop":
+        was_on = await reminders.turn_off(uow, user.id)
+        await show(update, render_stopped(turn_.t, was_on), back_to_menu_keyboard(turn_.t))
+    else:
+        await _show_screen(update, context, turn_, action)
+
+
+@turn
+async def on_days(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Every day, Monday to Friday, or add or remove one day."""
+    choice = picked(update, ReminderDays).value
+    if not await require_ready(update, turn_):
+        return
+    uow, user, language = turn_.uow, turn_.user, turn_.language
+    now = turn_.services.clock()
+    if choice in ("all", "weekdays"):
+        days = EVERY_DAY if choice == "all" else WEEKDAYS
+        settings = await reminders.change_time(uow, user, language, now, days=days)
+    else:
+        settings = await reminders.toggle_day(uow, user, language, int(choice), now)
+    await show(
+        update, render_days_prompt(turn_.t), days_keyboard(turn_.t, settings.when.days, language)
+    )
+
+
+@turn
+async def on_hour(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Set the hour, then show the settings."""
+    hour = int(picked(update, ReminderHour).value)
+    if not await require_ready(update, turn_):
+        return
+    settings = await reminders.change_time(
+        turn_.uow, turn_.user, turn_.language, turn_.services.clock(), hour=hour
+    )
+    await show_reminders(update, turn_, settings)
+
+
+@turn
+async def on_country(update: Update, context: BotContext, turn_: Turn) -> None:
+    """A country with one time zone sets it; another lists its zones."""
+    code = picked(update, ReminderCountry).value.upper()
+    if not await require_ready(update, turn_):
+        return
+    zones = country_zones(code)
+    if zones is None:
+        raise StaleButton(code)
+    if len(zones) == 1:
+        await _set_zone(update, context, turn_, zones[0], edit=True)
+        return
+    settings = await reminders.current(turn_.uow, turn_.user, turn_.language)
+    await show(
+        update,
+        render_zone_prompt(turn_.t, settings, turn_.language, turn_.services.clock()),
+        zones_keyboard(turn_.t, zones, settings.zone, turn_.language),
+    )
+
+
+@turn
+async def on_zone(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Set the time zone the button names (unknown names are forged buttons)."""
+    zone = picked(update, ReminderZone).value
+    if not await require_ready(update, turn_):
+        return
+    if not turn_.services.zones.exists(zone):
+        raise StaleButton(zone)
+    await _set_zone(update, context, turn_, zone, edit=True)
+
+
+async def _set_zone(
+    update: Update, context: BotContext, turn_: Turn, zone: str, *, edit: bool
+) -> None:
+    _search_city(context, turn_, on=False)
+    settings = await reminders.set_zone(
+        turn_.uow, turn_.user, turn_.language, zone, turn_.services.clock()
+    )
+    await show_reminders(update, turn_, settings, edit=edit)
+
+
+async def take_typed_city(update: Update, context: BotContext, turn_: Turn, text: str) -> bool:
+    """Treat the text as the city the bot asked for; False when it asked for none.
+
+    A glossary word ends the search and is left to the glossary.
+    """
+    since = context.user_data.city_search_since if context.user_data else None
+    services = turn_.services
+    if since is None or services.clock() - since > CITY_SEARCH_FOR:
+        return False
+    zones = services.zones.find(text, turn_.language)
+    if len(zones) == 1:
+        await _set_zone(update, context, turn_, zones[0], edit=False)
+        return True
+    settings = await reminders.current(turn_.uow, turn_.user, turn_.language)
+    if zones:
+        keyboard = zones_keyboard(turn_.t, zones, settings.zone, turn_.language)
+        await show(update, render_city_choices(turn_.t, text), keyboard, edit=False)
+        return True
+    if glossary.lookup(services.course, turn_.language, text) is not None:
+        _search_city(context, turn_, on=False)
+        return False
+    keyboard = zone_keyboard(turn_.t, settings, turn_.language)
+    await show(update, render_city_not_found(turn_.t, text), keyboard, edit=False)
+    return True
+
+
+@turn
+async def cmd_stop(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Turn reminders off (allowed at any time)."""
+    was_on = await reminders.turn_off(turn_.uow, turn_.user.id)
+    keyboard = back_to_menu_keyboard(turn_.t) if turn_.ready else None
+    await show(update, render_stopped(turn_.t, was_on), keyboard, edit=False)
+
+
+@turn
+async def cmd_reminderstats(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show admins how reminders fare; to others the command does not exist."""
+    if not turn_.services.is_admin(turn_.user.id):
+        await unknown_command(update, turn_)
+        return
+    counts = await reminders.stats(turn_.uow, turn_.services.clock())
+    await show(
+        update,
+        render_reminder_stats(turn_.t, counts),
+        back_to_menu_keyboard(turn_.t),
+        edit=False,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("reminders", cmd_reminders, filters=private),
+        CommandHandler("stop", cmd_stop, filters=private),
+        CommandHandler("reminderstats", cmd_reminderstats, filters=private),
+        CallbackQueryHandler(on_reminders_menu, pattern=Menu.only("reminders")),
+        CallbackQueryHandler(on_reminder_action, pattern=Reminders.matches),
+        CallbackQueryHandler(on_days, pattern=ReminderDays.matches),
+        CallbackQueryHandler(on_hour, pattern=ReminderHour.matches),
+        CallbackQueryHandler(on_country, pattern=ReminderCountry.matches),
+        CallbackQueryHandler(on_zone, pattern=ReminderZone.matches),
+    ]
