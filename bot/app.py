@@ -117,7 +117,7 @@ async def start_services(
             interval=settings.reminder_interval,
             first=settings.reminder_interval,
             name="reminders",
-            job_kwargs=DISPATCHER_JOB_KWARGS,
+            job_kwargs=dict(DISPATCHER_JOB_KWARGS),
         )
 
 

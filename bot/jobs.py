@@ -8,6 +8,7 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import MappingProxyType
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
@@ -29,7 +30,9 @@ SENDING_AT_ONCE = 8
 RETRY_AFTER_NETWORK_ERROR = timedelta(minutes=1)
 # Scheduler options for the dispatcher (see TECH-NOTES 6.1): a tick that starts late still
 # runs, missed ticks collapse into one, and a slow tick is never run twice at once.
-DISPATCHER_JOB_KWARGS = {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+DISPATCHER_JOB_KWARGS = MappingProxyType(
+    {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
+)
 
 
 @dataclass
