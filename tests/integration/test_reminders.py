@@ -207,3 +207,17 @@ async def test_deleting_a_learner_erases_their_reminders(
         assert await uow.reminders.get(11) is None
         assert await uow.reminders.count_log(11) == 0
         assert (await reminders.stats(uow, DUE)).opted_in == 0
+
+
+async def test_turning_reminders_off_while_one_is_sent_keeps_them_off(
+    engine: AsyncEngine, course: Course
+) -> None:
+    await _opt_in(engine, 12)
+    deliveries = await _due(engine, course, DUE)
+    async with uow_for(engine) as uow:
+        assert await reminders.turn_off(uow, 12)  # "Stop reminders" under an older one
+    assert await _record(engine, deliveries, DUE, Outcome.SENT) == [12]
+    async with uow_for(engine) as uow:
+        record = await uow.reminders.get(12)
+    assert record is not None and not record.enabled and record.next_due_at is None
+    assert record.last_sent_at == DUE and record.lease_until is None

@@ -9,7 +9,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import case, delete, func, insert, literal, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -151,18 +151,31 @@ class ReminderRepository:
     async def finish(
         self, user_id: int, next_due_at: datetime | None, sent_at: datetime | None = None
     ) -> None:
-        """Set the next due time and drop the lease (and note the send, if one went out)."""
-        values: dict[str, Any] = {"next_due_at": next_due_at, "lease_until": None}
+        """Set the next due time and drop the lease (and note the send, if one went out).
+
+        A learner who turned reminders off meanwhile keeps them off, with no due time.
+        """
+        values: dict[str, Any] = {"lease_until": None}
         if sent_at is not None:
             values["last_sent_at"] = sent_at
         await self._session.execute(
-            update(Reminder).where(Reminder.user_id == user_id).values(**values)
+            update(Reminder)
+            .where(Reminder.user_id == user_id)
+            .values(
+                next_due_at=case(
+                    (Reminder.enabled.is_(True), literal(next_due_at, Reminder.next_due_at.type)),
+                    else_=None,
+                ),
+                **values,
+            )
         )
 
     async def release(self, user_id: int, retry_at: datetime) -> None:
         """Keep the reminder due but let nobody take it before `retry_at`."""
         await self._session.execute(
-            update(Reminder).where(Reminder.user_id == user_id).values(lease_until=retry_at)
+            update(Reminder)
+            .where(Reminder.user_id == user_id, Reminder.enabled.is_(True))
+            .values(lease_until=retry_at)
         )
 
     async def wake(self, user_id: int, now: datetime) -> None:
