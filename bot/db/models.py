@@ -102,3 +102,62 @@ class ReminderLog(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
+
+
+# --- Quizzes (issue 4). The trainer features read QuizAttempt and QuizAnswer too. ---
+
+
+class QuizAttempt(Base):
+    """One try at a module's quiz: the drawn questions, where it stands, and its result.
+
+    `status` is running, finished or abandoned (a newer attempt replaced it); only a
+    running attempt accepts answers. `question_ids` keeps the draw in order and `position`
+    is the index of the question now asked, so a restart mid-quiz sends the next one.
+    """
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (Index("ix_quiz_attempts_user_module", "user_id", "module_id"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    module_id: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default="running")
+    question_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    score: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class QuizAnswer(Base):
+    """A learner's answer to one question of an attempt; at most one per position."""
+
+    __tablename__ = "quiz_answers"
+
+    attempt_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[str] = mapped_column(String(64), index=True)
+    chosen: Mapped[int] = mapped_column(Integer)  # index of the option in the bank's order
+    correct: Mapped[bool] = mapped_column(Boolean)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuizPoll(Base):
+    """Telegram poll id -> the attempt and question it asks (PollAnswer carries no chat).
+
+    `option_order[i]` is the bank index of the option shown at place i (shuffled per attempt).
+    """
+
+    __tablename__ = "quiz_polls"
+
+    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
