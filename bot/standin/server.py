@@ -20,6 +20,7 @@ from aiohttp import web
 from telegram import Bot
 
 from bot.standin.bot_settings import BotSettingsMethods
+from bot.standin.content import photo_sizes
 from bot.standin.errors import ApiError, bad_request
 from bot.standin.messaging import Handler, MessagingMethods
 from bot.standin.notify import ChangeSignal
@@ -361,6 +362,54 @@ class BotApiStandIn:
             content["entities"] = [
                 {"type": "bot_command", "offset": 0, "length": utf16_length(command)}
             ]
+        message = self.state.add_message(chat, dict(chat.user or {}), content)
+        return self._store.add({"message": copy.deepcopy(message)})
+
+    async def send_media(
+        self,
+        user_id: int,
+        kind: str,
+        data: bytes,
+        *,
+        file_name: str = "",
+        mime_type: str = "",
+        caption: str | None = None,
+        duration: int = 1,
+        forward_from: JsonDict | None = None,
+    ) -> JsonDict:
+        """The user sends a photo, document, voice note, audio or video; return the Update.
+
+        The bytes are kept so the bot can fetch them with getFile and the file URL.
+        `forward_from` (a User object) makes it a forwarded message.
+        """
+        defaults = {
+            "photo": ("photo.jpg", "image/jpeg"),
+            "document": ("document.pdf", "application/pdf"),
+            "voice": ("voice.ogg", "audio/ogg"),
+            "audio": ("audio.mp3", "audio/mpeg"),
+            "video": ("video.mp4", "video/mp4"),
+        }
+        if kind not in defaults:
+            raise ValueError(f"cannot send a {kind}")
+        chat = self.state.user_chat(user_id)
+        self._set_blocked(chat, blocked=False)
+        name, mime = file_name or defaults[kind][0], mime_type or defaults[kind][1]
+        stored = self.state.store_file(kind, name, mime, data=data)
+        content: JsonDict
+        if kind == "photo":
+            content = {"photo": photo_sizes(stored)}
+        elif kind in ("voice", "audio", "video"):
+            content = {kind: {**stored.ids(), "duration": duration, "mime_type": mime}}
+        else:
+            content = {kind: {**stored.ids(), "file_name": name, "mime_type": mime}}
+        if caption:
+            content["caption"] = caption
+        if forward_from is not None:
+            content["forward_origin"] = {
+                "type": "user",
+                "sender_user": forward_from,
+                "date": int(time.time()) - 60,
+            }
         message = self.state.add_message(chat, dict(chat.user or {}), content)
         return self._store.add({"message": copy.deepcopy(message)})
 

@@ -253,6 +253,37 @@ async def test_files_upload_and_download(standin: tuple[BotApiStandIn, str], bot
         await bot.send_voice(1, "not-a-file-id")
 
 
+async def test_users_send_files_the_bot_can_fetch(
+    standin: tuple[BotApiStandIn, str], bot: Bot
+) -> None:
+    server, _ = standin
+    raw = await server.send_media(1, "voice", b"OggS-voice", duration=4, caption="my say")
+    update = Update.de_json(raw, bot)
+    assert update is not None and update.message is not None
+    voice = update.message.voice
+    assert raw["message"]["voice"]["duration"] == 4
+    assert voice is not None and update.message.caption == "my say"
+    file = await bot.get_file(voice.file_id)
+    assert bytes(await file.download_as_bytearray()) == b"OggS-voice"
+
+    forwarded = Update.de_json(
+        await server.send_media(
+            1,
+            "document",
+            b"%PDF",
+            file_name="a.pdf",
+            forward_from={"id": 7, "is_bot": False, "first_name": "Zoe"},
+        ),
+        bot,
+    )
+    assert forwarded is not None and forwarded.message is not None
+    assert forwarded.message.document is not None
+    assert forwarded.message.document.file_name == "a.pdf"
+    assert forwarded.message.forward_origin is not None
+    with pytest.raises(ValueError):
+        await server.send_media(1, "sticker", b"")
+
+
 async def test_caption_limit(bot: Bot) -> None:
     with pytest.raises(BadRequest, match="Message caption is too long"):
         await bot.send_photo(1, "https://example.org/a.png", caption="c" * 1025)
