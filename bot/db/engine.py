@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -27,9 +29,34 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     # Room for every concurrently processed update (bot.app.CONCURRENT_UPDATES) plus jobs.
-    return create_async_engine(
-        url, pool_pre_ping=True, pool_recycle=1800, pool_size=10, max_overflow=10
-    )
+    engine = create_async_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: AsyncEngine) -> None:
+    """Ping a pooled connection before use only when it has been idle a while.
+
+    `pool_pre_ping` pings on every checkout: a round trip per update, a fifth of the
+    database cost of a lesson tap. A server restart is what pinging guards against; it
+    shows on connections that sat idle, and one that fails while busy makes SQLAlchemy
+    discard the whole pool (the update in flight gets the usual apology).
+    """
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        record.info["checked_in_at"] = time.monotonic()
+
+    @event.listens_for(engine.sync_engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("checked_in_at")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as err:
+            # The pool replaces the connection and tries again (up to three times).
+            raise exc.DisconnectionError(str(err)) from err
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

@@ -13,6 +13,7 @@ from bot.db.repositories import (
     ReminderRepository,
     UserRepository,
 )
+from bot.db.usercache import UserCache
 
 
 class UnitOfWork:
@@ -28,12 +29,15 @@ class UnitOfWork:
     events: EventRepository
     reminders: ReminderRepository
 
-    def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
+    ) -> None:
         self._factory = session_factory
+        self._user_cache = user_cache
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._factory()
-        self.users = UserRepository(self.session)
+        self.users = UserRepository(self.session, self._user_cache)
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
         self.reminders = ReminderRepository(self.session)

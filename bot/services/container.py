@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.config import Settings
 from bot.content import Course
 from bot.db.uow import UnitOfWork
+from bot.db.usercache import UserCache
 from bot.i18n import I18n
 from bot.services.zones import ZoneIndex
 
@@ -31,9 +32,10 @@ class Services:
     # error kind -> last time admins were told, so a storm of one error is one message a minute
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
     zones: ZoneIndex = field(default_factory=ZoneIndex)
+    user_cache: UserCache = field(default_factory=UserCache)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory)
+        return UnitOfWork(self.session_factory, self.user_cache)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,9 +26,12 @@ class ProgressRepository:
         self._session = session
 
     async def save_seen(self, user_id: int, card_id: str, module_id: str, now: datetime) -> None:
+        # The busiest write of the bot (every lesson tap): a Core statement on the table and
+        # the session's connection skip the ORM's bulk-insert machinery.
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        stmt = insert(CardProgress).values(
+        table = cast(Table, CardProgress.__table__)
+        stmt = insert(table).values(
             user_id=user_id,
             card_id=card_id,
             module_id=module_id,
@@ -35,10 +39,11 @@ class ProgressRepository:
             last_seen_at=now,
         )
         stmt = stmt.on_conflict_do_update(
-            index_elements=[CardProgress.user_id, CardProgress.card_id],
+            index_elements=[table.c.user_id, table.c.card_id],
             set_={"last_seen_at": now},
         )
-        await self._session.execute(stmt)
+        connection = await self._session.connection()
+        await connection.execute(stmt)
 
     async def last_seen(self, user_id: int, module_id: str | None = None) -> SeenCard | None:
         query = select(CardProgress).where(CardProgress.user_id == user_id)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
+from bot.db.usercache import UserCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +27,7 @@ class UserRecord:
     blocked: bool
 
 
-_COLUMNS = tuple(User.__table__.columns)
+_COLUMNS = tuple(User.__table__.columns)  # id first
 
 
 def _record(row: Row[Any]) -> UserRecord:
@@ -43,19 +44,38 @@ def _record(row: Row[Any]) -> UserRecord:
 
 
 class UserRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """Every write forgets the user in the cache; a user written in this unit of work is
+    neither served from the cache nor put in it (the write may still be rolled back)."""
+
+    def __init__(self, session: AsyncSession, cache: UserCache | None = None) -> None:
         self._session = session
+        self._cache = cache
+        self._written: set[int] = set()
 
     async def get(self, user_id: int) -> UserRecord | None:
-        # A Core select: read on every update, it skips the ORM identity map's cost.
-        row = (await self._session.execute(select(*_COLUMNS).where(User.id == user_id))).first()
-        return _record(row) if row else None
+        cache = self._cache if user_id not in self._written else None
+        if cache is not None and (cached := cache.get(user_id)) is not None:
+            return cached
+        # A Core select on the session's connection: it skips the ORM's per-statement cost.
+        connection = await self._session.connection()
+        query = select(*_COLUMNS).where(_COLUMNS[0] == user_id)
+        row = (await connection.execute(query)).first()
+        record = _record(row) if row else None
+        if cache is not None and record is not None:
+            cache.put(record)
+        return record
+
+    def _writing(self, user_id: int) -> None:
+        self._written.add(user_id)
+        if self._cache is not None:
+            self._cache.forget(user_id)
 
     async def touch(self, user_id: int, now: datetime, role: str) -> UserRecord:
         """Create the user or mark them seen, in one statement (no read-then-write race).
 
         A user who writes to the bot has unblocked it, so the blocked flag is cleared.
         """
+        self._writing(user_id)
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         values = insert(User).values(
@@ -67,24 +87,29 @@ class UserRepository:
         return _record((await self._session.execute(upsert)).one())
 
     async def set_language(self, user_id: int, language: str) -> None:
+        self._writing(user_id)
         await self._session.execute(
             update(User).where(User.id == user_id).values(language=language)
         )
 
     async def set_time_zone(self, user_id: int, time_zone: str) -> None:
+        self._writing(user_id)
         await self._session.execute(
             update(User).where(User.id == user_id).values(time_zone=time_zone)
         )
 
     async def set_consent(self, user_id: int, at: datetime) -> None:
+        self._writing(user_id)
         await self._session.execute(
             update(User).where(User.id == user_id, User.consent_at.is_(None)).values(consent_at=at)
         )
 
     async def set_role(self, user_id: int, role: str) -> None:
+        self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(role=role))
 
     async def mark_blocked(self, user_id: int) -> None:
+        self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(blocked=True))
 
     async def is_blocked(self, user_id: int) -> bool:
@@ -92,4 +117,5 @@ class UserRepository:
         return bool(value)
 
     async def delete(self, user_id: int) -> None:
+        self._writing(user_id)
         await self._session.execute(delete(User).where(User.id == user_id))

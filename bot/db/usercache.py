@@ -1,0 +1,61 @@
+"""A short-lived in-process cache of user rows, read on every update.
+
+Each update starts by reading its user; on SQLite through aiosqlite that read costs four
+thread hops and a transaction, about a third of the database work of a lesson tap. Rows
+change rarely and only through `UserRepository`, which forgets an entry whenever it writes
+one, so a cached row is at most `ttl` seconds behind a write made outside this process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.db.repositories.users import UserRecord
+
+DEFAULT_TTL = 30.0
+DEFAULT_SIZE = 10_000
+
+
+class UserCache:
+    """Least-recently-used, bounded, with a time to live per entry (monotonic seconds)."""
+
+    def __init__(
+        self,
+        ttl: float = DEFAULT_TTL,
+        size: int = DEFAULT_SIZE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._ttl = ttl
+        self._size = size
+        self._clock = clock
+        self._entries: OrderedDict[int, tuple[float, UserRecord]] = OrderedDict()
+
+    def get(self, user_id: int) -> UserRecord | None:
+        entry = self._entries.get(user_id)
+        if entry is None:
+            return None
+        stored_at, record = entry
+        if self._clock() - stored_at > self._ttl:
+            del self._entries[user_id]
+            return None
+        self._entries.move_to_end(user_id)
+        return record
+
+    def put(self, record: UserRecord) -> None:
+        self._entries[record.id] = (self._clock(), record)
+        self._entries.move_to_end(record.id)
+        while len(self._entries) > self._size:
+            self._entries.popitem(last=False)
+
+    def forget(self, user_id: int) -> None:
+        self._entries.pop(user_id, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
