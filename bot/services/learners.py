@@ -93,3 +93,10 @@ async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:
     """Telegram said the user blocked the bot: stop proactive messages until they write."""
     await uow.users.mark_blocked(user_id)
     await uow.commit()
+
+
+async def unblocked(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    """Telegram says the user unblocked the bot (without writing): reminders resume."""
+    if await uow.users.unblock(user_id):
+        await uow.reminders.wake(user_id, now)
+    await uow.commit()

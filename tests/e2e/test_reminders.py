@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -299,6 +299,50 @@ async def test_a_user_who_blocked_the_bot_is_skipped_and_marked(
         record = await uow.reminders.get(user)
     assert record is not None and record.next_due_at is not None
     assert record.next_due_at >= clock.now + timedelta(days=3), "rescheduled, not sent"
+
+
+async def _until(condition: Callable[[], Awaitable[bool]]) -> None:
+    for _ in range(250):  # 5 s
+        if await condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError("the bot did not get there in time")
+
+
+async def test_blocking_and_unblocking_without_writing_are_noticed(
+    bot: Harness, clock: FakeClock
+) -> None:
+    user = USERS["pt"]
+    await opt_in(bot, user, "pt")
+
+    async def blocked() -> bool:
+        async with bot.services.uow() as uow:
+            return await uow.users.is_blocked(user)
+
+    bot.standin.block(user)  # Telegram sends my_chat_member: member -> kicked
+    await _until(blocked)
+    async with bot.services.uow() as uow:
+        record = await uow.reminders.get(user)
+    assert record is not None and record.next_due_at is not None
+    clock.now = record.next_due_at
+    mark = len(bot.standin.requests)
+    await tick(bot)
+    assert not [r for r in bot.requests_since(mark) if r.method == "sendMessage"], "no 403 met"
+    async with bot.services.uow() as uow:
+        record = await uow.reminders.get(user)
+    assert record is not None and record.enabled and record.next_due_at is None, "parked"
+    assert not delivered(bot, user)
+
+    bot.standin.unblock(user)  # kicked -> member, and the user writes nothing
+
+    async def woken() -> bool:
+        async with bot.services.uow() as uow:
+            record = await uow.reminders.get(user)
+        return record is not None and record.next_due_at == clock.now
+
+    await _until(woken)
+    assert not await blocked()
+    assert not delivered(bot, user), "unblocking says nothing to the user"
 
 
 async def test_a_flood_limit_is_waited_out(bot: Harness, clock: FakeClock) -> None:

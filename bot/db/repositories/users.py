@@ -112,6 +112,14 @@ class UserRepository:
         self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(blocked=True))
 
+    async def unblock(self, user_id: int) -> bool:
+        """Clear the blocked flag; False when the user was not marked blocked (or is unknown)."""
+        self._writing(user_id)
+        result = await self._session.execute(
+            update(User).where(User.id == user_id, User.blocked.is_(True)).values(blocked=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
     async def is_blocked(self, user_id: int) -> bool:
         value = await self._session.scalar(select(User.blocked).where(User.id == user_id))
         return bool(value)
