@@ -1,7 +1,8 @@
 """Benchmark: lesson navigation through the real Application against the Bot API stand-in.
 
 Prints updates/s and p50/p99 latency from update to reply, for SQLite and PostgreSQL, beside
-the same figures for a minimal echo bot on the same stand-in (the framework's floor).
+the same figures for a minimal echo bot on the same stand-in (the framework's floor, PTB's
+defaults) and, for comparison, that echo bot on the aiohttp transport the learning bot uses.
 
     python -m benchmarks.updates [--learners 100] [--rounds 5] [--rate 50] [--seconds 10]
 
@@ -27,6 +28,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.app import build_application
 from bot.config import load_settings
 from bot.content import Course, load_course
+from bot.http_request import AiohttpRequest
 from bot.runner import running
 from bot.standin import BotApiStandIn
 
@@ -151,7 +153,12 @@ async def bench_learning_bot(
     return Figures(name, *figures)
 
 
-async def bench_echo_bot(learners: int, rounds: int, rate: float, seconds: float) -> Figures:
+async def bench_echo_bot(
+    learners: int, rounds: int, rate: float, seconds: float, *, aiohttp: bool = False
+) -> Figures:
+    """PTB's defaults (httpx); with `aiohttp`, the transport the learning bot uses, to show
+    how much of the gap to the floor is the transport."""
+
     async def echo(update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
         assert query is not None
@@ -159,13 +166,17 @@ async def bench_echo_bot(learners: int, rounds: int, rate: float, seconds: float
         await query.edit_message_text(f"echo {query.data}")
 
     async with _standin(learners) as (standin, users):
-        app = (
+        builder = (
             Application.builder()
             .token(TOKEN)
             .base_url(f"{standin.url}/bot")
             .base_file_url(f"{standin.url}/file/bot")
-            .build()
         )
+        if aiohttp:
+            builder = builder.request(AiohttpRequest()).get_updates_request(
+                AiohttpRequest(connection_pool_size=1)
+            )
+        app = builder.build()
         app.add_handler(CallbackQueryHandler(echo))
         async with app:
             assert app.updater is not None
@@ -183,7 +194,7 @@ async def bench_echo_bot(learners: int, rounds: int, rate: float, seconds: float
             finally:
                 await app.updater.stop()
                 await app.stop()
-    return Figures("echo bot (floor)", *figures)
+    return Figures("echo bot, aiohttp" if aiohttp else "echo bot (floor)", *figures)
 
 
 def _last_id(standin: BotApiStandIn, user: int) -> int:
@@ -241,13 +252,12 @@ def _print(rows: list[Figures], floor: Figures) -> None:
 CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
-CONTENT = Path(__file__).resolve().parent.parent / "content"
-
-
 async def main_async(args: argparse.Namespace) -> None:
     course = load_course(CONTENT)
     floor = await bench_echo_bot(args.learners, args.rounds, args.rate, args.seconds)
-    rows = []
+    rows = [
+        await bench_echo_bot(args.learners, args.rounds, args.rate, args.seconds, aiohttp=True)
+    ]
     with tempfile.TemporaryDirectory() as folder:
         rows.append(
             await bench_learning_bot(

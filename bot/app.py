@@ -16,6 +16,7 @@ from bot.content import Course, load_course
 from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
+from bot.http_request import AiohttpRequest
 from bot.i18n import N_, I18n
 from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
 from bot.ratelimit import RetryingRateLimiter
@@ -75,6 +76,8 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
+        .request(requests := AiohttpRequest())
+        .get_updates_request(polling_requests := AiohttpRequest(connection_pool_size=1))
         .rate_limiter(RetryingRateLimiter(max_retries=3))
         .concurrent_updates(
             PerUserUpdateProcessor(1 if settings.is_sqlite else CONCURRENT_UPDATES)
@@ -85,6 +88,7 @@ def build_application(
     if webhook:
         builder = builder.updater(None)
     app: BotApplication = builder.build()  # type: ignore[assignment]
+    app.bot_data.transports = (requests, polling_requests)
 
     from handlers import register
 

@@ -6,15 +6,18 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
+from telegram.request import BaseRequest
 
 from bot.services.container import Services
 
 
 class BotData:
-    """Application-wide data: only the services container, set in post_init."""
+    """Application-wide data: the services container, set in post_init, and the HTTP
+    transports, so they can be closed even when initialising the bot failed."""
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.transports: tuple[BaseRequest, ...] = ()
 
 
 @dataclass

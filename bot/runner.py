@@ -40,6 +40,13 @@ PLAYGROUND_ADMIN = 1009
 @asynccontextmanager
 async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApplication]:
     """Initialise, run post_init, start (and poll); undo all of it on exit."""
+    try:
+        await app.initialize()
+    except BaseException:
+        # PTB leaves its HTTP transports open when initialising fails (a rejected token).
+        for transport in app.bot_data.transports:
+            await transport.shutdown()
+        raise
     async with app:
         if app.post_init is not None:
             await app.post_init(app)
