@@ -16,6 +16,7 @@ import qrcode
 from babel.dates import format_date
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.fonts import Glyph
 
 from bot.i18n import Translator
 from bot.services.certificates import Issued, format_code
@@ -27,6 +28,7 @@ _FONT_FILES = {
     ("NotoSansDevanagari", ""): "NotoSansDevanagari-Regular.ttf",
     ("NotoSansDevanagari", "B"): "NotoSansDevanagari-Bold.ttf",
 }
+ZERO_WIDTH_SPACE = 0x200B
 INK = (33, 37, 41)
 ACCENT = (31, 95, 139)
 
@@ -125,4 +127,30 @@ def render_certificate(t: Translator, issued: Issued, language: str, base_url: s
         9,
         gap=0,
     )
+    _give_every_glyph_text(pdf)
     return bytes(pdf.output())
+
+
+def _give_every_glyph_text(pdf: FPDF) -> None:
+    """Map text-less glyphs to a zero-width space in the PDF's ToUnicode table.
+
+    fpdf2 gives a shaped cluster's text to its first glyph only; the other glyphs of the
+    cluster (a Devanagari conjunct after a reordered vowel sign) get none and are then left
+    out of the ToUnicode table, so copying or extracting the text yields stray codes in the
+    middle of Hindi words. An invisible zero-width space keeps the extracted words intact.
+    This reaches into fpdf2's subset map (checked by tests/unit/test_certificate.py).
+    """
+    for font in pdf.fonts.values():
+        subset = getattr(font, "subset", None)
+        mapping = getattr(subset, "_char_id_per_glyph", None)
+        if not isinstance(mapping, dict):
+            continue
+        fixed = {}
+        for glyph, char_id in mapping.items():
+            if glyph is not None and glyph.unicode == ():
+                glyph = Glyph(
+                    glyph.glyph_id, (ZERO_WIDTH_SPACE,), glyph.glyph_name, glyph.glyph_width
+                )
+            fixed[glyph] = char_id
+        mapping.clear()
+        mapping.update(fixed)
