@@ -21,8 +21,8 @@ def render_quizzes(t: Translator, results: list[tuple[Module, tuple[int, int] | 
     lines = [
         "<b>" + t.gettext("Quizzes") + "</b>",
         t.gettext(
-            "Each module has a quiz of {size} questions. You pass with {percent}% right."
-        ).format(size=QUIZ_SIZE, percent=PASS_PERCENT),
+            "Each module has a quiz of {size} questions. You pass with {percent} of them right."
+        ).format(size=QUIZ_SIZE, percent=f"{PASS_PERCENT}%"),
         "",
     ]
     for module, best in results:
@@ -72,8 +72,8 @@ def render_score(t: Translator, card: ScoreCard) -> str:
     ]
     if not card.passed:
         lines.append(
-            t.gettext("You need {percent}% to pass. You can try again at any time.").format(
-                percent=PASS_PERCENT
+            t.gettext("You need {percent} right to pass. You can try again at any time.").format(
+                percent=f"{PASS_PERCENT}%"
             )
         )
     if card.review:
@@ -82,10 +82,6 @@ def render_score(t: Translator, card: ScoreCard) -> str:
     if card.all_passed:
         lines += ["", "🎓 " + t.gettext("You passed every quiz. Your certificate is ready.")]
     return "\n".join(lines)
-
-
-def render_quiz_gone(t: Translator) -> str:
-    return t.gettext("This quiz has changed. Please start it again.")
 
 
 # --- certificate ----------------------------------------------------------------------------
