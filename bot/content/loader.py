@@ -347,6 +347,9 @@ def _collect_banks(
         by_language.get(REFERENCE_LANGUAGE, ()),
         reference,
     )
+    for language in by_language:
+        if language not in banks:
+            checker.add(quizzes_root / language, "folder", "the question bank is missing")
     expected = _bank_structure(reference)
     for language, bank in banks.items():
         if language != REFERENCE_LANGUAGE and _bank_structure(bank) != expected:

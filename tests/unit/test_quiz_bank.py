@@ -35,8 +35,8 @@ def _problems(tmp_path: Path, files: dict[str, str]) -> list[str]:
 
 def test_the_real_banks_cover_every_lesson_in_every_language() -> None:
     course = load_course(PROJECT_ROOT / "content")
-    assert "en" in course.quizzes
-    for language in course.quizzes:
+    assert set(course.quizzes) == set(course.languages)
+    for language in course.languages:
         for module in course.modules_in(language):
             questions = course.questions(language, module.id)
             assert len(questions) >= 10
@@ -88,6 +88,13 @@ def test_ten_questions_and_every_lesson_are_required(tmp_path: Path) -> None:
     problems = _problems(tmp_path, {"quizzes/en/1-sample.yaml": _bank(3)})
     assert any("has 3 questions; at least 10 needed" in p for p in problems), problems
     assert any("sample/s-four: no question covers this lesson" in p for p in problems)
+
+
+def test_every_language_of_the_course_needs_a_bank(tmp_path: Path) -> None:
+    problems = _problems(
+        tmp_path, {"modules/fr/1-sample.yaml": MODULE, "quizzes/en/1-sample.yaml": _bank()}
+    )
+    assert any("quizzes/fr: folder: the question bank is missing" in p for p in problems)
 
 
 def test_a_translated_bank_must_mirror_english(tmp_path: Path) -> None:
