@@ -55,8 +55,21 @@ def _qr_png(url: str) -> io.BytesIO:
     return buffer
 
 
+def _use_font(pdf: FPDF, style: str, size: float) -> None:
+    """Select the Latin font, always writing the choice into the page.
+
+    With fallback fonts, fpdf2 2.8 can start a cell with no font operator of its own: it
+    believes the Latin font is still selected, but the previous cell's Devanagari selection
+    was undone when that cell's graphics state was restored. Setting the font at the page's
+    top level before every cell gives such a cell the right font (a same-font `set_font` is
+    a no-op, hence the size change).
+    """
+    pdf.set_font("NotoSans", style, size + 1)
+    pdf.set_font("NotoSans", style, size)
+
+
 def _line(pdf: FPDF, text: str, size: float, *, bold: bool = False, gap: float = 2) -> None:
-    pdf.set_font("NotoSans", "B" if bold else "", size)
+    _use_font(pdf, "B" if bold else "", size)
     pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(gap)
 
@@ -94,13 +107,14 @@ def render_certificate(t: Translator, issued: Issued, language: str, base_url: s
         12,
         gap=6,
     )
-    pdf.set_font("NotoSans", "", 12)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     for module, (score, total) in issued.modules:
         title = t.gettext("Module {number}: {title}").format(
             number=module.number, title=module.title
         )
+        _use_font(pdf, "", 12)
         pdf.cell(width - 30, 9, title, new_x="RIGHT", new_y="TOP")
+        _use_font(pdf, "", 12)
         pdf.cell(30, 9, f"{score}/{total}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     date = format_date(cert.issued_at.date(), "long", locale=language)

@@ -93,6 +93,7 @@ def test_the_pdf_is_one_page_with_name_code_link_qr_and_both_fonts(
     assert name in text and "ABCD-EFGH-JKMN" in text
     assert verification_url("https://bot.example.org/", cert.code) in text.replace("\n", "")
     assert modules[4].title.split()[0] in text
+    assert text.count("5/5") == 5, "Latin after Devanagari keeps its font"
     assert len(page.images) == 1, "the QR code"
     fonts = str(page["/Resources"]["/Font"].get_object())  # type: ignore[index]
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
