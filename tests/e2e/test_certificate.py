@@ -138,9 +138,19 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
     response = await web.get(f"/verify/{FORGED}")
     assert response.status == 404 and "No certificate has this code" in await response.text()
 
+    await bot.say(user, "/privacy")
+    privacy = bot.text(user)
+    assert "Quizzes: 5 attempts, 25 answers" in privacy
+    assert f"to the name Ana Maria Souza, code {cert.code}" in privacy
+
     # /deleteme: the code then verifies as withdrawn, without the name
     await bot.say(user, "/deleteme")
     await bot.press(user, "del:yes")
+    async with bot.services.uow() as uow:
+        assert await uow.quizzes.count_attempts(user) == (0, 0)
+        revoked = await uow.certificates.by_code(cert.code)
+    assert revoked is not None and revoked.revoked_at is not None
+    assert revoked.name is None and revoked.user_id is None and revoked.scores == {}
     response = await web.get(f"/verify/{cert.code}", headers={"Accept-Language": "fr"})
     body = await response.text()
     assert response.status == 200 and "Ana" not in body
