@@ -3,12 +3,17 @@ duplicate answers, a restart mid-quiz, the offers in lessons, and /quizstats."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import aiohttp
 
 from bot.db.repositories import AttemptRecord
 from bot.services.quizzes import QUIZ_SIZE
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import Harness
+from tests.e2e.test_playground import Page, _free_port, playground
 
 MODULE = "value-chain"
 
@@ -202,3 +207,40 @@ async def test_quizstats_for_admins_only(bot: Harness) -> None:
     assert "1. The aluminium value chain: 1 attempts, 0 finished, pass rate –" in text
     lines = [line for line in text.splitlines() if line.startswith(("0%", "100%"))]
     assert lines[0].startswith("0% (0/1)") and lines[1].startswith("100% (1/1)"), lines
+
+
+async def test_the_playground_shows_answerable_polls_and_verifies_codes(tmp_path: Path) -> None:
+    """A person at the playground page takes a quiz and opens a verification link."""
+    async with (
+        playground(tmp_path / "playground.db", _free_port()) as base,
+        aiohttp.ClientSession() as http,
+    ):
+        page = Page(http, base, 1004)  # the playground's English-speaking learner
+        await page.send("/start")
+        await page.press(await page.wait_bot(lambda m: "lang:en" in str(m)), "lang:en")
+        await page.press(await page.wait_bot(lambda m: "ok:yes" in str(m)), "ok:yes")
+        menu = await page.wait_bot(lambda m: "r:no" in str(m.get("reply_markup")))
+        await page.press(menu, "r:no")
+        menu = await page.wait_bot(lambda m: "m:quizzes" in str(m.get("reply_markup")))
+        await page.press(menu, "m:quizzes")
+        quizzes = await page.wait_bot(lambda m: f"qs:{MODULE}" in str(m.get("reply_markup")))
+        await page.press(quizzes, f"qs:{MODULE}")
+        for number in range(1, QUIZ_SIZE + 1):
+            poll = (await page.wait_bot(_numbered(number)))["poll"]
+            async with http.post(
+                f"{base}/pg/poll",
+                json={"user_id": 1004, "poll_id": poll["id"], "option_ids": [0]},
+            ) as response:
+                assert response.status == 200
+        card = await page.wait_bot(lambda m: f"qr:{MODULE}" in str(m.get("reply_markup")))
+        assert f"/{QUIZ_SIZE} — " in card["text"]
+
+        async with http.get(f"{base}/verify/ABCD-EFGH-JKMN") as response:
+            assert response.status == 404
+            assert "No certificate has this code" in await response.text()
+
+
+def _numbered(number: int) -> Callable[[dict[str, Any]], bool]:
+    """Matches the poll of question `number`."""
+    prefix = f"{number}/{QUIZ_SIZE}. "
+    return lambda message: str(message.get("poll", {}).get("question", "")).startswith(prefix)
