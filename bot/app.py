@@ -38,6 +38,8 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("glossary", N_("Words and their meaning")),
     ("language", N_("Change language")),
     ("help", N_("How the bot works")),
+    ("quiz", N_("Quizzes and your certificate")),
+    ("verify", N_("Check a certificate's code")),
     ("reminders", N_("Reminders")),
     ("stop", N_("Stop reminders")),
     ("privacy", N_("What the bot stores about you")),

@@ -70,7 +70,7 @@ class ClosedCallbackData(CallbackData):
 
 class Menu(ClosedCallbackData):
     """Menu entries: main, continue, modules, progress, help, settings, language, privacy,
-    reminders."""
+    reminders, quizzes."""
 
     PREFIX = "m"
     VALUES: ClassVar[frozenset[str]] = frozenset(
@@ -85,6 +85,7 @@ class Menu(ClosedCallbackData):
             "language",
             "privacy",
             "reminders",
+            "quizzes",
         }
     )
 
@@ -176,3 +177,23 @@ class ReminderZone(CallbackData):
     VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(
         r"^[A-Z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}$"
     )
+
+
+class QuizStart(CallbackData):
+    """Take a module's quiz (by module id): resumes a quiz under way at that module."""
+
+    PREFIX = "qs"
+
+
+class QuizRetry(CallbackData):
+    """A new draw of a module's quiz (by module id)."""
+
+    PREFIX = "qr"
+
+
+class CertificateAction(ClosedCallbackData):
+    """`get` sends the certificate (asking for the name the first time), `name` asks for
+    the name again, `yes` confirms the typed name and issues the certificate."""
+
+    PREFIX = "qc"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"get", "name", "yes"})

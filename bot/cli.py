@@ -70,6 +70,9 @@ def _content_command(settings: Settings, command: str) -> int:
                 f"{row.cards}/{row.reference_cards} cards, "
                 f"{row.terms}/{row.reference_terms} glossary terms ({row.percent:.0f}%)"
             )
+        if course.quizzes:
+            counts = ", ".join(f"{lang} {len(bank)}" for lang, bank in course.quizzes.items())
+            print(f"Quiz questions: {counts}")
     if problems or course is None:
         print(f"{len(problems)} problem(s) found.", file=sys.stderr)
         return EXIT_CONTENT

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     # Seconds between two runs of the reminder dispatcher; 0 runs none (a process that only
     # answers updates, or tests that drive the dispatcher themselves).
     reminder_interval: float = Field(default=30, ge=0)
+    # Where people open certificate verification links (GET /verify/{code}); see verify_base.
+    public_url: str | None = None
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -75,6 +77,15 @@ class Settings(BaseSettings):
         if not isinstance(value, str) or not value.startswith("https://"):
             raise ValueError("must be an https:// URL that Telegram can reach")
         return value
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _public_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.match(r"^https?://[^/\s]+\S*$", value):
+            raise ValueError("must be an http(s) URL such as https://bot.example.org")
+        return value.rstrip("/")
 
     @field_validator("webhook_secret", mode="before")
     @classmethod
@@ -108,6 +119,18 @@ class Settings(BaseSettings):
     def token(self) -> str | None:
         """The bot token in clear, for the one place that needs it."""
         return self.telegram_bot_token.get_secret_value() if self.telegram_bot_token else None
+
+    @property
+    def verify_base(self) -> str:
+        """The root of verification links: PUBLIC_URL, else the webhook's origin (the same
+        server answers GET /verify/{code}), else the local playground address."""
+        if self.public_url:
+            return self.public_url
+        if self.webhook_url:
+            match = re.match(r"^https://[^/]+", self.webhook_url)
+            if match:
+                return match.group(0)
+        return f"http://127.0.0.1:{self.playground_port}"
 
     @property
     def is_sqlite(self) -> bool:

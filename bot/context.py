@@ -23,10 +23,14 @@ class BotData:
 @dataclass
 class UserData:
     """Per-user cache: the language, so even an error reply is in the user's language, and
-    since when the bot waits for a typed city (Settings → Reminders → Time zone)."""
+    since when the bot waits for a typed city (Settings → Reminders → Time zone), and the
+    certificate name being typed and confirmed."""
 
     language: str | None = None
     city_search_since: datetime | None = None
+    # Certificate: since when the bot waits for the typed name, and the name to confirm.
+    name_asked_since: datetime | None = None
+    certificate_name: str | None = None
 
 
 class ChatData:

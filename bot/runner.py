@@ -23,6 +23,7 @@ from bot.app import build_application, stop_services
 from bot.config import Settings
 from bot.content import Course
 from bot.context import BotApplication
+from bot.verify_web import add_verify_route
 from bot.web import WEBHOOK_PATH, webhook_app
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,9 @@ async def run_playground(settings: Settings, course: Course, stop: asyncio.Event
     for user_id, name, language in PLAYGROUND_USERS:
         standin.add_user(user_id, name, language_code=language)
     standin.add_user(PLAYGROUND_ADMIN, "Admin", language_code="en")
+    # Certificate links (GET /verify/{code}) are answered by the playground's server too.
+    bots: list[BotApplication] = []
+    add_verify_route(standin.app, lambda: bots[0] if bots else None)
     root = await standin.start("127.0.0.1", settings.playground_port)
     try:
         local = replace_settings(
@@ -119,8 +123,10 @@ async def run_playground(settings: Settings, course: Course, stop: asyncio.Event
             telegram_bot_token=PLAYGROUND_TOKEN,
             telegram_api_url=root,
             admin_ids=settings.admin_ids | {PLAYGROUND_ADMIN},
+            public_url=settings.public_url or root,
         )
         app = build_application(local, course=course)
+        bots.append(app)
         async with running(app, polling=True):
             print(f"Playground: {root}", flush=True)
             await stop.wait()

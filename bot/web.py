@@ -1,4 +1,4 @@
-"""The aiohttp server of webhook mode: POST /telegram and GET /healthz."""
+"""The aiohttp server of webhook mode: POST /telegram, GET /healthz, GET /verify/{code}."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from sqlalchemy import text
 from telegram import Update
 
 from bot.context import BotApplication
+from bot.verify_web import add_verify_route
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -51,4 +52,5 @@ def webhook_app(app: BotApplication, secret: str) -> web.Application:
     web_app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     web_app.router.add_post(WEBHOOK_PATH, receive)
     web_app.router.add_get("/healthz", healthz)
+    add_verify_route(web_app, lambda: app)
     return web_app

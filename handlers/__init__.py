@@ -11,6 +11,7 @@ from handlers import (
     lessons,
     membership,
     menu,
+    quizzes,
     reminders,
     start,
 )
@@ -22,7 +23,7 @@ def register(app: BotApplication) -> None:
     Feature handlers come first; `fallback` catches what none of them took (free text,
     unknown commands, stale buttons), so it must stay last.
     """
-    for feature in (start, menu, lessons, glossary, account, reminders, membership):
+    for feature in (start, menu, lessons, glossary, account, reminders, quizzes, membership):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

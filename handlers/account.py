@@ -49,7 +49,7 @@ async def on_delete(update: Update, context: BotContext, turn_: Turn) -> None:
     if answer.value == "ask":
         await show(update, render_delete_confirm(turn_.t), delete_keyboard(turn_.t))
     elif answer.value == "yes":
-        await learners.delete_everything(turn_.uow, turn_.user.id)
+        await learners.delete_everything(turn_.uow, turn_.user.id, turn_.services.clock())
         if context.user_data is not None:
             context.user_data.language = None
         await show(update, render_deleted(turn_.t))

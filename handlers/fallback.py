@@ -10,7 +10,7 @@ from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary
 from bot.views.menu import render_not_understood
-from handlers import reminders
+from handlers import quizzes, reminders
 from handlers.common import Turn, show, turn
 from handlers.glossary import show_term
 from handlers.menu import unknown_command
@@ -31,6 +31,8 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
         return
     text = update.message.text if update.message else None
     if text and await reminders.take_typed_city(update, context, turn_, text):
+        return
+    if text and await quizzes.take_typed_name(update, context, turn_, text):
         return
     term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
     if term is not None:

@@ -1,7 +1,7 @@
 """The course as validated, immutable data loaded once at start-up."""
 
 from bot.content.loader import ContentError, load_course
-from bot.content.model import Card, CardPlace, Course, GlossaryTerm, Lesson, Module
+from bot.content.model import Card, CardPlace, Course, GlossaryTerm, Lesson, Module, Question
 
 __all__ = [
     "Card",
@@ -11,5 +11,6 @@ __all__ = [
     "GlossaryTerm",
     "Lesson",
     "Module",
+    "Question",
     "load_course",
 ]

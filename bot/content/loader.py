@@ -14,7 +14,15 @@ from typing import Any
 
 import yaml
 
-from bot.content.model import REFERENCE_LANGUAGE, Card, Course, GlossaryTerm, Lesson, Module
+from bot.content.model import (
+    REFERENCE_LANGUAGE,
+    Card,
+    Course,
+    GlossaryTerm,
+    Lesson,
+    Module,
+    Question,
+)
 from bot.telegram_html import html_problems, visible_text
 
 SCHEMA_VERSION = 1
@@ -24,6 +32,10 @@ DEFINITION_LIMIT = 300
 MIN_LESSONS, MAX_LESSONS = 4, 8
 MIN_CARDS, MAX_CARDS = 2, 6
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Telegram quiz polls: question <= 300, 2-10 options of <= 100, explanation <= 200 characters.
+QUESTION_LIMIT, OPTION_LIMIT, EXPLANATION_LIMIT = 300, 100, 200
+MIN_OPTIONS, MAX_OPTIONS = 2, 4
+MIN_QUESTIONS = 10
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 CARD_TAGS = {"b", "i", "u", "s", "a", "code", "blockquote"}
@@ -220,6 +232,142 @@ def _parse_glossary(checker: _Checker, path: Path) -> tuple[GlossaryTerm, ...]:
     return tuple(terms)
 
 
+def _plain(checker: _Checker, path: Path, where: str, value: Any, limit: int) -> str:
+    """Poll texts are shown as plain text: no markup, no line breaks in options."""
+    text = checker.text(path, where, value, limit=limit)
+    if _TAG_RE.search(text) or re.search(r"&#?\w+;", text):
+        checker.add(path, where, "is plain text: write no HTML tags or entities")
+    return text
+
+
+def _parse_question(
+    checker: _Checker, path: Path, where: str, raw: Any, module: Module | None
+) -> Question | None:
+    if not isinstance(raw, dict):
+        checker.add(path, where, "must be a mapping with id, lesson, question, options")
+        return None
+    question_id = checker.slug(path, f"{where}.id", raw.get("id"))
+    lesson_id = str(raw.get("lesson"))
+    if module is not None and lesson_id not in {lesson.id for lesson in module.lessons}:
+        checker.add(path, f"{where}.lesson", f"{lesson_id!r} is not a lesson of {module.id}")
+    raw_options = raw.get("options")
+    if not isinstance(raw_options, list) or not MIN_OPTIONS <= len(raw_options) <= MAX_OPTIONS:
+        checker.add(path, f"{where}.options", f"must list {MIN_OPTIONS}-{MAX_OPTIONS} options")
+        raw_options = raw_options if isinstance(raw_options, list) else []
+    options = tuple(
+        _plain(checker, path, f"{where}.options[{i}]", option, OPTION_LIMIT)
+        for i, option in enumerate(raw_options)
+    )
+    for i, option in enumerate(options):
+        if "\n" in option:
+            checker.add(path, f"{where}.options[{i}]", "must be one line")
+    if len({o.casefold() for o in options}) != len(options):
+        checker.add(path, f"{where}.options", "two options are the same")
+    return Question(
+        id=question_id,
+        module_id=module.id if module is not None else "",
+        lesson_id=lesson_id,
+        text=_plain(checker, path, f"{where}.question", raw.get("question"), QUESTION_LIMIT),
+        options=options,
+        correct=0,  # the first option written is the right one
+        explanation=_plain(
+            checker, path, f"{where}.explanation", raw.get("explanation"), EXPLANATION_LIMIT
+        ),
+    )
+
+
+def _parse_bank(checker: _Checker, path: Path, modules: dict[str, Module]) -> tuple[Question, ...]:
+    data = _read_yaml(checker, path)
+    if data is None:
+        return ()
+    module_id = str(data.get("module"))
+    module = modules.get(module_id)
+    if module is None:
+        checker.add(path, "module", f"{module_id!r} is not a module of the course")
+    elif not path.name.endswith(f"-{module_id}.yaml"):
+        checker.add(path, "file", f"must be named <number>-{module_id}.yaml")
+    raw_questions = _items(checker, path, "questions", data.get("questions"))
+    parsed = [
+        _parse_question(checker, path, f"questions[{i}]", raw, module)
+        for i, raw in enumerate(raw_questions)
+    ]
+    return tuple(q for q in parsed if q is not None)
+
+
+def _check_reference_bank(
+    checker: _Checker, where: Path, modules: tuple[Module, ...], bank: tuple[Question, ...]
+) -> None:
+    """English sets the rules: enough questions per module, every lesson asked about."""
+    for module in modules:
+        questions = [q for q in bank if q.module_id == module.id]
+        if len(questions) < MIN_QUESTIONS:
+            checker.add(
+                where,
+                module.id,
+                f"has {len(questions)} questions; at least {MIN_QUESTIONS} needed",
+            )
+        asked = {q.lesson_id for q in questions}
+        for lesson in module.lessons:
+            if lesson.id not in asked:
+                checker.add(where, f"{module.id}/{lesson.id}", "no question covers this lesson")
+
+
+def _bank_structure(bank: tuple[Question, ...]) -> list[tuple[str, str, str, int]]:
+    return [(q.module_id, q.id, q.lesson_id, len(q.options)) for q in bank]
+
+
+def _collect_banks(
+    checker: _Checker, root: Path, by_language: dict[str, tuple[Module, ...]]
+) -> dict[str, tuple[Question, ...]]:
+    """Read content/quizzes/<lang>/*.yaml; translations must mirror the English bank."""
+    quizzes_root = root / "quizzes"
+    if not quizzes_root.is_dir():
+        return {}
+    banks: dict[str, tuple[Question, ...]] = {}
+    for lang_dir in sorted(p for p in quizzes_root.iterdir() if p.is_dir()):
+        modules = by_language.get(lang_dir.name) or by_language.get(REFERENCE_LANGUAGE, ())
+        by_id = {m.id: m for m in modules}
+        order = {m.id: m.number for m in modules}
+        files = sorted(lang_dir.glob("*.yaml"))
+        questions = [q for f in files for q in _parse_bank(checker, f, by_id)]
+        questions.sort(key=lambda q: order.get(q.module_id, 0))
+        seen: set[str] = set()
+        for q in questions:
+            if q.id in seen:
+                checker.add(lang_dir, q.id, "question id is used twice")
+            seen.add(q.id)
+        banks[lang_dir.name] = tuple(questions)
+    reference = banks.get(REFERENCE_LANGUAGE)
+    if reference is None:
+        checker.add(quizzes_root / REFERENCE_LANGUAGE, "folder", "the English bank is missing")
+        return banks
+    _check_reference_bank(
+        checker,
+        quizzes_root / REFERENCE_LANGUAGE,
+        by_language.get(REFERENCE_LANGUAGE, ()),
+        reference,
+    )
+    for language in by_language:
+        if language not in banks:
+            checker.add(quizzes_root / language, "folder", "the question bank is missing")
+    expected = _bank_structure(reference)
+    for language, bank in banks.items():
+        if language != REFERENCE_LANGUAGE and _bank_structure(bank) != expected:
+            want = {row[1]: row for row in expected}
+            have = {row[1]: row for row in _bank_structure(bank)}
+            missing = sorted(want.keys() - have.keys())
+            extra = sorted(have.keys() - want.keys())
+            changed = sorted(k for k in want.keys() & have.keys() if want[k] != have[k])
+            checker.add(
+                quizzes_root / language,
+                "questions",
+                f"differ from English: missing {missing or 'none'}, extra {extra or 'none'}, "
+                f"other lesson or number of options {changed or 'none'}"
+                + ("" if missing or extra or changed else ", order differs"),
+            )
+    return banks
+
+
 def _structure(modules: Iterable[Module]) -> list[tuple[str, str, tuple[str, ...]]]:
     return [
         (m.id, lesson.id, tuple(c.id for c in lesson.cards))
@@ -286,9 +434,10 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
                     f"differs from English: missing {missing or 'none'}, extra {extra or 'none'}",
                 )
     _check_terms(checker, modules_root / REFERENCE_LANGUAGE, reference, glossary)
+    quizzes = _collect_banks(checker, root, by_language)
     if not reference:
         return None, checker.problems
-    return Course(modules=by_language, glossary=glossary), checker.problems
+    return Course(modules=by_language, glossary=glossary, quizzes=quizzes), checker.problems
 
 
 def _check_terms(

@@ -52,6 +52,19 @@ class GlossaryTerm:
 
 
 @dataclass(frozen=True, slots=True)
+class Question:
+    """One quiz question; `correct` indexes `options` as written (the bot shuffles per attempt)."""
+
+    id: str
+    module_id: str
+    lesson_id: str
+    text: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
 class CardPlace:
     """Where a card sits in the course, in the reader's language."""
 
@@ -82,6 +95,7 @@ class Course:
 
     modules: Mapping[str, tuple[Module, ...]]  # language -> modules in order
     glossary: Mapping[str, tuple[GlossaryTerm, ...]] = field(default_factory=dict)
+    quizzes: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)  # language -> bank
     _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
     _order: tuple[str, ...] = field(default=(), init=False, repr=False)
 
@@ -139,6 +153,16 @@ class Course:
         if module_id not in ids or ids.index(module_id) + 1 >= len(ids):
             return None
         return modules[ids.index(module_id) + 1]
+
+    def questions(self, language: str, module_id: str) -> tuple[Question, ...]:
+        """A module's question bank in `language`, falling back to the reference language."""
+        bank = self.quizzes.get(language) or self.quizzes.get(REFERENCE_LANGUAGE, ())
+        return tuple(q for q in bank if q.module_id == module_id)
+
+    def question(self, language: str, question_id: str) -> Question | None:
+        """One question for display; None for an id the course does not have."""
+        bank = self.quizzes.get(language) or self.quizzes.get(REFERENCE_LANGUAGE, ())
+        return next((q for q in bank if q.id == question_id), None)
 
     def terms(self, language: str) -> tuple[GlossaryTerm, ...]:
         return self.glossary.get(language) or self.glossary.get(REFERENCE_LANGUAGE, ())

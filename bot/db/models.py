@@ -161,3 +161,26 @@ class QuizPoll(Base):
     position: Mapped[int] = mapped_column(Integer)
     option_order: Mapped[list[int]] = mapped_column(JSON, default=list)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+# --- Certificates (issue 4) ---
+
+
+class Certificate(Base):
+    """A certificate of completion and its verification code (one per learner).
+
+    /deleteme revokes it rather than deleting the row: the name, scores and user link are
+    erased, so the code then verifies as "revoked" without saying whose it was.
+    """
+
+    __tablename__ = "certificates"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), unique=True
+    )
+    name: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[str] = mapped_column(String(8))
+    scores: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,8 +8,10 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
+    CertificateRepository,
     EventRepository,
     ProgressRepository,
+    QuizRepository,
     ReminderRepository,
     UserRepository,
 )
@@ -28,6 +30,8 @@ class UnitOfWork:
     progress: ProgressRepository
     events: EventRepository
     reminders: ReminderRepository
+    quizzes: QuizRepository
+    certificates: CertificateRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
@@ -41,6 +45,8 @@ class UnitOfWork:
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.quizzes = QuizRepository(self.session)
+        self.certificates = CertificateRepository(self.session)
         return self
 
     async def __aexit__(

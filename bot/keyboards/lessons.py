@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import FinishModule, Menu, OpenModule, ShowCard
+from bot.callbacks import FinishModule, Menu, OpenModule, QuizStart, ShowCard
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.keyboards import button
@@ -20,7 +20,12 @@ def card_keyboard(t: Translator, place: CardPlace) -> InlineKeyboardMarkup:
         row.append(button(t.gettext("Next") + " ▶", ShowCard(place.next_id)))
     else:
         row.append(button(t.gettext("Finish module") + " ✓", FinishModule(place.module.id)))
-    return InlineKeyboardMarkup([row, [button("☰ " + t.gettext("Menu"), Menu("main"))]])
+    rows = [row]
+    if place.lesson_index == 0 and place.card_index == 0:
+        # The module's first screen: a learner may check what they know before reading.
+        rows.append([button("📝 " + t.gettext("Test yourself first"), QuizStart(place.module.id))])
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
+    return InlineKeyboardMarkup(rows)
 
 
 def modules_keyboard(t: Translator, modules: list[ModuleProgress]) -> InlineKeyboardMarkup:
@@ -39,7 +44,7 @@ def progress_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 
 def finished_keyboard(t: Translator, finished: ModuleFinished) -> InlineKeyboardMarkup:
-    rows = []
+    rows = [[button("📝 " + t.gettext("Take the quiz"), QuizStart(finished.module.id))]]
     if finished.next_module is not None:
         rows.append(
             [

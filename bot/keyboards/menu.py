@@ -17,7 +17,10 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [_button("▶ " + t.gettext("Continue"), "continue")],
-            [_button("📚 " + t.gettext("Modules"), "modules")],
+            [
+                _button("📚 " + t.gettext("Modules"), "modules"),
+                _button("📝 " + t.gettext("Quizzes"), "quizzes"),
+            ],
             [
                 _button("📊 " + t.gettext("My progress"), "progress"),
                 _button("📖 " + t.gettext("Glossary"), "glossary"),

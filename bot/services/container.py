@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -14,7 +15,16 @@ from bot.content import Course
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
+from bot.services.throttle import Throttle
 from bot.services.zones import ZoneIndex
+
+# Verification tries: 10 per 10 minutes per Telegram user (/verify) and per client address
+# (GET /verify/{code}); enough for honest use, far too few to guess a code.
+VERIFY_LIMIT, VERIFY_WINDOW = 10, timedelta(minutes=10)
+
+
+def _verify_throttle() -> Throttle:
+    return Throttle(VERIFY_LIMIT, VERIFY_WINDOW)
 
 
 def utc_now() -> datetime:
@@ -33,6 +43,10 @@ class Services:
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
     zones: ZoneIndex = field(default_factory=ZoneIndex)
     user_cache: UserCache = field(default_factory=UserCache)
+    # Draws quiz questions and shuffles options (codes come from `secrets`, not from here).
+    rng: random.Random = field(default_factory=random.Random)
+    verify_in_bot: Throttle = field(default_factory=_verify_throttle)
+    verify_on_web: Throttle = field(default_factory=_verify_throttle)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache)

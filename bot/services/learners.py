@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.db.repositories import ReminderRecord, UserRecord
+from bot.db.repositories import CertificateRecord, ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 
@@ -66,22 +66,35 @@ class PrivacyReport:
     events: int
     reminder: ReminderRecord | None
     reminders_logged: int
+    quiz_attempts: int = 0
+    quiz_answers: int = 0
+    certificate: CertificateRecord | None = None
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
     user = await uow.users.get(user_id)
     assert user is not None, "arrive() runs before every handler"
+    attempts, answers = await uow.quizzes.count_attempts(user_id)
     return PrivacyReport(
         user=user,
         cards_seen=await uow.progress.count(user_id),
         events=await uow.events.count(user_id),
         reminder=await uow.reminders.get(user_id),
         reminders_logged=await uow.reminders.count_log(user_id),
+        quiz_attempts=attempts,
+        quiz_answers=answers,
+        certificate=await uow.certificates.for_user(user_id),
     )
 
 
-async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
-    """Erase the user, their progress, events and reminders in one transaction."""
+async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> None:
+    """Erase the user, their progress, events, reminders and quizzes in one transaction.
+
+    A certificate is revoked, not deleted: its code then verifies as withdrawn, without the
+    name, so nobody can present it as valid while nothing says whose it was.
+    """
+    await uow.certificates.revoke_for(user_id, now or datetime.now(UTC))
+    await uow.quizzes.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

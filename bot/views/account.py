@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 
 from babel.dates import format_datetime
 
@@ -46,10 +47,17 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             report.events,
         ).format(n=report.events),
         *_reminder_lines(t, report, language),
+        *_quiz_lines(t, report, language),
         "",
         t.gettext(
             "The bot does not store your name, phone number or messages. "
             "/deleteme erases all of the above."
+        )
+        if report.certificate is None
+        else t.gettext(
+            "The bot stores no phone number or messages; your name only on your certificate. "
+            "/deleteme erases all of the above; your certificate's code then shows as withdrawn, "
+            "without your name."
         ),
     ]
     return "\n".join(lines)
@@ -84,6 +92,28 @@ def _reminder_lines(t: Translator, report: PrivacyReport, language: str) -> list
             report.reminders_logged,
         ).format(n=report.reminders_logged)
     )
+    return lines
+
+
+def _quiz_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:
+    lines = [
+        t.ngettext("Quizzes: {n} attempt", "Quizzes: {n} attempts", report.quiz_attempts).format(
+            n=report.quiz_attempts
+        )
+        + ", "
+        + t.ngettext(
+            "{n} answer (with its time)", "{n} answers (with their times)", report.quiz_answers
+        ).format(n=report.quiz_answers)
+    ]
+    cert = report.certificate
+    if cert is not None:
+        lines.append(
+            t.gettext("Certificate: issued {date} to the name {name}, code {code}").format(
+                date=_when(cert.issued_at, language, t),
+                name=escape(cert.name or ""),
+                code=cert.code,
+            )
+        )
     return lines
 
 

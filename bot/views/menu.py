@@ -21,6 +21,8 @@ def render_help(t: Translator) -> str:
             "/progress — " + t.gettext("your progress in each module"),
             "/glossary — " + t.gettext("words and their meaning"),
             "/language — " + t.gettext("change language"),
+            "/quiz — " + t.gettext("quizzes and your certificate"),
+            "/verify — " + t.gettext("check a certificate's code"),
             "/reminders — " + t.gettext("when the bot may remind you"),
             "/stop — " + t.gettext("stop reminders"),
             "/privacy — " + t.gettext("what the bot stores about you"),

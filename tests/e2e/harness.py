@@ -96,6 +96,14 @@ class Harness:
                 return
         raise AssertionError(f"no button {label!r} in {self.buttons(user_id)}")
 
+    async def vote(
+        self, user_id: int, poll_id: str, option_ids: list[int], *, expect_reply: bool = True
+    ) -> None:
+        """Answer a poll as the user (the stand-in emits the PollAnswer update)."""
+        mark = len(self.standin.requests)
+        await self.standin.answer_poll(user_id, poll_id, option_ids)
+        await self._settle(user_id, mark, expect_reply)
+
     async def _settle(self, chat_id: int, mark: int, expect_reply: bool) -> None:
         deadline = time.monotonic() + 10
         if expect_reply:

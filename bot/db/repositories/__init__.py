@@ -1,7 +1,16 @@
 """Repositories: queries only, never commit; they return frozen dataclasses."""
 
+from bot.db.repositories.certificates import CertificateRecord, CertificateRepository
 from bot.db.repositories.events import EventRepository
 from bot.db.repositories.progress import ProgressRepository, SeenCard
+from bot.db.repositories.quizzes import (
+    AnswerRecord,
+    AttemptRecord,
+    ModuleCount,
+    PollRecord,
+    QuestionCount,
+    QuizRepository,
+)
 from bot.db.repositories.reminders import (
     DueReminder,
     Outcome,
@@ -12,10 +21,18 @@ from bot.db.repositories.reminders import (
 from bot.db.repositories.users import UserRecord, UserRepository
 
 __all__ = [
+    "AnswerRecord",
+    "AttemptRecord",
+    "CertificateRecord",
+    "CertificateRepository",
     "DueReminder",
     "EventRepository",
+    "ModuleCount",
     "Outcome",
+    "PollRecord",
     "ProgressRepository",
+    "QuestionCount",
+    "QuizRepository",
     "ReminderCounts",
     "ReminderRecord",
     "ReminderRepository",
