@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # Seconds between two runs of the reminder dispatcher; 0 runs none (a process that only
     # answers updates, or tests that drive the dispatcher themselves).
     reminder_interval: float = Field(default=30, ge=0)
+    # Largest voice note, photo or document accepted as a consultation answer, in MB (bots
+    # can fetch files of at most 20 MB from Telegram, so more cannot reach the export).
+    consultation_max_file_mb: int = Field(default=20, ge=1, le=20)
+    # Seconds between two runs of the consultation dispatcher (open, close, notices); 0 none.
+    consultation_interval: float = Field(default=60, ge=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

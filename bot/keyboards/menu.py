@@ -18,6 +18,7 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
         [
             [_button("▶ " + t.gettext("Continue"), "continue")],
             [_button("📚 " + t.gettext("Modules"), "modules")],
+            [_button("🗣 " + t.gettext("Have your say"), "consult")],
             [
                 _button("📊 " + t.gettext("My progress"), "progress"),
                 _button("📖 " + t.gettext("Glossary"), "glossary"),

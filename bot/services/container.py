@@ -11,8 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import Settings
 from bot.content import Course
+from bot.content.consultations import ConsultationSpec
 from bot.db.uow import UnitOfWork
 from bot.i18n import I18n
+from bot.services.answer_limit import AnswerLimit
 from bot.services.zones import ZoneIndex
 
 
@@ -31,6 +33,10 @@ class Services:
     # error kind -> last time admins were told, so a storm of one error is one message a minute
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
     zones: ZoneIndex = field(default_factory=ZoneIndex)
+    # consultation files found at start-up, by id (content/consultations/)
+    consultation_files: dict[str, ConsultationSpec] = field(default_factory=dict)
+    # answers per person in the last hour, kept in memory only (see services/answer_limit)
+    answer_limit: AnswerLimit = field(default_factory=AnswerLimit)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

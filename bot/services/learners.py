@@ -9,6 +9,8 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
+from bot.services import consultations
+from bot.services.consultations import ConsultationPrivacy
 
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
@@ -66,6 +68,7 @@ class PrivacyReport:
     events: int
     reminder: ReminderRecord | None
     reminders_logged: int
+    consultations: ConsultationPrivacy
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -77,11 +80,14 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         events=await uow.events.count(user_id),
         reminder=await uow.reminders.get(user_id),
         reminders_logged=await uow.reminders.count_log(user_id),
+        consultations=await consultations.privacy(uow, user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
-    """Erase the user, their progress, events and reminders in one transaction."""
+    """Erase the user, their progress, events, reminders and named consultation answers
+    (with their consultation opt-ins and notices) in one transaction."""
+    await uow.consultations.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

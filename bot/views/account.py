@@ -9,6 +9,7 @@ from babel.dates import format_datetime
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.services.learners import PrivacyReport
 from bot.services.schedule import mask_to_days
+from bot.views.consultations import privacy_lines
 from bot.views.reminders import days_label, hour_label
 
 
@@ -46,10 +47,16 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             report.events,
         ).format(n=report.events),
         *_reminder_lines(t, report, language),
+        *privacy_lines(t, report.consultations),
         "",
         t.gettext(
             "The bot does not store your name, phone number or messages. "
             "/deleteme erases all of the above."
+        )
+        if report.consultations.named_answers == 0
+        else t.gettext(
+            "The bot stores no phone number. Your name and what you sent are stored only "
+            "with your named answers to consultations. /deleteme erases all of the above."
         ),
     ]
     return "\n".join(lines)
