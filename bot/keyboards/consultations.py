@@ -147,7 +147,7 @@ def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> Inlin
         [
             [
                 button(t.gettext("Yes, withdraw"), KWithdrawYes.of(consultation_id, number)),
-                button(t.gettext("No, keep it"), KAnswer.of(consultation_id, number)),
+                button(t.gettext("No, keep my answer"), KAnswer.of(consultation_id, number)),
             ]
         ]
     )

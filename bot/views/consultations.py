@@ -131,9 +131,10 @@ def render_identity(t: Translator) -> str:
             + t.gettext("Anonymous")
             + "</b>: "
             + t.gettext(
-                "your answer is stored with no link to you: no user number, no name, only the "
-                "date. Nobody can tell it is yours, not even the bot's team, so you cannot "
-                "change or withdraw it later."
+                "your answer is stored with no link to you: no user number, no name, and the "
+                "day but not the time. Nobody can tell it is yours, not even the bot's team, so "
+                "you cannot change or withdraw it later. Your own words can still give you "
+                "away: leave out names if you are afraid."
             ),
             "",
             "👤 <b>"

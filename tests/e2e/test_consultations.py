@@ -344,7 +344,7 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
     await bot.press(ADMIN, "kx:1-xlsx")
     await bot.press(ADMIN, "kx:1-zip")
     docs = {
-        r.params["document"].filename: r.params["document"].data  # type: ignore[union-attr]
+        r.params["document"].filename: r.params["document"].data
         for r in bot.requests_since(mark)
         if r.method == "sendDocument" and r.status == 200
     }

@@ -35,6 +35,7 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
     ] == [
         "m:continue",
         "m:modules",
+        "m:consult",
         "m:progress",
         "m:glossary",
         "m:help",
