@@ -129,7 +129,7 @@ async def start_services(
         app.job_queue.run_repeating(
             dispatch_consultations,
             interval=settings.consultation_interval,
-            first=1,
+            first=min(settings.consultation_interval, 5),
             name="consultations",
             job_kwargs=dict(DISPATCHER_JOB_KWARGS),
         )

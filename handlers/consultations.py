@@ -49,7 +49,7 @@ from bot.keyboards.consultations import (
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultation_exports as exports
 from bot.services import consultations
-from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge
+from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge, NotOpenYet
 from bot.views.consultations import (
     render_admin_list,
     render_admin_view,
@@ -116,8 +116,11 @@ async def on_open(update: Update, context: BotContext, turn_: Turn) -> None:
     if not await require_ready(update, turn_):
         return
     consultation = await consultations.get(turn_.uow, consultation_id)
-    if not consultation.is_open(turn_.services.clock()):
-        await show(update, turn_.t.gettext(ConsultationClosed.msgid))
+    now = turn_.services.clock()
+    if not consultation.is_open(now):
+        closed = now >= consultation.record.closes_at
+        refusal = ConsultationClosed.msgid if closed else NotOpenYet.msgid
+        await show(update, turn_.t.gettext(refusal))
         await _show_list(update, turn_, edit=False)
         return
     await show(

@@ -289,10 +289,8 @@ async def submit(
         "author_name": None if anonymous else author_name,
     }
     number = await _insert_with_free_number(uow, consultation_id, values)
-    if not anonymous:
-        await uow.events.add(
-            user_id, "consultation-answer", now, {"consultation": consultation_id}
-        )
+    # No answer, named or anonymous, goes to the event log: a named answer's exact time
+    # there would bracket the anonymous answers stored just before and after it.
     await uow.commit()
     limit.note(user_id, now)
     return Receipt(reference(consultation_id, number), anonymous, consultation.record.closes_at)

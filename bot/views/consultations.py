@@ -304,21 +304,26 @@ def render_notice(t: Translator, kind: Notice, consultation: Loaded, language: s
 # --- admin ----------------------------------------------------------------------------------
 
 
-def render_admin_list(t: Translator, consultations: list[Loaded], files: list[str]) -> str:
-    statuses = {
+def _statuses(t: Translator) -> dict[str, str]:
+    return {
         "scheduled": t.gettext("published, opens {date}"),
         "open": t.gettext("open until {date}"),
         "closed": t.gettext("closed"),
     }
+
+
+def _status(t: Translator, consultation: Loaded) -> str:
+    record = consultation.record
+    date = format_date(record.opens_at.date(), "medium", locale="en")
+    if record.status == "open":
+        date = last_day(record.closes_at, "en")
+    return _statuses(t).get(record.status, record.status).format(date=date)
+
+
+def render_admin_list(t: Translator, consultations: list[Loaded], files: list[str]) -> str:
     lines = ["<b>" + t.gettext("Consultations (admin)") + "</b>", ""]
     for c in consultations:
-        date = format_date(c.record.opens_at.date(), "medium", locale="en")
-        if c.record.status == "open":
-            date = last_day(c.record.closes_at, "en")
-        lines.append(
-            f"• C{c.id} {html.escape(c.record.slug)}: "
-            + statuses.get(c.record.status, c.record.status).format(date=date)
-        )
+        lines.append(f"• C{c.id} {html.escape(c.record.slug)}: " + _status(t, c))
     if not consultations:
         lines.append(t.gettext("Nothing published yet."))
     lines += ["", t.gettext("Files not yet published:")]
@@ -330,7 +335,7 @@ def render_admin_view(t: Translator, consultation: Loaded, counts: list[SectionC
     record = consultation.record
     lines = [
         f"<b>C{consultation.id} · " + html.escape(consultation.spec.text("en").title) + "</b>",
-        t.gettext("Status: {status}").format(status=record.status),
+        t.gettext("Status: {status}").format(status=_status(t, consultation)),
         t.gettext("Open from {start} to {end} (UTC).").format(
             start=format_date(record.opens_at.date(), "medium", locale="en"),
             end=last_day(record.closes_at, "en"),

@@ -116,13 +116,17 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     bot: Harness, clock: FakeClock
 ) -> None:
     await publish(bot)
-    assert "published, opens" in bot.text(ADMIN) or "Status: scheduled" in bot.text(ADMIN)
+    assert "Status: published, opens Nov 20, 2026" in bot.text(ADMIN)
     # a learner asks to hear about consultations; none is open yet
     await onboard(bot, FR, "fr")
     t_fr = bot.services.i18n.translator("fr")
     await bot.press(FR, "m:consult")
     assert t_fr.gettext("No consultation is open right now.") in bot.text(FR)
     await bot.press(FR, "kn:on")
+    await bot.press(FR, "ko:1")  # an old or forged button before the open date
+    assert t_fr.gettext("This consultation is not open yet.") in "".join(
+        m.get("text", "") for m in bot.messages(FR)[-2:]
+    )
     mark = len(bot.standin.requests)
     await tick(bot)
     assert not notices(bot, FR, mark, "📣"), "not before the open date"
@@ -138,6 +142,13 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     await onboard(bot, EN, "en")
     await bot.press(EN, "m:consult")
     assert "Practice: how audits hear communities, until Jan 18, 2027" in bot.text(EN)
+    await bot.press(EN, "ko:1")
+    draft = [b for row in bot.last(EN)["reply_markup"]["inline_keyboard"] for b in row]
+    assert {
+        "text": "📄 The draft",
+        "url": "https://aluminium-stewardship.org/asi-standards/assurance-manual",
+    } in draft
+    assert "A practice consultation: not a real ASI draft." in bot.text(EN)
     await choose(bot, EN, 0, "a", "n")
     assert "Named answer." in bot.text(EN)
     await bot.say(EN, "Two weeks ahead, <and> on the village radio.")
@@ -228,6 +239,10 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
         if after[table] != before[table]
     }
     assert set(changed) <= {"consultation_answers", "users"}, changed
+    for user_row in changed.get("users", []):
+        (old_row,) = [r for r in before["users"] if r["id"] == user_row["id"]]
+        differs = {k for k in user_row if user_row[k] != old_row[k]}
+        assert differs == {"last_seen_at"}, differs
     assert len(changed["consultation_answers"]) == 1
     (answer,) = changed["consultation_answers"]
     assert answer["user_id"] is None and answer["author_name"] is None
