@@ -18,6 +18,7 @@ from bot.services.consultations import (
 )
 
 STANCE_ICONS = {"agree": "✅", "concern": "⚠️", "suggestion": "💡"}
+MINE_SHOWN = 20
 
 
 def stance_label(t: Translator, stance: str) -> str:
@@ -203,7 +204,8 @@ def render_mine(t: Translator, answers: list[MyAnswer], language: str) -> str:
         lines.append(
             t.gettext("You have no named answers. Anonymous answers are not linked to you.")
         )
-    for mine in answers:
+    # the newest ones, so the message stays far below Telegram's 4,096 characters
+    for mine in answers[-MINE_SHOWN:]:
         section = mine.consultation.spec.text(language).sections[mine.answer.section]
         lines.append(
             f"• <b>{mine.reference}</b> "
