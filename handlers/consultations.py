@@ -7,7 +7,13 @@ from datetime import timedelta
 
 from telegram import InputFile, Message, Update
 from telegram.error import TelegramError
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.callbacks import (
     KAdminList,
@@ -539,6 +545,26 @@ async def _take_outcome(update: Update, context: BotContext, turn_: Turn) -> boo
     await show(update, render_outcome_saved(turn_.t, people), edit=False)
     await _admin_view(update, turn_, consultation_id, edit=False)
     return True
+
+
+async def on_elsewhere(update: Update, context: BotContext) -> None:
+    """Any button or command first drops the answer (or note) being waited for.
+
+    Runs in an earlier group, so the button that starts a new answer sets it again after;
+    a person who wandered off to the lessons never has a glossary word or a stray message
+    filed as a consultation answer, least of all an anonymous one they could not withdraw.
+    """
+    if context.user_data is not None:
+        context.user_data.pending_answer = None
+        context.user_data.outcome_for = None
+
+
+def interrupts() -> list[BaseHandler[Update, BotContext, None]]:
+    """Handlers for the group before the features' (see handlers.register)."""
+    return [
+        CallbackQueryHandler(on_elsewhere),
+        MessageHandler(filters.COMMAND, on_elsewhere),
+    ]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

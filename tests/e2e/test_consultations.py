@@ -320,6 +320,17 @@ async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: F
         await bot.press(PT, forged)
         assert stale in bot.text(PT), forged
 
+    # leaving (any other button or a command) drops the answer being written
+    for leave in ("m:main", "/help"):
+        await choose(bot, PT, 0, "a", "a")
+        if leave.startswith("/"):
+            await bot.say(PT, leave)
+        else:
+            await bot.press(PT, leave)
+        await bot.say(PT, "bauxita")
+        assert REF_RE.search(bot.text(PT)) is None, leave
+    assert await rows(bot, "consultation_answers") == []
+
     # the hourly limit (counted in memory)
     await choose(bot, PT, 0, "s", "a")
     for _ in range(MAX_PER_WINDOW):
