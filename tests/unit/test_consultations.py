@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from bot.callbacks import KAnswer, KExport, KIdentity, KPublish, KSection, KStan
 from bot.config import PROJECT_ROOT
 from bot.content.consultations import ConsultationSpec, collect_consultations
 from bot.services.answer_limit import AnswerLimit
+from bot.services.consultation_exports import ZipPart
 from bot.services.consultations import (
     Answer,
     AnswerTooLong,
@@ -168,3 +171,13 @@ def test_references_and_callback_data() -> None:
     assert KIdentity.unpack("ki:1-0-a-z") is None
     assert KExport.unpack("kx:1-pdf") is None and KExport.unpack("kx:1-zip") is not None
     assert KAnswer.of(999999999999, 99999).pack() == "kv:999999999999-99999"
+
+
+def test_zip_parts_stay_under_their_limit() -> None:
+    part = ZipPart.new(10)
+    assert part.fits(50), "an empty part takes one file of any size"
+    part.add("a.ogg", b"x" * 6)
+    assert part.fits(4) and not part.fits(5)
+    part.add("b.ogg", b"y" * 4)
+    archive = zipfile.ZipFile(io.BytesIO(part.close()))
+    assert archive.namelist() == ["a.ogg", "b.ogg"] and archive.read("b.ogg") == b"yyyy"
