@@ -12,7 +12,9 @@ from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 
 from bot.config import Settings
-from bot.content import Course, load_course
+from bot.consultation_jobs import dispatch_consultations
+from bot.content import ContentError, Course, load_course
+from bot.content.consultations import collect_consultations
 from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
@@ -106,10 +108,13 @@ async def start_services(
     clock: Callable[[], datetime] = utc_now,
 ) -> None:
     """Open the database (migrating it), load content and catalogues, register commands,
-    schedule the reminder dispatcher."""
+    schedule the reminder and consultation dispatchers."""
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     i18n = I18n(default=settings.default_language)
+    consultation_files, problems = collect_consultations(settings.content_dir)
+    if problems:
+        raise ContentError(problems)
     app.bot_data.services = Services(
         settings=settings,
         course=course or load_course(settings.content_dir),
@@ -117,6 +122,7 @@ async def start_services(
         engine=engine,
         session_factory=create_session_factory(engine),
         clock=clock,
+        consultation_files=consultation_files,
     )
     await register_commands(app, i18n)
     if settings.reminder_interval > 0 and app.job_queue is not None:
@@ -125,6 +131,14 @@ async def start_services(
             interval=settings.reminder_interval,
             first=settings.reminder_interval,
             name="reminders",
+            job_kwargs=dict(DISPATCHER_JOB_KWARGS),
+        )
+    if settings.consultation_interval > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            dispatch_consultations,
+            interval=settings.consultation_interval,
+            first=min(settings.consultation_interval, 5),
+            name="consultations",
             job_kwargs=dict(DISPATCHER_JOB_KWARGS),
         )
 

@@ -70,7 +70,7 @@ class ClosedCallbackData(CallbackData):
 
 class Menu(ClosedCallbackData):
     """Menu entries: main, continue, modules, progress, help, settings, language, privacy,
-    reminders, quizzes."""
+    reminders, quizzes, consult ("Have your say")."""
 
     PREFIX = "m"
     VALUES: ClassVar[frozenset[str]] = frozenset(
@@ -86,6 +86,7 @@ class Menu(ClosedCallbackData):
             "privacy",
             "reminders",
             "quizzes",
+            "consult",
         }
     )
 
@@ -197,3 +198,147 @@ class CertificateAction(ClosedCallbackData):
 
     PREFIX = "qc"
     VALUES: ClassVar[frozenset[str]] = frozenset({"get", "name", "yes"})
+
+
+# --- Consultations (issue 8): every prefix starts with "k" ---
+
+
+class NumberedCallbackData(CallbackData):
+    """Values made of whole numbers joined by "-" (ids, indexes), with a fixed count."""
+
+    PARTS: ClassVar[int] = 1
+
+    @classmethod
+    def unpack(cls, data: object) -> Self | None:
+        parsed = super().unpack(data)
+        if parsed is None:
+            return None
+        parts = parsed.value.split("-")
+        ok = len(parts) == cls.PARTS and all(p.isdigit() and len(p) <= 12 for p in parts)
+        return parsed if ok else None
+
+    @classmethod
+    def of(cls, *numbers: int) -> Self:
+        return cls("-".join(str(n) for n in numbers))
+
+    @property
+    def numbers(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.value.split("-"))
+
+
+class KOpen(NumberedCallbackData):
+    """Open a consultation (its number)."""
+
+    PREFIX = "ko"
+
+
+class KDraft(NumberedCallbackData):
+    """Send a consultation's draft document."""
+
+    PREFIX = "kd"
+
+
+class KSection(NumberedCallbackData):
+    """Read one section: consultation number, section index."""
+
+    PREFIX = "ks"
+    PARTS = 2
+
+
+class KStance(CallbackData):
+    """Pick a stance for a section: `<consultation>-<section>-<a|c|s>`."""
+
+    PREFIX = "ka"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9]{1,12}-[0-9]{1,3}-[acs]$")
+
+
+class KIdentity(CallbackData):
+    """Anonymous or named: `<consultation>-<section>-<a|c|s>-<a|n>`."""
+
+    PREFIX = "ki"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9]{1,12}-[0-9]{1,3}-[acs]-[an]$")
+
+
+class KMine(ClosedCallbackData):
+    """List the user's named answers."""
+
+    PREFIX = "km"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"list"})
+
+
+class KAnswer(NumberedCallbackData):
+    """One of the user's named answers: consultation number, reference number."""
+
+    PREFIX = "kv"
+    PARTS = 2
+
+
+class KEdit(NumberedCallbackData):
+    PREFIX = "ke"
+    PARTS = 2
+
+
+class KWithdraw(NumberedCallbackData):
+    """Ask to withdraw a named answer."""
+
+    PREFIX = "kw"
+    PARTS = 2
+
+
+class KWithdrawYes(NumberedCallbackData):
+    """Withdraw it (after the question)."""
+
+    PREFIX = "ky"
+    PARTS = 2
+
+
+class KFollow(NumberedCallbackData):
+    """Hear the thank-you and what changed, for one consultation."""
+
+    PREFIX = "kf"
+
+
+class KNotify(ClosedCallbackData):
+    """Tell me about consultations: on or off."""
+
+    PREFIX = "kn"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"on", "off"})
+
+
+class KCancel(ClosedCallbackData):
+    """Drop the answer being written."""
+
+    PREFIX = "kz"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"x"})
+
+
+class KAdminList(ClosedCallbackData):
+    """Admins: the list of consultations and files."""
+
+    PREFIX = "kl"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"list"})
+
+
+class KPublish(CallbackData):
+    """Admins: publish a consultation file (its id)."""
+
+    PREFIX = "kp"
+
+
+class KAdminView(NumberedCallbackData):
+    """Admins: counts and exports of one consultation."""
+
+    PREFIX = "kc"
+
+
+class KExport(CallbackData):
+    """Admins: `<consultation>-csv`, `-xlsx` or `-zip`."""
+
+    PREFIX = "kx"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9]{1,12}-(csv|xlsx|zip)$")
+
+
+class KOutcome(NumberedCallbackData):
+    """Admins: write what changed, for one closed consultation."""
+
+    PREFIX = "kq"

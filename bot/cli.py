@@ -41,8 +41,11 @@ def _fail(message: str, status: int) -> int:
 
 
 def _load_content(settings: Settings) -> tuple[Course | None, list[str]]:
+    from bot.content.consultations import collect_consultations
+
     course, problems = collect(settings.content_dir)
-    return course, [str(p) for p in problems]
+    _, consultation_problems = collect_consultations(settings.content_dir)
+    return course, [str(p) for p in problems + consultation_problems]
 
 
 async def _check_database(settings: Settings) -> None:
@@ -94,9 +97,13 @@ def _content_command(settings: Settings, command: str) -> int:
             )
         print("ease: Flesch reading ease of the English cards (60+ is plain English).")
         return 0
+    from bot.content.consultations import collect_consultations
+
+    consultation_files, _ = collect_consultations(settings.content_dir)
     print(
         f"Content is valid: {len(course.modules_in('en'))} modules, "
-        f"{len(course.terms('en'))} glossary terms, languages {', '.join(course.languages)}."
+        f"{len(course.terms('en'))} glossary terms, {len(consultation_files)} consultation(s), "
+        f"languages {', '.join(course.languages)}."
     )
     return 0
 

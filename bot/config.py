@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     reminder_interval: float = Field(default=30, ge=0)
     # Where people open certificate verification links (GET /verify/{code}); see verify_base.
     public_url: str | None = None
+    # Largest voice note, photo or document accepted as a consultation answer, in MB (bots
+    # can fetch files of at most 20 MB from Telegram, so more cannot reach the export).
+    consultation_max_file_mb: int = Field(default=20, ge=1, le=20)
+    # Seconds between two runs of the consultation dispatcher (open, close, notices); 0 none.
+    consultation_interval: float = Field(default=60, ge=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

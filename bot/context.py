@@ -22,15 +22,31 @@ class BotData:
 
 @dataclass
 class UserData:
-    """Per-user cache: the language, so even an error reply is in the user's language, and
-    since when the bot waits for a typed city (Settings → Reminders → Time zone), and the
-    certificate name being typed and confirmed."""
+    """Per-user cache: the language, so even an error reply is in the user's language,
+    since when the bot waits for a typed city (Settings → Reminders → Time zone), the
+    certificate name being typed and confirmed, and the consultation answer being written."""
 
     language: str | None = None
     city_search_since: datetime | None = None
     # Certificate: since when the bot waits for the typed name, and the name to confirm.
     name_asked_since: datetime | None = None
     certificate_name: str | None = None
+    # the consultation answer being written (Have your say), kept in memory only so that an
+    # anonymous answer's author is never written down, and the admin's "what changed" note
+    pending_answer: PendingAnswer | None = None
+    outcome_for: tuple[int, datetime] | None = None
+
+
+@dataclass(frozen=True)
+class PendingAnswer:
+    """What the next message answers: a section with a stance, or a named answer to edit."""
+
+    consultation_id: int
+    section: int
+    stance: str
+    anonymous: bool
+    since: datetime
+    edit_number: int | None = None
 
 
 class ChatData:

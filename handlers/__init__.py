@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import BotApplication
 from handlers import (
     account,
+    consultations,
     errors,
     fallback,
     glossary,
@@ -23,7 +24,20 @@ def register(app: BotApplication) -> None:
     Feature handlers come first; `fallback` catches what none of them took (free text,
     unknown commands, stale buttons), so it must stay last.
     """
-    for feature in (start, menu, lessons, glossary, account, reminders, quizzes, membership):
+    # Group -1 runs before every feature and never answers: pressing any button or sending
+    # a command ends a wait for a typed consultation answer.
+    app.add_handlers(consultations.interrupts(), group=-1)
+    for feature in (
+        start,
+        menu,
+        lessons,
+        glossary,
+        account,
+        reminders,
+        quizzes,
+        consultations,
+        membership,
+    ):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Index, Integer, MetaData, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.db.types import UTCDateTime
@@ -184,3 +194,101 @@ class Certificate(Base):
     scores: Mapped[dict[str, list[int]]] = mapped_column(JSON, default=dict)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- Consultations (issue 8) ---
+
+
+class Consultation(Base):
+    """A published consultation: a snapshot of its file and where it stands.
+
+    `status` is scheduled (published, before its open date), open or closed; the dispatcher
+    moves it on from the dates, and answers are refused after `closes_at` whatever the
+    status says. `outcome` is the "what changed" note an admin wrote after the close.
+    """
+
+    __tablename__ = "consultations"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(4096))
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class ConsultationAnswer(Base):
+    """One answer to one section.
+
+    Named answers carry the author's user id and the name they had on Telegram. Anonymous
+    answers carry no user id and no time of day (only the date), and their reference number
+    is drawn at random, so nothing in the database ties them to a person (see README).
+    """
+
+    __tablename__ = "consultation_answers"
+
+    consultation_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # the reference's digits
+    section: Mapped[int] = mapped_column(Integer)  # index of the section in the spec
+    stance: Mapped[str] = mapped_column(String(16))  # agree, concern, suggestion
+    kind: Mapped[str] = mapped_column(String(16))  # text, voice, photo, document
+    text: Mapped[str | None] = mapped_column(String(4096))
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    file_size: Mapped[int | None] = mapped_column(Integer)
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    language: Mapped[str] = mapped_column(String(8))
+    submitted_on: Mapped[date] = mapped_column(Date)
+    user_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    author_name: Mapped[str | None] = mapped_column(String(256))
+
+
+class ConsultationSubscriber(Base):
+    """A learner who asked to hear when consultations open and are about to close."""
+
+    __tablename__ = "consultation_subscribers"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ConsultationFollower(Base):
+    """A participant who asked for the thank-you and the "what changed" note.
+
+    Deliberately no time and no reference to any answer: it says that someone took part,
+    never which answer is theirs.
+    """
+
+    __tablename__ = "consultation_followers"
+
+    consultation_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ConsultationNotice(Base):
+    """A notice already handed to Telegram, so no one gets the same notice twice.
+
+    `kind` is open, closing, thanks or outcome. Written before the send.
+    """
+
+    __tablename__ = "consultation_notices"
+
+    consultation_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     CertificateRepository,
+    ConsultationRepository,
     EventRepository,
     ProgressRepository,
     QuizRepository,
@@ -32,6 +33,7 @@ class UnitOfWork:
     reminders: ReminderRepository
     quizzes: QuizRepository
     certificates: CertificateRepository
+    consultations: ConsultationRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
@@ -47,6 +49,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.quizzes = QuizRepository(self.session)
         self.certificates = CertificateRepository(self.session)
+        self.consultations = ConsultationRepository(self.session)
         return self
 
     async def __aexit__(

@@ -21,6 +21,7 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
                 _button("📚 " + t.gettext("Modules"), "modules"),
                 _button("📝 " + t.gettext("Quizzes"), "quizzes"),
             ],
+            [_button("🗣 " + t.gettext("Have your say"), "consult")],
             [
                 _button("📊 " + t.gettext("My progress"), "progress"),
                 _button("📖 " + t.gettext("Glossary"), "glossary"),

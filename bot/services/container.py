@@ -12,9 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.config import Settings
 from bot.content import Course
+from bot.content.consultations import ConsultationSpec
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
+from bot.services.answer_limit import AnswerLimit
 from bot.services.throttle import Throttle
 from bot.services.zones import ZoneIndex
 
@@ -47,6 +49,10 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     verify_in_bot: Throttle = field(default_factory=_verify_throttle)
     verify_on_web: Throttle = field(default_factory=_verify_throttle)
+    # consultation files found at start-up, by id (content/consultations/)
+    consultation_files: dict[str, ConsultationSpec] = field(default_factory=dict)
+    # answers per person in the last hour, kept in memory only (see services/answer_limit)
+    answer_limit: AnswerLimit = field(default_factory=AnswerLimit)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache)

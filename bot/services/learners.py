@@ -9,6 +9,8 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import CertificateRecord, ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
+from bot.services import consultations
+from bot.services.consultations import ConsultationPrivacy
 
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
@@ -66,6 +68,7 @@ class PrivacyReport:
     events: int
     reminder: ReminderRecord | None
     reminders_logged: int
+    consultations: ConsultationPrivacy
     quiz_attempts: int = 0
     quiz_answers: int = 0
     certificate: CertificateRecord | None = None
@@ -84,17 +87,20 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         quiz_attempts=attempts,
         quiz_answers=answers,
         certificate=await uow.certificates.for_user(user_id),
+        consultations=await consultations.privacy(uow, user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> None:
-    """Erase the user, their progress, events, reminders and quizzes in one transaction.
+    """Erase the user, their progress, events, reminders, quizzes and named consultation
+    answers (with their consultation opt-ins and notices) in one transaction.
 
     A certificate is revoked, not deleted: its code then verifies as withdrawn, without the
     name, so nobody can present it as valid while nothing says whose it was.
     """
     await uow.certificates.revoke_for(user_id, now or datetime.now(UTC))
     await uow.quizzes.delete_for(user_id)
+    await uow.consultations.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

@@ -56,6 +56,7 @@ class Playground:
         app.router.add_post("/pg/users", _user_errors(self._add_user))
         app.router.add_get("/pg/chat/{user_id}", _user_errors(self._chat))
         app.router.add_post("/pg/send", _user_errors(self._send))
+        app.router.add_post("/pg/media", _user_errors(self._media))
         app.router.add_post("/pg/press", _user_errors(self._press))
         app.router.add_post("/pg/poll", _user_errors(self._poll))
         app.router.add_post("/pg/block", _user_errors(self._block))
@@ -133,6 +134,33 @@ class Playground:
         body = await _body(request)
         update = await self._standin.send_text(int(body["user_id"]), str(body.get("text", "")))
         return web.json_response({"ok": True, "update_id": update["update_id"]})
+
+    async def _media(self, request: web.Request) -> web.StreamResponse:
+        """The user sends a file (multipart: user_id, file, optional caption): an Ogg audio
+        file becomes a voice note, a JPEG or PNG picture a photo, anything else a document."""
+        form = await request.post()
+        upload = form.get("file")
+        if not isinstance(upload, web.FileField):
+            raise ValueError("send a file")
+        data = upload.file.read()
+        mime = upload.content_type or "application/octet-stream"
+        name = upload.filename or "file"
+        if mime in ("audio/ogg", "audio/opus") or name.lower().endswith((".ogg", ".oga")):
+            kind, mime = "voice", "audio/ogg"
+        elif mime in ("image/jpeg", "image/png"):
+            kind = "photo"
+        else:
+            kind = "document"
+        caption = str(form.get("caption") or "") or None
+        update = await self._standin.send_media(
+            int(str(form.get("user_id"))),
+            kind,
+            data,
+            file_name=name,
+            mime_type=mime,
+            caption=caption,
+        )
+        return web.json_response({"ok": True, "update_id": update["update_id"], "kind": kind})
 
     async def _press(self, request: web.Request) -> web.StreamResponse:
         body = await _body(request)

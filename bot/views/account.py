@@ -10,6 +10,7 @@ from babel.dates import format_datetime
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.services.learners import PrivacyReport
 from bot.services.schedule import mask_to_days
+from bot.views.consultations import privacy_lines
 from bot.views.reminders import days_label, hour_label
 
 
@@ -48,19 +49,40 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         ).format(n=report.events),
         *_reminder_lines(t, report, language),
         *_quiz_lines(t, report, language),
+        *privacy_lines(t, report.consultations),
         "",
-        t.gettext(
-            "The bot does not store your name, phone number or messages. "
-            "/deleteme erases all of the above."
-        )
-        if report.certificate is None
-        else t.gettext(
-            "The bot stores no phone number or messages; your name only on your certificate. "
-            "/deleteme erases all of the above; your certificate's code then shows as withdrawn, "
-            "without your name."
-        ),
+        *_name_lines(t, report),
     ]
     return "\n".join(lines)
+
+
+def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:
+    """Where the user's name is kept, if anywhere, and what /deleteme does."""
+    places = []
+    if report.certificate is not None:
+        places.append(
+            "• "
+            + t.gettext(
+                "on your certificate (after /deleteme its code shows as withdrawn, "
+                "without your name)"
+            )
+        )
+    if report.consultations.named_answers:
+        places.append(
+            "• " + t.gettext("with your named answers to consultations, and what you sent")
+        )
+    if not places:
+        return [
+            t.gettext(
+                "The bot does not store your name, phone number or messages. "
+                "/deleteme erases all of the above."
+            )
+        ]
+    return [
+        t.gettext("The bot stores no phone number, and your name only:"),
+        *places,
+        t.gettext("/deleteme erases all of the above."),
+    ]
 
 
 def _reminder_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:

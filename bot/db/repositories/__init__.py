@@ -1,6 +1,12 @@
 """Repositories: queries only, never commit; they return frozen dataclasses."""
 
 from bot.db.repositories.certificates import CertificateRecord, CertificateRepository
+from bot.db.repositories.consultations import (
+    ConsultationAnswerRecord,
+    ConsultationRecord,
+    ConsultationRepository,
+    Recipient,
+)
 from bot.db.repositories.events import EventRepository
 from bot.db.repositories.progress import ProgressRepository, SeenCard
 from bot.db.repositories.quizzes import (
@@ -25,6 +31,9 @@ __all__ = [
     "AttemptRecord",
     "CertificateRecord",
     "CertificateRepository",
+    "ConsultationAnswerRecord",
+    "ConsultationRecord",
+    "ConsultationRepository",
     "DueReminder",
     "EventRepository",
     "ModuleCount",
@@ -33,6 +42,7 @@ __all__ = [
     "ProgressRepository",
     "QuestionCount",
     "QuizRepository",
+    "Recipient",
     "ReminderCounts",
     "ReminderRecord",
     "ReminderRepository",

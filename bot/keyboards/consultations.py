@@ -1,0 +1,190 @@
+"""Buttons of "Have your say" and of the admins' consultation screens."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import (
+    KAdminList,
+    KAdminView,
+    KAnswer,
+    KCancel,
+    KDraft,
+    KEdit,
+    KExport,
+    KFollow,
+    KIdentity,
+    KMine,
+    KNotify,
+    KOpen,
+    KOutcome,
+    KPublish,
+    KSection,
+    KStance,
+    KWithdraw,
+    KWithdrawYes,
+    Menu,
+)
+from bot.i18n import Translator
+from bot.keyboards import button
+from bot.services.consultations import Loaded, MyAnswer
+from bot.views.consultations import stance_label
+
+STANCE_CODES = {"agree": "a", "concern": "c", "suggestion": "s"}
+CODE_STANCES = {code: stance for stance, code in STANCE_CODES.items()}
+_TITLE_MAX = 40
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1] + "…"
+
+
+def _menu(t: Translator) -> InlineKeyboardButton:
+    return button("☰ " + t.gettext("Menu"), Menu("main"))
+
+
+def _back_to_list(t: Translator) -> InlineKeyboardButton:
+    return button("◀ " + t.gettext("Have your say"), Menu("consult"))
+
+
+def list_keyboard(
+    t: Translator, consultations: list[Loaded], language: str, subscribed: bool
+) -> InlineKeyboardMarkup:
+    rows = [
+        [button("🗳 " + _short(c.spec.text(language).title), KOpen.of(c.id))] for c in consultations
+    ]
+    rows.append([button("📂 " + t.gettext("My answers"), KMine("list"))])
+    if subscribed:
+        rows.append([button("🔕 " + t.gettext("Stop telling me"), KNotify("off"))])
+    else:
+        rows.append([button("🔔 " + t.gettext("Tell me about consultations"), KNotify("on"))])
+    rows.append([_menu(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def consultation_keyboard(
+    t: Translator, consultation: Loaded, language: str
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            button(
+                _short(f"{s.clause} · {s.title}"),
+                KSection.of(consultation.id, i),
+            )
+        ]
+        for i, s in enumerate(consultation.spec.text(language).sections)
+    ]
+    draft = "📄 " + t.gettext("The draft")
+    if consultation.spec.draft_url:
+        rows.append([InlineKeyboardButton(draft, url=consultation.spec.draft_url)])
+    else:
+        rows.append([button(draft, KDraft.of(consultation.id))])
+    rows.append([_back_to_list(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def section_keyboard(t: Translator, consultation_id: int, index: int) -> InlineKeyboardMarkup:
+    rows = [
+        [button(stance_label(t, stance), KStance(f"{consultation_id}-{index}-{code}"))]
+        for stance, code in STANCE_CODES.items()
+    ]
+    rows.append([button("◀ " + t.gettext("Back"), KOpen.of(consultation_id))])
+    return InlineKeyboardMarkup(rows)
+
+
+def identity_keyboard(t: Translator, stance_data: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button("🕶 " + t.gettext("Stay anonymous"), KIdentity(f"{stance_data}-a"))],
+            [button("👤 " + t.gettext("Give my name"), KIdentity(f"{stance_data}-n"))],
+            [button("✖ " + t.gettext("Cancel"), KCancel("x"))],
+        ]
+    )
+
+
+def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("✖ " + t.gettext("Cancel"), KCancel("x"))]])
+
+
+def receipt_keyboard(t: Translator, consultation_id: int, anonymous: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if anonymous:
+        rows.append(
+            [button("🔔 " + t.gettext("Tell me what changed"), KFollow.of(consultation_id))]
+        )
+    else:
+        rows.append([button("📂 " + t.gettext("My answers"), KMine("list"))])
+    rows.append([button("◀ " + t.gettext("Other parts"), KOpen.of(consultation_id))])
+    rows.append([_menu(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def mine_keyboard(t: Translator, answers: list[MyAnswer]) -> InlineKeyboardMarkup:
+    rows = [
+        [button(a.reference, KAnswer.of(a.answer.consultation_id, a.answer.number))]
+        for a in answers[-20:]
+    ]
+    rows.append([_back_to_list(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_keyboard(t: Translator, mine: MyAnswer, editable: bool) -> InlineKeyboardMarkup:
+    ids = (mine.answer.consultation_id, mine.answer.number)
+    rows = []
+    if editable:
+        rows.append(
+            [
+                button("✏️ " + t.gettext("Change"), KEdit.of(*ids)),
+                button("🗑 " + t.gettext("Withdraw"), KWithdraw.of(*ids)),
+            ]
+        )
+    rows.append([button("◀ " + t.gettext("My answers"), KMine("list"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t.gettext("Yes, withdraw"), KWithdrawYes.of(consultation_id, number)),
+                button(t.gettext("No, keep my answer"), KAnswer.of(consultation_id, number)),
+            ]
+        ]
+    )
+
+
+def notice_keyboard(t: Translator, consultation_id: int, open_: bool) -> InlineKeyboardMarkup:
+    if open_:
+        return InlineKeyboardMarkup(
+            [[button("🗳 " + t.gettext("Have your say"), KOpen.of(consultation_id))]]
+        )
+    return InlineKeyboardMarkup([[_menu(t)]])
+
+
+# --- admin ----------------------------------------------------------------------------------
+
+
+def admin_list_keyboard(
+    t: Translator, consultations: list[Loaded], files: list[str]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [button(f"📊 C{c.id} {_short(c.record.slug)}", KAdminView.of(c.id))] for c in consultations
+    ]
+    rows += [[button("📢 " + t.gettext("Publish") + " " + slug, KPublish(slug))] for slug in files]
+    rows.append([_menu(t)])
+    return InlineKeyboardMarkup(rows)
+
+
+def admin_view_keyboard(t: Translator, consultation: Loaded, closed: bool) -> InlineKeyboardMarkup:
+    cid = consultation.id
+    rows = [
+        [
+            button("CSV", KExport(f"{cid}-csv")),
+            button("XLSX", KExport(f"{cid}-xlsx")),
+            button("🎙 ZIP", KExport(f"{cid}-zip")),
+        ]
+    ]
+    if closed and consultation.record.outcome is None:
+        rows.append([button("📝 " + t.gettext("Write what changed"), KOutcome.of(cid))])
+    rows.append([button("◀ " + t.gettext("All consultations"), KAdminList("list"))])
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,457 @@
+"""Consultations end to end: publish, open, answer (text, voice, anonymous), edit, withdraw,
+close, late answers, notices, exports, privacy, and that anonymous answers leave no link.
+
+The bot runs with a clock the tests move and without its repeating jobs; the tests run the
+consultation dispatcher's tick themselves (one test checks the real job).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.consultation_jobs import ConsultationTickReport, run_consultations
+from bot.db.models import Base
+from bot.services.answer_limit import MAX_PER_WINDOW
+from bot.standin import BotApiStandIn
+from tests.e2e.conftest import ADMIN, USERS, onboard
+from tests.e2e.harness import FakeClock, Harness, make_settings
+
+SLUG = "practice-community-voice"
+BEFORE_OPEN = datetime(2026, 11, 10, 9, tzinfo=UTC)
+OPENED = datetime(2026, 11, 20, 9, tzinfo=UTC)
+CLOSES = datetime(2027, 1, 19, tzinfo=UTC)  # the end of 18 January 2027
+REF_RE = re.compile(r"C(\d+)-(\d{4})")
+EN, FR, HI, PT = USERS["en"], USERS["fr"], USERS["hi"], USERS["pt"]
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock(BEFORE_OPEN)
+
+
+def _settings(standin: BotApiStandIn, database_url: str, **extra: Any) -> Settings:
+    return make_settings(
+        standin.url,
+        database_url,
+        admin_ids=str(ADMIN),
+        reminder_interval=0,
+        consultation_interval=extra.pop("consultation_interval", 0),
+        **extra,
+    )
+
+
+@pytest.fixture
+async def bot(
+    standin: BotApiStandIn, database_url: str, clock: FakeClock
+) -> AsyncIterator[Harness]:
+    harness = Harness(
+        standin, _settings(standin, database_url, consultation_max_file_mb=1), clock=clock
+    )
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def tick(bot: Harness) -> ConsultationTickReport:
+    assert bot.app is not None
+    return await run_consultations(bot.app.bot, bot.services)
+
+
+async def publish(bot: Harness) -> None:
+    await onboard(bot, ADMIN, "en")
+    await bot.say(ADMIN, "/consultations")
+    assert ("📢 Publish " + SLUG, "kp:" + SLUG) in bot.buttons(ADMIN)
+    await bot.press(ADMIN, "kp:" + SLUG)
+    assert "C1 · Practice: how audits hear communities" in bot.text(ADMIN)
+
+
+async def choose(bot: Harness, user: int, section: int, stance: str, who: str) -> None:
+    """From the main menu: Have your say → the consultation → a section → stance → who."""
+    await bot.say(user, "/menu")
+    await bot.press(user, "m:consult")
+    await bot.press(user, "ko:1")
+    await bot.press(user, f"ks:1-{section}")
+    await bot.press(user, f"ka:1-{section}-{stance}")
+    await bot.press(user, f"ki:1-{section}-{stance}-{who}")
+
+
+def reference(bot: Harness, user: int) -> tuple[str, int]:
+    found = REF_RE.search(bot.text(user))
+    assert found, bot.text(user)
+    return found.group(0), int(found.group(2))
+
+
+def notices(bot: Harness, user: int, since: int, marker: str) -> list[str]:
+    return [
+        str(r.params.get("text"))
+        for r in bot.requests_since(since)
+        if r.method == "sendMessage"
+        and r.status == 200
+        and r.params.get("chat_id") == user
+        and marker in str(r.params.get("text"))
+    ]
+
+
+async def rows(bot: Harness, table: str) -> list[dict[str, Any]]:
+    model = Base.metadata.tables[table]
+    async with bot.services.uow() as uow:
+        result = await uow.session.execute(select(model))
+        return [dict(r._mapping) for r in result]
+
+
+async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
+    bot: Harness, clock: FakeClock
+) -> None:
+    await publish(bot)
+    assert "Status: published, opens Nov 20, 2026" in bot.text(ADMIN)
+    # a learner asks to hear about consultations; none is open yet
+    await onboard(bot, FR, "fr")
+    t_fr = bot.services.i18n.translator("fr")
+    await bot.press(FR, "m:consult")
+    assert t_fr.gettext("No consultation is open right now.") in bot.text(FR)
+    await bot.press(FR, "kn:on")
+    await bot.press(FR, "ko:1")  # an old or forged button before the open date
+    assert t_fr.gettext("This consultation is not open yet.") in "".join(
+        m.get("text", "") for m in bot.messages(FR)[-2:]
+    )
+    mark = len(bot.standin.requests)
+    await tick(bot)
+    assert not notices(bot, FR, mark, "📣"), "not before the open date"
+
+    clock.now = OPENED
+    report = await tick(bot)
+    assert report.sent == {"open": 1}
+    opened = notices(bot, FR, mark, "📣")
+    assert len(opened) == 1 and "18 janv. 2027" in opened[0]
+    assert (await tick(bot)).sent == {}, "each notice once"
+
+    # a named text answer
+    await onboard(bot, EN, "en")
+    await bot.press(EN, "m:consult")
+    assert "Practice: how audits hear communities, until Jan 18, 2027" in bot.text(EN)
+    await bot.press(EN, "ko:1")
+    draft = [b for row in bot.last(EN)["reply_markup"]["inline_keyboard"] for b in row]
+    assert {
+        "text": "📄 The draft",
+        "url": "https://aluminium-stewardship.org/asi-standards/assurance-manual",
+    } in draft
+    assert "A practice consultation: not a real ASI draft." in bot.text(EN)
+    await choose(bot, EN, 0, "a", "n")
+    assert "Named answer." in bot.text(EN)
+    await bot.say(EN, "Two weeks ahead, <and> on the village radio.")
+    ref, number = reference(bot, EN)
+    assert "You can see, change or withdraw it until Jan 18, 2027" in bot.text(EN)
+    # a named voice note
+    await choose(bot, EN, 1, "c", "n")
+    mark_voice = len(bot.standin.requests)
+    await bot.standin.send_media(EN, "voice", b"OggS-voice", duration=4)
+    await bot._settle(EN, mark_voice, True)
+    voice_ref, voice_number = reference(bot, EN)
+    answers = {r["number"]: r for r in await rows(bot, "consultation_answers")}
+    assert answers[number]["text"] == "Two weeks ahead, <and> on the village radio."
+    assert answers[number]["user_id"] == EN and answers[number]["stance"] == "agree"
+    assert answers[voice_number]["kind"] == "voice" and answers[voice_number]["file_size"] == 10
+
+    # view and edit the first, withdraw the second
+    await bot.press(EN, "km:list")
+    assert ref in bot.text(EN) and voice_ref in bot.text(EN)
+    await bot.press(EN, f"kv:1-{number}")
+    assert "&lt;and&gt;" in str(bot.last(EN).get("text") or "") or "<and>" in bot.text(EN)
+    await bot.press(EN, f"ke:1-{number}")
+    await bot.say(EN, "Three weeks ahead.")
+    assert f"Your answer {ref} is changed." in bot.text(EN)
+    await bot.press(EN, f"kv:1-{voice_number}")
+    await bot.press(EN, f"kw:1-{voice_number}")
+    await bot.press(EN, f"ky:1-{voice_number}")
+    assert f"Your answer {voice_ref} is withdrawn and deleted." in bot.text(EN)
+    answers = {r["number"]: r for r in await rows(bot, "consultation_answers")}
+    assert set(answers) == {number} and answers[number]["text"] == "Three weeks ahead."
+
+    # three days before the close: the subscriber hears it once
+    clock.now = CLOSES - timedelta(days=3)
+    mark = len(bot.standin.requests)
+    assert (await tick(bot)).sent == {"closing": 1}
+    assert len(notices(bot, FR, mark, "⏳")) == 1
+
+    # an answer started before the close and sent after it is refused politely
+    clock.now = CLOSES - timedelta(minutes=10)
+    await choose(bot, EN, 2, "s", "n")
+    clock.now = CLOSES
+    await bot.say(EN, "Late idea")
+    assert "This consultation is closed: answers are no longer accepted." in bot.text(EN)
+    assert len(await rows(bot, "consultation_answers")) == 1
+    await bot.press(EN, f"kv:1-{number}")
+    assert ("✏️ Change", f"ke:1-{number}") not in bot.buttons(EN), "no edits after the close"
+    await bot.press(EN, f"kw:1-{number}", expect_reply=True)
+    assert "closed" in bot.text(EN)
+
+    # the job closes it and thanks the participant
+    mark = len(bot.standin.requests)
+    assert (await tick(bot)).sent == {"thanks": 1}
+    assert [r["status"] for r in await rows(bot, "consultations")] == ["closed"]
+    assert len(notices(bot, EN, mark, "🙏")) == 1
+    assert not notices(bot, FR, mark, "🙏"), "a subscriber who did not take part"
+
+    # the admin sees the counts and writes what changed; participants hear it once
+    await bot.say(ADMIN, "/consultations")
+    await bot.press(ADMIN, "kc:1")
+    assert "1 Telling communities about an audit: ✅ 1 · ⚠️ 0 · 💡 0" in bot.text(ADMIN)
+    await bot.press(ADMIN, "kq:1")
+    await bot.say(ADMIN, "Notice of audits now comes three weeks ahead, also by radio.")
+    assert any("goes out to 1 person" in m.get("text", "") for m in bot.messages(ADMIN))
+    mark = len(bot.standin.requests)
+    assert (await tick(bot)).sent == {"outcome": 1}
+    assert "three weeks ahead, also by radio" in notices(bot, EN, mark, "📝")[0]
+    await bot.restart()
+    assert (await tick(bot)).sent == {}, "a restart repeats nothing"
+
+
+async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: FakeClock) -> None:
+    await publish(bot)
+    clock.now = OPENED + timedelta(hours=3, minutes=17, seconds=5)
+    await onboard(bot, HI, "hi")
+    await choose(bot, HI, 2, "c", "a")
+    before = {table: await rows(bot, table) for table in Base.metadata.tables}
+    await bot.say(HI, "मुझे डर है कि कंपनी दबाव डालेगी।")
+    t = bot.services.i18n.translator("hi")
+    assert t.gettext("Thank you, your answer is saved. Reference: <b>{ref}</b>").split("<b>")[
+        0
+    ] in bot.text(HI)
+    after = {table: await rows(bot, table) for table in Base.metadata.tables}
+
+    # the only new or changed rows: the answer itself (and at most the user's last-seen time)
+    changed = {
+        table: [r for r in after[table] if r not in before[table]]
+        for table in after
+        if after[table] != before[table]
+    }
+    assert set(changed) <= {"consultation_answers", "users"}, changed
+    for user_row in changed.get("users", []):
+        (old_row,) = [r for r in before["users"] if r["id"] == user_row["id"]]
+        differs = {k for k in user_row if user_row[k] != old_row[k]}
+        assert differs == {"last_seen_at"}, differs
+    assert len(changed["consultation_answers"]) == 1
+    (answer,) = changed["consultation_answers"]
+    assert answer["user_id"] is None and answer["author_name"] is None
+    assert answer["submitted_on"] == date(2026, 11, 20), "the day only, never the time"
+    # no value anywhere in the answer ties it to the author: id, hash, name or exact time
+    needles = {str(HI), hashlib.sha256(str(HI).encode()).hexdigest()}
+    needles |= {hashlib.md5(str(HI).encode()).hexdigest(), "Learner hi"}
+    for value in answer.values():
+        if isinstance(value, datetime):
+            raise AssertionError(f"a timestamp was stored: {value}")
+        assert value != HI
+        assert not any(n in str(value) for n in needles), value
+    # nothing else in the database mentions this answer (reference number or text)
+    ref = str(answer["number"])
+    for table, table_rows in after.items():
+        if table == "consultation_answers":
+            continue
+        for row in table_rows:
+            assert not any(ref == str(v) for v in row.values()), (table, row)
+    # the event log has no entry for it, with or without a user id
+    assert [e for e in after["events"] if "consultation" in e["kind"]] == []
+    # and the participant cannot find it again: it is not "theirs"
+    await bot.press(HI, "km:list")
+    assert REF_RE.search(bot.text(HI)) is None
+
+    # asking to hear what changed stores (user, consultation) only
+    await bot.press(HI, "m:consult")
+    await choose(bot, HI, 1, "a", "a")
+    await bot.say(HI, "ठीक है")
+    await bot.press(HI, "kf:1")
+    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": HI}]
+    clock.now = CLOSES + timedelta(minutes=1)
+    mark = len(bot.standin.requests)
+    assert (await tick(bot)).sent == {"thanks": 1}
+    assert len(notices(bot, HI, mark, "🙏")) == 1
+
+
+async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: FakeClock) -> None:
+    await publish(bot)
+    clock.now = OPENED
+    await onboard(bot, PT, "pt")
+    t = bot.services.i18n.translator("pt")
+    await choose(bot, PT, 0, "s", "n")
+
+    async def send(kind: str, data: bytes, **kwargs: Any) -> None:
+        mark = len(bot.standin.requests)
+        await bot.standin.send_media(PT, kind, data, **kwargs)
+        await bot._settle(PT, mark, True)
+
+    await bot.say(PT, " \u200b\u2060 ")
+    assert t.gettext(
+        "That answer is empty. Type a few words, or send a voice note, photo or document."
+    ) in bot.text(PT)
+    await send("document", b"x" * (1024 * 1024 + 1), file_name="big.pdf")
+    too_big = t.gettext(
+        "This file is too big: the limit is {mb} MB. Please send a smaller one, or a text."
+    )
+    assert too_big.format(mb=1) in bot.text(PT)
+    unsupported = t.gettext(
+        "I can take a text, a voice note, a photo or a document (PDF, picture, Word, "
+        "spreadsheet or plain text). Please send your answer in one of those forms."
+    )
+    await send("audio", b"ID3-audio")
+    assert unsupported in bot.text(PT)
+    await send("document", b"PK..", file_name="tool.zip", mime_type="application/zip")
+    assert unsupported in bot.text(PT)
+    await bot.say(PT, "x" * 4001)
+    assert "4.000" in bot.text(PT) or "4,000" in bot.text(PT)
+    assert await rows(bot, "consultation_answers") == []
+
+    # a forged or stale button changes nothing either
+    stale = t.gettext("This button is out of date. Here is the menu.")
+    for forged in ("ki:1-9-a-n", "ks:7-0", "kv:1-1234", "kp:" + SLUG, "kx:1-csv"):
+        await bot.say(PT, "/menu")
+        await bot.press(PT, forged)
+        assert stale in bot.text(PT), forged
+
+    # leaving (any other button or a command) drops the answer being written
+    for leave in ("m:main", "/help"):
+        await choose(bot, PT, 0, "a", "a")
+        if leave.startswith("/"):
+            await bot.say(PT, leave)
+        else:
+            await bot.press(PT, leave)
+        await bot.say(PT, "bauxita")
+        assert REF_RE.search(bot.text(PT)) is None, leave
+    assert await rows(bot, "consultation_answers") == []
+
+    # the hourly limit (counted in memory)
+    await choose(bot, PT, 0, "s", "a")
+    for _ in range(MAX_PER_WINDOW):
+        bot.services.answer_limit.note(PT, clock.now)
+    await bot.say(PT, "One more")
+    assert t.gettext(
+        "You have sent 30 answers in the last hour. Please wait a while, then try again."
+    ) in bot.text(PT)
+    assert await rows(bot, "consultation_answers") == []
+    clock.now += timedelta(hours=1)
+    await bot.say(PT, "One more")
+    assert REF_RE.search(bot.text(PT))
+    assert len(await rows(bot, "consultation_answers")) == 1
+
+
+async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeClock) -> None:
+    await publish(bot)
+    clock.now = OPENED
+    await onboard(bot, EN, "en")
+    await choose(bot, EN, 0, "a", "n")
+    await bot.say(EN, "=SUM(1) is not a formula; Boké")
+    text_ref, _ = reference(bot, EN)
+    voice = b"OggS" + bytes(range(200))
+    photo = b"\x89PNG\r\n\x1a\n" + b"\0" * 40
+    media: dict[str, bytes] = {}
+    for section, kind, data, stance in ((1, "voice", voice, "c"), (2, "photo", photo, "s")):
+        await choose(bot, EN, section, stance, "a")
+        mark = len(bot.standin.requests)
+        caption = "see this" if kind == "photo" else None
+        await bot.standin.send_media(EN, kind, data, caption=caption)
+        await bot._settle(EN, mark, True)
+        media[reference(bot, EN)[0]] = data
+
+    await bot.press(ADMIN, "kc:1")
+    mark = len(bot.standin.requests)
+    await bot.press(ADMIN, "kx:1-csv")
+    await bot.press(ADMIN, "kx:1-xlsx")
+    await bot.press(ADMIN, "kx:1-zip")
+    docs = {
+        r.params["document"].filename: r.params["document"].data
+        for r in bot.requests_since(mark)
+        if r.method == "sendDocument" and r.status == 200
+    }
+    assert set(docs) == {f"{SLUG}-answers.csv", f"{SLUG}-answers.xlsx", f"{SLUG}-files-1.zip"}
+    raw = docs[f"{SLUG}-answers.csv"]
+    assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"
+    table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    by_ref = {row["reference"]: row for row in table}
+    assert set(by_ref) == {text_ref, *media}
+    row = by_ref[text_ref]
+    assert row["text"] == "'=SUM(1) is not a formula; Boké" and row["stance"] == "agree"
+    assert row["section"] == "1" and row["named or anonymous"] == "named"
+    assert row["consultation"] == SLUG and row["language"] == "en"
+    assert row["date"] == "2026-11-20" and row["name"] == "Learner en"
+    voice_row = next(r for r in table if r["answer type"] == "voice")
+    assert voice_row["named or anonymous"] == "anonymous" and voice_row["name"] == ""
+    assert voice_row["stance"] == "concern" and voice_row["section"] == "2"
+    sheet = load_workbook(io.BytesIO(docs[f"{SLUG}-answers.xlsx"])).active
+    assert sheet is not None
+    values = [[c.value for c in r] for r in sheet.iter_rows()]
+    assert values[0][:4] == ["consultation", "section", "section title", "stance"]
+    assert sorted(str(r[9]) for r in values[1:]) == sorted(by_ref)
+    archive = zipfile.ZipFile(io.BytesIO(docs[f"{SLUG}-files-1.zip"]))
+    got = {name.split("_")[0]: archive.read(name) for name in archive.namelist()}
+    assert got == media, "every file fetched with getFile, byte for byte"
+    assert any(n.endswith("_2_voice.ogg") for n in archive.namelist())
+    assert bot.standin.requests and any(r.method == "getFile" for r in bot.standin.requests)
+
+
+async def test_privacy_lists_and_deleteme_erases_named_answers(
+    bot: Harness, clock: FakeClock
+) -> None:
+    await publish(bot)
+    clock.now = OPENED
+    await onboard(bot, EN, "en")
+    await bot.press(EN, "m:consult")
+    await bot.press(EN, "kn:on")
+    await choose(bot, EN, 0, "a", "n")
+    await bot.say(EN, "Named view")
+    await choose(bot, EN, 1, "a", "a")
+    await bot.say(EN, "Anonymous view")
+    await bot.press(EN, "kf:1")
+    await bot.say(EN, "/privacy")
+    text = bot.text(EN)
+    assert "Tell me about consultations: yes" in text
+    assert "Named answers to consultations: 1" in text
+    assert "Consultations you follow for the outcome: 1" in text
+    assert "Anonymous answers are not linked to you" in text
+    await bot.say(EN, "/deleteme")
+    await bot.press(EN, "del:yes")
+    remaining = await rows(bot, "consultation_answers")
+    assert [r["text"] for r in remaining] == ["Anonymous view"], "named deleted, anonymous kept"
+    for table in ("consultation_subscribers", "consultation_followers", "consultation_notices"):
+        assert await rows(bot, table) == []
+
+
+async def test_the_job_opens_and_closes_by_itself_after_a_restart(
+    standin: BotApiStandIn, database_url: str, clock: FakeClock
+) -> None:
+    settings = _settings(standin, database_url, consultation_interval=0.2)
+    bot = Harness(standin, settings, clock=clock)
+    await bot.start()
+    try:
+        await publish(bot)
+        await onboard(bot, FR, "fr")
+        await bot.press(FR, "m:consult")
+        await bot.press(FR, "kn:on")
+        await bot.stop()
+        clock.now = CLOSES - timedelta(days=1)  # opened and near the close while down
+        await bot.start()
+        for _ in range(50):
+            if (await rows(bot, "consultations"))[0]["status"] == "open":
+                break
+            await asyncio.sleep(0.1)
+        clock.now = CLOSES
+        for _ in range(50):
+            if (await rows(bot, "consultations"))[0]["status"] == "closed":
+                break
+            await asyncio.sleep(0.1)
+        assert (await rows(bot, "consultations"))[0]["status"] == "closed"
+        kinds = sorted(r["kind"] for r in await rows(bot, "consultation_notices"))
+        assert kinds == ["closing", "open"], "both sent once, after the restart"
+    finally:
+        await bot.stop()
