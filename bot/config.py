@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # Seconds between two runs of the reminder dispatcher; 0 runs none (a process that only
     # answers updates, or tests that drive the dispatcher themselves).
     reminder_interval: float = Field(default=30, ge=0)
+    # Seconds between two runs of the announcement delivery job (it starts due announcements
+    # and sends until none is left); 0 runs none.
+    announcement_interval: float = Field(default=2, ge=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

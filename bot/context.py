@@ -20,10 +20,18 @@ class BotData:
 @dataclass
 class UserData:
     """Per-user cache: the language, so even an error reply is in the user's language, and
-    since when the bot waits for a typed city (Settings → Reminders → Time zone)."""
+    since when the bot waits for a typed city (Settings → Reminders → Time zone), and the
+    Trainer menu's steps."""
 
     language: str | None = None
     city_search_since: datetime | None = None
+    # Trainers (issue 7): an invitation code opened before onboarding was done, and the
+    # typed input the Trainer menu waits for (`cohort-name`, `cohort-place`, `announce`),
+    # since when, and the new cohort's name and language so far.
+    pending_invitation: str | None = None
+    trainer_step: str | None = None
+    trainer_step_since: datetime | None = None
+    new_cohort: tuple[str, str] | None = None
 
 
 class ChatData:

@@ -3,7 +3,19 @@
 from __future__ import annotations
 
 from bot.context import BotApplication
-from handlers import account, errors, fallback, glossary, lessons, menu, reminders, start
+from handlers import (
+    account,
+    announcements,
+    errors,
+    fallback,
+    glossary,
+    invitations,
+    lessons,
+    menu,
+    reminders,
+    start,
+    trainers,
+)
 
 
 def register(app: BotApplication) -> None:
@@ -12,7 +24,9 @@ def register(app: BotApplication) -> None:
     Feature handlers come first; `fallback` catches what none of them took (free text,
     unknown commands, stale buttons), so it must stay last.
     """
-    for feature in (start, menu, lessons, glossary, account, reminders):
+    # announcements before trainers: it takes two of the Trainer menu's buttons.
+    features = (start, menu, lessons, glossary, account, reminders, invitations)
+    for feature in (*features, announcements, trainers):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
+    AnnouncementRepository,
+    CohortRepository,
     EventRepository,
     ProgressRepository,
     ReminderRepository,
@@ -27,6 +29,8 @@ class UnitOfWork:
     progress: ProgressRepository
     events: EventRepository
     reminders: ReminderRepository
+    cohorts: CohortRepository
+    announcements: AnnouncementRepository
 
     def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
         self._factory = session_factory
@@ -37,6 +41,8 @@ class UnitOfWork:
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.cohorts = CohortRepository(self.session)
+        self.announcements = AnnouncementRepository(self.session)
         return self
 
     async def __aexit__(

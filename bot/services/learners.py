@@ -66,6 +66,9 @@ class PrivacyReport:
     events: int
     reminder: ReminderRecord | None
     reminders_logged: int
+    cohorts_joined: int = 0
+    cohorts_run: int = 0
+    announcements_received: int = 0
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -77,11 +80,17 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         events=await uow.events.count(user_id),
         reminder=await uow.reminders.get(user_id),
         reminders_logged=await uow.reminders.count_log(user_id),
+        cohorts_joined=await uow.cohorts.count_members(user_id),
+        cohorts_run=len(await uow.cohorts.of_trainer(user_id)),
+        announcements_received=await uow.announcements.count_received(user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
-    """Erase the user, their progress, events and reminders in one transaction."""
+    """Erase the user, their progress, events, reminders, cohort memberships, the cohorts
+    and announcements they made, in one transaction."""
+    await uow.announcements.delete_for(user_id)
+    await uow.cohorts.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

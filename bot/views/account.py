@@ -46,6 +46,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             report.events,
         ).format(n=report.events),
         *_reminder_lines(t, report, language),
+        *_cohort_lines(t, report),
         "",
         t.gettext(
             "The bot does not store your name, phone number or messages. "
@@ -84,6 +85,37 @@ def _reminder_lines(t: Translator, report: PrivacyReport, language: str) -> list
             report.reminders_logged,
         ).format(n=report.reminders_logged)
     )
+    return lines
+
+
+def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
+    lines = [
+        t.ngettext(
+            "Cohorts you joined: {n}. Each one's trainer sees the first name you had when "
+            "you joined, the modules you finished, your best quiz scores and the last day "
+            "you used the bot; nobody else does. Leave with /cohorts.",
+            "Cohorts you joined: {n}. Each one's trainer sees the first name you had when "
+            "you joined, the modules you finished, your best quiz scores and the last day "
+            "you used the bot; nobody else does. Leave with /cohorts.",
+            report.cohorts_joined,
+        ).format(n=report.cohorts_joined)
+    ]
+    if report.announcements_received:
+        lines.append(
+            t.ngettext(
+                "Announcements sent to you: {n} (a delivery record each)",
+                "Announcements sent to you: {n} (a delivery record each)",
+                report.announcements_received,
+            ).format(n=report.announcements_received)
+        )
+    if report.cohorts_run:
+        lines.append(
+            t.ngettext(
+                "Cohorts you run: {n} (name, language, place, invitation links, announcements)",
+                "Cohorts you run: {n} (name, language, place, invitation links, announcements)",
+                report.cohorts_run,
+            ).format(n=report.cohorts_run)
+        )
     return lines
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
@@ -43,6 +46,9 @@ class Harness:
     settings: Settings
     course: Course | None = None
     clock: Any = None
+    # Builds the rate limiter for each start (None: the app's own, 30 messages/s); bulk
+    # tests that must not wait at Telegram's pace pass a faster one.
+    limiter: Callable[[], BaseRateLimiter[Any]] | None = None
     app: BotApplication | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -50,6 +56,8 @@ class Harness:
         kwargs: dict[str, Any] = {"course": self.course}
         if self.clock is not None:
             kwargs["clock"] = self.clock
+        if self.limiter is not None:
+            kwargs["rate_limiter"] = self.limiter()
         app = build_application(self.settings, **kwargs)
         self._stack = AsyncExitStack()
         self.app = await self._stack.enter_async_context(running(app, polling=True))
