@@ -243,7 +243,9 @@ async def test_a_trainer_cannot_read_another_trainers_cohort(bot: Harness) -> No
     await bot.say(OTHER_TRAINER, "/menu")
     await bot.press(OTHER_TRAINER, f"tc:mod-{cohort_id}-governance")
     assert t.gettext(NOT_YOURS) in bot.text(OTHER_TRAINER)
-    seen = " ".join(str(m.get("text") or m.get("caption")) for m in bot.messages(OTHER_TRAINER)[mark:])
+    seen = " ".join(
+        str(m.get("text") or m.get("caption")) for m in bot.messages(OTHER_TRAINER)[mark:]
+    )
     assert "Learner en" not in seen and "Secret group" not in seen and code not in seen
     assert not sent_files(bot, OTHER_TRAINER, "sendDocument", mark)
     assert not sent_files(bot, OTHER_TRAINER, "sendPhoto", mark)

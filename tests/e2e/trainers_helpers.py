@@ -84,5 +84,3 @@ async def make_trainer_directly(bot: Harness, user_id: int, now: datetime) -> No
         await uow.users.set_language(user_id, "en")
         await uow.users.set_consent(user_id, now)
         await uow.commit()
-
-
