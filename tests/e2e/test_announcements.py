@@ -8,9 +8,11 @@ import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
+from bot.config import Settings
 from bot.delivery import DeliveryReport, deliver_announcements
 from bot.ratelimit import RetryingRateLimiter
 from bot.services import announcements, cohorts
@@ -30,7 +32,7 @@ def clock() -> FakeClock:
     return FakeClock(T0)
 
 
-def _settings(standin: BotApiStandIn, database_url: str, interval: float = 0) -> object:
+def _settings(standin: BotApiStandIn, database_url: str, interval: float = 0) -> Settings:
     return make_settings(
         standin.url,
         database_url,
@@ -45,7 +47,7 @@ async def bot(
     standin: BotApiStandIn, database_url: str, clock: FakeClock
 ) -> AsyncIterator[Harness]:
     standin.add_user(TRAINER, "Tina", language_code="en")
-    harness = Harness(standin, _settings(standin, database_url), clock=clock)  # type: ignore[arg-type]
+    harness = Harness(standin, _settings(standin, database_url), clock=clock)
     await harness.start()
     yield harness
     await harness.stop()
@@ -83,7 +85,7 @@ async def compose(bot: Harness, text: str = "Workshop on Friday at 10, at the sc
 def copies(bot: Harness, since: int = 0) -> Counter[int]:
     """How many copies each chat received (successful copyMessage calls)."""
     return Counter(
-        int(r.params["chat_id"])
+        int(str(r.params["chat_id"]))
         for r in bot.requests_since(since)
         if r.method == "copyMessage" and r.status == 200
     )
@@ -126,7 +128,7 @@ async def test_send_now_with_preview_progress_and_totals(bot: Harness) -> None:
 async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness) -> None:
     members = [5100, 5101]
     cohort_id = await trainer_with_cohort(bot, members)
-    sends = [
+    sends: list[tuple[str, bytes, dict[str, Any]]] = [
         ("photo", b"\xff\xd8photo", {"caption": "Map of the <b>mine</b>"}),
         ("document", b"%PDF-1.4 doc", {"file_name": "agenda.pdf"}),
         ("voice", b"OggS voice", {"duration": 7}),
@@ -141,7 +143,7 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
         await bot.press(TRAINER, "m:trainer")
         await bot.press(TRAINER, "tm:announce")
         mark = len(bot.standin.requests)
-        await bot.standin.send_media(TRAINER, kind, data, **extra)  # type: ignore[arg-type]
+        await bot.standin.send_media(TRAINER, kind, data, **extra)
         await bot.standin.wait_for_request(lambda r: r.method == "sendMessage", since=mark)
         await asyncio.sleep(0.2)
         source = [m for m in bot.messages(TRAINER) if not m.get("from", {}).get("is_bot")][-1]
@@ -312,7 +314,7 @@ async def test_500_members_3_blocked_stopped_mid_delivery_and_restarted(
     await standin.start()
     bot = Harness(
         standin,
-        _settings(standin, database_url, interval=0.2),  # type: ignore[arg-type]
+        _settings(standin, database_url, interval=0.2),
         limiter=lambda: RetryingRateLimiter(max_retries=3, overall_time_period=1 / 400),
     )
     await bot.start()
@@ -342,7 +344,7 @@ async def test_500_members_3_blocked_stopped_mid_delivery_and_restarted(
         statuses = Counter(
             r.status
             for r in standin.requests
-            if r.method == "copyMessage" and int(r.params["chat_id"]) in BLOCKED
+            if r.method == "copyMessage" and int(str(r.params["chat_id"])) in BLOCKED
         )
         assert statuses == {403: 3}, "each blocked member tried once"
         line = next(m for m in standin.messages(TRAINER) if m["message_id"] == line_id)

@@ -212,7 +212,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
     fonts = {
         str(font["/BaseFont"])
         for page in reader.pages
-        for font in page["/Resources"]["/Font"].values()  # type: ignore[index,union-attr]
+        for font in page["/Resources"]["/Font"].values()  # type: ignore[index]
     }
     assert any("NotoSansDevanagari" in name for name in fonts), fonts
     assert len(reader.pages) >= 3, "lessons, quiz, answers"
