@@ -78,6 +78,9 @@ async def deliver_announcements(
     """One run: start what is due, then send batch after batch until nothing is left or
     `keep_going` turns false (the application is stopping)."""
     report = DeliveryReport()
+    async with services.uow() as uow:
+        if not await announcements.has_work(uow, services.clock()):
+            return report
     progress = _ProgressLines(bot, services)
     async with services.uow() as uow:
         started = await announcements.start_due(uow, services.clock())

@@ -152,6 +152,14 @@ def slot_time(now: datetime, zone: ZoneInfo, offset: int, hour: int) -> datetime
 # --- delivery --------------------------------------------------------------------------------
 
 
+async def has_work(uow: UnitOfWork, now: datetime) -> bool:
+    """Anything to start, send or close. A separate read transaction (ended here): on SQLite
+    a transaction that read cannot write once another connection committed meanwhile."""
+    due, ready, sending = await uow.announcements.work_waiting(now)
+    await uow.commit()
+    return due or ready or sending
+
+
 async def start_due(uow: UnitOfWork, now: datetime) -> list[AnnouncementRecord]:
     """Start the due announcements: their recipients written, all in one commit."""
     started = await uow.announcements.start_due(now)

@@ -55,6 +55,18 @@ class ClaimedCopy:
 _COLUMNS = tuple(Announcement.__table__.columns)
 
 
+def _due(now: datetime) -> Any:
+    return (Announcement.status == "scheduled") & (Announcement.scheduled_at <= now)
+
+
+def _ready(now: datetime) -> Any:
+    return or_(
+        AnnouncementRecipient.state == Delivered.PENDING,
+        (AnnouncementRecipient.state == Delivered.SENDING)
+        & (AnnouncementRecipient.lease_until <= now),
+    )
+
+
 class AnnouncementRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -157,6 +169,18 @@ class AnnouncementRepository:
         value = await self._session.scalar(select(func.count()).select_from(audience))
         return int(value or 0)
 
+    async def work_waiting(self, now: datetime) -> tuple[bool, bool, bool]:
+        """(any due, any copy ready, any delivery open): cheap reads, so an idle run of the
+        job never takes SQLite's write lock."""
+        due = await self._session.scalar(select(Announcement.id).where(_due(now)).limit(1))
+        ready = await self._session.scalar(
+            select(AnnouncementRecipient.id).where(_ready(now)).limit(1)
+        )
+        sending = await self._session.scalar(
+            select(Announcement.id).where(Announcement.status == "sending").limit(1)
+        )
+        return due is not None, ready is not None, sending is not None
+
     async def start_due(self, now: datetime, limit: int = 10) -> list[AnnouncementRecord]:
         """Turn due scheduled announcements into deliveries: mark them sending and write a
         row per recipient, in the caller's transaction (all or nothing).
@@ -165,7 +189,7 @@ class AnnouncementRepository:
         """
         due = (
             select(Announcement.id)
-            .where(Announcement.status == "scheduled", Announcement.scheduled_at <= now)
+            .where(_due(now))
             .order_by(Announcement.scheduled_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -206,13 +230,7 @@ class AnnouncementRepository:
         (a delivery run that died)."""
         ready = (
             select(AnnouncementRecipient.id)
-            .where(
-                or_(
-                    AnnouncementRecipient.state == Delivered.PENDING,
-                    (AnnouncementRecipient.state == Delivered.SENDING)
-                    & (AnnouncementRecipient.lease_until <= now),
-                )
-            )
+            .where(_ready(now))
             .order_by(AnnouncementRecipient.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
