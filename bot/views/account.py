@@ -49,6 +49,11 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         *_cohort_lines(t, report),
         "",
         t.gettext(
+            "The bot does not store your phone number or messages, and your first name only "
+            "for the cohorts you joined. /deleteme erases all of the above."
+        )
+        if report.cohorts_joined
+        else t.gettext(
             "The bot does not store your name, phone number or messages. "
             "/deleteme erases all of the above."
         ),

@@ -122,6 +122,18 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     await bot.say(USERS["en"], f"/start {invitation}")
     assert DEAD in bot.text(USERS["en"])
 
+    # the admin lists the trainers and takes one role back
+    await bot.say(ADMIN, "/trainers")
+    assert f"{TRAINER}: 1 cohort" in bot.text(ADMIN) and f"{OTHER_TRAINER}: 0 cohorts" in (
+        bot.text(ADMIN)
+    )
+    await bot.press(ADMIN, f"tt:rm-{OTHER_TRAINER}")
+    assert f"{OTHER_TRAINER} is no longer a trainer." in bot.text(ADMIN)
+    await bot.say(OTHER_TRAINER, "/cohort")
+    assert bot.services.i18n.translator("fr").gettext(
+        "I don't know that command. Send /help to see what I can do."
+    ) in bot.text(OTHER_TRAINER)
+
 
 async def test_progress_chart_csv_and_most_missed_questions(bot: Harness) -> None:
     await become_trainer(bot, TRAINER)
@@ -314,6 +326,7 @@ async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) 
     await join_by_link(bot, learner, code, "en")
     await bot.say(learner, "/privacy")
     assert "Cohorts you joined: 1. Each one's trainer sees" in bot.text(learner)
+    assert "your first name only for the cohorts you joined" in bot.text(learner)
     await bot.say(learner, "/cohorts")
     assert "Boké" in bot.text(learner)
     await bot.press(learner, f"tl:leave-{cohort_id}")
