@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.content import Module, Question
+from bot.telegram_html import visible_text
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 LATIN = "NotoSans"
@@ -123,8 +124,9 @@ def workshop_pdf(
     width = pdf.epw
 
     def para(text: str, size: float = 11, style: str = "", gap: float = 2) -> None:
+        # Lesson texts are Telegram HTML: print what a reader sees, tags removed.
         pdf.set_font(LATIN, style, size)
-        pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.5, visible_text(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(gap)
 
     para(labels.heading, 18, "B", 4)
