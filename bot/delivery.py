@@ -72,6 +72,22 @@ async def dispatch_announcements(context: BotContext) -> None:
         log.info("announcements: %s", report)
 
 
+class _Pacer:
+    """Spaces sends evenly at `rate` a second (the rate limiter behind still caps the
+    whole bot at 30)."""
+
+    def __init__(self, rate: float) -> None:
+        self._interval = 1 / rate
+        self._next = time.monotonic()
+
+    async def wait(self) -> None:
+        now = time.monotonic()
+        slot = max(now, self._next)
+        self._next = slot + self._interval
+        if slot > now:
+            await asyncio.sleep(slot - now)
+
+
 async def deliver_announcements(
     bot: Bot, services: Services, keep_going: Callable[[], bool] = lambda: True
 ) -> DeliveryReport:
@@ -88,13 +104,14 @@ async def deliver_announcements(
     for record in started:
         await progress.open(record)
     sending = asyncio.Semaphore(SENDING_AT_ONCE)
+    pacer = _Pacer(services.settings.announcement_rate)
     while keep_going():
         async with services.uow() as uow:
             claimed = await announcements.claim(uow, services.clock())
         if not claimed:
             break
         results = await asyncio.gather(
-            *(_send(bot, services, copy, sending, keep_going) for copy in claimed)
+            *(_send(bot, services, copy, sending, pacer, keep_going) for copy in claimed)
         )
         for outcome in results:
             report.count(outcome)
@@ -110,11 +127,13 @@ async def _send(
     services: Services,
     copy: ClaimedCopy,
     sending: asyncio.Semaphore,
+    pacer: _Pacer,
     keep_going: Callable[[], bool],
 ) -> Delivered | None:
     """Copy the announcement to one learner and record the outcome; None when the copy is
     left for a later run."""
     async with sending:
+        await pacer.wait()
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None

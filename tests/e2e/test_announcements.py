@@ -32,13 +32,16 @@ def clock() -> FakeClock:
     return FakeClock(T0)
 
 
-def _settings(standin: BotApiStandIn, database_url: str, interval: float = 0) -> Settings:
+def _settings(
+    standin: BotApiStandIn, database_url: str, interval: float = 0, rate: float = 29
+) -> Settings:
     return make_settings(
         standin.url,
         database_url,
         admin_ids=str(ADMIN),
         reminder_interval=0,
         announcement_interval=interval,
+        announcement_rate=rate,
     )
 
 
@@ -314,7 +317,7 @@ async def test_500_members_3_blocked_stopped_mid_delivery_and_restarted(
     await standin.start()
     bot = Harness(
         standin,
-        _settings(standin, database_url, interval=0.2),
+        _settings(standin, database_url, interval=0.2, rate=400),
         limiter=lambda: RetryingRateLimiter(max_retries=3, overall_time_period=1 / 400),
     )
     await bot.start()
