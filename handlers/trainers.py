@@ -26,7 +26,6 @@ from bot.keyboards.trainers import (
     trainers_keyboard,
 )
 from bot.services import cohorts
-from bot.services.cohorts import CohortProgress
 from bot.views import reports
 from bot.views.trainers import (
     invite_link,
@@ -169,46 +168,6 @@ async def _create_cohort(
     )
 
 
-def _chart(progress: CohortProgress, labels: reports.ChartLabels) -> bytes:
-    read = [
-        sum(1 for m in progress.members if m.modules[i].done) for i in range(len(progress.modules))
-    ]
-    passed = [
-        sum(1 for m in progress.members if (s := m.modules[i].best) is not None and s.passed)
-        for i in range(len(progress.modules))
-    ]
-    names = [str(module.number) for module in progress.modules]
-    return reports.progress_chart_png(labels, names, read, passed, len(progress.members))
-
-
-def _csv(turn_: Turn, progress: CohortProgress) -> bytes:
-    t = turn_.t
-    header = [
-        t.gettext("Name"),
-        t.gettext("Joined"),
-        t.gettext("Last active"),
-        t.gettext("Modules done"),
-    ]
-    for module in progress.modules:
-        header += [
-            t.gettext("Module {n}: cards read").format(n=module.number),
-            t.gettext("Module {n}: best quiz score").format(n=module.number),
-        ]
-    rows: list[list[object]] = []
-    for member in progress.members:
-        row: list[object] = [
-            member.name,
-            member.joined_at.date().isoformat(),
-            member.last_seen_at.date().isoformat(),
-            member.modules_done,
-        ]
-        for standing in member.modules:
-            row.append(f"{standing.seen}/{standing.total}")
-            row.append(f"{standing.best.score}/{standing.best.total}" if standing.best else "")
-        rows.append(row)
-    return reports.csv_bytes(header, rows)
-
-
 async def show_cohort(update: Update, turn_: Turn, cohort_id: int, *, renew: bool = False) -> None:
     card = await cohorts.cohort_card(
         turn_.uow, turn_.user.id, cohort_id, turn_.services.clock(), renew=renew
@@ -262,13 +221,7 @@ async def on_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
         await chat.send_photo(png, caption=render_qr_caption(t, card.cohort) + "\n" + link)
     elif action.action == "chart":
         progress = await cohorts.cohort_progress(uow, services.course, turn_.user.id, cohort_id)
-        labels = reports.ChartLabels(
-            title=progress.cohort.name,
-            read=t.gettext("finished the lessons"),
-            passed=t.gettext("passed the quiz"),
-            axis=t.gettext("members"),
-        )
-        png = await asyncio.to_thread(_chart, progress, labels)
+        png = await asyncio.to_thread(reports.cohort_chart, t, progress)
         await chat.send_photo(
             png,
             caption=t.gettext("Progress per module: {name}").format(
@@ -277,7 +230,7 @@ async def on_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
         )
     elif action.action == "csv":
         progress = await cohorts.cohort_progress(uow, services.course, turn_.user.id, cohort_id)
-        data = await asyncio.to_thread(_csv, turn_, progress)
+        data = await asyncio.to_thread(reports.cohort_csv, t, progress)
         await chat.send_document(
             data,
             filename=f"cohort-{cohort_id}.csv",
@@ -310,18 +263,14 @@ async def _send_pack(update: Update, turn_: Turn, cohort_id: int, module_id: str
     cohort = await cohorts.own_cohort(turn_.uow, turn_.user.id, cohort_id)
     module = cohorts.module_of(services.course, cohort.language, module_id)
     # The pack is in the cohort's language: the learners read it at the workshop.
-    ct = services.i18n.translator(cohort.language)
-    labels = reports.PackLabels(
-        heading=ct.gettext("Module {n}: {title}").format(n=module.number, title=module.title),
-        key_point=ct.gettext("Key point"),
-        sources=ct.gettext("Sources"),
-        quiz=ct.gettext("Quiz"),
-        answers=ct.gettext("Answers"),
-        footer=ct.gettext("ASI community training · {cohort}").format(cohort=cohort.name),
-    )
     questions = services.course.questions(cohort.language, module.id)
     pdf = await asyncio.to_thread(
-        reports.workshop_pdf, labels, module, questions, services.clock()
+        reports.workshop_pack,
+        services.i18n.translator(cohort.language),
+        cohort,
+        module,
+        questions,
+        services.clock(),
     )
     chat = update.effective_chat
     assert chat is not None

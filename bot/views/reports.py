@@ -17,6 +17,9 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.content import Module, Question
+from bot.db.repositories import CohortRecord
+from bot.i18n import Translator
+from bot.services.cohorts import CohortProgress
 from bot.telegram_html import visible_text
 
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -156,3 +159,71 @@ def workshop_pdf(
     pdf.ln(4)
     para(labels.footer, 8)
     return bytes(pdf.output())
+
+
+# --- a cohort's files, from what its members share -------------------------------------------
+
+
+def cohort_chart(t: Translator, progress: CohortProgress) -> bytes:
+    """Members per module who finished its lessons and who passed its quiz (PNG)."""
+    count = len(progress.modules)
+    read = [sum(1 for m in progress.members if m.modules[i].done) for i in range(count)]
+    passed = [
+        sum(1 for m in progress.members if (s := m.modules[i].best) is not None and s.passed)
+        for i in range(count)
+    ]
+    labels = ChartLabels(
+        title=progress.cohort.name,
+        read=t.gettext("finished the lessons"),
+        passed=t.gettext("passed the quiz"),
+        axis=t.gettext("members"),
+    )
+    names = [str(module.number) for module in progress.modules]
+    return progress_chart_png(labels, names, read, passed, len(progress.members))
+
+
+def cohort_csv(t: Translator, progress: CohortProgress) -> bytes:
+    """One row per member: name, dates, modules done, cards read and best score per module."""
+    header = [
+        t.gettext("Name"),
+        t.gettext("Joined"),
+        t.gettext("Last active"),
+        t.gettext("Modules done"),
+    ]
+    for module in progress.modules:
+        header += [
+            t.gettext("Module {n}: cards read").format(n=module.number),
+            t.gettext("Module {n}: best quiz score").format(n=module.number),
+        ]
+    rows: list[list[object]] = []
+    for member in progress.members:
+        row: list[object] = [
+            member.name,
+            member.joined_at.date().isoformat(),
+            member.last_seen_at.date().isoformat(),
+            member.modules_done,
+        ]
+        for standing in member.modules:
+            row.append(f"{standing.seen}/{standing.total}")
+            row.append(f"{standing.best.score}/{standing.best.total}" if standing.best else "")
+        rows.append(row)
+    return csv_bytes(header, rows)
+
+
+def workshop_pack(
+    t: Translator,
+    cohort: CohortRecord,
+    module: Module,
+    questions: Sequence[Question],
+    created: datetime,
+) -> bytes:
+    """The workshop pack PDF, labelled with `t` (the cohort's language)."""
+    labels = PackLabels(
+        heading=t.gettext("Module {n}: {title}").format(n=module.number, title=module.title),
+        key_point=t.gettext("Key point"),
+        sources=t.gettext("Sources"),
+        quiz=t.gettext("Quiz"),
+        answers=t.gettext("Answers"),
+        footer=t.gettext("ASI community training · {cohort}").format(cohort=cohort.name),
+    )
+    return workshop_pdf(labels, module, questions, created)
