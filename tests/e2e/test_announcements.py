@@ -127,6 +127,20 @@ async def test_send_now_with_preview_progress_and_totals(bot: Harness) -> None:
         assert await uow.users.is_blocked(members[0])
     assert (await run(bot)).outcomes == {}, "nothing twice"
 
+    # the next announcement skips the learner known to have blocked the bot: no request
+    again = await compose(bot, "Second")
+    await bot.press(TRAINER, f"ta:to-{again}-{cohort_id}")
+    await bot.press(TRAINER, f"ta:next-{again}")
+    await bot.press(TRAINER, f"ta:send-{again}")
+    mark = len(bot.standin.requests)
+    await run(bot)
+    assert not [
+        r
+        for r in bot.requests_since(mark)
+        if r.params.get("chat_id") in (members[0], str(members[0]))
+    ]
+    assert "Sent: 11 · Blocked the bot: 1 · Failed: 0" in bot.text(TRAINER)
+
 
 async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness) -> None:
     members = [5100, 5101]
