@@ -6,10 +6,11 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
 from bot.config import Settings
 from bot.consultation_jobs import dispatch_consultations
@@ -18,6 +19,8 @@ from bot.content.consultations import collect_consultations
 from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
+from bot.delivery import JOB_KWARGS as ANNOUNCEMENT_JOB_KWARGS
+from bot.delivery import dispatch_announcements
 from bot.http_request import AiohttpRequest
 from bot.i18n import N_, I18n
 from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
@@ -44,6 +47,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("verify", N_("Check a certificate's code")),
     ("reminders", N_("Reminders")),
     ("stop", N_("Stop reminders")),
+    ("cohorts", N_("Your cohorts")),
     ("privacy", N_("What the bot stores about you")),
     ("deleteme", N_("Delete your data")),
     ("start", N_("Start again")),
@@ -56,8 +60,12 @@ def build_application(
     course: Course | None = None,
     clock: Callable[[], datetime] = utc_now,
     webhook: bool = False,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> BotApplication:
-    """Wire the Application; services are created in post_init, inside the event loop."""
+    """Wire the Application; services are created in post_init, inside the event loop.
+
+    `rate_limiter` replaces the default one (tests that must not wait at 30 messages/s).
+    """
     # Opt in to PTB's timedelta durations (retry_after...): the int form is deprecated and
     # warns on every 429. Our code reads no such attribute, AIORateLimiter handles both.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
@@ -82,7 +90,7 @@ def build_application(
         )
         .request(requests := AiohttpRequest())
         .get_updates_request(polling_requests := AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(RetryingRateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
         .concurrent_updates(
             PerUserUpdateProcessor(1 if settings.is_sqlite else CONCURRENT_UPDATES)
         )
@@ -140,6 +148,14 @@ async def start_services(
             first=min(settings.consultation_interval, 5),
             name="consultations",
             job_kwargs=dict(DISPATCHER_JOB_KWARGS),
+        )
+    if settings.announcement_interval > 0 and app.job_queue is not None:
+        app.job_queue.run_repeating(
+            dispatch_announcements,
+            interval=settings.announcement_interval,
+            first=settings.announcement_interval,
+            name="announcements",
+            job_kwargs=dict(ANNOUNCEMENT_JOB_KWARGS),
         )
 
 

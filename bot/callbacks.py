@@ -70,7 +70,8 @@ class ClosedCallbackData(CallbackData):
 
 class Menu(ClosedCallbackData):
     """Menu entries: main, continue, modules, progress, help, settings, language, privacy,
-    reminders, quizzes, consult ("Have your say")."""
+    reminders, quizzes, consult ("Have your say"), trainer (the Trainer menu) and cohorts
+    (a learner's own cohorts)."""
 
     PREFIX = "m"
     VALUES: ClassVar[frozenset[str]] = frozenset(
@@ -87,6 +88,8 @@ class Menu(ClosedCallbackData):
             "reminders",
             "quizzes",
             "consult",
+            "trainer",
+            "cohorts",
         }
     )
 
@@ -342,3 +345,71 @@ class KOutcome(NumberedCallbackData):
     """Admins: write what changed, for one closed consultation."""
 
     PREFIX = "kq"
+
+
+# --- Trainers, cohorts, announcements (issue 7) ---
+
+
+class TrainerCallbackData(CallbackData):
+    """`action-arg-arg`: an action word and ids (numbers, module slugs or invitation codes,
+    which are URL-safe base64 and may hold `-` and `_`, so a code is always the last part)."""
+
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[a-z]{1,10}(-[A-Za-z0-9_-]{1,40})?$")
+
+    @property
+    def action(self) -> str:
+        return self.value.split("-", 1)[0]
+
+    @property
+    def rest(self) -> str:
+        parts = self.value.split("-", 1)
+        return parts[1] if len(parts) > 1 else ""
+
+    def ints(self, count: int) -> tuple[int, ...] | None:
+        """The first `count` parts after the action as numbers; None when they are not."""
+        parts = self.rest.split("-")
+        if len(parts) < count or not all(p.isdigit() and len(p) <= 18 for p in parts[:count]):
+            return None
+        return tuple(int(p) for p in parts[:count])
+
+
+class TrainerMenu(TrainerCallbackData):
+    """Trainer menu: `new` cohort, `announce`, `scheduled`; `lang-xx` and `skip` while
+    creating a cohort."""
+
+    PREFIX = "tm"
+
+
+class CohortAction(TrainerCallbackData):
+    """On one of the trainer's cohorts: `open`, `prog`, `chart`, `csv`, `miss`, `qr`,
+    `renew`, `pack`, each with `-<cohort id>`; `mod-<cohort id>-<module id>` for a
+    module's workshop pack."""
+
+    PREFIX = "tc"
+
+
+class InvitationAnswer(TrainerCallbackData):
+    """The answer to an invitation: `join-<code>`, `no-<code>`, `accept-<code>`."""
+
+    PREFIX = "ti"
+
+
+class LeaveCohort(TrainerCallbackData):
+    """`leave-<cohort id>`: a learner leaves a cohort with one tap."""
+
+    PREFIX = "tl"
+
+
+class AnnouncementAction(TrainerCallbackData):
+    """An announcement being written or scheduled: `to-<id>-<cohort id>` toggles a cohort,
+    `all-<id>` everyone (admins), `next-<id>` previews, `send-<id>`, `when-<id>`,
+    `at-<id>-<day offset>-<hour>`, `drop-<id>` discards a draft, `cancel-<id>` a scheduled one.
+    """
+
+    PREFIX = "ta"
+
+
+class TrainerAdmin(TrainerCallbackData):
+    """/trainers for admins: `invite` a trainer, `rm-<user id>` takes the role back."""
+
+    PREFIX = "tt"

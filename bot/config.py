@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     consultation_max_file_mb: int = Field(default=20, ge=1, le=20)
     # Seconds between two runs of the consultation dispatcher (open, close, notices); 0 none.
     consultation_interval: float = Field(default=60, ge=0)
+    # Seconds between two runs of the announcement delivery job (it starts due announcements
+    # and sends until none is left); 0 runs none.
+    announcement_interval: float = Field(default=2, ge=0)
+    # Announcement copies per second. Just under Telegram's ~30 overall: sends paced at
+    # exactly 30 meet a 429 whenever network or scheduling jitter packs 31 into one second,
+    # and each 429 pauses every send for a second (benchmarks/announcements.py).
+    announcement_rate: float = Field(default=29, gt=0)
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod

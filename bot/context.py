@@ -24,7 +24,8 @@ class BotData:
 class UserData:
     """Per-user cache: the language, so even an error reply is in the user's language,
     since when the bot waits for a typed city (Settings → Reminders → Time zone), the
-    certificate name being typed and confirmed, and the consultation answer being written."""
+    certificate name being typed and confirmed, the consultation answer being written, and
+    the Trainer menu's steps."""
 
     language: str | None = None
     city_search_since: datetime | None = None
@@ -35,6 +36,13 @@ class UserData:
     # anonymous answer's author is never written down, and the admin's "what changed" note
     pending_answer: PendingAnswer | None = None
     outcome_for: tuple[int, datetime] | None = None
+    # Trainers (issue 7): an invitation code opened before onboarding was done, and the
+    # typed input the Trainer menu waits for (`cohort-name`, `cohort-place`, `announce`),
+    # since when, and the new cohort's name and language so far.
+    pending_invitation: str | None = None
+    trainer_step: str | None = None
+    trainer_step_since: datetime | None = None
+    new_cohort: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

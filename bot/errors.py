@@ -28,3 +28,30 @@ class NotReady(AppError):
 
 class UnknownLanguage(AppError):
     msgid = N_("That language is not available.")
+
+
+# --- Trainers, cohorts, announcements (issue 7) ---
+
+
+class NotYourCohort(AppError):
+    """A cohort id that is not one of this trainer's (another trainer's, or forged)."""
+
+    msgid = N_("That cohort is not one of yours.")
+
+
+class InvalidInvitation(AppError):
+    """A code that was never issued (mistyped or forged)."""
+
+    msgid = N_(
+        "This invitation link is not valid. Ask the person who gave it to you for a new one."
+    )
+
+
+class ExpiredInvitation(AppError):
+    """A real code that expired, was withdrawn or (for trainers) was already used."""
+
+    msgid = N_("This invitation link is no longer valid. Ask for a new one.")
+
+
+class BadCohortText(AppError):
+    msgid = N_("Please send a short text of 1 to 64 characters.")

@@ -60,6 +60,8 @@ async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApp
             try:
                 yield app
             finally:
+                if app.bot_data.services is not None:
+                    app.bot_data.services.stopping.set()
                 if app.updater is not None and app.updater.running:
                     await app.updater.stop()
                 await app.stop()

@@ -5,16 +5,19 @@ from __future__ import annotations
 from bot.context import BotApplication
 from handlers import (
     account,
+    announcements,
     consultations,
     errors,
     fallback,
     glossary,
+    invitations,
     lessons,
     membership,
     menu,
     quizzes,
     reminders,
     start,
+    trainers,
 )
 
 
@@ -27,17 +30,9 @@ def register(app: BotApplication) -> None:
     # Group -1 runs before every feature and never answers: pressing any button or sending
     # a command ends a wait for a typed consultation answer.
     app.add_handlers(consultations.interrupts(), group=-1)
-    for feature in (
-        start,
-        menu,
-        lessons,
-        glossary,
-        account,
-        reminders,
-        quizzes,
-        consultations,
-        membership,
-    ):
+    # announcements before trainers: it takes two of the Trainer menu's buttons.
+    features = (start, menu, lessons, glossary, account, reminders, invitations, quizzes)
+    for feature in (*features, consultations, announcements, trainers, membership):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

@@ -38,6 +38,11 @@ class Turn:
         """Onboarding done: a language was chosen and the welcome accepted."""
         return self.user.language is not None and self.user.consent_at is not None
 
+    @property
+    def is_trainer(self) -> bool:
+        """Trainers and admins get the Trainer menu."""
+        return self.user.role in ("trainer", "admin") or self.services.is_admin(self.user.id)
+
 
 C = TypeVar("C", bound=CallbackData)
 

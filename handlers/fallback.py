@@ -10,7 +10,7 @@ from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary
 from bot.views.menu import render_not_understood
-from handlers import consultations, quizzes, reminders
+from handlers import announcements, consultations, quizzes, reminders, trainers
 from handlers.common import Turn, show, turn
 from handlers.glossary import show_term
 from handlers.menu import unknown_command
@@ -30,6 +30,10 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
         await ask_language(update, turn_)
         return
     if await consultations.take_message(update, context, turn_):
+        return
+    if await announcements.take_announcement(update, context, turn_):
+        return
+    if await trainers.take_typed_text(update, context, turn_):
         return
     text = update.message.text if update.message else None
     if text and await reminders.take_typed_city(update, context, turn_, text):

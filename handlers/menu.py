@@ -34,14 +34,19 @@ async def unknown_command(update: Update, turn_: Turn) -> None:
 async def cmd_menu(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show the main menu."""
     if await require_ready(update, turn_):
-        await show(update, render_menu(turn_.t), menu_keyboard(turn_.t), edit=False)
+        await show(
+            update,
+            render_menu(turn_.t),
+            menu_keyboard(turn_.t, trainer=turn_.is_trainer),
+            edit=False,
+        )
 
 
 @turn
 async def on_main(update: Update, context: BotContext, turn_: Turn) -> None:
     """Return to the main menu from a button."""
     if await require_ready(update, turn_):
-        await show(update, render_menu(turn_.t), menu_keyboard(turn_.t))
+        await show(update, render_menu(turn_.t), menu_keyboard(turn_.t, trainer=turn_.is_trainer))
 
 
 @turn

@@ -15,6 +15,7 @@ from bot.services import learners
 from bot.views.menu import render_menu
 from bot.views.onboarding import render_language_prompt, render_welcome
 from bot.views.reminders import render_reminder_question
+from handlers import invitations
 from handlers.common import Turn, picked, show, turn
 
 
@@ -33,9 +34,17 @@ async def ask_language(update: Update, turn_: Turn, note: str | None = None) -> 
 
 @turn
 async def cmd_start(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Begin onboarding, or show the menu to someone already set up."""
-    if turn_.ready:
-        await show(update, render_menu(turn_.t), menu_keyboard(turn_.t), edit=False)
+    """Begin onboarding, or show the menu to someone already set up; `/start <code>` (an
+    invitation link) offers the cohort or the trainer role, after onboarding."""
+    if context.args:
+        await invitations.start_with_code(update, context, turn_, context.args[0])
+    elif turn_.ready:
+        await show(
+            update,
+            render_menu(turn_.t),
+            menu_keyboard(turn_.t, trainer=turn_.is_trainer),
+            edit=False,
+        )
     else:
         await ask_language(update, turn_)
 
@@ -66,7 +75,7 @@ async def on_pick_language(update: Update, context: BotContext, turn_: Turn) -> 
     if turn_.user.consent_at is None:
         await show(update, render_welcome(t), welcome_keyboard(t))
     else:
-        await show(update, render_menu(t), menu_keyboard(t))
+        await show(update, render_menu(t), menu_keyboard(t, trainer=turn_.is_trainer))
 
 
 @turn
@@ -76,7 +85,7 @@ async def on_consent(update: Update, context: BotContext, turn_: Turn) -> None:
         await ask_language(update, turn_)
         return
     await learners.give_consent(turn_.uow, turn_.user.id, turn_.services.clock())
-    await show(update, render_menu(turn_.t), menu_keyboard(turn_.t))
+    await show(update, render_menu(turn_.t), menu_keyboard(turn_.t, trainer=turn_.is_trainer))
     if turn_.user.consent_at is None:  # asked once, at the end of onboarding
         await show(
             update,
@@ -84,6 +93,7 @@ async def on_consent(update: Update, context: BotContext, turn_: Turn) -> None:
             reminder_question_keyboard(turn_.t),
             edit=False,
         )
+    await invitations.offer_pending(update, context, turn_)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

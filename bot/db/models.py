@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -292,3 +293,113 @@ class ConsultationNotice(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+# --- Trainers, cohorts, announcements (issue 7) ---
+
+
+class Cohort(Base):
+    """A trainer's group of learners (a workshop, a village); deleted with the trainer."""
+
+    __tablename__ = "cohorts"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    trainer_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CohortMember(Base):
+    """A learner in a cohort. Joining is the learner's agreement to share, with the cohort's
+    trainer only, the first name kept here and their progress (modules, quiz scores, last
+    day active); leaving or /deleteme removes the row and so ends the sharing."""
+
+    __tablename__ = "cohort_members"
+
+    cohort_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("cohorts.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    display_name: Mapped[str] = mapped_column(String(64))
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Invitation(Base):
+    """An invitation code for `/start <code>`: to a cohort (many learners) or to the trainer
+    role (one person, once). Codes are random (`secrets`), revocable and may expire."""
+
+    __tablename__ = "invitations"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # cohort or trainer
+    cohort_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("cohorts.id", ondelete="CASCADE"), index=True
+    )
+    created_by: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_by: Mapped[int | None] = mapped_column(BigInteger)  # trainer invitations: who took it
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Announcement(Base):
+    """A trainer's message to cohorts (or an admin's to everyone), copied from the trainer's
+    own chat with copyMessage so learners see exactly what was sent.
+
+    `status`: draft, scheduled, sending, done or cancelled. `progress_message_id` is the
+    trainer's progress line, edited in place while it is delivered.
+    """
+
+    __tablename__ = "announcements"
+    __table_args__ = (Index("ix_announcements_status_due", "status", "scheduled_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    author_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    source_chat_id: Mapped[int] = mapped_column(BigInteger)
+    source_message_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # text, photo, document, voice, forward...
+    cohort_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    everyone: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class AnnouncementRecipient(Base):
+    """One learner an announcement goes to, and what became of it.
+
+    `state`: pending, sending (leased until `lease_until` by one delivery run), sent,
+    blocked or failed. Rows are written when delivery starts, so a restart resumes from
+    them: rows already sent are never sent again and none is left out.
+    """
+
+    __tablename__ = "announcement_recipients"
+    __table_args__ = (
+        UniqueConstraint("announcement_id", "user_id"),
+        Index("ix_announcement_recipients_state", "state", "announcement_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    announcement_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("announcements.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

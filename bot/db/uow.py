@@ -8,7 +8,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
+    AnnouncementRepository,
     CertificateRepository,
+    CohortRepository,
     ConsultationRepository,
     EventRepository,
     ProgressRepository,
@@ -34,6 +36,8 @@ class UnitOfWork:
     quizzes: QuizRepository
     certificates: CertificateRepository
     consultations: ConsultationRepository
+    cohorts: CohortRepository
+    announcements: AnnouncementRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
@@ -50,6 +54,8 @@ class UnitOfWork:
         self.quizzes = QuizRepository(self.session)
         self.certificates = CertificateRepository(self.session)
         self.consultations = ConsultationRepository(self.session)
+        self.cohorts = CohortRepository(self.session)
+        self.announcements = AnnouncementRepository(self.session)
         return self
 
     async def __aexit__(

@@ -13,25 +13,27 @@ def _button(text: str, item: str) -> InlineKeyboardButton:
     return button(text, Menu(item))
 
 
-def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def menu_keyboard(t: Translator, *, trainer: bool = False) -> InlineKeyboardMarkup:
+    """The main menu; trainers and admins also get the Trainer menu."""
+    rows = [
+        [_button("▶ " + t.gettext("Continue"), "continue")],
         [
-            [_button("▶ " + t.gettext("Continue"), "continue")],
-            [
-                _button("📚 " + t.gettext("Modules"), "modules"),
-                _button("📝 " + t.gettext("Quizzes"), "quizzes"),
-            ],
-            [_button("🗣 " + t.gettext("Have your say"), "consult")],
-            [
-                _button("📊 " + t.gettext("My progress"), "progress"),
-                _button("📖 " + t.gettext("Glossary"), "glossary"),
-            ],
-            [
-                _button("❓ " + t.gettext("Help"), "help"),
-                _button("⚙ " + t.gettext("Settings"), "settings"),
-            ],
-        ]
-    )
+            _button("📚 " + t.gettext("Modules"), "modules"),
+            _button("📝 " + t.gettext("Quizzes"), "quizzes"),
+        ],
+        [_button("🗣 " + t.gettext("Have your say"), "consult")],
+        [
+            _button("📊 " + t.gettext("My progress"), "progress"),
+            _button("📖 " + t.gettext("Glossary"), "glossary"),
+        ],
+        [
+            _button("❓ " + t.gettext("Help"), "help"),
+            _button("⚙ " + t.gettext("Settings"), "settings"),
+        ],
+    ]
+    if trainer:
+        rows.append([_button("🎓 " + t.gettext("Trainer menu"), "trainer")])
+    return InlineKeyboardMarkup(rows)
 
 
 def back_to_menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
@@ -43,6 +45,7 @@ def settings_keyboard(t: Translator) -> InlineKeyboardMarkup:
         [
             [_button("🌐 " + t.gettext("Language"), "language")],
             [_button("⏰ " + t.gettext("Reminders"), "reminders")],
+            [_button("👥 " + t.gettext("My cohorts"), "cohorts")],
             [_button("🔒 " + t.gettext("What is stored"), "privacy")],
             [button("🗑 " + t.gettext("Delete my data"), DeleteData("ask"))],
             [_button("☰ " + t.gettext("Menu"), "main")],

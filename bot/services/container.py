@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ class Services:
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
     zones: ZoneIndex = field(default_factory=ZoneIndex)
     user_cache: UserCache = field(default_factory=UserCache)
+    # Set when the application begins to stop, before polling ends: long jobs (announcement
+    # delivery) hand their remaining work back instead of sending on while the bot winds down.
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # Draws quiz questions and shuffles options (codes come from `secrets`, not from here).
     rng: random.Random = field(default_factory=random.Random)
     verify_in_bot: Throttle = field(default_factory=_verify_throttle)

@@ -72,6 +72,9 @@ class PrivacyReport:
     quiz_attempts: int = 0
     quiz_answers: int = 0
     certificate: CertificateRecord | None = None
+    cohorts_joined: int = 0
+    cohorts_run: int = 0
+    announcements_received: int = 0
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -88,12 +91,16 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         quiz_answers=answers,
         certificate=await uow.certificates.for_user(user_id),
         consultations=await consultations.privacy(uow, user_id),
+        cohorts_joined=await uow.cohorts.count_members(user_id),
+        cohorts_run=len(await uow.cohorts.of_trainer(user_id)),
+        announcements_received=await uow.announcements.count_received(user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> None:
-    """Erase the user, their progress, events, reminders, quizzes and named consultation
-    answers (with their consultation opt-ins and notices) in one transaction.
+    """Erase the user, their progress, events, reminders, quizzes, named consultation
+    answers (with their consultation opt-ins and notices), cohort memberships, and the
+    cohorts and announcements they made, in one transaction.
 
     A certificate is revoked, not deleted: its code then verifies as withdrawn, without the
     name, so nobody can present it as valid while nothing says whose it was.
@@ -101,6 +108,8 @@ async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None 
     await uow.certificates.revoke_for(user_id, now or datetime.now(UTC))
     await uow.quizzes.delete_for(user_id)
     await uow.consultations.delete_for(user_id)
+    await uow.announcements.delete_for(user_id)
+    await uow.cohorts.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

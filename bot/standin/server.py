@@ -318,15 +318,20 @@ class BotApiStandIn:
         """Create a group chat (negative id) the bot can send to; return the Chat."""
         return self.state.add_group(chat_id, title)
 
-    def block(self, user_id: int) -> None:
-        """The user blocks the bot: sending to them now fails with 403."""
-        self._set_blocked(self.state.user_chat(user_id), blocked=True)
+    def block(self, user_id: int, *, notify: bool = True) -> None:
+        """The user blocks the bot: sending to them now fails with 403.
+
+        Telegram tells the bot with a my_chat_member update; `notify=False` leaves it out, as
+        when the bot missed it (down longer than Telegram keeps updates), so that only the
+        403 of the next send says so.
+        """
+        self._set_blocked(self.state.user_chat(user_id), blocked=True, notify=notify)
 
     def unblock(self, user_id: int) -> None:
         """The user unblocks the bot."""
         self._set_blocked(self.state.user_chat(user_id), blocked=False)
 
-    def _set_blocked(self, chat: ChatState, *, blocked: bool) -> None:
+    def _set_blocked(self, chat: ChatState, *, blocked: bool, notify: bool = True) -> None:
         """Change the block state and tell the bot, as Telegram does (my_chat_member)."""
         if chat.blocked == blocked:
             return
@@ -335,6 +340,8 @@ class BotApiStandIn:
         member = {"status": "member", "user": self.bot}
         kicked = {"status": "kicked", "user": self.bot, "until_date": 0}
         old, new = (member, kicked) if blocked else (kicked, member)
+        if not notify:
+            return
         self._store.add(
             {
                 "my_chat_member": {

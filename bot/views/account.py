@@ -50,6 +50,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         *_reminder_lines(t, report, language),
         *_quiz_lines(t, report, language),
         *privacy_lines(t, report.consultations),
+        *_cohort_lines(t, report),
         "",
         *_name_lines(t, report),
     ]
@@ -71,6 +72,8 @@ def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:
         places.append(
             "• " + t.gettext("with your named answers to consultations, and what you sent")
         )
+    if report.cohorts_joined:
+        places.append("• " + t.gettext("your first name, for the trainers of your cohorts"))
     if not places:
         return [
             t.gettext(
@@ -135,6 +138,37 @@ def _quiz_lines(t: Translator, report: PrivacyReport, language: str) -> list[str
                 name=escape(cert.name or ""),
                 code=cert.code,
             )
+        )
+    return lines
+
+
+def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
+    lines = [
+        t.ngettext(
+            "Cohorts you joined: {n}. Each one's trainer sees the first name you had when "
+            "you joined, the modules you finished, your best quiz scores and the last day "
+            "you used the bot; nobody else does. Leave with /cohorts.",
+            "Cohorts you joined: {n}. Each one's trainer sees the first name you had when "
+            "you joined, the modules you finished, your best quiz scores and the last day "
+            "you used the bot; nobody else does. Leave with /cohorts.",
+            report.cohorts_joined,
+        ).format(n=report.cohorts_joined)
+    ]
+    if report.announcements_received:
+        lines.append(
+            t.ngettext(
+                "Announcements sent to you: {n} (a delivery record each)",
+                "Announcements sent to you: {n} (a delivery record each)",
+                report.announcements_received,
+            ).format(n=report.announcements_received)
+        )
+    if report.cohorts_run:
+        lines.append(
+            t.ngettext(
+                "Cohorts you run: {n} (name, language, place, invitation links, announcements)",
+                "Cohorts you run: {n} (name, language, place, invitation links, announcements)",
+                report.cohorts_run,
+            ).format(n=report.cohorts_run)
         )
     return lines
 

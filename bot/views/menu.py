@@ -25,6 +25,7 @@ def render_help(t: Translator) -> str:
             "/verify — " + t.gettext("check a certificate's code"),
             "/reminders — " + t.gettext("when the bot may remind you"),
             "/stop — " + t.gettext("stop reminders"),
+            "/cohorts — " + t.gettext("your cohorts (from a trainer's link)"),
             "/privacy — " + t.gettext("what the bot stores about you"),
             "/deleteme — " + t.gettext("delete your data"),
             "/help — " + t.gettext("this help"),

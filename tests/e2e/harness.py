@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
@@ -43,6 +46,9 @@ class Harness:
     settings: Settings
     course: Course | None = None
     clock: Any = None
+    # Builds the rate limiter for each start (None: the app's own, 30 messages/s); bulk
+    # tests that must not wait at Telegram's pace pass a faster one.
+    limiter: Callable[[], BaseRateLimiter[Any]] | None = None
     app: BotApplication | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -50,6 +56,8 @@ class Harness:
         kwargs: dict[str, Any] = {"course": self.course}
         if self.clock is not None:
             kwargs["clock"] = self.clock
+        if self.limiter is not None:
+            kwargs["rate_limiter"] = self.limiter()
         app = build_application(self.settings, **kwargs)
         self._stack = AsyncExitStack()
         self.app = await self._stack.enter_async_context(running(app, polling=True))
@@ -80,13 +88,17 @@ class Harness:
         *,
         message_id: int | None = None,
         expect_reply: bool = True,
+        settle: bool = True,
     ) -> None:
-        """Press a button by its callback data, on the given or the last bot message."""
+        """Press a button by its callback data, on the given or the last bot message.
+
+        `settle=False` returns at the first reply instead of waiting until the bot is quiet
+        (which a long background job such as a delivery would put off until it ends)."""
         if message_id is None:
             message_id = self.last(user_id)["message_id"]
         mark = len(self.standin.requests)
         await self.standin.press(user_id, message_id, data)
-        await self._settle(user_id, mark, expect_reply)
+        await self._settle(user_id, mark, expect_reply, quiet=settle)
 
     async def press_label(self, user_id: int, label: str) -> None:
         """Press the button of the last message whose text contains `label`."""
@@ -104,7 +116,9 @@ class Harness:
         await self.standin.answer_poll(user_id, poll_id, option_ids)
         await self._settle(user_id, mark, expect_reply)
 
-    async def _settle(self, chat_id: int, mark: int, expect_reply: bool) -> None:
+    async def _settle(
+        self, chat_id: int, mark: int, expect_reply: bool, *, quiet: bool = True
+    ) -> None:
         deadline = time.monotonic() + 10
         if expect_reply:
             await self.standin.wait_for_request(
@@ -114,6 +128,8 @@ class Harness:
                 since=mark,
                 timeout=10,
             )
+        if not quiet:
+            return
         # then wait until the bot has been quiet for a moment (a reply can be two messages)
         count = len(self.standin.requests)
         while time.monotonic() < deadline:

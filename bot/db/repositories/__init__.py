@@ -1,6 +1,20 @@
 """Repositories: queries only, never commit; they return frozen dataclasses."""
 
+from bot.db.repositories.announcements import (
+    AnnouncementRecord,
+    AnnouncementRepository,
+    ClaimedCopy,
+    Delivered,
+)
 from bot.db.repositories.certificates import CertificateRecord, CertificateRepository
+from bot.db.repositories.cohorts import (
+    BestScore,
+    CohortRecord,
+    CohortRepository,
+    InvitationRecord,
+    MemberRecord,
+    MissedQuestion,
+)
 from bot.db.repositories.consultations import (
     ConsultationAnswerRecord,
     ConsultationRecord,
@@ -27,15 +41,25 @@ from bot.db.repositories.reminders import (
 from bot.db.repositories.users import UserRecord, UserRepository
 
 __all__ = [
+    "AnnouncementRecord",
+    "AnnouncementRepository",
     "AnswerRecord",
     "AttemptRecord",
+    "BestScore",
     "CertificateRecord",
     "CertificateRepository",
+    "ClaimedCopy",
+    "CohortRecord",
+    "CohortRepository",
     "ConsultationAnswerRecord",
     "ConsultationRecord",
     "ConsultationRepository",
+    "Delivered",
     "DueReminder",
     "EventRepository",
+    "InvitationRecord",
+    "MemberRecord",
+    "MissedQuestion",
     "ModuleCount",
     "Outcome",
     "PollRecord",

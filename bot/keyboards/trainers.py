@@ -1,0 +1,159 @@
+"""Trainer buttons: the Trainer menu, a cohort's screen, cohort creation, invitations,
+workshop packs, /trainers, and a learner's Leave buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import (
+    CohortAction,
+    InvitationAnswer,
+    LeaveCohort,
+    Menu,
+    TrainerAdmin,
+    TrainerMenu,
+)
+from bot.content import Module
+from bot.db.repositories import CohortRecord
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.keyboards import button
+
+MAX_LABEL = 40
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
+
+
+def _menu(t: Translator) -> list[InlineKeyboardButton]:
+    return [button("☰ " + t.gettext("Menu"), Menu("main"))]
+
+
+def _trainer_menu(t: Translator) -> list[InlineKeyboardButton]:
+    return [button("◀ " + t.gettext("Trainer menu"), Menu("trainer"))]
+
+
+def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineKeyboardMarkup:
+    rows = [[button("👥 " + _short(c.name), CohortAction(f"open-{c.id}"))] for c in cohorts]
+    rows += [
+        [button("➕ " + t.gettext("New cohort"), TrainerMenu("new"))],
+        [button("📣 " + t.gettext("New announcement"), TrainerMenu("announce"))],
+        [button("🗓 " + t.gettext("Scheduled"), TrainerMenu("scheduled"))],
+        _menu(t),
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
+def cohort_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
+    def action(label: str, name: str) -> InlineKeyboardButton:
+        return button(label, CohortAction(f"{name}-{cohort_id}"))
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                action("📊 " + t.gettext("Progress"), "prog"),
+                action("📈 " + t.gettext("Chart"), "chart"),
+            ],
+            [
+                action("📄 " + t.gettext("CSV file"), "csv"),
+                action("❓ " + t.gettext("Most missed"), "miss"),
+            ],
+            [
+                action("📘 " + t.gettext("Workshop pack"), "pack"),
+                action("🔳 " + t.gettext("QR code"), "qr"),
+            ],
+            [action("♻ " + t.gettext("New link"), "renew")],
+            _trainer_menu(t),
+        ]
+    )
+
+
+def back_to_cohort_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))], _trainer_menu(t)]
+    )
+
+
+def pack_keyboard(
+    t: Translator, cohort_id: int, modules: tuple[Module, ...]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            button(
+                _short(f"{m.number}. {m.title}"),
+                CohortAction(f"mod-{cohort_id}-{m.id}"),
+            )
+        ]
+        for m in modules
+    ]
+    rows.append([button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> InlineKeyboardMarkup:
+    rows = [[button(LANGUAGE_NAMES[code], TrainerMenu(f"lang-{code}"))] for code in languages]
+    rows.append(_trainer_menu(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def skip_place_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(t.gettext("Skip"), TrainerMenu("skip"))], _trainer_menu(t)]
+    )
+
+
+def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([_trainer_menu(t)])
+
+
+def offer_keyboard(t: Translator, code: str, *, trainer: bool) -> InlineKeyboardMarkup:
+    yes = (
+        button("✅ " + t.gettext("Become a trainer"), InvitationAnswer(f"accept-{code}"))
+        if trainer
+        else button("✅ " + t.gettext("Join"), InvitationAnswer(f"join-{code}"))
+    )
+    return InlineKeyboardMarkup(
+        [[yes], [button(t.gettext("No, thanks"), InvitationAnswer(f"no-{code}"))]]
+    )
+
+
+def joined_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(f"leave-{cohort_id}"))],
+            _menu(t),
+        ]
+    )
+
+
+def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineKeyboardMarkup:
+    rows = [
+        [
+            button(
+                "🚪 " + t.gettext("Leave {name}").format(name=_short(c.name)),
+                LeaveCohort(f"leave-{c.id}"),
+            )
+        ]
+        for c in cohorts
+    ]
+    rows.append(_menu(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def became_trainer_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("🎓 " + t.gettext("Trainer menu"), Menu("trainer"))]])
+
+
+def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> InlineKeyboardMarkup:
+    rows = [[button("➕ " + t.gettext("Invite a trainer"), TrainerAdmin("invite"))]]
+    rows += [
+        [
+            button(
+                "✖ " + t.gettext("Remove {user}").format(user=user_id),
+                TrainerAdmin(f"rm-{user_id}"),
+            )
+        ]
+        for user_id, _ in trainers
+    ]
+    rows.append(_menu(t))
+    return InlineKeyboardMarkup(rows)
