@@ -93,7 +93,8 @@ def _content_command(settings: Settings, command: str) -> int:
         return 0
     print(
         f"Content is valid: {len(course.modules_in('en'))} modules, "
-        f"{len(course.terms('en'))} glossary terms, languages {', '.join(course.languages)}."
+        f"{len(course.terms('en'))} glossary terms, "
+        f"{len(course.faq_in('en').entries)} FAQ entries, languages {', '.join(course.languages)}."
     )
     return 0
 
