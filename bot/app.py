@@ -20,6 +20,7 @@ from bot.i18n import N_, I18n
 from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.container import Services, utc_now
+from bot.services.faq_search import FaqIndex
 from bot.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", N_("Main menu")),
     ("progress", N_("Your progress")),
     ("glossary", N_("Words and their meaning")),
+    ("faq", N_("Questions about complaints")),
     ("language", N_("Change language")),
     ("help", N_("How the bot works")),
     ("reminders", N_("Reminders")),
@@ -102,13 +104,15 @@ async def start_services(
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     i18n = I18n(default=settings.default_language)
+    course = course or load_course(settings.content_dir)
     app.bot_data.services = Services(
         settings=settings,
-        course=course or load_course(settings.content_dir),
+        course=course,
         i18n=i18n,
         engine=engine,
         session_factory=create_session_factory(engine),
         clock=clock,
+        faq_index=FaqIndex(course),  # built once: every question searches this index
     )
     await register_commands(app, i18n)
     if settings.reminder_interval > 0 and app.job_queue is not None:

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from bot.context import BotApplication
-from handlers import account, errors, fallback, glossary, lessons, menu, reminders, start
+from handlers import (
+    account,
+    errors,
+    fallback,
+    faq,
+    glossary,
+    lessons,
+    menu,
+    reminders,
+    start,
+)
 
 
 def register(app: BotApplication) -> None:
@@ -12,7 +22,7 @@ def register(app: BotApplication) -> None:
     Feature handlers come first; `fallback` catches what none of them took (free text,
     unknown commands, stale buttons), so it must stay last.
     """
-    for feature in (start, menu, lessons, glossary, account, reminders):
+    for feature in (start, menu, lessons, glossary, account, reminders, faq):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
     EventRepository,
+    FaqRepository,
     ProgressRepository,
     ReminderRepository,
     UserRepository,
@@ -27,6 +28,7 @@ class UnitOfWork:
     progress: ProgressRepository
     events: EventRepository
     reminders: ReminderRepository
+    faq: FaqRepository
 
     def __init__(self, session_factory: async_sessionmaker[Any]) -> None:
         self._factory = session_factory
@@ -37,6 +39,7 @@ class UnitOfWork:
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
         self.reminders = ReminderRepository(self.session)
+        self.faq = FaqRepository(self.session)
         return self
 
     async def __aexit__(

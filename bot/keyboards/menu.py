@@ -22,6 +22,7 @@ def menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
                 _button("📊 " + t.gettext("My progress"), "progress"),
                 _button("📖 " + t.gettext("Glossary"), "glossary"),
             ],
+            [_button("💬 " + t.gettext("Questions about complaints"), "faq")],
             [
                 _button("❓ " + t.gettext("Help"), "help"),
                 _button("⚙ " + t.gettext("Settings"), "settings"),

@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.content import Course
 from bot.db.uow import UnitOfWork
 from bot.i18n import I18n
+from bot.services.faq_search import FaqIndex
 from bot.services.zones import ZoneIndex
 
 
@@ -31,9 +32,17 @@ class Services:
     # error kind -> last time admins were told, so a storm of one error is one message a minute
     admin_alerts: dict[str, datetime] = field(default_factory=dict)
     zones: ZoneIndex = field(default_factory=ZoneIndex)
+    # built in post_init from the course; `faq` builds it on first use where nobody did
+    faq_index: FaqIndex | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids
+
+    @property
+    def faq(self) -> FaqIndex:
+        if self.faq_index is None:
+            self.faq_index = FaqIndex(self.course)
+        return self.faq_index

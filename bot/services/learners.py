@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.db.repositories import ReminderRecord, UserRecord
+from bot.db.repositories import DraftRecord, ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 
@@ -66,22 +66,33 @@ class PrivacyReport:
     events: int
     reminder: ReminderRecord | None
     reminders_logged: int
+    questions_asked: int = 0  # questions sent to a person (with their conversation)
+    answer_ratings: int = 0
+    messages_written: int = 0  # replies and answers back written to a person
+    draft: DraftRecord | None = None
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
     user = await uow.users.get(user_id)
     assert user is not None, "arrive() runs before every handler"
+    questions, ratings, written = await uow.faq.counts_for(user_id)
     return PrivacyReport(
         user=user,
         cards_seen=await uow.progress.count(user_id),
         events=await uow.events.count(user_id),
         reminder=await uow.reminders.get(user_id),
         reminders_logged=await uow.reminders.count_log(user_id),
+        questions_asked=questions,
+        answer_ratings=ratings,
+        messages_written=written,
+        draft=await uow.faq.get_draft(user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int) -> None:
-    """Erase the user, their progress, events and reminders in one transaction."""
+    """Erase the user, their progress, events, reminders, questions, ratings and draft in one
+    transaction."""
+    await uow.faq.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

@@ -46,10 +46,12 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             report.events,
         ).format(n=report.events),
         *_reminder_lines(t, report, language),
+        *_faq_lines(t, report, language),
         "",
         t.gettext(
-            "The bot does not store your name, phone number or messages. "
-            "/deleteme erases all of the above."
+            "The bot does not store your name or phone number, nor what you type, except the "
+            "questions and answers you choose to send to a person and a draft you choose to "
+            "save. /deleteme erases all of the above."
         ),
     ]
     return "\n".join(lines)
@@ -84,6 +86,35 @@ def _reminder_lines(t: Translator, report: PrivacyReport, language: str) -> list
             report.reminders_logged,
         ).format(n=report.reminders_logged)
     )
+    return lines
+
+
+def _faq_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:
+    lines = [
+        t.ngettext(
+            "Questions you sent to a person: {n} (with the replies)",
+            "Questions you sent to a person: {n} (with the replies)",
+            report.questions_asked,
+        ).format(n=report.questions_asked),
+        t.ngettext(
+            "Messages you wrote to a person or a learner: {n}",
+            "Messages you wrote to a person or a learner: {n}",
+            report.messages_written,
+        ).format(n=report.messages_written),
+        t.ngettext(
+            "Answers you rated (👍 or 👎): {n}",
+            "Answers you rated (👍 or 👎): {n}",
+            report.answer_ratings,
+        ).format(n=report.answer_ratings),
+    ]
+    if report.draft is None:
+        lines.append(t.gettext("Complaint draft: none"))
+    else:
+        lines.append(
+            t.gettext("Complaint draft: saved {value}").format(
+                value=_when(report.draft.saved_at, language, t)
+            )
+        )
     return lines
 
 

@@ -37,6 +37,7 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
         "m:modules",
         "m:progress",
         "m:glossary",
+        "m:faq",
         "m:help",
         "m:settings",
     ]
