@@ -170,9 +170,7 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
         return
     _data(context).faq_unanswered = text
     closest = [m.entry_id for m in result.matches[:3]]
-    await show(
-        update, views.render_not_sure(t), not_sure_keyboard(t, local, closest), edit=False
-    )
+    await show(update, views.render_not_sure(t), not_sure_keyboard(t, local, closest), edit=False)
 
 
 @turn
