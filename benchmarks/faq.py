@@ -3,6 +3,7 @@
     python -m benchmarks.faq                 # the labelled set in benchmarks/faq_questions.yaml
     python -m benchmarks.faq --threshold 0.5 # try another confidence threshold
     python -m benchmarks.faq --sweep         # accuracy and confident-wrong for many thresholds
+    python -m benchmarks.faq --mistakes      # also list every wrong answer
 
 A question counts as right when the search is confident and names its entry, or, for a
 question labelled null (out of scope), when the search is not confident. "Confident wrong"
@@ -24,6 +25,7 @@ from bot.content import load_course
 from bot.services.faq_search import CONFIDENCE, FaqIndex
 
 QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
+HELD_OUT = Path(__file__).with_name("faq_heldout.yaml")
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,8 @@ def main() -> None:
     evaluate(index, questions[:20])  # warm the caches, as a running bot would be
     report = evaluate(index, questions)
     print(
-        f"FAQ search benchmark: {report.total} labelled questions, threshold {args.threshold:.2f}"
+        f"FAQ search benchmark: {report.total} labelled questions, "
+        f"threshold {args.threshold:.2f}, margin {index.margin:.2f}"
     )
     print(f"index built in {built_ms:.0f} ms")
     for language, (right, total) in report.per_language.items():
@@ -116,8 +119,16 @@ def main() -> None:
         f"{report.confident_wrong_share:.1%}"
     )
     print(f"  p99 latency: {report.p99_ms:.2f} ms")
+    held_out = evaluate(index, load_questions(HELD_OUT))
+    print(f"held-out set ({held_out.total} questions never used for tuning):")
+    for language, (right, total) in held_out.per_language.items():
+        print(f"  top-1 accuracy {language}: {right}/{total} = {right / total:.1%}")
+    print(
+        f"  confident wrong answers: {held_out.confident_wrong}/{held_out.total} = "
+        f"{held_out.confident_wrong_share:.1%}"
+    )
     if args.mistakes:
-        for item, got, score in report.mistakes:
+        for item, got, score in report.mistakes + held_out.mistakes:
             print(
                 f"  [{item.language}] {item.question!r}: want {item.entry_id}, got {got} "
                 f"(best score {score:.2f})"
