@@ -26,6 +26,7 @@ from bot.services.faq_search import CONFIDENCE, FaqIndex
 
 QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
 HELD_OUT = Path(__file__).with_name("faq_heldout.yaml")
+TEST = Path(__file__).with_name("faq_test.yaml")
 
 
 @dataclass(frozen=True)
@@ -119,16 +120,22 @@ def main() -> None:
         f"{report.confident_wrong_share:.1%}"
     )
     print(f"  p99 latency: {report.p99_ms:.2f} ms")
-    held_out = evaluate(index, load_questions(HELD_OUT))
-    print(f"held-out set ({held_out.total} questions never used for tuning):")
-    for language, (right, total) in held_out.per_language.items():
-        print(f"  top-1 accuracy {language}: {right}/{total} = {right / total:.1%}")
-    print(
-        f"  confident wrong answers: {held_out.confident_wrong}/{held_out.total} = "
-        f"{held_out.confident_wrong_share:.1%}"
-    )
+    extra = []
+    for path, title in (
+        (HELD_OUT, "second development set (written after a first round of tuning)"),
+        (TEST, "test set (written after all tuning, never used for it)"),
+    ):
+        other = evaluate(index, load_questions(path))
+        extra.append(other)
+        print(f"{title}, {other.total} questions:")
+        for language, (right, total) in other.per_language.items():
+            print(f"  top-1 accuracy {language}: {right}/{total} = {right / total:.1%}")
+        print(
+            f"  confident wrong answers: {other.confident_wrong}/{other.total} = "
+            f"{other.confident_wrong_share:.1%}"
+        )
     if args.mistakes:
-        for item, got, score in report.mistakes + held_out.mistakes:
+        for item, got, score in report.mistakes + [m for r in extra for m in r.mistakes]:
             print(
                 f"  [{item.language}] {item.question!r}: want {item.entry_id}, got {got} "
                 f"(best score {score:.2f})"

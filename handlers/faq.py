@@ -392,6 +392,8 @@ async def take_typed(update: Update, context: BotContext, turn_: Turn, text: str
     if waiting is None:
         return False
     data = _data(context)
+    if not text.strip():
+        return False
     if waiting == "ask":
         await _send_to_person(update, context, turn_, text)
     elif waiting == "reply" and data.faq_question_id is not None and _is_staff(turn_):
