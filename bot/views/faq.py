@@ -60,7 +60,7 @@ def render_answer(t: Translator, entry: FaqEntry) -> str:
     lines = ["<b>" + html.escape(entry.question) + "</b>", "", entry.answer]
     if entry.detail:
         lines += ["", entry.detail]
-    lines += ["", _sources(t, entry), "", safety_line(t)]
+    lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
     return "\n".join(lines)
 
 

@@ -49,6 +49,7 @@ async def test_browse_topics_answers_related_and_safety_line(bot: Harness) -> No
     entry = bot.services.course.faq_in("pt").entry("timelines")
     assert entry is not None and entry.question in text
     assert "Não sabemos" in text, "an honest answer where the facts are not established"
+    assert t.gettext("Was this helpful?") in text
     assert PORTAL in text and t.gettext("Sources: {links}").split(":")[0] in text
     buttons = data_of(bot, user)
     assert buttons[:2] == ["ar:timelines-up", "ar:timelines-down"]
