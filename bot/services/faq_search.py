@@ -6,7 +6,8 @@ entry, 0-1, mixes:
   vocabulary by edit distance; normalised as the share of the query's weight the entry
   matched, unknown words counting fully against it (so off-topic questions score low);
 - the cosine of character 3- and 4-gram TF-IDF vectors (typos, partial words);
-- how close the whole question is to the entry's question or one of its phrasings.
+- how close the whole question is to the entry's question or one of its phrasings, both as
+  a whole string and as a set of words (word order and extra words do not count against it).
 Accents are folded ("decisao" meets "decisão"), and a Devanagari-to-Latin table lets
 romanised Hindi ("shikayat kaise kare") meet the Hindi entries. An answer is given only when
 the best score clears CONFIDENCE and leads the next entry by MARGIN; otherwise the bot says
@@ -31,10 +32,13 @@ from bot.content import Course, FaqEntry
 from bot.content.model import REFERENCE_LANGUAGE
 from bot.services.glossary import normalise
 
-# Chosen on the two development sets (benchmarks/faq_questions.yaml, faq_heldout.yaml).
-CONFIDENCE = 0.25
+# Chosen on the three earlier sets (benchmarks/faq_questions.yaml, faq_heldout.yaml,
+# faq_test.yaml) scored leave-phrasing-out: for each question, the entries' phrasings that
+# nearly repeat it are left out of the index, so that the scores are those of a question
+# the entries were not written for (see benchmarks/faq.py --calibrate).
+CONFIDENCE = 0.38
 MARGIN = 0.04
-BM25_SHARE, GRAMS_SHARE, PHRASE_SHARE = 0.3, 0.5, 0.2
+BM25_SHARE, GRAMS_SHARE, PHRASE_SHARE, WORDSET_SHARE = 0.17, 0.41, 0.25, 0.17
 MAX_QUERY_CHARS = 500
 K1, B = 1.2, 0.75
 # Field weights: the question and the phrasings say what an entry is about; the answer
@@ -336,9 +340,14 @@ class _LanguageIndex:
         )
         return [sum(vector.get(g, 0.0) * x for g, x in doc.items()) for doc in self.gram_vectors]
 
-    def _phrase_scores(self, query: str) -> list[float]:
+    def _phrase_scores(self, query: str) -> tuple[list[float], list[float]]:
+        """The closest phrasing of each entry, as a whole string and as a set of words."""
         wanted = " ".join(tokens(query))
-        return [max(fuzz.ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases]
+        whole = [max(fuzz.ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases]
+        words = [
+            max(fuzz.token_set_ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases
+        ]
+        return whole, words
 
     def rank(self, query: str) -> list[tuple[str, float]]:
         """Every entry with its 0-1 score, best first."""
@@ -346,11 +355,12 @@ class _LanguageIndex:
             return []
         bm25 = dict(self.search(terms(query, self.language)))
         by_grams = self._gram_scores(query)
-        by_phrase = self._phrase_scores(query)
+        by_phrase, by_words = self._phrase_scores(query)
         scores = [
             BM25_SHARE * bm25.get(entry_id, 0.0)
             + GRAMS_SHARE * by_grams[i]
             + PHRASE_SHARE * by_phrase[i]
+            + WORDSET_SHARE * by_words[i]
             for i, entry_id in enumerate(self.ids)
         ]
         return sorted(zip(self.ids, scores, strict=True), key=lambda p: -p[1])
@@ -364,7 +374,9 @@ class _LanguageIndex:
         found = process.extractOne(
             term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
-        if found is None:
+        # A misspelling seldom changes a word's first letter; without this rule short
+        # everyday words pass for topic words ("rice" for "price").
+        if found is None or found[0][0] != term[0]:
             return None
         return found[0], found[1] / 100
 

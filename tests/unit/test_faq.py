@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.faq import evaluate, load_questions
+from benchmarks.faq import HELD_OUT, TEST, evaluate, load_questions
 from bot.callbacks import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import Course, load_course
@@ -133,8 +133,27 @@ def test_quality_floor_on_the_labelled_set(index: FaqIndex) -> None:
     report = evaluate(index, load_questions())
     assert report.total >= 200
     for language, accuracy in report.accuracy.items():
-        assert accuracy >= 0.80, (language, accuracy)
-    assert report.confident_wrong_share <= 0.03
+        assert accuracy >= 0.90, (language, accuracy)
+    assert report.confident_wrong_share <= 0.02
+
+
+def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
+    """The second development set and the old test set (both tuned on by now).
+
+    The blind set (benchmarks/faq_blind.yaml) is deliberately not held to a floor here:
+    a test on it would invite tuning on it.
+    """
+    report = evaluate(index, load_questions(HELD_OUT) + load_questions(TEST))
+    for language, accuracy in report.accuracy.items():
+        assert accuracy >= 0.85, (language, accuracy)
+    assert report.confident_wrong_share <= 0.02
+
+
+def test_a_misspelling_keeps_its_first_letter(index: FaqIndex) -> None:
+    """Short everyday words must not pass for topic words ("rice" is not "price")."""
+    assert index.search("how do i make rice", "en").best is None
+    result = index.search("how much dose it cots", "en")
+    assert result.best is not None and result.best.entry_id == "cost"
 
 
 def test_faq_button_data_parses_and_rejects_forgeries() -> None:
