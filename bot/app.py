@@ -26,6 +26,7 @@ from bot.i18n import N_, I18n
 from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
 from bot.ratelimit import RetryingRateLimiter
 from bot.services.container import Services, utc_now
+from bot.services.faq_search import FaqIndex
 from bot.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", N_("Main menu")),
     ("progress", N_("Your progress")),
     ("glossary", N_("Words and their meaning")),
+    ("faq", N_("Questions about complaints")),
     ("language", N_("Change language")),
     ("help", N_("How the bot works")),
     ("quiz", N_("Quizzes and your certificate")),
@@ -123,14 +125,16 @@ async def start_services(
     consultation_files, problems = collect_consultations(settings.content_dir)
     if problems:
         raise ContentError(problems)
+    course = course or load_course(settings.content_dir)
     app.bot_data.services = Services(
         settings=settings,
-        course=course or load_course(settings.content_dir),
+        course=course,
         i18n=i18n,
         engine=engine,
         session_factory=create_session_factory(engine),
         clock=clock,
         consultation_files=consultation_files,
+        faq_index=FaqIndex(course),  # built once: every question searches this index
     )
     await register_commands(app, i18n)
     if settings.reminder_interval > 0 and app.job_queue is not None:

@@ -90,6 +90,7 @@ class Menu(ClosedCallbackData):
             "consult",
             "trainer",
             "cohorts",
+            "faq",
         }
     )
 
@@ -413,3 +414,73 @@ class TrainerAdmin(TrainerCallbackData):
     """/trainers for admins: `invite` a trainer, `rm-<user id>` takes the role back."""
 
     PREFIX = "tt"
+
+
+# --- FAQ and questions to a person (issue 5) ---
+
+
+class FaqAnswer(CallbackData):
+    """One FAQ entry, by id."""
+
+    PREFIX = "a"
+
+
+class FaqGroupPage(CallbackData):
+    """A page of one group of topics: `<group id>-<page number>`."""
+
+    PREFIX = "ag"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[a-z0-9-]{1,50}-[0-9]{1,3}$")
+
+    @property
+    def group(self) -> str:
+        return self.value.rsplit("-", 1)[0]
+
+    @property
+    def page(self) -> int:
+        return int(self.value.rsplit("-", 1)[1])
+
+
+class FaqRate(CallbackData):
+    """Was this answer helpful: `<entry id>-up` or `<entry id>-down`."""
+
+    PREFIX = "ar"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[a-z0-9-]{1,52}-(up|down)$")
+
+    @property
+    def entry_id(self) -> str:
+        return self.value.rsplit("-", 1)[0]
+
+    @property
+    def helpful(self) -> bool:
+        return self.value.endswith("-up")
+
+
+class FaqAsk(ClosedCallbackData):
+    """Ask a person: `send` the question the FAQ could not answer, or `type` a new one."""
+
+    PREFIX = "ap"
+    VALUES: ClassVar[frozenset[str]] = frozenset({"send", "type"})
+
+
+class FaqReply(CallbackData):
+    """An admin or trainer replies to a queued question, by its number."""
+
+    PREFIX = "aq"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9]{1,18}$")
+
+
+class FaqAnswerBack(CallbackData):
+    """The learner answers a person's reply to their question, by its number."""
+
+    PREFIX = "ab"
+    VALUE_RE: ClassVar[re.Pattern[str]] = re.compile(r"^[0-9]{1,18}$")
+
+
+class ComplaintGuide(ClosedCallbackData):
+    """The "Preparing a complaint" guide: start, skip a step, the anonymity answer (yes/no),
+    save or discard the summary, show or delete the saved draft, stop."""
+
+    PREFIX = "ac"
+    VALUES: ClassVar[frozenset[str]] = frozenset(
+        {"start", "skip", "yes", "no", "save", "discard", "draft", "delete", "stop"}
+    )

@@ -12,7 +12,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import SUPPORTED_LANGUAGES, ConfigError, Settings, load_settings
 from bot.content import ContentError, Course
 from bot.content.loader import collect
 
@@ -32,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate content/ and list every problem")
     content_sub.add_parser("stats", help="lessons, cards, reading ease and minutes per module")
+    faq = sub.add_parser("faq", help="FAQ commands")
+    faq_sub = faq.add_subparsers(dest="faq_command", required=True)
+    ask = faq_sub.add_parser(
+        "ask",
+        help='search the FAQ as the bot does; prints {"id": ..., "score": ...} per question',
+    )
+    ask.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="the learner's language")
+    ask.add_argument("question", nargs="?", help="the question; without it, one a line on stdin")
     return parser
 
 
@@ -103,8 +111,36 @@ def _content_command(settings: Settings, command: str) -> int:
     print(
         f"Content is valid: {len(course.modules_in('en'))} modules, "
         f"{len(course.terms('en'))} glossary terms, {len(consultation_files)} consultation(s), "
-        f"languages {', '.join(course.languages)}."
+        f"{len(course.faq_in('en').entries)} FAQ entries, languages {', '.join(course.languages)}."
     )
+    return 0
+
+
+def _faq_command(settings: Settings, language: str | None, question: str | None) -> int:
+    """Print one JSON line per question: the confident entry id (or null) and the score."""
+    import json
+
+    from bot.services import faq
+    from bot.services.faq_search import FaqIndex
+
+    course, problems = _load_content(settings)
+    if problems or course is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"{len(problems)} content problem(s)", EXIT_CONTENT)
+    index = FaqIndex(course)
+    language = language or settings.default_language
+    questions = [question] if question is not None else (line.rstrip("\n") for line in sys.stdin)
+    for text in questions:
+        try:
+            result = faq.search(index, text.strip(), language)
+        except faq.QuestionTooLong:
+            print(json.dumps({"id": None, "score": 0.0}), flush=True)
+            continue
+        best = result.best
+        top = result.matches[0].score if result.matches else 0.0
+        answer = {"id": best.entry_id if best else None, "score": round(top, 4)}
+        print(json.dumps(answer), flush=True)
     return 0
 
 
@@ -130,6 +166,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "content":
         return _content_command(settings, args.content_command)
+
+    if args.command == "faq":
+        return _faq_command(settings, args.lang, args.question)
 
     if args.command == "db":
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -25,7 +25,12 @@ class UserData:
     """Per-user cache: the language, so even an error reply is in the user's language,
     since when the bot waits for a typed city (Settings → Reminders → Time zone), the
     certificate name being typed and confirmed, the consultation answer being written, and
-    the Trainer menu's steps."""
+    the Trainer menu's steps.
+
+    FAQ (issue 5), in memory only, never written to the database: the last question the FAQ
+    could not answer (for "Ask a person"), what typed text the bot now waits for and since
+    when, and the answers given so far in the "Preparing a complaint" guide.
+    """
 
     language: str | None = None
     city_search_since: datetime | None = None
@@ -43,6 +48,13 @@ class UserData:
     trainer_step: str | None = None
     trainer_step_since: datetime | None = None
     new_cohort: tuple[str, str] | None = None
+    # FAQ
+    faq_unanswered: str | None = None
+    faq_waiting: str | None = None  # "ask", "reply", "answer-back" or "guide"
+    faq_waiting_since: datetime | None = None
+    faq_question_id: int | None = None  # the question a reply or answer back is about
+    guide_answers: dict[str, str] = field(default_factory=dict)
+    guide_step: int = 0
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from handlers import (
     consultations,
     errors,
     fallback,
+    faq,
     glossary,
     invitations,
     lessons,
@@ -32,7 +33,7 @@ def register(app: BotApplication) -> None:
     app.add_handlers(consultations.interrupts(), group=-1)
     # announcements before trainers: it takes two of the Trainer menu's buttons.
     features = (start, menu, lessons, glossary, account, reminders, invitations, quizzes)
-    for feature in (*features, consultations, announcements, trainers, membership):
+    for feature in (*features, consultations, announcements, trainers, faq, membership):
         app.add_handlers(feature.handlers(), group=0)
     app.add_handlers(fallback.handlers(), group=0)
     app.add_error_handler(errors.on_error)

@@ -10,7 +10,7 @@ from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary
 from bot.views.menu import render_not_understood
-from handlers import announcements, consultations, quizzes, reminders, trainers
+from handlers import announcements, consultations, faq, quizzes, reminders, trainers
 from handlers.common import Turn, show, turn
 from handlers.glossary import show_term
 from handlers.menu import unknown_command
@@ -25,7 +25,8 @@ async def on_unknown_command(update: Update, context: BotContext, turn_: Turn) -
 
 @turn
 async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Text, stickers, photos... where a button was expected: a glossary word, or the menu."""
+    """Text is what a running flow waits for, a glossary word, or a question for the FAQ;
+    stickers, photos... get the menu."""
     if not turn_.ready:
         await ask_language(update, turn_)
         return
@@ -40,9 +41,14 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
         return
     if text and await quizzes.take_typed_name(update, context, turn_, text):
         return
+    if text and await faq.take_typed(update, context, turn_, text):
+        return
     term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
     if term is not None:
         await show_term(update, turn_, term.id, edit=False)
+        return
+    if text and text.strip():
+        await faq.answer_question(update, context, turn_, text.strip())
         return
     await show(update, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
 

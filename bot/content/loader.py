@@ -18,6 +18,9 @@ from bot.content.model import (
     REFERENCE_LANGUAGE,
     Card,
     Course,
+    Faq,
+    FaqEntry,
+    FaqGroup,
     GlossaryTerm,
     Lesson,
     Module,
@@ -40,6 +43,39 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 40
 CARD_TAGS = {"b", "i", "u", "s", "a", "code", "blockquote"}
 _TAG_RE = re.compile(r"</?\s*([a-zA-Z][a-zA-Z0-9-]*)")
+FAQ_ANSWER_LIMIT = 700
+FAQ_QUESTION_LIMIT = 160
+FAQ_KEYWORD_LIMIT = 120
+# The entries issue 5 asks for; more may be added, none of these may go missing.
+REQUIRED_FAQ_IDS = (
+    "what-is-it",
+    "who-can-complain",
+    "scope",
+    "how-to-submit",
+    "language-and-format",
+    "anonymity",
+    "retaliation",
+    "cost",
+    "help-writing",
+    "group-complaint",
+    "company-grievance-first",
+    "what-happens-next",
+    "timelines",
+    "track-status",
+    "face-to-face",
+    "outcomes",
+    "sanctions",
+    "independence",
+    "appeal",
+    "publication",
+    "courts-and-other-routes",
+    "during-audit",
+    "past-events",
+    "oecd-ncp",
+    "evidence",
+    "effective-mechanism",
+    "whistleblower",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,6 +404,132 @@ def _collect_banks(
     return banks
 
 
+def _parse_faq_entry(
+    checker: _Checker, path: Path, where: str, raw: Any, groups: set[str]
+) -> FaqEntry | None:
+    if not isinstance(raw, dict):
+        checker.add(path, where, "must be a mapping")
+        return None
+    entry_id = checker.slug(path, f"{where}.id", raw.get("id"))
+    group = str(raw.get("group"))
+    if group not in groups:
+        checker.add(path, f"{where}.group", f"group {group!r} is not listed under groups")
+    question = checker.text(path, f"{where}.question", raw.get("question"))
+    if question:
+        if "<" in question or "&" in question or "\n" in question:
+            checker.add(path, f"{where}.question", "must be one line of plain text (a button)")
+        if len(question) > FAQ_QUESTION_LIMIT:
+            checker.add(
+                path,
+                f"{where}.question",
+                f"is {len(question)} characters, the limit is {FAQ_QUESTION_LIMIT}",
+            )
+    answer = checker.text(path, f"{where}.answer", raw.get("answer"))
+    if answer:
+        checker.html(path, f"{where}.answer", answer, FAQ_ANSWER_LIMIT)
+    detail: str | None = None
+    if raw.get("detail") is not None:
+        detail = checker.text(path, f"{where}.detail", raw.get("detail"))
+        if detail:
+            checker.html(path, f"{where}.detail", detail, FAQ_ANSWER_LIMIT)
+    sources = _strings(raw.get("sources"))
+    if not sources:
+        checker.add(path, f"{where}.sources", "must list at least one source URL")
+    for i, url in enumerate(sources):
+        if not re.match(r"^https?://\S+$", url):
+            checker.add(path, f"{where}.sources[{i}]", "must be an http(s) URL")
+    keywords = _strings(raw.get("keywords"))
+    for i, keyword in enumerate(keywords):
+        if not keyword.strip() or len(keyword) > FAQ_KEYWORD_LIMIT:
+            checker.add(
+                path, f"{where}.keywords[{i}]", f"must be 1-{FAQ_KEYWORD_LIMIT} characters"
+            )
+    return FaqEntry(
+        id=entry_id,
+        group=group,
+        question=question,
+        answer=answer,
+        sources=sources,
+        related=_strings(raw.get("related")),
+        detail=detail or None,
+        keywords=keywords,
+    )
+
+
+def _parse_faq(checker: _Checker, path: Path) -> Faq | None:
+    data = _read_yaml(checker, path)
+    if data is None:
+        return None
+    groups: list[FaqGroup] = []
+    for i, raw in enumerate(_items(checker, path, "groups", data.get("groups"))):
+        if not isinstance(raw, dict):
+            checker.add(path, f"groups[{i}]", "must be a mapping with id and title")
+            continue
+        groups.append(
+            FaqGroup(
+                id=checker.slug(path, f"groups[{i}].id", raw.get("id")),
+                title=checker.text(path, f"groups[{i}].title", raw.get("title"), limit=40),
+            )
+        )
+    group_ids = {g.id for g in groups}
+    entries = [
+        _parse_faq_entry(checker, path, f"entries[{i}]", raw, group_ids)
+        for i, raw in enumerate(_items(checker, path, "entries", data.get("entries")))
+    ]
+    faq = Faq(tuple(groups), tuple(e for e in entries if e is not None))
+    ids = [e.id for e in faq.entries]
+    for entry_id in sorted({i for i in ids if ids.count(i) > 1}):
+        checker.add(path, entry_id, "id is used twice")
+    for entry in faq.entries:
+        for related in entry.related:
+            if related not in ids or related == entry.id:
+                checker.add(path, f"{entry.id}.related", f"{related!r} is not another entry")
+    for group in groups:
+        if not faq.in_group(group.id):
+            checker.add(path, f"groups.{group.id}", "has no entries")
+    return faq
+
+
+def _collect_faq(checker: _Checker, faq_root: Path) -> dict[str, Faq]:
+    """Every language's FAQ; ids, groups and links must be the same as in English."""
+    faqs: dict[str, Faq] = {}
+    for path in sorted(faq_root.glob("*.yaml")):
+        faq = _parse_faq(checker, path)
+        if faq is not None:
+            faqs[path.stem] = faq
+    reference = faqs.get(REFERENCE_LANGUAGE)
+    if reference is None:
+        checker.add(faq_root / f"{REFERENCE_LANGUAGE}.yaml", "file", "the English FAQ is missing")
+        return faqs
+    missing = [i for i in REQUIRED_FAQ_IDS if reference.entry(i) is None]
+    if missing:
+        checker.add(faq_root / f"{REFERENCE_LANGUAGE}.yaml", "entries", f"missing {missing}")
+    shape = [(e.id, e.group, e.related) for e in reference.entries]
+    for language, faq in faqs.items():
+        if language == REFERENCE_LANGUAGE:
+            continue
+        where = faq_root / f"{language}.yaml"
+        if [g.id for g in faq.groups] != [g.id for g in reference.groups]:
+            checker.add(where, "groups", "group ids differ from English (or their order)")
+        got = [(e.id, e.group, e.related) for e in faq.entries]
+        if got != shape:
+            want_ids, have_ids = [e[0] for e in shape], [e[0] for e in got]
+            if want_ids != have_ids:
+                gone = sorted(set(want_ids) - set(have_ids))
+                extra = sorted(set(have_ids) - set(want_ids))
+                checker.add(
+                    where,
+                    "entries",
+                    f"ids differ from English: missing {gone or 'none'}, extra {extra or 'none'}"
+                    + ("" if gone or extra else " (order differs)"),
+                )
+            else:
+                for want, have in zip(shape, got, strict=True):
+                    if want != have:
+                        checker.add(where, have[0], "group or related ids differ from English")
+    return faqs
+
+
 def _structure(modules: Iterable[Module]) -> list[tuple[str, str, tuple[str, ...]]]:
     return [
         (m.id, lesson.id, tuple(c.id for c in lesson.cards))
@@ -435,9 +597,13 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
                 )
     _check_terms(checker, modules_root / REFERENCE_LANGUAGE, reference, glossary)
     quizzes = _collect_banks(checker, root, by_language)
+    faq: dict[str, Faq] = {}
+    if (root / "faq").is_dir():
+        faq = _collect_faq(checker, root / "faq")
     if not reference:
         return None, checker.problems
-    return Course(modules=by_language, glossary=glossary, quizzes=quizzes), checker.problems
+    course = Course(modules=by_language, glossary=glossary, quizzes=quizzes, faq=faq)
+    return course, checker.problems
 
 
 def _check_terms(

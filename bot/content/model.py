@@ -65,6 +65,43 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class FaqGroup:
+    id: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class FaqEntry:
+    """One question and answer about the complaints mechanism, in one language."""
+
+    id: str
+    group: str
+    question: str
+    answer: str
+    sources: tuple[str, ...]
+    related: tuple[str, ...] = ()
+    detail: str | None = None
+    keywords: tuple[str, ...] = ()  # other ways people ask it: search aids, never shown
+
+
+@dataclass(frozen=True)
+class Faq:
+    """The FAQ of one language: groups for browsing, entries in the order authors gave."""
+
+    groups: tuple[FaqGroup, ...]
+    entries: tuple[FaqEntry, ...]
+
+    def entry(self, entry_id: str) -> FaqEntry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def group(self, group_id: str) -> FaqGroup | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    def in_group(self, group_id: str) -> tuple[FaqEntry, ...]:
+        return tuple(e for e in self.entries if e.group == group_id)
+
+
+@dataclass(frozen=True, slots=True)
 class CardPlace:
     """Where a card sits in the course, in the reader's language."""
 
@@ -96,6 +133,7 @@ class Course:
     modules: Mapping[str, tuple[Module, ...]]  # language -> modules in order
     glossary: Mapping[str, tuple[GlossaryTerm, ...]] = field(default_factory=dict)
     quizzes: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)  # language -> bank
+    faq: Mapping[str, Faq] = field(default_factory=dict)  # language -> FAQ
     _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
     _order: tuple[str, ...] = field(default=(), init=False, repr=False)
 
@@ -166,3 +204,7 @@ class Course:
 
     def terms(self, language: str) -> tuple[GlossaryTerm, ...]:
         return self.glossary.get(language) or self.glossary.get(REFERENCE_LANGUAGE, ())
+
+    def faq_in(self, language: str) -> Faq:
+        """The FAQ in `language`, falling back to the reference language (or an empty one)."""
+        return self.faq.get(language) or self.faq.get(REFERENCE_LANGUAGE) or Faq((), ())

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -403,3 +404,70 @@ class AnnouncementRecipient(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# --- FAQ and questions to a person (issue 5) ---
+
+
+class FaqQuestion(Base):
+    """A learner's question sent to a person (the FAQ could not answer it, or they asked).
+
+    `status` is open (waiting for a person), answered (a person replied last) or closed.
+    `taken_by` is the admin or trainer who pressed Reply first; `best_entry_id` and
+    `best_score` are what the FAQ search found, for /faqgaps.
+    """
+
+    __tablename__ = "faq_questions"
+    __table_args__ = (Index("ix_faq_questions_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    taken_by: Mapped[int | None] = mapped_column(BigInteger)
+    best_entry_id: Mapped[str | None] = mapped_column(String(64))
+    best_score: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FaqMessage(Base):
+    """One message of the conversation about a question: a person's reply or the learner's
+    answer back. `sender_id` is cleared when a staff member deletes their data."""
+
+    __tablename__ = "faq_messages"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    question_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("faq_questions.id", ondelete="CASCADE"), index=True
+    )
+    sender_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    from_learner: Mapped[bool] = mapped_column(Boolean)
+    text: Mapped[str] = mapped_column(String(4000))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class FaqFeedback(Base):
+    """A learner's 👍 or 👎 on an answer; one per learner and entry (the last one counts)."""
+
+    __tablename__ = "faq_feedback"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ComplaintDraft(Base):
+    """The summary a learner chose to save from the "Preparing a complaint" guide."""
+
+    __tablename__ = "complaint_drafts"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    text: Mapped[str] = mapped_column(String(4000))
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime())

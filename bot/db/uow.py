@@ -13,6 +13,7 @@ from bot.db.repositories import (
     CohortRepository,
     ConsultationRepository,
     EventRepository,
+    FaqRepository,
     ProgressRepository,
     QuizRepository,
     ReminderRepository,
@@ -38,6 +39,7 @@ class UnitOfWork:
     consultations: ConsultationRepository
     cohorts: CohortRepository
     announcements: AnnouncementRepository
+    faq: FaqRepository
 
     def __init__(
         self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
@@ -56,6 +58,7 @@ class UnitOfWork:
         self.consultations = ConsultationRepository(self.session)
         self.cohorts = CohortRepository(self.session)
         self.announcements = AnnouncementRepository(self.session)
+        self.faq = FaqRepository(self.session)
         return self
 
     async def __aexit__(

@@ -21,6 +21,7 @@ def menu_keyboard(t: Translator, *, trainer: bool = False) -> InlineKeyboardMark
             _button("📚 " + t.gettext("Modules"), "modules"),
             _button("📝 " + t.gettext("Quizzes"), "quizzes"),
         ],
+        [_button("💬 " + t.gettext("Questions about complaints"), "faq")],
         [_button("🗣 " + t.gettext("Have your say"), "consult")],
         [
             _button("📊 " + t.gettext("My progress"), "progress"),

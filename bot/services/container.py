@@ -18,6 +18,7 @@ from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
 from bot.services.answer_limit import AnswerLimit
+from bot.services.faq_search import FaqIndex
 from bot.services.throttle import Throttle
 from bot.services.zones import ZoneIndex
 
@@ -57,9 +58,17 @@ class Services:
     consultation_files: dict[str, ConsultationSpec] = field(default_factory=dict)
     # answers per person in the last hour, kept in memory only (see services/answer_limit)
     answer_limit: AnswerLimit = field(default_factory=AnswerLimit)
+    # built in post_init from the course; `faq` builds it on first use where nobody did
+    faq_index: FaqIndex | None = None
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids
+
+    @property
+    def faq(self) -> FaqIndex:
+        if self.faq_index is None:
+            self.faq_index = FaqIndex(self.course)
+        return self.faq_index

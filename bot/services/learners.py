@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.db.repositories import CertificateRecord, ReminderRecord, UserRecord
+from bot.db.repositories import CertificateRecord, DraftRecord, ReminderRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 from bot.services import consultations
@@ -75,12 +75,17 @@ class PrivacyReport:
     cohorts_joined: int = 0
     cohorts_run: int = 0
     announcements_received: int = 0
+    questions_asked: int = 0  # questions sent to a person (with their conversation)
+    answer_ratings: int = 0
+    messages_written: int = 0  # replies and answers back written to a person
+    draft: DraftRecord | None = None
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
     user = await uow.users.get(user_id)
     assert user is not None, "arrive() runs before every handler"
     attempts, answers = await uow.quizzes.count_attempts(user_id)
+    questions, ratings, written = await uow.faq.counts_for(user_id)
     return PrivacyReport(
         user=user,
         cards_seen=await uow.progress.count(user_id),
@@ -94,13 +99,18 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         cohorts_joined=await uow.cohorts.count_members(user_id),
         cohorts_run=len(await uow.cohorts.of_trainer(user_id)),
         announcements_received=await uow.announcements.count_received(user_id),
+        questions_asked=questions,
+        answer_ratings=ratings,
+        messages_written=written,
+        draft=await uow.faq.get_draft(user_id),
     )
 
 
 async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> None:
     """Erase the user, their progress, events, reminders, quizzes, named consultation
-    answers (with their consultation opt-ins and notices), cohort memberships, and the
-    cohorts and announcements they made, in one transaction.
+    answers (with their consultation opt-ins and notices), cohort memberships, the cohorts
+    and announcements they made, and their questions, ratings and complaint draft, in one
+    transaction.
 
     A certificate is revoked, not deleted: its code then verifies as withdrawn, without the
     name, so nobody can present it as valid while nothing says whose it was.
@@ -110,6 +120,7 @@ async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None 
     await uow.consultations.delete_for(user_id)
     await uow.announcements.delete_for(user_id)
     await uow.cohorts.delete_for(user_id)
+    await uow.faq.delete_for(user_id)
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)

@@ -51,6 +51,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         *_quiz_lines(t, report, language),
         *privacy_lines(t, report.consultations),
         *_cohort_lines(t, report),
+        *_faq_lines(t, report, language),
         "",
         *_name_lines(t, report),
     ]
@@ -77,13 +78,18 @@ def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:
     if not places:
         return [
             t.gettext(
-                "The bot does not store your name, phone number or messages. "
-                "/deleteme erases all of the above."
+                "The bot does not store your name or phone number, nor what you type, except the "
+                "questions and answers you choose to send to a person and a draft you choose to "
+                "save. /deleteme erases all of the above."
             )
         ]
     return [
         t.gettext("The bot stores no phone number, and your name only:"),
         *places,
+        t.gettext(
+            "Otherwise what you type is kept only when you send it to a person or save a "
+            "complaint draft."
+        ),
         t.gettext("/deleteme erases all of the above."),
     ]
 
@@ -169,6 +175,35 @@ def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
                 "Cohorts you run: {n} (name, language, place, invitation links, announcements)",
                 report.cohorts_run,
             ).format(n=report.cohorts_run)
+        )
+    return lines
+
+
+def _faq_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:
+    lines = [
+        t.ngettext(
+            "Questions you sent to a person: {n} (with the replies)",
+            "Questions you sent to a person: {n} (with the replies)",
+            report.questions_asked,
+        ).format(n=report.questions_asked),
+        t.ngettext(
+            "Messages you wrote to a person or a learner: {n}",
+            "Messages you wrote to a person or a learner: {n}",
+            report.messages_written,
+        ).format(n=report.messages_written),
+        t.ngettext(
+            "Answers you rated (👍 or 👎): {n}",
+            "Answers you rated (👍 or 👎): {n}",
+            report.answer_ratings,
+        ).format(n=report.answer_ratings),
+    ]
+    if report.draft is None:
+        lines.append(t.gettext("Complaint draft: none"))
+    else:
+        lines.append(
+            t.gettext("Complaint draft: saved {value}").format(
+                value=_when(report.draft.saved_at, language, t)
+            )
         )
     return lines
 

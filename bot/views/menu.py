@@ -20,6 +20,7 @@ def render_help(t: Translator) -> str:
             "/menu — " + t.gettext("main menu"),
             "/progress — " + t.gettext("your progress in each module"),
             "/glossary — " + t.gettext("words and their meaning"),
+            "/faq — " + t.gettext("questions about complaints; or just type your question"),
             "/language — " + t.gettext("change language"),
             "/quiz — " + t.gettext("quizzes and your certificate"),
             "/verify — " + t.gettext("check a certificate's code"),

@@ -36,6 +36,7 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
         "m:continue",
         "m:modules",
         "m:quizzes",
+        "m:faq",
         "m:consult",
         "m:progress",
         "m:glossary",

@@ -22,6 +22,12 @@ from bot.db.repositories.consultations import (
     Recipient,
 )
 from bot.db.repositories.events import EventRepository
+from bot.db.repositories.faq import (
+    DraftRecord,
+    FaqRepository,
+    FeedbackCount,
+    QuestionRecord,
+)
 from bot.db.repositories.progress import ProgressRepository, SeenCard
 from bot.db.repositories.quizzes import (
     AnswerRecord,
@@ -55,8 +61,11 @@ __all__ = [
     "ConsultationRecord",
     "ConsultationRepository",
     "Delivered",
+    "DraftRecord",
     "DueReminder",
     "EventRepository",
+    "FaqRepository",
+    "FeedbackCount",
     "InvitationRecord",
     "MemberRecord",
     "MissedQuestion",
@@ -65,6 +74,7 @@ __all__ = [
     "PollRecord",
     "ProgressRepository",
     "QuestionCount",
+    "QuestionRecord",
     "QuizRepository",
     "Recipient",
     "ReminderCounts",

@@ -1,0 +1,244 @@
+"""FAQ: questions sent to a person and their conversation, answer feedback, drafts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ComplaintDraft, FaqFeedback, FaqMessage, FaqQuestion, User
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    id: int
+    user_id: int
+    language: str
+    text: str
+    status: str  # open, answered or closed
+    taken_by: int | None
+    best_entry_id: str | None
+    best_score: float | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class FeedbackCount:
+    entry_id: str
+    helpful: int
+    not_helpful: int
+
+
+@dataclass(frozen=True, slots=True)
+class DraftRecord:
+    text: str
+    saved_at: datetime
+
+
+_COLUMNS = tuple(FaqQuestion.__table__.columns)
+
+
+def _question(row: Row[Any]) -> QuestionRecord:
+    return QuestionRecord(
+        id=row.id,
+        user_id=row.user_id,
+        language=row.language,
+        text=row.text,
+        status=row.status,
+        taken_by=row.taken_by,
+        best_entry_id=row.best_entry_id,
+        best_score=row.best_score,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+class FaqRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    def _insert(self) -> Any:
+        dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
+        return pg_insert if dialect == "postgresql" else sqlite_insert
+
+    # --- questions to a person ----------------------------------------------------------
+    async def add_question(
+        self,
+        user_id: int,
+        language: str,
+        text: str,
+        now: datetime,
+        best_entry_id: str | None,
+        best_score: float | None,
+    ) -> QuestionRecord:
+        row = (
+            await self._session.execute(
+                insert(FaqQuestion)
+                .values(
+                    user_id=user_id,
+                    language=language,
+                    text=text,
+                    status="open",
+                    best_entry_id=best_entry_id,
+                    best_score=best_score,
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(*_COLUMNS)
+            )
+        ).one()
+        return _question(row)
+
+    async def get_question(self, question_id: int) -> QuestionRecord | None:
+        row = (
+            await self._session.execute(select(*_COLUMNS).where(FaqQuestion.id == question_id))
+        ).first()
+        return _question(row) if row else None
+
+    async def take(self, question_id: int, staff_id: int) -> None:
+        """The first person to reply takes the question; later replies keep the first."""
+        await self._session.execute(
+            update(FaqQuestion)
+            .where(FaqQuestion.id == question_id, FaqQuestion.taken_by.is_(None))
+            .values(taken_by=staff_id)
+        )
+
+    async def set_status(self, question_id: int, status: str, now: datetime) -> None:
+        await self._session.execute(
+            update(FaqQuestion)
+            .where(FaqQuestion.id == question_id)
+            .values(status=status, updated_at=now)
+        )
+
+    async def add_message(
+        self, question_id: int, sender_id: int, from_learner: bool, text: str, now: datetime
+    ) -> None:
+        await self._session.execute(
+            insert(FaqMessage).values(
+                question_id=question_id,
+                sender_id=sender_id,
+                from_learner=from_learner,
+                text=text,
+                at=now,
+            )
+        )
+
+    async def open_questions(self, limit: int = 30) -> list[QuestionRecord]:
+        """Questions waiting for a person, oldest first."""
+        rows = await self._session.execute(
+            select(*_COLUMNS)
+            .where(FaqQuestion.status == "open")
+            .order_by(FaqQuestion.created_at, FaqQuestion.id)
+            .limit(limit)
+        )
+        return [_question(row) for row in rows]
+
+    async def count_open(self) -> int:
+        value = await self._session.scalar(
+            select(func.count()).select_from(FaqQuestion).where(FaqQuestion.status == "open")
+        )
+        return int(value or 0)
+
+    async def recent_questions(self, limit: int = 15) -> list[QuestionRecord]:
+        """The newest questions people had to ask a person: the FAQ's gaps."""
+        rows = await self._session.execute(
+            select(*_COLUMNS).order_by(FaqQuestion.created_at.desc()).limit(limit)
+        )
+        return [_question(row) for row in rows]
+
+    async def staff_ids(self) -> list[int]:
+        """Users with the trainer or admin role who have not blocked the bot."""
+        rows = await self._session.scalars(
+            select(User.id).where(User.role.in_(("trainer", "admin")), User.blocked.is_(False))
+        )
+        return list(rows)
+
+    # --- feedback on answers -------------------------------------------------------------
+    async def set_feedback(
+        self, user_id: int, entry_id: str, helpful: bool, now: datetime
+    ) -> None:
+        statement = (
+            self._insert()(FaqFeedback)
+            .values(user_id=user_id, entry_id=entry_id, helpful=helpful, at=now)
+            .on_conflict_do_update(
+                index_elements=[FaqFeedback.user_id, FaqFeedback.entry_id],
+                set_={"helpful": helpful, "at": now},
+            )
+        )
+        await self._session.execute(statement)
+
+    async def feedback_counts(self) -> list[FeedbackCount]:
+        """Entries with any 👎, most 👎 first."""
+        down = func.sum(case((FaqFeedback.helpful.is_(False), 1), else_=0))
+        up = func.sum(case((FaqFeedback.helpful.is_(True), 1), else_=0))
+        rows = await self._session.execute(
+            select(FaqFeedback.entry_id, up.label("up"), down.label("down"))
+            .group_by(FaqFeedback.entry_id)
+            .having(down > 0)
+            .order_by(down.desc(), FaqFeedback.entry_id)
+        )
+        return [FeedbackCount(row.entry_id, int(row.up), int(row.down)) for row in rows]
+
+    # --- complaint drafts -----------------------------------------------------------------
+    async def save_draft(self, user_id: int, text: str, now: datetime) -> None:
+        statement = (
+            self._insert()(ComplaintDraft)
+            .values(user_id=user_id, text=text, saved_at=now)
+            .on_conflict_do_update(
+                index_elements=[ComplaintDraft.user_id], set_={"text": text, "saved_at": now}
+            )
+        )
+        await self._session.execute(statement)
+
+    async def get_draft(self, user_id: int) -> DraftRecord | None:
+        row = (
+            await self._session.execute(
+                select(ComplaintDraft.text, ComplaintDraft.saved_at).where(
+                    ComplaintDraft.user_id == user_id
+                )
+            )
+        ).first()
+        return DraftRecord(row.text, row.saved_at) if row else None
+
+    async def delete_draft(self, user_id: int) -> bool:
+        result = await self._session.execute(
+            delete(ComplaintDraft).where(ComplaintDraft.user_id == user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    # --- privacy ----------------------------------------------------------------------------
+    async def counts_for(self, user_id: int) -> tuple[int, int, int]:
+        """(questions asked, answer ratings, messages written) for /privacy."""
+        questions = await self._session.scalar(
+            select(func.count()).select_from(FaqQuestion).where(FaqQuestion.user_id == user_id)
+        )
+        ratings = await self._session.scalar(
+            select(func.count()).select_from(FaqFeedback).where(FaqFeedback.user_id == user_id)
+        )
+        written = await self._session.scalar(
+            select(func.count()).select_from(FaqMessage).where(FaqMessage.sender_id == user_id)
+        )
+        return int(questions or 0), int(ratings or 0), int(written or 0)
+
+    async def delete_for(self, user_id: int) -> None:
+        """Erase the learner's questions (with their conversations), ratings and draft; as
+        staff, their replies stay for the learner but no longer say who wrote them."""
+        asked = select(FaqQuestion.id).where(FaqQuestion.user_id == user_id)
+        await self._session.execute(delete(FaqMessage).where(FaqMessage.question_id.in_(asked)))
+        await self._session.execute(delete(FaqQuestion).where(FaqQuestion.user_id == user_id))
+        await self._session.execute(delete(FaqFeedback).where(FaqFeedback.user_id == user_id))
+        await self._session.execute(
+            delete(ComplaintDraft).where(ComplaintDraft.user_id == user_id)
+        )
+        await self._session.execute(
+            update(FaqMessage).where(FaqMessage.sender_id == user_id).values(sender_id=None)
+        )
+        await self._session.execute(
+            update(FaqQuestion).where(FaqQuestion.taken_by == user_id).values(taken_by=None)
+        )

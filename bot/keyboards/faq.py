@@ -1,0 +1,162 @@
+"""FAQ buttons: topics, answers (related, rating, ask a person), the handoff, the guide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import (
+    ComplaintGuide,
+    FaqAnswer,
+    FaqAnswerBack,
+    FaqAsk,
+    FaqGroupPage,
+    FaqRate,
+    FaqReply,
+    Menu,
+)
+from bot.content import Faq, FaqEntry
+from bot.db.repositories import QuestionRecord
+from bot.i18n import Translator
+from bot.keyboards import button
+from bot.services.faq import GroupPage
+
+BUTTON_TEXT = 60  # longer questions are cut on the button (the answer shows them in full)
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= BUTTON_TEXT else text[: BUTTON_TEXT - 1].rstrip() + "…"
+
+
+def _entry_button(entry: FaqEntry) -> InlineKeyboardButton:
+    return button(_short(entry.question), FaqAnswer(entry.id))
+
+
+def _menu_row(t: Translator) -> list[InlineKeyboardButton]:
+    return [
+        button("📋 " + t.gettext("Topics"), Menu("faq")),
+        button("☰ " + t.gettext("Menu"), Menu("main")),
+    ]
+
+
+def faq_home_keyboard(t: Translator, faq: Faq, has_draft: bool) -> InlineKeyboardMarkup:
+    rows = [[button(g.title, FaqGroupPage(f"{g.id}-0"))] for g in faq.groups]
+    rows.append([button("📝 " + t.gettext("Preparing a complaint"), ComplaintGuide("start"))])
+    if has_draft:
+        rows.append([button("🗂 " + t.gettext("My draft"), ComplaintGuide("draft"))])
+    rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))])
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def group_keyboard(t: Translator, page: GroupPage) -> InlineKeyboardMarkup:
+    rows = [[_entry_button(entry)] for entry in page.entries]
+    nav = []
+    if page.page > 0:
+        nav.append(button("◀", FaqGroupPage(f"{page.group.id}-{page.page - 1}")))
+    if page.page + 1 < page.pages:
+        nav.append(button("▶", FaqGroupPage(f"{page.group.id}-{page.page + 1}")))
+    if nav:
+        rows.append(nav)
+    rows.append(_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_keyboard(
+    t: Translator, faq: Faq, entry: FaqEntry, others: Iterable[str] = ()
+) -> InlineKeyboardMarkup:
+    """Rating, then other matches (after a search) or related entries, ask a person, menu."""
+    rows = [
+        [
+            button("👍 " + t.gettext("Helpful"), FaqRate(f"{entry.id}-up")),
+            button("👎 " + t.gettext("Not helpful"), FaqRate(f"{entry.id}-down")),
+        ]
+    ]
+    shown: list[str] = []
+    for entry_id in (*others, *entry.related):
+        if entry_id != entry.id and entry_id not in shown and len(shown) < 3:
+            shown.append(entry_id)
+    for entry_id in shown:
+        other = faq.entry(entry_id)
+        if other is not None:
+            rows.append([button("➜ " + _short(other.question), FaqAnswer(other.id))])
+    rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))])
+    rows.append(_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def not_sure_keyboard(t: Translator, faq: Faq, entry_ids: Iterable[str]) -> InlineKeyboardMarkup:
+    rows = []
+    for entry_id in entry_ids:
+        entry = faq.entry(entry_id)
+        if entry is not None:
+            rows.append([_entry_button(entry)])
+    rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("send"))])
+    rows.append(_menu_row(t))
+    return InlineKeyboardMarkup(rows)
+
+
+def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("✖ " + t.gettext("Cancel"), Menu("faq"))]])
+
+
+def staff_question_keyboard(t: Translator, question: QuestionRecord) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button("✍ " + t.gettext("Reply"), FaqReply(str(question.id)))]])
+
+
+def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> InlineKeyboardMarkup:
+    rows = [
+        [button("✍ " + t.gettext("Reply to {n}").format(n=q.id), FaqReply(str(q.id)))]
+        for q in list(questions)[:10]
+    ]
+    rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_back_keyboard(t: Translator, question: QuestionRecord) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button("↩ " + t.gettext("Answer back"), FaqAnswerBack(str(question.id)))],
+            _menu_row(t),
+        ]
+    )
+
+
+def guide_step_keyboard(t: Translator, anonymity: bool) -> InlineKeyboardMarkup:
+    rows = []
+    if anonymity:
+        rows.append(
+            [
+                button(t.gettext("Yes"), ComplaintGuide("yes")),
+                button(t.gettext("No"), ComplaintGuide("no")),
+            ]
+        )
+    rows.append(
+        [
+            button("⏭ " + t.gettext("Skip"), ComplaintGuide("skip")),
+            button("✖ " + t.gettext("Stop"), ComplaintGuide("stop")),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button("💾 " + t.gettext("Save as a draft"), ComplaintGuide("save"))],
+            [button("🗑 " + t.gettext("Discard"), ComplaintGuide("discard"))],
+        ]
+    )
+
+
+def draft_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button("🗑 " + t.gettext("Delete the draft"), ComplaintGuide("delete"))], _menu_row(t)]
+    )
+
+
+def rated_keyboard(t: Translator, helpful: bool) -> InlineKeyboardMarkup:
+    rows = [] if helpful else [[button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))]]
+    rows.append(_menu_row(t))
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,190 @@
+"""FAQ use cases: browse, ask, hand a question to a person and back, ratings, drafts.
+
+Telegram-free: handlers pass plain values and render what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.content import Course, Faq, FaqEntry, FaqGroup
+from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
+from bot.db.uow import UnitOfWork
+from bot.errors import AppError, StaleButton
+from bot.i18n import N_
+from bot.services.faq_search import FaqIndex, SearchResult
+
+MAX_QUESTION = 1000  # characters kept of a question to a person (a Telegram text is 4096)
+MAX_REPLY = 3000  # a reply is shown inside a message with a header and a safety line
+MAX_GUIDE_ANSWER = 500  # seven answers and their labels fit in one 4096-character message
+PER_PAGE = 6  # topics per page when browsing a group
+
+# The "Preparing a complaint" guide asks these, in order; the last one is answered with
+# buttons (stay anonymous: yes or no).
+GUIDE_STEPS = ("what", "where", "when", "who", "evidence", "outcome", "anonymous")
+
+
+class QuestionTooLong(AppError):
+    msgid = N_("That is too long for me. Please ask in fewer words (at most 1,000 characters).")
+
+
+class ReplyTooLong(AppError):
+    msgid = N_("That is too long to send. Please keep it under 3,000 characters.")
+
+
+class NotYourQuestion(AppError):
+    """A learner pressed "Answer back" on a question that is not theirs (forged data)."""
+
+    msgid = N_("This button is out of date. Here is the menu.")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupPage:
+    group: FaqGroup
+    entries: tuple[FaqEntry, ...]
+    page: int  # 0-based
+    pages: int
+
+
+def faq_for(course: Course, language: str) -> Faq:
+    return course.faq_in(language)
+
+
+def entry(course: Course, language: str, entry_id: str) -> FaqEntry:
+    """An entry for display; an unknown id is a stale or forged button."""
+    found = course.faq_in(language).entry(entry_id)
+    if found is None:
+        raise StaleButton(entry_id)
+    return found
+
+
+def group_page(course: Course, language: str, group_id: str, page: int) -> GroupPage:
+    faq = course.faq_in(language)
+    group = faq.group(group_id)
+    entries = faq.in_group(group_id)
+    pages = max(1, -(-len(entries) // PER_PAGE))
+    if group is None or not 0 <= page < pages:
+        raise StaleButton(f"{group_id}-{page}")
+    start = page * PER_PAGE
+    return GroupPage(group, entries[start : start + PER_PAGE], page, pages)
+
+
+def search(index: FaqIndex, text: str, language: str) -> SearchResult:
+    """Search the FAQ: the learner's language first, then the others."""
+    if len(text) > MAX_QUESTION:
+        raise QuestionTooLong()
+    return index.search(text, language)
+
+
+# --- questions to a person --------------------------------------------------------------------
+
+
+async def send_to_person(
+    uow: UnitOfWork, user: UserRecord, language: str, text: str, index: FaqIndex, now: datetime
+) -> QuestionRecord:
+    """Queue the question for admins and trainers; what the FAQ found is kept for /faqgaps."""
+    text = text.strip()
+    if len(text) > MAX_QUESTION:
+        raise QuestionTooLong()
+    result = index.search(text, language)
+    closest = result.matches[0] if result.matches else None
+    question = await uow.faq.add_question(
+        user.id,
+        language,
+        text,
+        now,
+        closest.entry_id if closest else None,
+        closest.score if closest else None,
+    )
+    await uow.events.add(user.id, "faq_question", now, {"question": question.id})
+    await uow.commit()
+    return question
+
+
+async def staff_to_notify(uow: UnitOfWork, admin_ids: frozenset[int]) -> list[int]:
+    """Admins (ADMIN_IDS) and users with the trainer role, each once."""
+    return sorted(set(admin_ids) | set(await uow.faq.staff_ids()))
+
+
+def is_staff(user: UserRecord, admin_ids: frozenset[int]) -> bool:
+    return user.id in admin_ids or user.role in ("trainer", "admin")
+
+
+async def question_for_reply(uow: UnitOfWork, question_id: int) -> QuestionRecord:
+    question = await uow.faq.get_question(question_id)
+    if question is None:
+        raise StaleButton(str(question_id))
+    return question
+
+
+async def reply(
+    uow: UnitOfWork, question_id: int, staff_id: int, text: str, now: datetime
+) -> QuestionRecord:
+    """Record a person's reply; the first to reply takes the question."""
+    if len(text) > MAX_REPLY:
+        raise ReplyTooLong()
+    question = await question_for_reply(uow, question_id)
+    await uow.faq.take(question_id, staff_id)
+    await uow.faq.add_message(question_id, staff_id, False, text, now)
+    await uow.faq.set_status(question_id, "answered", now)
+    await uow.commit()
+    return await question_for_reply(uow, question.id)
+
+
+async def answer_back(
+    uow: UnitOfWork, question_id: int, learner_id: int, text: str, now: datetime
+) -> QuestionRecord:
+    """The learner answers a reply: the question is open again for the person who took it."""
+    if len(text) > MAX_REPLY:
+        raise ReplyTooLong()
+    question = await question_for_reply(uow, question_id)
+    if question.user_id != learner_id:
+        raise NotYourQuestion(str(question_id))
+    await uow.faq.add_message(question_id, learner_id, True, text, now)
+    await uow.faq.set_status(question_id, "open", now)
+    await uow.commit()
+    return question
+
+
+async def open_questions(uow: UnitOfWork) -> tuple[list[QuestionRecord], int]:
+    """Open questions, oldest first (at most 30), and how many are open in all."""
+    return await uow.faq.open_questions(), await uow.faq.count_open()
+
+
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    questions: list[QuestionRecord]
+    not_helpful: list[FeedbackCount]
+
+
+async def gaps(uow: UnitOfWork) -> Gaps:
+    """What the FAQ lacks: questions people had to ask a person, and answers rated 👎."""
+    return Gaps(await uow.faq.recent_questions(), await uow.faq.feedback_counts())
+
+
+# --- ratings and drafts --------------------------------------------------------------------
+
+
+async def rate(
+    uow: UnitOfWork, course: Course, user_id: int, entry_id: str, helpful: bool, now: datetime
+) -> None:
+    if course.faq_in("en").entry(entry_id) is None:
+        raise StaleButton(entry_id)
+    await uow.faq.set_feedback(user_id, entry_id, helpful, now)
+    await uow.commit()
+
+
+async def save_draft(uow: UnitOfWork, user_id: int, text: str, now: datetime) -> None:
+    await uow.faq.save_draft(user_id, text[:4000], now)
+    await uow.commit()
+
+
+async def draft(uow: UnitOfWork, user_id: int) -> DraftRecord | None:
+    return await uow.faq.get_draft(user_id)
+
+
+async def delete_draft(uow: UnitOfWork, user_id: int) -> bool:
+    deleted = await uow.faq.delete_draft(user_id)
+    await uow.commit()
+    return deleted

@@ -1,0 +1,446 @@
+"""FAQ search: three lexical signals over each entry's question, phrasings and answer.
+
+Chosen by measurement (`python -m benchmarks.faq`, figures in the README). One score per
+entry, 0-1, mixes:
+- BM25 over Snowball stems (word forms), with misspelt words matched to the index
+  vocabulary by edit distance; normalised as the share of the query's weight the entry
+  matched, unknown words counting fully against it (so off-topic questions score low);
+- the cosine of character 3- and 4-gram TF-IDF vectors (typos, partial words);
+- how close the whole question is to the entry's question or one of its phrasings, both as
+  a whole string and as a set of words (word order and extra words do not count against it).
+Accents are folded ("decisao" meets "decisão"), and a Devanagari-to-Latin table lets
+romanised Hindi ("shikayat kaise kare") meet the Hindi entries. An answer is given only when
+the best score clears CONFIDENCE and leads the next entry by MARGIN; otherwise the bot says
+it does not know.
+
+Pure Python, no telegram; the index is built once in post_init.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import fuzz, process
+
+from bot.content import Course, FaqEntry
+from bot.content.model import REFERENCE_LANGUAGE
+from bot.services.glossary import normalise
+
+# Chosen on the three earlier sets (benchmarks/faq_questions.yaml, faq_heldout.yaml,
+# faq_test.yaml) scored leave-phrasing-out: for each question, the entries' phrasings that
+# nearly repeat it are left out of the index, so that the scores are those of a question
+# the entries were not written for (see benchmarks/faq.py --calibrate).
+CONFIDENCE = 0.38
+MARGIN = 0.04
+BM25_SHARE, GRAMS_SHARE, PHRASE_SHARE, WORDSET_SHARE = 0.17, 0.41, 0.25, 0.17
+MAX_QUERY_CHARS = 500
+K1, B = 1.2, 0.75
+# Field weights: the question and the phrasings say what an entry is about; the answer
+# adds words but also mentions neighbouring topics.
+QUESTION_WEIGHT, KEYWORD_WEIGHT, ANSWER_WEIGHT = 3, 2, 1
+FUZZY_CUTOFF = 84  # rapidfuzz ratio (0-100) for a misspelt word to count as a known one
+FUZZY_MIN_LENGTH = 4
+
+STEMMERS = {"en": "english", "fr": "french", "pt": "portuguese", "hi": "hindi"}
+
+
+# Words that say nothing about which entry is meant. Question words stay: "who" and "how"
+# tell entries apart.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": _words(
+        "a an the is are am be was were to of in on at for and or i me my we our us you your "
+        "it its this that these those there do does did can could will would should shall "
+        "with by as if so any some about from into than then just also thing please "
+        "s t m ve ll d re im dont cant wont isnt whats thats theres want wanted know tell ok "
+        "okay still really like get got hi hello yes no sir madam they them their he she his "
+        "her"
+    ),
+    "fr": _words(
+        "le la les l un une des de du d a au aux et ou je j me m moi mon ma mes nous notre "
+        "nos vous votre vos il elle ils on ce c cet cette ces est sont etre suis es en y que "
+        "qu quoi ne n pas se s sa son ses pour par sur avec dans si est-ce ca ça "
+        "veux voudrais alors donc aussi encore tres bonjour svp stp oui non peu elles leur "
+        "leurs lui t"
+    ),
+    "pt": _words(
+        "o a os as um uma uns umas de do da dos das d e ou eu me meu minha meus minhas nos "
+        "nosso nossa voce você seu sua ele ela eles elas isso esse essa este esta que em no "
+        "na nos nas por para pra com se ser sou e é foi vai ao aos à "
+        "quero queria entao tambem ainda muito oi ola bom dia favor sim gente ta ne"
+    ),
+    "hi": _words(
+        "का की के को में से है हैं हूँ हूं था थी थे और या भी तो ही एक यह वह मैं मुझे मेरा मेरी मेरे "
+        "हम हमें हमारा हमारी हमारे आप अपना अपनी अपने कि पर ने "
+        "ka ki ke ko me mein se hai hain hu hoon tha thi the aur ya bhi to hi ek yah yeh vah "
+        "woh main mai mujhe mera meri mere hum ham hame humara hamara hamari aap apna apni "
+        "apne par ne क्या kya kyaa चाहता चाहती चाहते chahta chahti chahte होगा होगी hoga "
+        "hogi सकता सकती सकते sakta sakti sakte"
+    ),
+}
+
+_TOKEN_RE = re.compile(r"[0-9a-z\u00c0-\u024f\u0900-\u097f]+")
+_DEVANAGARI_RE = re.compile(r"[\u0900-\u097f]")
+
+# Devanagari to a plain Latin spelling, the way people type Hindi on phones.
+_CONSONANTS = {
+    "क": "k", "ख": "kh", "ग": "g", "घ": "gh", "ङ": "n", "च": "ch", "छ": "chh", "ज": "j",
+    "झ": "jh", "ञ": "n", "ट": "t", "ठ": "th", "ड": "d", "ढ": "dh", "ण": "n", "त": "t",
+    "थ": "th", "द": "d", "ध": "dh", "न": "n", "प": "p", "फ": "ph", "ब": "b", "भ": "bh",
+    "म": "m", "य": "y", "र": "r", "ल": "l", "व": "v", "श": "sh", "ष": "sh", "स": "s",
+    "ह": "h", "ळ": "l",
+}  # fmt: skip
+_NUKTA_FORMS = {"क": "q", "ख": "kh", "ग": "g", "ज": "z", "ड": "r", "ढ": "rh", "फ": "f"}
+_VOWELS = {
+    "अ": "a", "आ": "aa", "इ": "i", "ई": "ee", "उ": "u", "ऊ": "oo", "ए": "e", "ऐ": "ai",
+    "ओ": "o", "औ": "au", "ऋ": "ri", "ऑ": "o",
+}  # fmt: skip
+_SIGNS = {
+    "ा": "aa", "ि": "i", "ी": "ee", "ु": "u", "ू": "oo", "े": "e", "ै": "ai", "ो": "o",
+    "ौ": "au", "ृ": "ri", "ॉ": "o",
+}  # fmt: skip
+_NASALS = {"ं": "n", "ँ": "n", "ः": "h"}
+_VIRAMA, _NUKTA = "्", "़"
+
+# Spelling variants of romanised Hindi folded to one form (applied in order).
+_ROMAN_FOLDS = (
+    ("chh", "c"), ("ch", "c"), ("sh", "s"), ("ph", "f"), ("kh", "k"), ("gh", "g"),
+    ("jh", "j"), ("th", "t"), ("dh", "d"), ("bh", "b"), ("aa", "a"), ("ee", "i"),
+    ("ii", "i"), ("oo", "u"), ("uu", "u"), ("ai", "e"), ("ei", "e"), ("au", "o"),
+    ("w", "v"), ("z", "j"), ("q", "k"),
+)  # fmt: skip
+
+
+def transliterate(word: str) -> str:
+    """Devanagari to Latin letters, dropping a word's final inherent vowel (शिकायत → shikaayat)."""
+    out: list[str] = []
+    pending = False  # a consonant waits for its vowel (inherent "a" unless a sign follows)
+    chars = list(word)
+    for i, char in enumerate(chars):
+        nukta = i + 1 < len(chars) and chars[i + 1] == _NUKTA
+        if char in _CONSONANTS:
+            if pending:
+                out.append("a")
+            out.append(_NUKTA_FORMS.get(char, _CONSONANTS[char]) if nukta else _CONSONANTS[char])
+            pending = True
+        elif char in _SIGNS:
+            out.append(_SIGNS[char])
+            pending = False
+        elif char == _VIRAMA:
+            pending = False
+        elif char in _VOWELS:
+            if pending:
+                out.append("a")
+            out.append(_VOWELS[char])
+            pending = False
+        elif char in _NASALS:
+            if pending:
+                out.append("a")
+            out.append(_NASALS[char])
+            pending = False
+        elif char == _NUKTA:
+            continue
+        else:
+            if pending:
+                out.append("a")
+            out.append(char)
+            pending = False
+    return "".join(out)
+
+
+def fold_roman(word: str) -> str:
+    """One spelling for the many ways a Hindi word is typed in Latin letters."""
+    for old, new in _ROMAN_FOLDS:
+        word = word.replace(old, new)
+    word = re.sub(r"(.)\1+", r"\1", word)
+    # nasal endings and final vowels vary the most: karein / karen / kare / karo
+    word = re.sub(r"n$", "", word) if len(word) > 3 else word
+    return re.sub(r"[aeiou]+$", "", word) if len(word) > 3 else word
+
+
+def tokens(text: str) -> list[str]:
+    """Casefolded words without Latin accents; Devanagari nukta and candrabindu folded."""
+    text = normalise(text).replace(_NUKTA, "").replace("ँ", "ं")
+    return _TOKEN_RE.findall(text)
+
+
+@lru_cache(maxsize=8)
+def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
+    name = STEMMERS.get(language)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+def terms(text: str, language: str) -> list[str]:
+    """Index terms of a text in a language: stems, and for Hindi also romanised forms.
+
+    Latin words in Hindi text (romanised Hindi, or English words) are folded as romanised
+    Hindi; Devanagari words give both their stem and their folded romanisation, so that
+    either script finds them.
+    """
+    stop = STOPWORDS.get(language, frozenset())
+    stemmer = _stemmer(language)
+    out: list[str] = []
+    for word in tokens(text):
+        if word in stop:
+            continue
+        if language == "hi":
+            if _DEVANAGARI_RE.search(word):
+                out.append(stemmer.stemWord(word) if stemmer else word)
+                out.append(fold_roman(transliterate(word)))
+            else:
+                out.append(fold_roman(word))
+        else:
+            out.append(stemmer.stemWord(word) if stemmer else word)
+    return [t for t in out if t]
+
+
+def _forms(text: str, language: str) -> list[str]:
+    """Words for character n-grams: folded, stopwords dropped; Hindi in both scripts."""
+    stop = STOPWORDS.get(language, frozenset())
+    out: list[str] = []
+    for word in tokens(text):
+        if word in stop:
+            continue
+        if language == "hi":
+            if _DEVANAGARI_RE.search(word):
+                out += [word, fold_roman(transliterate(word))]
+            else:
+                out.append(fold_roman(word))
+        else:
+            out.append(word)
+    return out
+
+
+def grams(text: str, language: str) -> Counter[str]:
+    """Character 3- and 4-grams of each word, marked at the word's edges."""
+    out: Counter[str] = Counter()
+    for word in _forms(text, language):
+        marked = f"<{word}>"
+        for n in (3, 4):
+            for i in range(len(marked) - n + 1):
+                out[marked[i : i + n]] += 1
+    return out
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+    return {k: x / norm for k, x in vector.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class FaqMatch:
+    entry_id: str
+    score: float  # 0-1: the share of the question's weight this entry matched
+    language: str  # the language whose index matched
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """`best` is set only when confident; `matches` are the closest entries, best first."""
+
+    best: FaqMatch | None
+    matches: tuple[FaqMatch, ...]
+
+    def others(self, limit: int = 3) -> tuple[FaqMatch, ...]:
+        best_id = self.best.entry_id if self.best else None
+        return tuple(m for m in self.matches if m.entry_id != best_id)[:limit]
+
+
+@dataclass
+class _LanguageIndex:
+    language: str
+    ids: tuple[str, ...]
+    docs: list[Counter[str]]
+    lengths: list[float]
+    average: float
+    idf: dict[str, float]
+    max_idf: float
+    postings: dict[str, list[tuple[int, float]]] = field(default_factory=dict)
+    vocabulary: list[str] = field(default_factory=list)
+    gram_idf: dict[str, float] = field(default_factory=dict)
+    gram_vectors: list[dict[str, float]] = field(default_factory=list)
+    phrases: list[list[str]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, language: str, entries: Iterable[FaqEntry]) -> _LanguageIndex:
+        ids: list[str] = []
+        docs: list[Counter[str]] = []
+        entries_list = list(entries)
+        for entry in entries_list:
+            doc: Counter[str] = Counter()
+            for text, weight in (
+                (entry.question, QUESTION_WEIGHT),
+                (" ".join(entry.keywords), KEYWORD_WEIGHT),
+                (entry.answer, ANSWER_WEIGHT),
+                (entry.detail or "", ANSWER_WEIGHT),
+            ):
+                for term in terms(re.sub(r"<[^>]+>", " ", text), language):
+                    doc[term] += weight
+            ids.append(entry.id)
+            docs.append(doc)
+        n = max(1, len(docs))
+        frequency: Counter[str] = Counter(t for doc in docs for t in doc)
+        idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+        lengths = [float(sum(doc.values())) for doc in docs]
+        index = cls(
+            language=language,
+            ids=tuple(ids),
+            docs=docs,
+            lengths=lengths,
+            average=(sum(lengths) / n) or 1.0,
+            idf=idf,
+            max_idf=math.log(1 + (n - 0.5) / 0.5),
+        )
+        for i, doc in enumerate(docs):
+            norm = K1 * (1 - B + B * lengths[i] / index.average)
+            for term, tf in doc.items():
+                term_weight = idf[term] * tf * (K1 + 1) / (tf + norm)
+                index.postings.setdefault(term, []).append((i, term_weight))
+        index.vocabulary = sorted(idf)
+        index._build_grams(list(entries_list))
+        return index
+
+    def _build_grams(self, entries: list[FaqEntry]) -> None:
+        counts: list[Counter[str]] = []
+        for entry in entries:
+            doc: Counter[str] = Counter()
+            for text, weight in (
+                (entry.question, QUESTION_WEIGHT),
+                (" ".join(entry.keywords), KEYWORD_WEIGHT),
+                (re.sub(r"<[^>]+>", " ", entry.answer), ANSWER_WEIGHT),
+            ):
+                for gram, count in grams(text, self.language).items():
+                    doc[gram] += count * weight
+            counts.append(doc)
+            self.phrases.append([" ".join(tokens(p)) for p in (entry.question, *entry.keywords)])
+        n = len(counts)
+        frequency: Counter[str] = Counter(g for doc in counts for g in doc)
+        self.gram_idf = {g: math.log((n + 1) / (f + 0.5)) for g, f in frequency.items()}
+        self.gram_vectors = [
+            _unit({g: (1 + math.log(c)) * self.gram_idf[g] for g, c in doc.items()})
+            for doc in counts
+        ]
+
+    def _gram_scores(self, query: str) -> list[float]:
+        unknown = math.log((len(self.ids) + 1) / 0.5)
+        vector = _unit(
+            {
+                g: (1 + math.log(c)) * self.gram_idf.get(g, unknown)
+                for g, c in grams(query, self.language).items()
+            }
+        )
+        return [sum(vector.get(g, 0.0) * x for g, x in doc.items()) for doc in self.gram_vectors]
+
+    def _phrase_scores(self, query: str) -> tuple[list[float], list[float]]:
+        """The closest phrasing of each entry, as a whole string and as a set of words."""
+        wanted = " ".join(tokens(query))
+        whole = [max(fuzz.ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases]
+        words = [
+            max(fuzz.token_set_ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases
+        ]
+        return whole, words
+
+    def rank(self, query: str) -> list[tuple[str, float]]:
+        """Every entry with its 0-1 score, best first."""
+        if not self.ids:
+            return []
+        bm25 = dict(self.search(terms(query, self.language)))
+        by_grams = self._gram_scores(query)
+        by_phrase, by_words = self._phrase_scores(query)
+        scores = [
+            BM25_SHARE * bm25.get(entry_id, 0.0)
+            + GRAMS_SHARE * by_grams[i]
+            + PHRASE_SHARE * by_phrase[i]
+            + WORDSET_SHARE * by_words[i]
+            for i, entry_id in enumerate(self.ids)
+        ]
+        return sorted(zip(self.ids, scores, strict=True), key=lambda p: -p[1])
+
+    def _known(self, term: str) -> tuple[str, float] | None:
+        """The index term a query term stands for, with a 0-1 similarity; None if unknown."""
+        if term in self.idf:
+            return term, 1.0
+        if len(term) < FUZZY_MIN_LENGTH:
+            return None
+        found = process.extractOne(
+            term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+        )
+        # A misspelling seldom changes a word's first letter; without this rule short
+        # everyday words pass for topic words ("rice" for "price").
+        if found is None or found[0][0] != term[0]:
+            return None
+        return found[0], found[1] / 100
+
+    def search(self, query_terms: list[str]) -> list[tuple[str, float]]:
+        """BM25: entries with their 0-1 share of the query's weight, best first."""
+        if not query_terms or not self.ids:
+            return []
+        scores = [0.0] * len(self.ids)
+        ceiling = 0.0
+        for term in dict.fromkeys(query_terms):
+            known = self._known(term)
+            if known is None:
+                ceiling += self.max_idf * (K1 + 1)
+                continue
+            found, similarity = known
+            ceiling += self.idf[found] * (K1 + 1)
+            for doc, weight in self.postings[found]:
+                scores[doc] += weight * similarity
+        if ceiling <= 0:
+            return []
+        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+        return [(self.ids[i], min(1.0, scores[i] / ceiling)) for i in ranked if scores[i] > 0]
+
+
+class FaqIndex:
+    """Every language's index; search the learner's language first, then the others."""
+
+    def __init__(
+        self, course: Course, threshold: float = CONFIDENCE, margin: float = MARGIN
+    ) -> None:
+        self.threshold = threshold
+        self.margin = margin
+        self._indexes: Mapping[str, _LanguageIndex] = {
+            language: _LanguageIndex.build(language, faq.entries)
+            for language, faq in course.faq.items()
+        }
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self._indexes)
+
+    def search(self, query: str, language: str, limit: int = 4) -> SearchResult:
+        """The confident answer (if any) and the closest entries, at most `limit`."""
+        query = query[:MAX_QUERY_CHARS]
+        order = [language] if language in self._indexes else []
+        order += [REFERENCE_LANGUAGE] if REFERENCE_LANGUAGE not in order else []
+        order += [lang for lang in self._indexes if lang not in order]
+        order = [lang for lang in order if lang in self._indexes]
+        found: list[FaqMatch] = []
+        for lang in order:
+            ranked = self._indexes[lang].rank(query)
+            matches = [
+                FaqMatch(entry_id, round(score, 4), lang) for entry_id, score in ranked[:limit]
+            ]
+            if matches and self._confident(matches):
+                return SearchResult(matches[0], tuple(matches))
+            found.extend(matches)
+        found.sort(key=lambda m: -m.score)
+        unique: dict[str, FaqMatch] = {}
+        for match in found:
+            unique.setdefault(match.entry_id, match)
+        return SearchResult(None, tuple(unique.values())[:limit])
+
+    def _confident(self, matches: list[FaqMatch]) -> bool:
+        second = matches[1].score if len(matches) > 1 else 0.0
+        best = matches[0].score
+        return best >= self.threshold and best - second >= self.margin

@@ -1,0 +1,366 @@
+"""FAQ texts: answers with the safety line, "I don't know", the handoff, the guide."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from datetime import datetime
+
+from babel.dates import format_datetime
+
+from bot.content import Faq, FaqEntry
+from bot.db.repositories import DraftRecord, QuestionRecord
+from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
+
+PORTAL = "aluminium-stewardship.ethicspoint.com"
+PAGE = "aluminium-stewardship.org/complaints-mechanism"
+
+
+def safety_line(t: Translator) -> str:
+    """Said under every complaints answer: this bot is not the mechanism, and the real one."""
+    return "⚠️ " + t.gettext(
+        "This bot is not ASI's complaints mechanism: nothing you write here reaches ASI. "
+        "To complain, use {portal} or contact ASI ({page})."
+    ).format(portal=PORTAL, page=PAGE)
+
+
+def render_faq_home(t: Translator) -> str:
+    return "\n".join(
+        [
+            "<b>" + t.gettext("Questions about complaints") + "</b>",
+            "",
+            t.gettext("Choose a topic, or just type your question in your own words."),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_group(t: Translator, page: GroupPage) -> str:
+    lines = ["<b>" + html.escape(page.group.title) + "</b>"]
+    if page.pages > 1:
+        lines.append(
+            t.gettext("Page {page} of {pages}").format(page=page.page + 1, pages=page.pages)
+        )
+    lines += ["", t.gettext("Choose a question.")]
+    return "\n".join(lines)
+
+
+def _sources(t: Translator, entry: FaqEntry) -> str:
+    links = ", ".join(
+        f'<a href="{html.escape(url, quote=True)}">{i}</a>'
+        for i, url in enumerate(entry.sources, start=1)
+    )
+    return t.gettext("Sources: {links}").format(links=links)
+
+
+def render_answer(t: Translator, entry: FaqEntry) -> str:
+    """An entry (content is trusted, validated HTML) with its sources and the safety line."""
+    lines = ["<b>" + html.escape(entry.question) + "</b>", "", entry.answer]
+    if entry.detail:
+        lines += ["", entry.detail]
+    lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
+    return "\n".join(lines)
+
+
+def render_not_sure(t: Translator) -> str:
+    return "\n".join(
+        [
+            t.gettext("I am not sure I have the answer to that."),
+            t.gettext(
+                "Here are the closest topics. If none of them helps, a person can answer you: "
+                "press Ask a person."
+            ),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_ask_prompt(t: Translator) -> str:
+    return t.gettext(
+        "Type your question in one message. A trainer or an admin of this bot will answer "
+        "here. Do not write names or private details you would not want others to read."
+    )
+
+
+def render_question_sent(t: Translator, question: QuestionRecord, staff: int) -> str:
+    lines = [
+        t.gettext("Your question was sent (number {n}). A person will answer here.").format(
+            n=question.id
+        )
+    ]
+    if staff == 0:
+        lines.append(t.gettext("No one is available right now; it waits in the queue."))
+    lines += ["", safety_line(t)]
+    return "\n".join(lines)
+
+
+def render_nothing_to_send(t: Translator) -> str:
+    return t.gettext("There is no question to send. Type your question first.")
+
+
+def render_staff_question(t: Translator, question: QuestionRecord, faq: Faq) -> str:
+    """What admins and trainers receive: the learner's words, escaped, and no name."""
+    closest = faq.entry(question.best_entry_id) if question.best_entry_id else None
+    lines = [
+        "❓ "
+        + t.gettext("Question {n} from a learner ({language}):").format(
+            n=question.id, language=LANGUAGE_NAMES.get(question.language, question.language)
+        ),
+        "",
+        "<blockquote>" + html.escape(question.text) + "</blockquote>",
+    ]
+    if closest is not None and question.best_score is not None:
+        lines.append(
+            t.gettext("Closest FAQ entry: {entry} (score {score:.2f})").format(
+                entry=html.escape(closest.question), score=question.best_score
+            )
+        )
+    return "\n".join(lines)
+
+
+def render_staff_answer_back(t: Translator, question: QuestionRecord, text: str) -> str:
+    return "\n".join(
+        [
+            "↩ " + t.gettext("The learner answered about question {n}:").format(n=question.id),
+            "",
+            "<blockquote>" + html.escape(text) + "</blockquote>",
+        ]
+    )
+
+
+def render_reply_prompt(t: Translator, question: QuestionRecord) -> str:
+    return "\n".join(
+        [
+            t.gettext(
+                "Type your reply to question {n}; it goes to the learner as written."
+            ).format(n=question.id),
+            "",
+            "<blockquote>" + html.escape(question.text) + "</blockquote>",
+        ]
+    )
+
+
+def render_reply_to_learner(t: Translator, question: QuestionRecord, text: str) -> str:
+    return "\n".join(
+        [
+            "💬 " + t.gettext("A person answered your question:"),
+            "<i>" + html.escape(question.text[:300]) + "</i>",
+            "",
+            html.escape(text),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_answer_back_prompt(t: Translator) -> str:
+    return t.gettext("Type your answer in one message; it goes to the person who replied.")
+
+
+def render_sent(t: Translator) -> str:
+    return t.gettext("Sent.")
+
+
+def render_not_delivered(t: Translator) -> str:
+    return t.gettext("It could not be delivered: the learner has blocked the bot.")
+
+
+def render_not_staff(t: Translator) -> str:
+    return t.gettext("Only admins and trainers can reply to questions.")
+
+
+def _when(value: datetime, language: str) -> str:
+    return format_datetime(value, "short", tzinfo=value.tzinfo, locale=language) + " UTC"
+
+
+def _taker(t: Translator, question: QuestionRecord) -> str:
+    if question.taken_by is None:
+        return t.gettext("not taken")
+    return t.gettext("taken by {user}").format(user=question.taken_by)
+
+
+def render_questions(
+    t: Translator, questions: list[QuestionRecord], total: int, language: str
+) -> str:
+    if not questions:
+        return t.gettext("No open questions.")
+    lines = [
+        "<b>"
+        + t.ngettext(
+            "{n} open question, oldest first", "{n} open questions, oldest first", total
+        ).format(n=total)
+        + "</b>",
+        "",
+    ]
+    for q in questions:
+        lines.append(
+            f"<b>{q.id}</b> · {_when(q.created_at, language)} · {q.language} · " + _taker(t, q)
+        )
+        lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
+    return "\n".join(lines)
+
+
+def render_gaps(t: Translator, gaps: Gaps, faq: Faq, language: str) -> str:
+    statuses = {
+        "open": t.gettext("waiting"),
+        "answered": t.gettext("answered"),
+        "closed": t.gettext("closed"),
+    }
+    lines = ["<b>" + t.gettext("Questions the FAQ could not answer") + "</b>"]
+    if not gaps.questions:
+        lines.append(t.gettext("None yet."))
+    for q in gaps.questions:
+        closest = faq.entry(q.best_entry_id) if q.best_entry_id else None
+        guess = (
+            t.gettext("closest: {entry} ({score:.2f})").format(
+                entry=closest.id, score=q.best_score or 0.0
+            )
+            if closest
+            else t.gettext("no close entry")
+        )
+        lines.append(
+            f"• <i>{html.escape(q.text[:120])}</i> ({q.language}, "
+            f"{statuses.get(q.status, q.status)}; {guess})"
+        )
+    lines += ["", "<b>" + t.gettext("Answers marked not helpful") + "</b>"]
+    if not gaps.not_helpful:
+        lines.append(t.gettext("None yet."))
+    for count in gaps.not_helpful:
+        entry = faq.entry(count.entry_id)
+        title = html.escape(entry.question) if entry else html.escape(count.entry_id)
+        lines.append(f"• {title}: 👎 {count.not_helpful} · 👍 {count.helpful}")
+    return "\n".join(lines)
+
+
+def render_thanks(t: Translator, helpful: bool) -> str:
+    if helpful:
+        return t.gettext("Thank you! Glad it helped.")
+    return t.gettext(
+        "Thank you for telling us. We will improve this answer. You can also ask a person."
+    )
+
+
+# --- the "Preparing a complaint" guide ---------------------------------------------------------
+
+
+def guide_labels(t: Translator) -> Mapping[str, str]:
+    return {
+        "what": t.gettext("What happened"),
+        "where": t.gettext("Where"),
+        "when": t.gettext("When"),
+        "who": t.gettext("Who was involved"),
+        "evidence": t.gettext("Evidence"),
+        "outcome": t.gettext("Outcome wanted"),
+        "anonymous": t.gettext("Stay anonymous"),
+    }
+
+
+def render_guide_intro(t: Translator) -> str:
+    return "\n".join(
+        [
+            "<b>" + t.gettext("Preparing a complaint") + "</b>",
+            "",
+            t.gettext(
+                "I will ask seven short questions to help you write down the facts. At the end "
+                "you get your own summary to send through ASI's official channel."
+            ),
+            t.gettext(
+                "Nothing is stored unless you choose to save a draft. You can skip any question."
+            ),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_guide_step(t: Translator, step: int) -> str:
+    prompts = {
+        "what": t.gettext("What happened? Describe it in a few sentences."),
+        "where": t.gettext("Where did it happen (village, site, river, road)?"),
+        "when": t.gettext("When did it happen? A date or a period is enough."),
+        "who": t.gettext(
+            "Who was involved (the company, the site, the roles of people)? You do not have "
+            "to name yourself."
+        ),
+        "evidence": t.gettext(
+            "What evidence do you have (photos, documents, witnesses)? Only list it here: do "
+            "not send the files to this bot, keep them safe."
+        ),
+        "outcome": t.gettext(
+            "What outcome do you want (for example: stop the harm, repair it, compensation, "
+            "an apology)?"
+        ),
+        "anonymous": t.gettext("Do you want to stay anonymous (your name kept from others)?"),
+    }
+    name = GUIDE_STEPS[step]
+    counter = t.gettext("Question {n} of {total}").format(n=step + 1, total=len(GUIDE_STEPS))
+    return f"<b>{counter}</b>\n\n{prompts[name]}"
+
+
+def compose_summary(t: Translator, answers: Mapping[str, str]) -> str:
+    """The learner's summary as plain text (escaped when shown), in the guide's order."""
+    labels = guide_labels(t)
+    not_given = t.gettext("(not given)")
+    return "\n\n".join(f"{labels[step]}: {answers.get(step) or not_given}" for step in GUIDE_STEPS)
+
+
+def render_summary(t: Translator, summary: str) -> str:
+    return "\n".join(
+        [
+            "<b>" + t.gettext("Your summary") + "</b>",
+            "",
+            html.escape(summary),
+            "",
+            t.gettext(
+                "Send it through the official channel: the EthicsPoint portal {portal}, or "
+                "by email or post to ASI (see {page}). You may first ask ASI by phone or email "
+                "how to raise it."
+            ).format(portal=PORTAL, page=PAGE),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_draft(t: Translator, draft: DraftRecord, language: str) -> str:
+    return "\n".join(
+        [
+            "<b>"
+            + t.gettext("Your saved draft ({when})").format(when=_when(draft.saved_at, language))
+            + "</b>",
+            "",
+            html.escape(draft.text),
+            "",
+            safety_line(t),
+        ]
+    )
+
+
+def render_no_draft(t: Translator) -> str:
+    return t.gettext("You have no saved draft.")
+
+
+def render_draft_saved(t: Translator) -> str:
+    return t.gettext(
+        "Draft saved. Only you can see it, under Questions about complaints → My draft; you "
+        "can delete it there or with /deleteme."
+    )
+
+
+def render_draft_deleted(t: Translator) -> str:
+    return t.gettext("Your draft is deleted.")
+
+
+def render_guide_discarded(t: Translator) -> str:
+    return t.gettext("Done. Nothing was stored.")
+
+
+def render_guide_stopped(t: Translator) -> str:
+    return t.gettext("The guide is stopped. Nothing was stored.")
+
+
+def render_answer_too_long(t: Translator) -> str:
+    return t.gettext("Please keep it shorter (at most 500 characters).")

@@ -1,0 +1,464 @@
+"""Questions about complaints: /faq topics, typed questions, a person when needed, the
+"Preparing a complaint" guide, /questions and /faqgaps for admins and trainers."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
+
+from bot.callbacks import (
+    ComplaintGuide,
+    FaqAnswer,
+    FaqAnswerBack,
+    FaqAsk,
+    FaqGroupPage,
+    FaqRate,
+    FaqReply,
+    Menu,
+)
+from bot.context import BotContext, UserData
+from bot.errors import StaleButton
+from bot.i18n import Translator
+from bot.keyboards.faq import (
+    answer_back_keyboard,
+    answer_keyboard,
+    cancel_keyboard,
+    draft_keyboard,
+    faq_home_keyboard,
+    group_keyboard,
+    guide_step_keyboard,
+    not_sure_keyboard,
+    questions_keyboard,
+    rated_keyboard,
+    staff_question_keyboard,
+    summary_keyboard,
+)
+from bot.keyboards.menu import back_to_menu_keyboard
+from bot.services import faq
+from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
+from bot.views import faq as views
+from handlers.common import Turn, picked, show, turn
+from handlers.menu import require_ready, unknown_command
+
+log = logging.getLogger(__name__)
+
+# How long typed text counts as what the bot asked for (a question, a reply, a guide answer).
+WAIT_FOR = timedelta(minutes=30)
+
+
+# --- waiting for typed text (kept in memory only) ----------------------------------------------
+
+
+def _data(context: BotContext) -> UserData:
+    assert context.user_data is not None, "private chats always have user data"
+    return context.user_data
+
+
+def _wait(context: BotContext, turn_: Turn, what: str | None, question: int | None = None) -> None:
+    data = _data(context)
+    data.faq_waiting = what
+    data.faq_waiting_since = turn_.services.clock() if what else None
+    data.faq_question_id = question
+
+
+def _waiting_for(context: BotContext, turn_: Turn) -> str | None:
+    data = _data(context)
+    since = data.faq_waiting_since
+    if data.faq_waiting is None or since is None:
+        return None
+    if turn_.services.clock() - since > WAIT_FOR:
+        _wait(context, turn_, None)
+        data.guide_answers = {}
+        return None
+    return data.faq_waiting
+
+
+def _stop_waiting(context: BotContext, turn_: Turn) -> None:
+    _wait(context, turn_, None)
+    _data(context).guide_answers = {}
+
+
+# --- browsing ----------------------------------------------------------------------------
+
+
+async def _home(update: Update, context: BotContext, turn_: Turn, *, edit: bool) -> None:
+    _stop_waiting(context, turn_)
+    has_draft = await faq.draft(turn_.uow, turn_.user.id) is not None
+    keyboard = faq_home_keyboard(
+        turn_.t, faq.faq_for(turn_.services.course, turn_.language), has_draft
+    )
+    await show(update, views.render_faq_home(turn_.t), keyboard, edit=edit)
+
+
+@turn
+async def cmd_faq(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show the FAQ topics."""
+    if await require_ready(update, turn_):
+        await _home(update, context, turn_, edit=False)
+
+
+@turn
+async def on_faq_menu(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show the FAQ topics from a button (also cancels a typed-text wait)."""
+    if await require_ready(update, turn_):
+        await _home(update, context, turn_, edit=True)
+
+
+@turn
+async def on_group(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show one page of a group's questions."""
+    data = picked(update, FaqGroupPage)
+    if not await require_ready(update, turn_):
+        return
+    page = faq.group_page(turn_.services.course, turn_.language, data.group, data.page)
+    await show(update, views.render_group(turn_.t, page), group_keyboard(turn_.t, page))
+
+
+@turn
+async def on_entry(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Show an answer with its related questions."""
+    entry_id = picked(update, FaqAnswer).value
+    if not await require_ready(update, turn_):
+        return
+    course, language = turn_.services.course, turn_.language
+    entry = faq.entry(course, language, entry_id)
+    keyboard = answer_keyboard(turn_.t, faq.faq_for(course, language), entry)
+    await show(update, views.render_answer(turn_.t, entry), keyboard, edit=False)
+
+
+@turn
+async def on_rate(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Record 👍 or 👎 for an answer."""
+    data = picked(update, FaqRate)
+    if not await require_ready(update, turn_):
+        return
+    now = turn_.services.clock()
+    await faq.rate(
+        turn_.uow, turn_.services.course, turn_.user.id, data.entry_id, data.helpful, now
+    )
+    text = views.render_thanks(turn_.t, data.helpful)
+    await show(update, text, rated_keyboard(turn_.t, data.helpful), edit=False)
+
+
+# --- asking ----------------------------------------------------------------------------------
+
+
+async def answer_question(update: Update, context: BotContext, turn_: Turn, text: str) -> None:
+    """Free text is a question: the answer when the search is confident, else say so."""
+    course, language, t = turn_.services.course, turn_.language, turn_.t
+    result = faq.search(turn_.services.faq, text, language)
+    local = faq.faq_for(course, language)
+    if result.best is not None:
+        _data(context).faq_unanswered = None
+        best = result.best
+        entry = faq.entry(course, language, best.entry_id)
+        others = [m.entry_id for m in result.others()]
+        await show(
+            update,
+            views.render_answer(t, entry),
+            answer_keyboard(t, local, entry, others),
+            edit=False,
+        )
+        await turn_.uow.events.add(
+            turn_.user.id, "faq_answer", turn_.services.clock(), {"entry": entry.id}
+        )
+        await turn_.uow.commit()
+        return
+    _data(context).faq_unanswered = text
+    closest = [m.entry_id for m in result.matches[:3]]
+    await show(update, views.render_not_sure(t), not_sure_keyboard(t, local, closest), edit=False)
+
+
+@turn
+async def on_ask(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Ask a person: send the question just asked, or wait for one to be typed."""
+    action = picked(update, FaqAsk).value
+    if not await require_ready(update, turn_):
+        return
+    if action == "type":
+        _wait(context, turn_, "ask")
+        await show(update, views.render_ask_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False)
+        return
+    text = _data(context).faq_unanswered
+    if not text:
+        _wait(context, turn_, "ask")
+        await show(
+            update, views.render_nothing_to_send(turn_.t), cancel_keyboard(turn_.t), edit=False
+        )
+        return
+    await _send_to_person(update, context, turn_, text)
+
+
+async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text: str) -> None:
+    services = turn_.services
+    question = await faq.send_to_person(
+        turn_.uow, turn_.user, turn_.language, text, services.faq, services.clock()
+    )
+    _data(context).faq_unanswered = None
+    _wait(context, turn_, None)
+    staff = await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
+    staff = [i for i in staff if i != turn_.user.id]
+    await show(
+        update,
+        views.render_question_sent(turn_.t, question, len(staff)),
+        back_to_menu_keyboard(turn_.t),
+        edit=False,
+    )
+    for staff_id in staff:
+        t, language = await _translator_of(turn_, staff_id)
+        text_ = views.render_staff_question(t, question, faq.faq_for(services.course, language))
+        await _send(context, staff_id, text_, staff_question_keyboard(t, question))
+
+
+async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
+    record = await turn_.uow.users.get(user_id)
+    language = (record.language if record else None) or turn_.services.i18n.default
+    return turn_.services.i18n.translator(language), language
+
+
+async def _send(
+    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup
+) -> bool:
+    """Send to someone other than the user of this update; False if they cannot get it."""
+    try:
+        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+    except (Forbidden, BadRequest) as err:
+        log.info("could not deliver an FAQ message to %s: %s", chat_id, err)
+        return False
+    return True
+
+
+# --- a person replies, the learner answers back ----------------------------------------
+
+
+def _is_staff(turn_: Turn) -> bool:
+    return faq.is_staff(turn_.user, turn_.services.settings.admin_ids)
+
+
+@turn
+async def on_reply(update: Update, context: BotContext, turn_: Turn) -> None:
+    """An admin or trainer pressed Reply: wait for their typed reply."""
+    question_id = int(picked(update, FaqReply).value)
+    if not _is_staff(turn_):
+        await show(update, views.render_not_staff(turn_.t), edit=False)
+        return
+    question = await faq.question_for_reply(turn_.uow, question_id)
+    _wait(context, turn_, "reply", question.id)
+    await show(
+        update,
+        views.render_reply_prompt(turn_.t, question),
+        back_to_menu_keyboard(turn_.t),
+        edit=False,
+    )
+
+
+@turn
+async def on_answer_back(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The learner pressed Answer back: wait for their typed answer."""
+    question_id = int(picked(update, FaqAnswerBack).value)
+    question = await faq.question_for_reply(turn_.uow, question_id)
+    if question.user_id != turn_.user.id:
+        raise StaleButton(str(question_id))
+    _wait(context, turn_, "answer-back", question.id)
+    await show(
+        update, views.render_answer_back_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False
+    )
+
+
+async def _deliver_reply(
+    update: Update, context: BotContext, turn_: Turn, question_id: int, text: str
+) -> None:
+    services = turn_.services
+    question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
+    _wait(context, turn_, None)
+    t, _ = await _translator_of(turn_, question.user_id)
+    delivered = await _send(
+        context,
+        question.user_id,
+        views.render_reply_to_learner(t, question, text),
+        answer_back_keyboard(t, question),
+    )
+    done = views.render_sent(turn_.t) if delivered else views.render_not_delivered(turn_.t)
+    await show(update, done, back_to_menu_keyboard(turn_.t), edit=False)
+
+
+async def _deliver_answer_back(
+    update: Update, context: BotContext, turn_: Turn, question_id: int, text: str
+) -> None:
+    services = turn_.services
+    question = await faq.answer_back(turn_.uow, question_id, turn_.user.id, text, services.clock())
+    _wait(context, turn_, None)
+    await show(update, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
+    current = await faq.question_for_reply(turn_.uow, question.id)
+    recipients = (
+        [current.taken_by]
+        if current.taken_by is not None
+        else await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
+    )
+    for staff_id in recipients:
+        t, _ = await _translator_of(turn_, staff_id)
+        await _send(
+            context,
+            staff_id,
+            views.render_staff_answer_back(t, current, text),
+            staff_question_keyboard(t, current),
+        )
+
+
+# --- the "Preparing a complaint" guide --------------------------------------------------------
+
+
+async def _guide_prompt(update: Update, turn_: Turn, step: int, *, intro: bool) -> None:
+    text = views.render_guide_step(turn_.t, step)
+    if intro:
+        text = views.render_guide_intro(turn_.t) + "\n\n" + text
+    anonymity = GUIDE_STEPS[step] == "anonymous"
+    await show(update, text, guide_step_keyboard(turn_.t, anonymity), edit=False)
+
+
+async def _guide_next(
+    update: Update, context: BotContext, turn_: Turn, answer: str | None
+) -> None:
+    """Record the answer to the current step (None: skipped) and ask the next one."""
+    data = _data(context)
+    step = data.guide_step
+    if answer:
+        data.guide_answers[GUIDE_STEPS[step]] = answer
+    if step + 1 < len(GUIDE_STEPS):
+        data.guide_step = step + 1
+        _wait(context, turn_, "guide")
+        await _guide_prompt(update, turn_, step + 1, intro=False)
+        return
+    summary = views.compose_summary(turn_.t, data.guide_answers)
+    data.guide_answers = {"summary": summary}
+    _wait(context, turn_, "summary")
+    await show(
+        update, views.render_summary(turn_.t, summary), summary_keyboard(turn_.t), edit=False
+    )
+
+
+@turn
+async def on_guide(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Start, skip, answer yes/no, save or discard, show or delete the draft, stop."""
+    action = picked(update, ComplaintGuide).value
+    if not await require_ready(update, turn_):
+        return
+    data = _data(context)
+    t, uow, user_id = turn_.t, turn_.uow, turn_.user.id
+    waiting = _waiting_for(context, turn_)
+    if action == "start":
+        data.guide_answers, data.guide_step = {}, 0
+        _wait(context, turn_, "guide")
+        await _guide_prompt(update, turn_, 0, intro=True)
+    elif action in ("skip", "yes", "no") and waiting == "guide":
+        answer = {"yes": t.gettext("Yes"), "no": t.gettext("No")}.get(action)
+        if action != "skip" and GUIDE_STEPS[data.guide_step] != "anonymous":
+            raise StaleButton(action)
+        await _guide_next(update, context, turn_, answer)
+    elif action == "save" and waiting == "summary":
+        await faq.save_draft(uow, user_id, data.guide_answers["summary"], turn_.services.clock())
+        _stop_waiting(context, turn_)
+        await show(update, views.render_draft_saved(t), back_to_menu_keyboard(t), edit=False)
+    elif action == "discard" and waiting == "summary":
+        _stop_waiting(context, turn_)
+        await show(update, views.render_guide_discarded(t), back_to_menu_keyboard(t), edit=False)
+    elif action == "stop":
+        _stop_waiting(context, turn_)
+        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
+    elif action == "draft":
+        saved = await faq.draft(uow, user_id)
+        if saved is None:
+            await show(update, views.render_no_draft(t), back_to_menu_keyboard(t))
+        else:
+            await show(update, views.render_draft(t, saved, turn_.language), draft_keyboard(t))
+    elif action == "delete":
+        await faq.delete_draft(uow, user_id)
+        await show(update, views.render_draft_deleted(t), back_to_menu_keyboard(t))
+    else:
+        raise StaleButton(action)  # a guide button from an earlier, finished guide
+
+
+# --- typed text the bot waits for ----------------------------------------------------------
+
+
+async def take_typed(update: Update, context: BotContext, turn_: Turn, text: str) -> bool:
+    """Treat the text as what the FAQ asked for (a question to a person, a reply, an answer
+    back, a guide answer); False when it asked for nothing."""
+    waiting = _waiting_for(context, turn_)
+    if waiting is None:
+        return False
+    data = _data(context)
+    if not text.strip():
+        return False
+    if waiting == "ask":
+        await _send_to_person(update, context, turn_, text)
+    elif waiting == "reply" and data.faq_question_id is not None and _is_staff(turn_):
+        await _deliver_reply(update, context, turn_, data.faq_question_id, text)
+    elif waiting == "answer-back" and data.faq_question_id is not None:
+        await _deliver_answer_back(update, context, turn_, data.faq_question_id, text)
+    elif waiting == "guide":
+        if len(text) > MAX_GUIDE_ANSWER:
+            await show(update, views.render_answer_too_long(turn_.t), edit=False)
+            return True
+        if GUIDE_STEPS[data.guide_step] == "anonymous":
+            await _guide_prompt(update, turn_, data.guide_step, intro=False)
+            return True
+        await _guide_next(update, context, turn_, text.strip())
+    else:
+        return False
+    return True
+
+
+# --- admins and trainers ---------------------------------------------------------------------
+
+
+@turn
+async def cmd_questions(update: Update, context: BotContext, turn_: Turn) -> None:
+    """List open questions, oldest first, and who took each (admins and trainers)."""
+    if not _is_staff(turn_):
+        await unknown_command(update, turn_)
+        return
+    questions, total = await faq.open_questions(turn_.uow)
+    await show(
+        update,
+        views.render_questions(turn_.t, questions, total, turn_.language),
+        questions_keyboard(turn_.t, questions),
+        edit=False,
+    )
+
+
+@turn
+async def cmd_faqgaps(update: Update, context: BotContext, turn_: Turn) -> None:
+    """List questions the FAQ could not answer and answers rated 👎 (admins and trainers)."""
+    if not _is_staff(turn_):
+        await unknown_command(update, turn_)
+        return
+    gaps = await faq.gaps(turn_.uow)
+    local = faq.faq_for(turn_.services.course, turn_.language)
+    await show(
+        update,
+        views.render_gaps(turn_.t, gaps, local, turn_.language),
+        back_to_menu_keyboard(turn_.t),
+        edit=False,
+    )
+
+
+def handlers() -> list[BaseHandler[Update, BotContext, None]]:
+    private = filters.ChatType.PRIVATE
+    return [
+        CommandHandler("faq", cmd_faq, filters=private),
+        CommandHandler("questions", cmd_questions, filters=private),
+        CommandHandler("faqgaps", cmd_faqgaps, filters=private),
+        CallbackQueryHandler(on_faq_menu, pattern=Menu.only("faq")),
+        CallbackQueryHandler(on_group, pattern=FaqGroupPage.matches),
+        CallbackQueryHandler(on_entry, pattern=FaqAnswer.matches),
+        CallbackQueryHandler(on_rate, pattern=FaqRate.matches),
+        CallbackQueryHandler(on_ask, pattern=FaqAsk.matches),
+        CallbackQueryHandler(on_reply, pattern=FaqReply.matches),
+        CallbackQueryHandler(on_answer_back, pattern=FaqAnswerBack.matches),
+        CallbackQueryHandler(on_guide, pattern=ComplaintGuide.matches),
+    ]

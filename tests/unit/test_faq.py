@@ -1,0 +1,186 @@
+"""FAQ: content checks, the search's pieces and its quality floor, button data, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from benchmarks.faq import HELD_OUT, TEST, evaluate, load_questions
+from bot.callbacks import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
+from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
+from bot.content import Course, load_course
+from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
+from bot.services.faq_search import FaqIndex, fold_roman, terms, transliterate
+from bot.telegram_html import visible_text
+from tests.unit.test_content import MODULE, _tree
+
+
+@pytest.fixture(scope="module")
+def course() -> Course:
+    return load_course(PROJECT_ROOT / "content")
+
+
+@pytest.fixture(scope="module")
+def index(course: Course) -> FaqIndex:
+    return FaqIndex(course)
+
+
+def test_every_required_entry_exists_in_every_language(course: Course) -> None:
+    for language in SUPPORTED_LANGUAGES:
+        faq = course.faq[language]
+        assert [e.id for e in faq.entries] == [e.id for e in course.faq["en"].entries]
+        for entry_id in REQUIRED_FAQ_IDS:
+            entry = faq.entry(entry_id)
+            assert entry is not None, (language, entry_id)
+            assert len(visible_text(entry.answer)) <= FAQ_ANSWER_LIMIT
+            assert entry.sources and all(s.startswith("http") for s in entry.sources)
+
+
+def test_unknown_facts_are_answered_honestly(course: Course) -> None:
+    """Timelines, appeals and costs are not established: the answers say so."""
+    said = {"en": "not", "fr": "ne ", "hi": "नहीं", "pt": "Não"}
+    for language, marker in said.items():
+        for entry_id in ("timelines", "appeal", "cost"):
+            entry = course.faq[language].entry(entry_id)
+            assert entry is not None and marker in entry.answer, (language, entry_id)
+            assert "aluminium-stewardship.org" in entry.answer or "ASI" in entry.answer
+
+
+FAQ_EN = """\
+schema_version: 1
+groups:
+  - {id: basics, title: Basics}
+entries:
+  - id: one
+    group: basics
+    question: First?
+    answer: <b>One</b>
+    related: [two]
+    sources: [https://example.org/1]
+  - id: two
+    group: missing-group
+    question: Second?
+    answer: "<script>x</script>"
+    related: [nowhere]
+    sources: []
+"""
+
+
+def test_faq_problems_are_reported_with_file_and_field(tmp_path: Path) -> None:
+    root = _tree(
+        tmp_path,
+        {
+            "modules/en/1-sample.yaml": MODULE,
+            "faq/en.yaml": FAQ_EN,
+            "faq/fr.yaml": FAQ_EN.replace("id: two", "id: deux"),
+        },
+    )
+    _, problems = collect(root)
+    text = "\n".join(str(p) for p in problems)
+    assert "faq/en.yaml: entries[1].group: group 'missing-group' is not listed" in text
+    assert "entries[1].answer: tag <script> is not allowed" in text
+    assert "two.related: 'nowhere' is not another entry" in text
+    assert "entries[1].sources: must list at least one source URL" in text
+    assert "faq/fr.yaml: entries: ids differ from English: missing ['two'], extra ['deux']" in text
+    assert "faq/en.yaml: entries: missing ['what-is-it'" in text
+
+
+def test_devanagari_is_romanised_as_people_type_it() -> None:
+    assert transliterate("शिकायत") == "shikaayat"
+    assert transliterate("गुमनाम") == "gumanaam"
+    assert fold_roman("shikaayat") == fold_roman("shikayat") == fold_roman("sikayat")
+    assert fold_roman("karein") == fold_roman("karen") == fold_roman("kare")
+    # a Devanagari word indexes both its stem and a romanised form
+    assert fold_roman("shikayat") in terms("शिकायत", "hi")
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "entry_id"),
+    [
+        ("en", "Can I complain without giving my name?", "anonymity"),
+        ("en", "how much dose it cost", "cost"),
+        ("fr", "combien de temps ca prend", "timelines"),
+        ("pt", "posso recorrer da decisao", "appeal"),
+        ("hi", "shikayat kaise kare", "how-to-submit"),
+        ("hi", "क्या बिना नाम बताए शिकायत कर सकते हैं", "anonymity"),
+    ],
+)
+def test_search_finds_paraphrases_typos_and_romanised_hindi(
+    index: FaqIndex, language: str, question: str, entry_id: str
+) -> None:
+    result = index.search(question, language)
+    assert result.best is not None and result.best.entry_id == entry_id
+    assert 0 < result.best.score <= 1
+    assert len(result.others()) <= 3 and entry_id not in [m.entry_id for m in result.others()]
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("en", "what is the weather tomorrow"), ("fr", "bonjour"), ("hi", ""), ("pt", "🙂🙂")],
+)
+def test_out_of_scope_questions_get_no_confident_answer(
+    index: FaqIndex, language: str, question: str
+) -> None:
+    assert index.search(question, language).best is None
+
+
+def test_quality_floor_on_the_labelled_set(index: FaqIndex) -> None:
+    """A regression in the search fails here; the targets are reported by the benchmark."""
+    report = evaluate(index, load_questions())
+    assert report.total >= 200
+    for language, accuracy in report.accuracy.items():
+        assert accuracy >= 0.90, (language, accuracy)
+    assert report.confident_wrong_share <= 0.02
+
+
+def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
+    """The second development set and the old test set (both tuned on by now).
+
+    The blind set (benchmarks/faq_blind.yaml) is deliberately not held to a floor here:
+    a test on it would invite tuning on it.
+    """
+    report = evaluate(index, load_questions(HELD_OUT) + load_questions(TEST))
+    for language, accuracy in report.accuracy.items():
+        assert accuracy >= 0.85, (language, accuracy)
+    assert report.confident_wrong_share <= 0.02
+
+
+def test_a_misspelling_keeps_its_first_letter(index: FaqIndex) -> None:
+    """Short everyday words must not pass for topic words ("rice" is not "price")."""
+    assert index.search("how do i make rice", "en").best is None
+    result = index.search("how much dose it cots", "en")
+    assert result.best is not None and result.best.entry_id == "cost"
+
+
+def test_faq_button_data_parses_and_rejects_forgeries() -> None:
+    assert FaqGroupPage.unpack("ag:other-routes-1") == FaqGroupPage("other-routes-1")
+    page = FaqGroupPage("other-routes-1")
+    assert (page.group, page.page) == ("other-routes", 1)
+    rate = FaqRate.unpack("ar:what-is-it-down")
+    assert rate is not None and rate.entry_id == "what-is-it" and not rate.helpful
+    assert FaqRate.unpack("ar:what-is-it-maybe") is None
+    assert FaqReply.unpack("aq:12") == FaqReply("12") and FaqReply.unpack("aq:x") is None
+    assert FaqAnswerBack.unpack("ab:-1") is None
+    assert len(FaqRate("a" * 52 + "-down").pack().encode()) <= 64
+
+
+def test_cli_prints_one_json_line_per_question() -> None:
+    def run(*args: str, stdin: str | None = None) -> list[dict[str, object]]:
+        done = subprocess.run(
+            [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=PROJECT_ROOT,
+        )
+        return [json.loads(line) for line in done.stdout.splitlines()]
+
+    [one] = run("faq", "ask", "--lang", "fr", "je peux me plaindre sans donner mon nom ?")
+    assert one["id"] == "anonymity" and 0 < float(str(one["score"])) <= 1
+    many = run("faq", "ask", "--lang", "hi", stdin="shikayat kaise kare\nhello\n\n")
+    assert [m["id"] for m in many] == ["how-to-submit", None, None]
