@@ -106,7 +106,7 @@ async def test_unknown_command_is_answered(bot: Harness) -> None:
 async def test_a_user_who_blocked_the_bot_is_marked_until_they_write(bot: Harness) -> None:
     user = USERS["en"]
     await onboard(bot, user, "en")
-    bot.standin.block(user)
+    bot.standin.block(user, notify=False)  # the bot learns it from a 403
     await bot.press(user, "m:continue", expect_reply=False)
     await bot.standin.wait_for_request(lambda r: r.status == 403, timeout=5)
     await bot._settle(user, len(bot.standin.requests), expect_reply=False)
