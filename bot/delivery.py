@@ -20,17 +20,11 @@ from datetime import timedelta
 from types import MappingProxyType
 
 from telegram import Bot
-from telegram.error import (
-    BadRequest,
-    Forbidden,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-    TimedOut,
-)
+from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.db.repositories import AnnouncementRecord, ClaimedCopy, Delivered
+from bot.sending import Sent, attempt
 from bot.services import announcements
 from bot.services.container import Services
 from bot.views.announcements import render_progress_line
@@ -139,33 +133,15 @@ async def _send(
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None
-        try:
-            await bot.copy_message(copy.user_id, copy.from_chat_id, copy.message_id)
-            state = Delivered.SENT
-        except Forbidden:
-            state = Delivered.BLOCKED
-        except RetryAfter as err:
-            # still over the flood limit after the rate limiter's own retries
-            wait = err.retry_after
-            await _retry(
-                services, copy, wait if isinstance(wait, timedelta) else timedelta(seconds=wait)
-            )
-            return None
-        except BadRequest as err:
-            gone = "chat not found" in str(err).lower()
-            state = Delivered.BLOCKED if gone else Delivered.FAILED
-            log.warning("announcement copy to %s refused: %s", copy.user_id, err)
-        except TimedOut as err:
-            # it may have arrived: never risk sending it twice
-            state = Delivered.FAILED
-            log.warning("announcement copy to %s timed out: %s", copy.user_id, err)
-        except NetworkError as err:
-            log.warning("announcement copy to %s not sent (%s); later", copy.user_id, err)
-            await _retry(services, copy, RETRY_AFTER_NETWORK_ERROR)
-            return None
-        except TelegramError as err:
-            state = Delivered.FAILED
-            log.warning("announcement copy to %s failed: %s", copy.user_id, err)
+        done = await attempt(
+            bot.copy_message(copy.user_id, copy.from_chat_id, copy.message_id),
+            f"announcement copy to {copy.user_id}",
+            RETRY_AFTER_NETWORK_ERROR,
+        )
+    if done.result is Sent.LATER:
+        await _retry(services, copy, done.retry_in or RETRY_AFTER_NETWORK_ERROR)
+        return None
+    state = Delivered(done.result.value)
     async with services.uow() as uow:
         await announcements.record(uow, copy, state, services.clock())
     return state

@@ -11,11 +11,11 @@ from datetime import timedelta
 from types import MappingProxyType
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.context import BotContext
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
+from bot.sending import Sent, attempt
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.reminders import Delivery
@@ -89,33 +89,19 @@ async def _deliver(
     """Send one reminder and record the outcome; None when it is left for a later tick."""
     t = services.i18n.translator(delivery.language)
     async with sending:
-        try:
-            await bot.send_message(
+        done = await attempt(
+            bot.send_message(
                 delivery.user_id,
                 render_reminder(t, delivery.place),
                 reply_markup=reminder_keyboard(t),
-            )
-            outcome = Outcome.SENT
-        except Forbidden:
-            outcome = Outcome.BLOCKED
-        except RetryAfter as err:
-            # still over the flood limit after the rate limiter's own retries
-            await _retry_later(services, delivery, _seconds(err.retry_after))
-            return None
-        except BadRequest as err:
-            outcome = Outcome.BLOCKED if "chat not found" in str(err).lower() else Outcome.FAILED
-            log.warning("reminder to %s refused: %s", delivery.user_id, err)
-        except TimedOut as err:
-            # it may have arrived: never risk sending it twice
-            outcome = Outcome.FAILED
-            log.warning("reminder to %s timed out: %s", delivery.user_id, err)
-        except NetworkError as err:
-            log.warning("reminder to %s not sent (%s); retrying later", delivery.user_id, err)
-            await _retry_later(services, delivery, RETRY_AFTER_NETWORK_ERROR)
-            return None
-        except TelegramError as err:
-            outcome = Outcome.FAILED
-            log.warning("reminder to %s failed: %s", delivery.user_id, err)
+            ),
+            f"reminder to {delivery.user_id}",
+            RETRY_AFTER_NETWORK_ERROR,
+        )
+    if done.result is Sent.LATER:
+        await _retry_later(services, delivery, done.retry_in or RETRY_AFTER_NETWORK_ERROR)
+        return None
+    outcome = Outcome(done.result.value)
     async with services.uow() as uow:
         await reminders.record(uow, delivery, outcome, services.clock())
     return outcome
@@ -124,7 +110,3 @@ async def _deliver(
 async def _retry_later(services: Services, delivery: Delivery, wait: timedelta) -> None:
     async with services.uow() as uow:
         await reminders.retry_later(uow, delivery, services.clock() + wait)
-
-
-def _seconds(value: timedelta | float) -> timedelta:
-    return value if isinstance(value, timedelta) else timedelta(seconds=value)
