@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass, replace
+from itertools import product
 from pathlib import Path
 
 import yaml
@@ -98,15 +99,17 @@ def evaluate(index: FaqIndex, questions: list[Labelled]) -> Report:
 
 
 def calibrate(course: Course) -> None:
-    """Threshold and margin measured on questions the entries were not written for.
+    """Thresholds and margin measured on questions the entries were not written for.
 
-    The phrasings were extended while looking at the three earlier sets, so scored directly
-    those sets look better than new questions will. Here each question is scored by an
-    index built without the phrasings that nearly repeat it, and every threshold and margin
-    is tried on those scores.
+    The phrasings were extended while looking at the labelled sets, so scored directly those
+    sets look better than new questions will. Here each question of the five tuned-on sets is
+    scored by an index built without the phrasings that nearly repeat it, and every
+    threshold, on-topic threshold (see faq_search.CONFIDENCE_ON_TOPIC) and margin is tried
+    on those scores.
     """
-    questions = load_questions(QUESTIONS) + load_questions(HELD_OUT) + load_questions(TEST)
-    ranked: list[tuple[Labelled, list[tuple[str, float]]]] = []
+    sets = (QUESTIONS, HELD_OUT, TEST, BLIND, BLIND2)
+    questions = [item for path in sets for item in load_questions(path)]
+    ranked: list[tuple[Labelled, bool, list[tuple[str, float]]]] = []
     for item in questions:
         wanted = " ".join(tokens(item.question))
         entries = [
@@ -123,19 +126,26 @@ def calibrate(course: Course) -> None:
         faq = Faq(course.faq[item.language].groups, tuple(entries))
         index = FaqIndex(Course(modules={}, faq={item.language: faq}))
         matches = index.search(item.question, item.language, limit=2).matches
-        ranked.append((item, [(m.entry_id, m.score) for m in matches] + [("", 0.0)] * 2))
-    for threshold in (0.30, 0.32, 0.34, 0.36, 0.38, 0.40, 0.42, 0.44):
-        for margin in (0.02, 0.03, 0.04, 0.05, 0.06):
-            right = wrong = 0
-            for item, scores in ranked:
-                (best, first), (_, second) = scores[0], scores[1]
-                got = best if first >= threshold and first - second >= margin else None
-                right += got == item.entry_id
-                wrong += got is not None and got != item.entry_id
-            print(
-                f"threshold {threshold:.2f} margin {margin:.2f}: top-1 "
-                f"{right / len(ranked):5.1%}  confident wrong {wrong / len(ranked):5.1%}"
-            )
+        scores = [(m.entry_id, m.score) for m in matches] + [("", 0.0)] * 2
+        ranked.append((item, index.on_topic(item.question), scores))
+    for threshold, topic_threshold, margin in product(
+        (0.34, 0.36, 0.38, 0.40, 0.42, 0.44),
+        (0.28, 0.30, 0.32, 0.34, 0.36, 0.38),
+        (0.02, 0.03, 0.04, 0.05),
+    ):
+        if topic_threshold > threshold:
+            continue
+        right = wrong = 0
+        for item, on_topic, scores in ranked:
+            (best, first), (_, second) = scores[0], scores[1]
+            floor = topic_threshold if on_topic else threshold
+            got = best if first >= floor and first - second >= margin else None
+            right += got == item.entry_id
+            wrong += got is not None and got != item.entry_id
+        print(
+            f"threshold {threshold:.2f} on topic {topic_threshold:.2f} margin {margin:.2f}: "
+            f"top-1 {right / len(ranked):5.1%}  confident wrong {wrong / len(ranked):5.1%}"
+        )
 
 
 def print_section(title: str, report: Report) -> None:

@@ -11,7 +11,11 @@ entry, 0-1, mixes:
 Accents are folded ("decisao" meets "decisão"), and a Devanagari-to-Latin table lets
 romanised Hindi ("shikayat kaise kare") meet the Hindi entries. An answer is given only when
 the best score clears CONFIDENCE and leads the next entry by MARGIN; otherwise the bot says
-it does not know.
+it does not know. A question that names the complaint itself ("complaint", "plainte",
+"शिकायत", "ASI", ...) needs only CONFIDENCE_ON_TOPIC: off-topic questions that happen to
+share a word with an entry ("school fees", "what time is it") almost never say it, while
+real questions that do say it often match an entry only loosely ("can i complain about the
+refinery even if i dont work there").
 
 Pure Python, no telegram; the index is built once in post_init.
 """
@@ -36,7 +40,10 @@ from bot.services.glossary import normalise
 # faq_test.yaml) scored leave-phrasing-out: for each question, the entries' phrasings that
 # nearly repeat it are left out of the index, so that the scores are those of a question
 # the entries were not written for (see benchmarks/faq.py --calibrate).
+# CONFIDENCE_ON_TOPIC was chosen on the same sets and the two earlier blind sets with
+# `python -m benchmarks.faq --calibrate` (see its docstring).
 CONFIDENCE = 0.38
+CONFIDENCE_ON_TOPIC = 0.32
 MARGIN = 0.04
 BM25_SHARE, GRAMS_SHARE, PHRASE_SHARE, WORDSET_SHARE = 0.17, 0.41, 0.25, 0.17
 MAX_QUERY_CHARS = 500
@@ -46,6 +53,7 @@ K1, B = 1.2, 0.75
 QUESTION_WEIGHT, KEYWORD_WEIGHT, ANSWER_WEIGHT = 3, 2, 1
 FUZZY_CUTOFF = 84  # rapidfuzz ratio (0-100) for a misspelt word to count as a known one
 FUZZY_MIN_LENGTH = 4
+TOPIC_PREFIX = 6
 
 STEMMERS = {"en": "english", "fr": "french", "pt": "portuguese", "hi": "hindi"}
 
@@ -88,7 +96,49 @@ STOPWORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-_TOKEN_RE = re.compile(r"[0-9a-z\u00c0-\u024f\u0900-\u097f]+")
+
+# Shorthand people type on phones, written out before anything else looks at a question.
+# Only words that mean nothing else in the language.
+def _shorthand(pairs: str) -> dict[str, str]:
+    """ "u=you gonna=going_to" -> {"u": "you", "gonna": "going to"}."""
+    return {k: v.replace("_", " ") for k, v in (pair.split("=") for pair in pairs.split())}
+
+
+SHORTHAND: dict[str, dict[str, str]] = {
+    "en": _shorthand(
+        "u=you ur=your r=are pls=please plz=please wat=what wht=what ppl=people abt=about "
+        "bcoz=because coz=because cuz=because gonna=going_to wanna=want_to gotta=have_to "
+        "dunno=do_not_know hv=have msg=message thx=thanks"
+    ),
+    "fr": _shorthand(
+        "koi=quoi ki=qui jai=j_ai pr=pour ds=dans qd=quand kan=quand kand=quand pk=pourquoi "
+        "pq=pourquoi pkoi=pourquoi bcp=beaucoup tt=tout cmt=comment cmnt=comment ke=que "
+        "kom=comme dc=donc vs=vous jsp=je_sais_pas ya=il_y_a"
+    ),
+    "pt": _shorthand(
+        "vc=voce vcs=voces oq=o_que oque=o_que pq=por_que q=que tb=tambem tbm=tambem td=tudo "
+        "hj=hoje msm=mesmo mt=muito mto=muito cmg=comigo naum=nao qdo=quando qnd=quando "
+        "qto=quanto ngm=ninguem agr=agora dps=depois vdd=verdade"
+    ),
+    "hi": _shorthand(
+        "kr=kar krna=karna krne=karne krein=karein kro=karo h=hai hm=hum tm=tum ap=aap sb=sab "
+        "ni=nahi nai=nahi mko=mujhko plz=please pls=please"
+    ),
+}
+
+# Words that say a question is about complaints. Any language's list counts for every
+# language, since people mix them ("ASI complaint kaise kare", "plainte ASI").
+TOPIC_WORDS: dict[str, frozenset[str]] = {
+    "en": _words("asi complain complaint complaints complaining grievance grievances mechanism"),
+    "fr": _words("plainte plaintes plaindre reclamation reclamations mecanisme"),
+    "pt": _words("reclamacao reclamacoes reclamar reclamo queixa queixas queixar mecanismo"),
+    "hi": _words("एएसआई शिकायत shikayat shikaayat shikayet sikayat shikayt"),
+}
+
+
+# Devanagari letters and signs, but not the danda and double danda (U+0964, U+0965): they end
+# a sentence like a full stop, and kept inside a word they made "है।" a word apart from "है".
+_TOKEN_RE = re.compile(r"[0-9a-z\u00c0-\u024f\u0900-\u0963\u0966-\u097f]+")
 _DEVANAGARI_RE = re.compile(r"[\u0900-\u097f]")
 
 # Devanagari to a plain Latin spelling, the way people type Hindi on phones.
@@ -173,6 +223,15 @@ def tokens(text: str) -> list[str]:
     return _TOKEN_RE.findall(text)
 
 
+def words(text: str, language: str) -> list[str]:
+    """The tokens of a text with the language's phone shorthand written out ("oq" -> "o que")."""
+    shorthand = SHORTHAND.get(language, {})
+    out: list[str] = []
+    for word in tokens(text):
+        out.extend(shorthand.get(word, word).split())
+    return out
+
+
 @lru_cache(maxsize=8)
 def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
     name = STEMMERS.get(language)
@@ -189,7 +248,7 @@ def terms(text: str, language: str) -> list[str]:
     stop = STOPWORDS.get(language, frozenset())
     stemmer = _stemmer(language)
     out: list[str] = []
-    for word in tokens(text):
+    for word in words(text, language):
         if word in stop:
             continue
         if language == "hi":
@@ -207,7 +266,7 @@ def _forms(text: str, language: str) -> list[str]:
     """Words for character n-grams: folded, stopwords dropped; Hindi in both scripts."""
     stop = STOPWORDS.get(language, frozenset())
     out: list[str] = []
-    for word in tokens(text):
+    for word in words(text, language):
         if word in stop:
             continue
         if language == "hi":
@@ -321,7 +380,9 @@ class _LanguageIndex:
                 for gram, count in grams(text, self.language).items():
                     doc[gram] += count * weight
             counts.append(doc)
-            self.phrases.append([" ".join(tokens(p)) for p in (entry.question, *entry.keywords)])
+            self.phrases.append(
+                [" ".join(words(p, self.language)) for p in (entry.question, *entry.keywords)]
+            )
         n = len(counts)
         frequency: Counter[str] = Counter(g for doc in counts for g in doc)
         self.gram_idf = {g: math.log((n + 1) / (f + 0.5)) for g, f in frequency.items()}
@@ -342,12 +403,12 @@ class _LanguageIndex:
 
     def _phrase_scores(self, query: str) -> tuple[list[float], list[float]]:
         """The closest phrasing of each entry, as a whole string and as a set of words."""
-        wanted = " ".join(tokens(query))
+        wanted = " ".join(words(query, self.language))
         whole = [max(fuzz.ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases]
-        words = [
+        word_sets = [
             max(fuzz.token_set_ratio(wanted, p) for p in phrases) / 100 for phrases in self.phrases
         ]
-        return whole, words
+        return whole, word_sets
 
     def rank(self, query: str) -> list[tuple[str, float]]:
         """Every entry with its 0-1 score, best first."""
@@ -405,10 +466,16 @@ class FaqIndex:
     """Every language's index; search the learner's language first, then the others."""
 
     def __init__(
-        self, course: Course, threshold: float = CONFIDENCE, margin: float = MARGIN
+        self,
+        course: Course,
+        threshold: float = CONFIDENCE,
+        margin: float = MARGIN,
+        topic_threshold: float = CONFIDENCE_ON_TOPIC,
     ) -> None:
         self.threshold = threshold
+        self.topic_threshold = topic_threshold
         self.margin = margin
+        self._topic_words = _topic_stems()
         self._indexes: Mapping[str, _LanguageIndex] = {
             language: _LanguageIndex.build(language, faq.entries)
             for language, faq in course.faq.items()
@@ -425,13 +492,14 @@ class FaqIndex:
         order += [REFERENCE_LANGUAGE] if REFERENCE_LANGUAGE not in order else []
         order += [lang for lang in self._indexes if lang not in order]
         order = [lang for lang in order if lang in self._indexes]
+        threshold = self.topic_threshold if self.on_topic(query) else self.threshold
         found: list[FaqMatch] = []
         for lang in order:
             ranked = self._indexes[lang].rank(query)
             matches = [
                 FaqMatch(entry_id, round(score, 4), lang) for entry_id, score in ranked[:limit]
             ]
-            if matches and self._confident(matches):
+            if matches and self._confident(matches, threshold):
                 return SearchResult(matches[0], tuple(matches))
             found.extend(matches)
         found.sort(key=lambda m: -m.score)
@@ -440,7 +508,39 @@ class FaqIndex:
             unique.setdefault(match.entry_id, match)
         return SearchResult(None, tuple(unique.values())[:limit])
 
-    def _confident(self, matches: list[FaqMatch]) -> bool:
+    def on_topic(self, query: str) -> bool:
+        """Whether the question names the complaint itself, allowing for word forms and typos.
+
+        A word counts when it is a topic word, starts like one (its first six letters:
+        "complaining", "reclamação", "शिकायतें"), or, six letters or longer, is within
+        FUZZY_CUTOFF of a whole one ("complant", "shikayt").
+        """
+        for word in tokens(query[:MAX_QUERY_CHARS]):
+            whole, prefixes = self._topic_words
+            if word in whole or word[:TOPIC_PREFIX] in prefixes:
+                return True
+            if len(word) >= TOPIC_PREFIX:
+                close = process.extractOne(
+                    word, whole, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
+                )
+                if close is not None and close[0][0] == word[0]:
+                    return True
+        return False
+
+    def _confident(self, matches: list[FaqMatch], threshold: float) -> bool:
         second = matches[1].score if len(matches) > 1 else 0.0
         best = matches[0].score
-        return best >= self.threshold and best - second >= self.margin
+        return best >= threshold and best - second >= self.margin
+
+
+def _topic_stems() -> tuple[frozenset[str], frozenset[str]]:
+    """The topic words whole, and their first TOPIC_PREFIX letters, accents folded."""
+    whole: set[str] = set()
+    prefixes: set[str] = set()
+    for listed in TOPIC_WORDS.values():
+        for word in listed:
+            form = tokens(word)[0]
+            whole.add(form)
+            if len(form) >= TOPIC_PREFIX:
+                prefixes.add(form[:TOPIC_PREFIX])
+    return frozenset(whole), frozenset(prefixes)

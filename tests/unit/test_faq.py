@@ -14,7 +14,16 @@ from bot.callbacks import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import Course, load_course
 from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
-from bot.services.faq_search import FaqIndex, fold_roman, terms, transliterate
+from bot.services.faq_search import (
+    CONFIDENCE,
+    CONFIDENCE_ON_TOPIC,
+    FaqIndex,
+    fold_roman,
+    terms,
+    tokens,
+    transliterate,
+    words,
+)
 from bot.telegram_html import visible_text
 from tests.unit.test_content import MODULE, _tree
 
@@ -149,6 +158,54 @@ def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
     for language, accuracy in report.accuracy.items():
         assert accuracy >= 0.85, (language, accuracy)
     assert report.confident_wrong_share <= 0.02
+
+
+def test_a_danda_ends_a_word_like_a_full_stop() -> None:
+    assert tokens("यह ठीक है। हाँ॥") == ["यह", "ठीक", "है", "हां"]
+    assert terms("शिकायत है।", "hi") == terms("शिकायत है", "hi")
+
+
+def test_phone_shorthand_is_written_out_per_language() -> None:
+    assert words("mandei a reclamacao e agora oq acontece", "pt")[-3:] == ["o", "que", "acontece"]
+    assert words("wat r u gonna do", "en") == ["what", "are", "you", "going", "to", "do"]
+    assert words("c koi le mecanisme", "fr") == ["c", "quoi", "le", "mecanisme"]
+    # shorthand of one language is an ordinary word in another
+    assert words("q", "en") == ["q"]
+    assert words("ya", "pt") == ["ya"]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("can I complain about the refinery", True),
+        ("complant", True),
+        ("plaintes ASI", True),
+        ("mandei a reclamação", True),
+        ("शिकायतें कहाँ भेजें", True),
+        ("shikayt kaise kare", True),
+        ("school ki fees kitni hai", False),
+        ("I completed the course", False),
+        ("is it free", False),
+        ("asian food", False),
+    ],
+)
+def test_a_question_that_names_the_complaint_is_on_topic(
+    index: FaqIndex, question: str, expected: bool
+) -> None:
+    assert index.on_topic(question) is expected
+
+
+def test_on_topic_questions_need_less_evidence(course: Course) -> None:
+    """The same scores: confident when the complaint is named, not confident otherwise."""
+    assert CONFIDENCE_ON_TOPIC < CONFIDENCE
+    strict = FaqIndex(course, topic_threshold=CONFIDENCE)
+    loose = FaqIndex(course)
+    question = "o rio ficou sujo por causa da mina, como reclamo"
+    score = loose.search(question, "pt").matches[0].score
+    assert CONFIDENCE_ON_TOPIC <= score < CONFIDENCE
+    assert strict.search(question, "pt").best is None
+    found = loose.search(question, "pt").best
+    assert found is not None and found.entry_id == "how-to-submit"
 
 
 def test_a_misspelling_keeps_its_first_letter(index: FaqIndex) -> None:
