@@ -109,24 +109,21 @@ def calibrate(course: Course) -> None:
     """
     sets = (QUESTIONS, HELD_OUT, TEST, BLIND, BLIND2)
     questions = [item for path in sets for item in load_questions(path)]
-    ranked: list[tuple[Labelled, bool, list[tuple[str, float]]]] = []
+    ranked: list[tuple[Labelled, bool, tuple[str, float, float]]] = []
     for item in questions:
         wanted = " ".join(tokens(item.question))
-        entries = [
-            replace(
-                entry,
-                keywords=tuple(
-                    k
-                    for k in entry.keywords
-                    if fuzz.token_set_ratio(wanted, " ".join(tokens(k))) < NEAR_REPEAT
-                ),
+
+        def kept(texts: tuple[str, ...], wanted: str = wanted) -> tuple[str, ...]:
+            return tuple(
+                t for t in texts if fuzz.token_set_ratio(wanted, " ".join(tokens(t))) < NEAR_REPEAT
             )
-            for entry in course.faq[item.language].entries
-        ]
-        faq = Faq(course.faq[item.language].groups, tuple(entries))
+
+        full = course.faq[item.language]
+        entries = [replace(entry, keywords=kept(entry.keywords)) for entry in full.entries]
+        faq = Faq(full.groups, tuple(entries), kept(full.off_topic))
         index = FaqIndex(Course(modules={}, faq={item.language: faq}))
-        matches = index.search(item.question, item.language, limit=2).matches
-        scores = [(m.entry_id, m.score) for m in matches] + [("", 0.0)] * 2
+        matches, rival = index.closest(item.question, item.language, 1)
+        scores = (matches[0].entry_id, matches[0].score, rival)
         ranked.append((item, index.on_topic(item.question), scores))
     for threshold, topic_threshold, margin in product(
         (0.34, 0.36, 0.38, 0.40, 0.42, 0.44),
@@ -136,10 +133,9 @@ def calibrate(course: Course) -> None:
         if topic_threshold > threshold:
             continue
         right = wrong = 0
-        for item, on_topic, scores in ranked:
-            (best, first), (_, second) = scores[0], scores[1]
+        for item, on_topic, (best, first, rival) in ranked:
             floor = topic_threshold if on_topic else threshold
-            got = best if first >= floor and first - second >= margin else None
+            got = best if first >= floor and first - rival >= margin else None
             right += got == item.entry_id
             wrong += got is not None and got != item.entry_id
         print(

@@ -476,7 +476,11 @@ def _parse_faq(checker: _Checker, path: Path) -> Faq | None:
         _parse_faq_entry(checker, path, f"entries[{i}]", raw, group_ids)
         for i, raw in enumerate(_items(checker, path, "entries", data.get("entries")))
     ]
-    faq = Faq(tuple(groups), tuple(e for e in entries if e is not None))
+    off_topic = _strings(data.get("off_topic"))
+    for i, text in enumerate(off_topic):
+        if not text.strip() or len(text) > FAQ_KEYWORD_LIMIT:
+            checker.add(path, f"off_topic[{i}]", f"must be 1-{FAQ_KEYWORD_LIMIT} characters")
+    faq = Faq(tuple(groups), tuple(e for e in entries if e is not None), off_topic)
     ids = [e.id for e in faq.entries]
     for entry_id in sorted({i for i in ids if ids.count(i) > 1}):
         checker.add(path, entry_id, "id is used twice")

@@ -86,10 +86,16 @@ class FaqEntry:
 
 @dataclass(frozen=True)
 class Faq:
-    """The FAQ of one language: groups for browsing, entries in the order authors gave."""
+    """The FAQ of one language: groups for browsing, entries in the order authors gave.
+
+    `off_topic` are everyday messages the FAQ does not answer (jobs at the mine, school fees,
+    greetings): search aids, never shown, that let the search tell a question that merely
+    shares a word with an entry from one the entry answers.
+    """
 
     groups: tuple[FaqGroup, ...]
     entries: tuple[FaqEntry, ...]
+    off_topic: tuple[str, ...] = ()
 
     def entry(self, entry_id: str) -> FaqEntry | None:
         return next((e for e in self.entries if e.id == entry_id), None)

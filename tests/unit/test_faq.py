@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
 from bot.services.faq_search import (
     CONFIDENCE,
     CONFIDENCE_ON_TOPIC,
+    OFF_TOPIC,
     FaqIndex,
     fold_roman,
     terms,
@@ -76,6 +78,9 @@ entries:
     answer: "<script>x</script>"
     related: [nowhere]
     sources: []
+off_topic:
+  - is the mine hiring
+  - ""
 """
 
 
@@ -96,6 +101,7 @@ def test_faq_problems_are_reported_with_file_and_field(tmp_path: Path) -> None:
     assert "entries[1].sources: must list at least one source URL" in text
     assert "faq/fr.yaml: entries: ids differ from English: missing ['two'], extra ['deux']" in text
     assert "faq/en.yaml: entries: missing ['what-is-it'" in text
+    assert "faq/en.yaml: off_topic[1]: must be 1-120 characters" in text
 
 
 def test_devanagari_is_romanised_as_people_type_it() -> None:
@@ -208,10 +214,26 @@ def test_on_topic_questions_need_less_evidence(course: Course) -> None:
     assert found is not None and found.entry_id == "how-to-submit"
 
 
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("pt", "obrigado"), ("fr", "les frais de scolarite c combien cette annee")],
+)
+def test_off_topic_messages_keep_a_shared_word_from_answering(
+    course: Course, index: FaqIndex, language: str, question: str
+) -> None:
+    """Without the off-topic messages these get a confident answer ("obrigado", thanks, meets
+    "sou obrigado a...", must I, in company-grievance-first; school fees meet cost)."""
+    bare = Course(modules={}, faq={k: replace(f, off_topic=()) for k, f in course.faq.items()})
+    assert FaqIndex(bare).search(question, language).best is not None
+    result = index.search(question, language)
+    assert result.best is None
+    assert result.matches and OFF_TOPIC not in [m.entry_id for m in result.matches]
+
+
 def test_a_misspelling_keeps_its_first_letter(index: FaqIndex) -> None:
     """Short everyday words must not pass for topic words ("rice" is not "price")."""
     assert index.search("how do i make rice", "en").best is None
-    result = index.search("how much dose it cots", "en")
+    result = index.search("does it cots money", "en")
     assert result.best is not None and result.best.entry_id == "cost"
 
 
