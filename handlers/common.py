@@ -12,7 +12,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.callbacks import CallbackData
-from bot.context import BotContext
+from bot.context import BotContext, durable_steps, restore_steps
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton
@@ -60,7 +60,11 @@ UpdateHandler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 
 
 def turn(fn: TurnHandler) -> UpdateHandler:
-    """Open one unit of work for the update, record the user's visit, pick their translator."""
+    """Open one unit of work for the update, record the user's visit, pick their translator.
+
+    The first update of a user in this process puts back the steps saved before a restart;
+    after the handler, changed steps are saved (bot.context.durable_steps).
+    """
 
     @functools.wraps(fn)
     async def wrapper(update: Update, context: BotContext) -> None:
@@ -76,10 +80,16 @@ def turn(fn: TurnHandler) -> UpdateHandler:
                 uow, tg_user.id, services.clock(), services.is_admin(tg_user.id)
             )
             language = user.language or services.i18n.negotiate(tg_user.language_code)
-            if context.user_data is not None:
-                context.user_data.language = language
+            data = context.user_data
+            if data is not None:
+                data.language = language
+                if not data.restored:
+                    restore_steps(data, user.waiting)
             t = services.i18n.translator(language)
             await fn(update, context, Turn(user, language, t, uow, services))
+            if data is not None and (steps := durable_steps(data)) != data.saved_steps:
+                await learners.save_steps(uow, user.id, steps)
+                data.saved_steps = steps
 
     return wrapper
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import CertificateRecord, DraftRecord, ReminderRecord, UserRecord
@@ -42,6 +43,12 @@ async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -
         user = replace(user, role=role)
     await uow.commit()
     return user
+
+
+async def save_steps(uow: UnitOfWork, user_id: int, steps: dict[str, Any] | None) -> None:
+    """Keep which typed text the bot waits for (bot.context.durable_steps) across restarts."""
+    await uow.users.set_waiting(user_id, steps)
+    await uow.commit()
 
 
 async def choose_language(uow: UnitOfWork, user_id: int, language: str, now: datetime) -> None:

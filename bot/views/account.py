@@ -39,6 +39,11 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         t.gettext("Agreed to start: {value}").format(value=_when(user.consent_at, language, t)),
         t.gettext("First seen: {value}").format(value=_when(user.first_seen_at, language, t)),
         t.gettext("Last seen: {value}").format(value=_when(user.last_seen_at, language, t)),
+        *(
+            [t.gettext("A step in progress: which answer the bot waits for, not what you type")]
+            if user.waiting
+            else []
+        ),
         t.ngettext("Cards opened: {n} card", "Cards opened: {n} cards", report.cards_seen).format(
             n=report.cards_seen
         ),

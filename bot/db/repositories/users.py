@@ -25,6 +25,7 @@ class UserRecord:
     first_seen_at: datetime
     last_seen_at: datetime
     blocked: bool
+    waiting: dict[str, Any] | None = None  # see bot.context.durable_steps
 
 
 _COLUMNS = tuple(User.__table__.columns)  # id first
@@ -40,6 +41,7 @@ def _record(row: Row[Any]) -> UserRecord:
         first_seen_at=row.first_seen_at,
         last_seen_at=row.last_seen_at,
         blocked=row.blocked,
+        waiting=row.waiting,
     )
 
 
@@ -107,6 +109,10 @@ class UserRepository:
     async def set_role(self, user_id: int, role: str) -> None:
         self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(role=role))
+
+    async def set_waiting(self, user_id: int, waiting: dict[str, Any] | None) -> None:
+        self._writing(user_id)
+        await self._session.execute(update(User).where(User.id == user_id).values(waiting=waiting))
 
     async def mark_blocked(self, user_id: int) -> None:
         self._writing(user_id)
