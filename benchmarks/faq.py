@@ -125,7 +125,7 @@ def calibrate(course: Course) -> None:
         index = FaqIndex(Course(modules={}, faq={item.language: faq}))
         matches, rival = index.closest(item.question, item.language, 1)
         scores = (matches[0].entry_id, matches[0].score, rival)
-        ranked.append((item, index.on_topic(item.question), scores))
+        ranked.append((item, index.on_topic(item.question, item.language), scores))
     for threshold, topic_threshold, margin in product(
         (0.34, 0.36, 0.38, 0.40, 0.42, 0.44),
         (0.28, 0.30, 0.32, 0.34, 0.36, 0.38),

@@ -129,12 +129,13 @@ SHORTHAND: dict[str, dict[str, str]] = {
     ),
 }
 
-# Words that say a question is about complaints. Any language's list counts for every
-# language, since people mix them ("ASI complaint kaise kare", "plainte ASI").
+# Words that say a question is about complaints. English ones count in every language, since
+# people mix them in ("ASI complaint kaise kare"); the others only in their own ("land
+# reclamation" is not a French "réclamation").
 TOPIC_WORDS: dict[str, frozenset[str]] = {
-    "en": _words("asi complain complaint complaints complaining grievance grievances mechanism"),
-    "fr": _words("plainte plaintes plaindre reclamation reclamations mecanisme"),
-    "pt": _words("reclamacao reclamacoes reclamar reclamo queixa queixas queixar mecanismo"),
+    "en": _words("asi complain complaint complaints complaining grievance grievances"),
+    "fr": _words("plainte plaintes plaindre reclamation reclamations"),
+    "pt": _words("reclamacao reclamacoes reclamar reclamo queixa queixas queixar"),
     "hi": _words("एएसआई शिकायत shikayat shikaayat shikayet sikayat shikayt"),
 }
 
@@ -485,7 +486,7 @@ class FaqIndex:
         self.threshold = threshold
         self.topic_threshold = topic_threshold
         self.margin = margin
-        self._topic_words = _topic_stems()
+        self._topic_words = {language: _topic_stems(language) for language in course.faq}
         self._indexes: Mapping[str, _LanguageIndex] = {
             language: _LanguageIndex.build(language, faq.entries, faq.off_topic)
             for language, faq in course.faq.items()
@@ -502,7 +503,7 @@ class FaqIndex:
         order += [REFERENCE_LANGUAGE] if REFERENCE_LANGUAGE not in order else []
         order += [lang for lang in self._indexes if lang not in order]
         order = [lang for lang in order if lang in self._indexes]
-        threshold = self.topic_threshold if self.on_topic(query) else self.threshold
+        threshold = self.topic_threshold if self.on_topic(query, language) else self.threshold
         found: list[FaqMatch] = []
         for lang in order:
             matches, rival = self.closest(query, lang, limit)
@@ -531,15 +532,15 @@ class FaqIndex:
         ]
         return matches, round(rival, 4)
 
-    def on_topic(self, query: str) -> bool:
+    def on_topic(self, query: str, language: str) -> bool:
         """Whether the question names the complaint itself, allowing for word forms and typos.
 
-        A word counts when it is a topic word, starts like one (its first six letters:
-        "complaining", "reclamação", "शिकायतें"), or, six letters or longer, is within
-        FUZZY_CUTOFF of a whole one ("complant", "shikayt").
+        A word counts when it is a topic word of the language or of English, starts like one
+        (its first six letters: "complaining", "reclamação", "शिकायतें"), or, six letters or
+        longer, is within FUZZY_CUTOFF of a whole one ("complant", "shikayt").
         """
+        whole, prefixes = self._topic_words.get(language) or _topic_stems(language)
         for word in tokens(query[:MAX_QUERY_CHARS]):
-            whole, prefixes = self._topic_words
             if word in whole or word[:TOPIC_PREFIX] in prefixes:
                 return True
             if len(word) >= TOPIC_PREFIX:
@@ -554,14 +555,13 @@ class FaqIndex:
         return best >= threshold and best - rival >= self.margin
 
 
-def _topic_stems() -> tuple[frozenset[str], frozenset[str]]:
-    """The topic words whole, and their first TOPIC_PREFIX letters, accents folded."""
+def _topic_stems(language: str) -> tuple[frozenset[str], frozenset[str]]:
+    """The language's and English topic words whole, and their first TOPIC_PREFIX letters."""
     whole: set[str] = set()
     prefixes: set[str] = set()
-    for listed in TOPIC_WORDS.values():
-        for word in listed:
-            form = tokens(word)[0]
-            whole.add(form)
-            if len(form) >= TOPIC_PREFIX:
-                prefixes.add(form[:TOPIC_PREFIX])
+    for word in TOPIC_WORDS.get(language, frozenset()) | TOPIC_WORDS[REFERENCE_LANGUAGE]:
+        form = tokens(word)[0]
+        whole.add(form)
+        if len(form) >= TOPIC_PREFIX:
+            prefixes.add(form[:TOPIC_PREFIX])
     return frozenset(whole), frozenset(prefixes)
