@@ -46,7 +46,12 @@ async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -
 
 
 async def save_steps(uow: UnitOfWork, user_id: int, steps: dict[str, Any] | None) -> None:
-    """Keep which typed text the bot waits for (bot.context.durable_steps) across restarts."""
+    """Keep which typed text the bot waits for (bot.context.durable_steps) across restarts.
+
+    Runs after the update's handler: what the handler left uncommitted was meant to be
+    rolled back, so it is, before this write is committed on its own.
+    """
+    await uow.rollback()
     await uow.users.set_waiting(user_id, steps)
     await uow.commit()
 
