@@ -10,7 +10,7 @@ entry, 0-1, mixes:
   a whole string and as a set of words (word order and extra words do not count against it).
 Accents are folded ("decisao" meets "decisão"), and a Devanagari-to-Latin table lets
 romanised Hindi ("shikayat kaise kare") meet the Hindi entries. An answer is given only when
-the best score clears CONFIDENCE and leads the next entry by MARGIN; otherwise the bot says
+the best score clears CONFIDENCE and leads its rival by MARGIN; otherwise the bot says
 it does not know. A question that names the complaint itself ("complaint", "plainte",
 "शिकायत", "ASI", ...) needs only CONFIDENCE_ON_TOPIC: off-topic questions that happen to
 share a word with an entry ("school fees", "what time is it") almost never say it, while
