@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.channels.telegram.render import markup
 from bot.context import BotContext
 from bot.keyboards.consultations import notice_keyboard
 from bot.services import consultations, learners
@@ -70,7 +71,7 @@ async def _send(
         await bot.send_message(
             recipient.user_id,
             render_notice(t, delivery.kind, delivery.consultation, language),
-            reply_markup=notice_keyboard(t, delivery.consultation.id, open_),
+            reply_markup=markup(notice_keyboard(t, delivery.consultation.id, open_)),
         )
     except Forbidden:
         async with services.uow() as uow:

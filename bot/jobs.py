@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from telegram import Bot
 
+from bot.channels.telegram.render import markup
 from bot.context import BotContext
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
@@ -93,7 +94,7 @@ async def _deliver(
             bot.send_message(
                 delivery.user_id,
                 render_reminder(t, delivery.place),
-                reply_markup=reminder_keyboard(t),
+                reply_markup=markup(reminder_keyboard(t)),
             ),
             f"reminder to {delivery.user_id}",
             RETRY_AFTER_NETWORK_ERROR,

@@ -8,15 +8,17 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.callbacks import CallbackData
+from bot.channels.telegram.render import markup
 from bot.context import BotContext, durable_steps, restore_steps
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton
 from bot.i18n import Translator
+from bot.screens import Keyboard
 from bot.services import learners
 from bot.services.container import Services
 
@@ -113,7 +115,7 @@ async def answer_quietly(update: Update, text: str | None = None) -> None:
 async def show(
     update: Update,
     text: str,
-    keyboard: InlineKeyboardMarkup | None = None,
+    keyboard: Keyboard | None = None,
     *,
     edit: bool = True,
 ) -> Message | None:
@@ -126,7 +128,7 @@ async def show(
     message = query.message if query else None
     if edit and isinstance(message, Message) and message.text is not None:
         try:
-            result = await message.edit_text(text, reply_markup=keyboard)
+            result = await message.edit_text(text, reply_markup=markup(keyboard))
             return result if isinstance(result, Message) else None
         except BadRequest as err:
             if "message is not modified" in str(err).lower():
@@ -135,4 +137,4 @@ async def show(
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text, reply_markup=keyboard)
+    return await chat.send_message(text, reply_markup=markup(keyboard))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from telegram import InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -20,6 +20,7 @@ from bot.callbacks import (
     FaqReply,
     Menu,
 )
+from bot.channels.telegram.render import markup
 from bot.context import BotContext, UserData
 from bot.errors import StaleButton
 from bot.i18n import Translator
@@ -38,6 +39,7 @@ from bot.keyboards.faq import (
     summary_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
+from bot.screens import Keyboard
 from bot.services import faq
 from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
 from bot.views import faq as views
@@ -220,12 +222,10 @@ async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
     return turn_.services.i18n.translator(language), language
 
 
-async def _send(
-    context: BotContext, chat_id: int, text: str, keyboard: InlineKeyboardMarkup
-) -> bool:
+async def _send(context: BotContext, chat_id: int, text: str, keyboard: Keyboard) -> bool:
     """Send to someone other than the user of this update; False if they cannot get it."""
     try:
-        await context.bot.send_message(chat_id, text, reply_markup=keyboard)
+        await context.bot.send_message(chat_id, text, reply_markup=markup(keyboard))
     except (Forbidden, BadRequest) as err:
         log.info("could not deliver an FAQ message to %s: %s", chat_id, err)
         return False

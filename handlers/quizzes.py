@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from bot.callbacks import CertificateAction, Menu, QuizRetry, QuizStart
 from bot.certificate_pdf import printable, render_certificate, verification_url
+from bot.channels.telegram.render import markup
 from bot.context import BotContext
 from bot.errors import AppError
 from bot.keyboards.menu import back_to_menu_keyboard
@@ -65,7 +66,7 @@ async def send_question(context: BotContext, chat_id: int, turn_: Turn, poll: Po
 
 async def send_score(context: BotContext, chat_id: int, turn_: Turn, card: ScoreCard) -> None:
     await context.bot.send_message(
-        chat_id, render_score(turn_.t, card), reply_markup=score_keyboard(turn_.t, card)
+        chat_id, render_score(turn_.t, card), reply_markup=markup(score_keyboard(turn_.t, card))
     )
 
 
@@ -170,7 +171,7 @@ async def _send_certificate(update: Update, turn_: Turn, name: str | None) -> No
         await update.effective_chat.send_document(
             InputFile(pdf, filename=f"certificate-{issued.certificate.code}.pdf"),
             caption=render_certificate_caption(turn_.t, issued.certificate, url),
-            reply_markup=back_to_menu_keyboard(turn_.t),
+            reply_markup=markup(back_to_menu_keyboard(turn_.t)),
         )
 
 

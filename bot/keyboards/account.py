@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.callbacks import DeleteData
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Keyboard, keyboard
 
 
-def delete_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def delete_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [button("🗑 " + t.gettext("Yes, delete"), DeleteData("yes"))],
             [button(t.gettext("No, keep it"), DeleteData("no"))],

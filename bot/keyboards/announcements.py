@@ -5,26 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import AnnouncementAction, Menu
 from bot.db.repositories import AnnouncementRecord
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.keyboards.trainers import MAX_LABEL
+from bot.screens import Choice, Keyboard, keyboard
 from bot.services.announcements import Draft
 from bot.views.announcements import when_label
 
 
-def _act(text: str, value: str) -> InlineKeyboardButton:
+def _act(text: str, value: str) -> Choice:
     return button(text, AnnouncementAction(value))
 
 
-def _trainer_menu(t: Translator) -> list[InlineKeyboardButton]:
+def _trainer_menu(t: Translator) -> list[Choice]:
     return [button("◀ " + t.gettext("Trainer menu"), Menu("trainer"))]
 
 
-def audience_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
+def audience_keyboard(t: Translator, draft: Draft) -> Keyboard:
     record = draft.announcement
     rows = []
     for cohort in draft.cohorts:
@@ -37,11 +36,11 @@ def audience_keyboard(t: Translator, draft: Draft) -> InlineKeyboardMarkup:
     if draft.audience:
         rows.append([_act("👁 " + t.gettext("Preview"), f"next-{record.id}")])
     rows.append([_act("✖ " + t.gettext("Discard"), f"drop-{record.id}")])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def preview_keyboard(t: Translator, announcement_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def preview_keyboard(t: Translator, announcement_id: int) -> Keyboard:
+    return keyboard(
         [
             [_act("📣 " + t.gettext("Send now"), f"send-{announcement_id}")],
             [_act("🗓 " + t.gettext("Schedule"), f"when-{announcement_id}")],
@@ -57,30 +56,30 @@ def schedule_keyboard(
     choices: list[tuple[int, int, datetime]],
     zone: ZoneInfo,
     language: str,
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     slots = [
         _act(when_label(at, zone, language), f"at-{announcement_id}-{offset}-{hour}")
         for offset, hour, at in choices
     ]
     rows = [slots[i : i + 2] for i in range(0, len(slots), 2)]
     rows.append([_act("◀ " + t.gettext("Back"), f"next-{announcement_id}")])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def scheduled_keyboard(t: Translator, records: list[AnnouncementRecord]) -> InlineKeyboardMarkup:
+def scheduled_keyboard(t: Translator, records: list[AnnouncementRecord]) -> Keyboard:
     rows = [
         [_act("✖ " + t.gettext("Cancel {n}").format(n=index), f"cancel-{record.id}")]
         for index, record in enumerate(records, start=1)
     ]
     rows.append(_trainer_menu(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def cancel_one_keyboard(t: Translator, announcement_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def cancel_one_keyboard(t: Translator, announcement_id: int) -> Keyboard:
+    return keyboard(
         [[_act("✖ " + t.gettext("Cancel it"), f"cancel-{announcement_id}")], _trainer_menu(t)]
     )
 
 
-def done_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([_trainer_menu(t)])
+def done_keyboard(t: Translator) -> Keyboard:
+    return keyboard([_trainer_menu(t)])

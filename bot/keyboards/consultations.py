@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import (
     KAdminList,
     KAdminView,
@@ -27,6 +25,7 @@ from bot.callbacks import (
 )
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, LinkChoice, keyboard
 from bot.services.consultations import Loaded, MyAnswer
 from bot.views.consultations import stance_label
 
@@ -39,17 +38,17 @@ def _short(text: str) -> str:
     return text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1] + "…"
 
 
-def _menu(t: Translator) -> InlineKeyboardButton:
+def _menu(t: Translator) -> Choice:
     return button("☰ " + t.gettext("Menu"), Menu("main"))
 
 
-def _back_to_list(t: Translator) -> InlineKeyboardButton:
+def _back_to_list(t: Translator) -> Choice:
     return button("◀ " + t.gettext("Have your say"), Menu("consult"))
 
 
 def list_keyboard(
     t: Translator, consultations: list[Loaded], language: str, subscribed: bool
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     rows = [
         [button("🗳 " + _short(c.spec.text(language).title), KOpen.of(c.id))] for c in consultations
     ]
@@ -59,13 +58,11 @@ def list_keyboard(
     else:
         rows.append([button("🔔 " + t.gettext("Tell me about consultations"), KNotify("on"))])
     rows.append([_menu(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def consultation_keyboard(
-    t: Translator, consultation: Loaded, language: str
-) -> InlineKeyboardMarkup:
-    rows = [
+def consultation_keyboard(t: Translator, consultation: Loaded, language: str) -> Keyboard:
+    rows: list[list[Choice | LinkChoice]] = [
         [
             button(
                 _short(f"{s.clause} · {s.title}"),
@@ -76,24 +73,24 @@ def consultation_keyboard(
     ]
     draft = "📄 " + t.gettext("The draft")
     if consultation.spec.draft_url:
-        rows.append([InlineKeyboardButton(draft, url=consultation.spec.draft_url)])
+        rows.append([LinkChoice(draft, consultation.spec.draft_url)])
     else:
         rows.append([button(draft, KDraft.of(consultation.id))])
     rows.append([_back_to_list(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def section_keyboard(t: Translator, consultation_id: int, index: int) -> InlineKeyboardMarkup:
+def section_keyboard(t: Translator, consultation_id: int, index: int) -> Keyboard:
     rows = [
         [button(stance_label(t, stance), KStance(f"{consultation_id}-{index}-{code}"))]
         for stance, code in STANCE_CODES.items()
     ]
     rows.append([button("◀ " + t.gettext("Back"), KOpen.of(consultation_id))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def identity_keyboard(t: Translator, stance_data: str) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def identity_keyboard(t: Translator, stance_data: str) -> Keyboard:
+    return keyboard(
         [
             [button("🕶 " + t.gettext("Stay anonymous"), KIdentity(f"{stance_data}-a"))],
             [button("👤 " + t.gettext("Give my name"), KIdentity(f"{stance_data}-n"))],
@@ -102,11 +99,11 @@ def identity_keyboard(t: Translator, stance_data: str) -> InlineKeyboardMarkup:
     )
 
 
-def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("✖ " + t.gettext("Cancel"), KCancel("x"))]])
+def cancel_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[button("✖ " + t.gettext("Cancel"), KCancel("x"))]])
 
 
-def receipt_keyboard(t: Translator, consultation_id: int, anonymous: bool) -> InlineKeyboardMarkup:
+def receipt_keyboard(t: Translator, consultation_id: int, anonymous: bool) -> Keyboard:
     rows = []
     if anonymous:
         rows.append(
@@ -116,19 +113,19 @@ def receipt_keyboard(t: Translator, consultation_id: int, anonymous: bool) -> In
         rows.append([button("📂 " + t.gettext("My answers"), KMine("list"))])
     rows.append([button("◀ " + t.gettext("Other parts"), KOpen.of(consultation_id))])
     rows.append([_menu(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def mine_keyboard(t: Translator, answers: list[MyAnswer]) -> InlineKeyboardMarkup:
+def mine_keyboard(t: Translator, answers: list[MyAnswer]) -> Keyboard:
     rows = [
         [button(a.reference, KAnswer.of(a.answer.consultation_id, a.answer.number))]
         for a in answers[-20:]
     ]
     rows.append([_back_to_list(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def answer_keyboard(t: Translator, mine: MyAnswer, editable: bool) -> InlineKeyboardMarkup:
+def answer_keyboard(t: Translator, mine: MyAnswer, editable: bool) -> Keyboard:
     ids = (mine.answer.consultation_id, mine.answer.number)
     rows = []
     if editable:
@@ -139,11 +136,11 @@ def answer_keyboard(t: Translator, mine: MyAnswer, editable: bool) -> InlineKeyb
             ]
         )
     rows.append([button("◀ " + t.gettext("My answers"), KMine("list"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> Keyboard:
+    return keyboard(
         [
             [
                 button(t.gettext("Yes, withdraw"), KWithdrawYes.of(consultation_id, number)),
@@ -153,29 +150,25 @@ def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> Inlin
     )
 
 
-def notice_keyboard(t: Translator, consultation_id: int, open_: bool) -> InlineKeyboardMarkup:
+def notice_keyboard(t: Translator, consultation_id: int, open_: bool) -> Keyboard:
     if open_:
-        return InlineKeyboardMarkup(
-            [[button("🗳 " + t.gettext("Have your say"), KOpen.of(consultation_id))]]
-        )
-    return InlineKeyboardMarkup([[_menu(t)]])
+        return keyboard([[button("🗳 " + t.gettext("Have your say"), KOpen.of(consultation_id))]])
+    return keyboard([[_menu(t)]])
 
 
 # --- admin ----------------------------------------------------------------------------------
 
 
-def admin_list_keyboard(
-    t: Translator, consultations: list[Loaded], files: list[str]
-) -> InlineKeyboardMarkup:
+def admin_list_keyboard(t: Translator, consultations: list[Loaded], files: list[str]) -> Keyboard:
     rows = [
         [button(f"📊 C{c.id} {_short(c.record.slug)}", KAdminView.of(c.id))] for c in consultations
     ]
     rows += [[button("📢 " + t.gettext("Publish") + " " + slug, KPublish(slug))] for slug in files]
     rows.append([_menu(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def admin_view_keyboard(t: Translator, consultation: Loaded, closed: bool) -> InlineKeyboardMarkup:
+def admin_view_keyboard(t: Translator, consultation: Loaded, closed: bool) -> Keyboard:
     cid = consultation.id
     rows = [
         [
@@ -187,4 +180,4 @@ def admin_view_keyboard(t: Translator, consultation: Loaded, closed: bool) -> In
     if closed and consultation.record.outcome is None:
         rows.append([button("📝 " + t.gettext("Write what changed"), KOutcome.of(cid))])
     rows.append([button("◀ " + t.gettext("All consultations"), KAdminList("list"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import (
     ComplaintGuide,
     FaqAnswer,
@@ -20,6 +18,7 @@ from bot.content import Faq, FaqEntry
 from bot.db.repositories import QuestionRecord
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, keyboard
 from bot.services.faq import GroupPage
 
 BUTTON_TEXT = 60  # longer questions are cut on the button (the answer shows them in full)
@@ -29,28 +28,28 @@ def _short(text: str) -> str:
     return text if len(text) <= BUTTON_TEXT else text[: BUTTON_TEXT - 1].rstrip() + "…"
 
 
-def _entry_button(entry: FaqEntry) -> InlineKeyboardButton:
+def _entry_button(entry: FaqEntry) -> Choice:
     return button(_short(entry.question), FaqAnswer(entry.id))
 
 
-def _menu_row(t: Translator) -> list[InlineKeyboardButton]:
+def _menu_row(t: Translator) -> list[Choice]:
     return [
         button("📋 " + t.gettext("Topics"), Menu("faq")),
         button("☰ " + t.gettext("Menu"), Menu("main")),
     ]
 
 
-def faq_home_keyboard(t: Translator, faq: Faq, has_draft: bool) -> InlineKeyboardMarkup:
+def faq_home_keyboard(t: Translator, faq: Faq, has_draft: bool) -> Keyboard:
     rows = [[button(g.title, FaqGroupPage(f"{g.id}-0"))] for g in faq.groups]
     rows.append([button("📝 " + t.gettext("Preparing a complaint"), ComplaintGuide("start"))])
     if has_draft:
         rows.append([button("🗂 " + t.gettext("My draft"), ComplaintGuide("draft"))])
     rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))])
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def group_keyboard(t: Translator, page: GroupPage) -> InlineKeyboardMarkup:
+def group_keyboard(t: Translator, page: GroupPage) -> Keyboard:
     rows = [[_entry_button(entry)] for entry in page.entries]
     nav = []
     if page.page > 0:
@@ -60,12 +59,12 @@ def group_keyboard(t: Translator, page: GroupPage) -> InlineKeyboardMarkup:
     if nav:
         rows.append(nav)
     rows.append(_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
 def answer_keyboard(
     t: Translator, faq: Faq, entry: FaqEntry, others: Iterable[str] = ()
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     """Rating, then other matches (after a search) or related entries, ask a person, menu."""
     rows = [
         [
@@ -83,10 +82,10 @@ def answer_keyboard(
             rows.append([button("➜ " + _short(other.question), FaqAnswer(other.id))])
     rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))])
     rows.append(_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def not_sure_keyboard(t: Translator, faq: Faq, entry_ids: Iterable[str]) -> InlineKeyboardMarkup:
+def not_sure_keyboard(t: Translator, faq: Faq, entry_ids: Iterable[str]) -> Keyboard:
     rows = []
     for entry_id in entry_ids:
         entry = faq.entry(entry_id)
@@ -94,28 +93,28 @@ def not_sure_keyboard(t: Translator, faq: Faq, entry_ids: Iterable[str]) -> Inli
             rows.append([_entry_button(entry)])
     rows.append([button("🙋 " + t.gettext("Ask a person"), FaqAsk("send"))])
     rows.append(_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("✖ " + t.gettext("Cancel"), Menu("faq"))]])
+def cancel_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[button("✖ " + t.gettext("Cancel"), Menu("faq"))]])
 
 
-def staff_question_keyboard(t: Translator, question: QuestionRecord) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("✍ " + t.gettext("Reply"), FaqReply(str(question.id)))]])
+def staff_question_keyboard(t: Translator, question: QuestionRecord) -> Keyboard:
+    return keyboard([[button("✍ " + t.gettext("Reply"), FaqReply(str(question.id)))]])
 
 
-def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> InlineKeyboardMarkup:
+def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> Keyboard:
     rows = [
         [button("✍ " + t.gettext("Reply to {n}").format(n=q.id), FaqReply(str(q.id)))]
         for q in list(questions)[:10]
     ]
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def answer_back_keyboard(t: Translator, question: QuestionRecord) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def answer_back_keyboard(t: Translator, question: QuestionRecord) -> Keyboard:
+    return keyboard(
         [
             [button("↩ " + t.gettext("Answer back"), FaqAnswerBack(str(question.id)))],
             _menu_row(t),
@@ -123,7 +122,7 @@ def answer_back_keyboard(t: Translator, question: QuestionRecord) -> InlineKeybo
     )
 
 
-def guide_step_keyboard(t: Translator, anonymity: bool) -> InlineKeyboardMarkup:
+def guide_step_keyboard(t: Translator, anonymity: bool) -> Keyboard:
     rows = []
     if anonymity:
         rows.append(
@@ -138,11 +137,11 @@ def guide_step_keyboard(t: Translator, anonymity: bool) -> InlineKeyboardMarkup:
             button("✖ " + t.gettext("Stop"), ComplaintGuide("stop")),
         ]
     )
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def summary_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [button("💾 " + t.gettext("Save as a draft"), ComplaintGuide("save"))],
             [button("🗑 " + t.gettext("Discard"), ComplaintGuide("discard"))],
@@ -150,13 +149,13 @@ def summary_keyboard(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def draft_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def draft_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [[button("🗑 " + t.gettext("Delete the draft"), ComplaintGuide("delete"))], _menu_row(t)]
     )
 
 
-def rated_keyboard(t: Translator, helpful: bool) -> InlineKeyboardMarkup:
+def rated_keyboard(t: Translator, helpful: bool) -> Keyboard:
     rows = [] if helpful else [[button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))]]
     rows.append(_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.callbacks import GlossaryEntry, GlossaryPage, Menu
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Keyboard, keyboard
 from bot.services.glossary import GlossaryPage as Page
 
 
-def glossary_page_keyboard(t: Translator, page: Page) -> InlineKeyboardMarkup:
+def glossary_page_keyboard(t: Translator, page: Page) -> Keyboard:
     terms = [button(term.term, GlossaryEntry(term.id)) for term in page.terms]
     rows = [terms[i : i + 2] for i in range(0, len(terms), 2)]
     arrows = []
@@ -21,11 +20,11 @@ def glossary_page_keyboard(t: Translator, page: Page) -> InlineKeyboardMarkup:
     if arrows:
         rows.append(arrows)
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def term_keyboard(t: Translator, page_number: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def term_keyboard(t: Translator, page_number: int) -> Keyboard:
+    return keyboard(
         [
             [button("◀ " + t.gettext("Glossary"), GlossaryPage(str(page_number)))],
             [button("☰ " + t.gettext("Menu"), Menu("main"))],

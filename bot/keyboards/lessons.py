@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.callbacks import FinishModule, Menu, OpenModule, QuizStart, ShowCard
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Keyboard, keyboard
 from bot.services.lessons import ModuleFinished, ModuleProgress
 from bot.views.lessons import module_label
 
 
-def card_keyboard(t: Translator, place: CardPlace) -> InlineKeyboardMarkup:
+def card_keyboard(t: Translator, place: CardPlace) -> Keyboard:
     row = []
     if place.previous_id:
         row.append(button("◀ " + t.gettext("Back"), ShowCard(place.previous_id)))
@@ -25,17 +24,17 @@ def card_keyboard(t: Translator, place: CardPlace) -> InlineKeyboardMarkup:
         # The module's first screen: a learner may check what they know before reading.
         rows.append([button("📝 " + t.gettext("Test yourself first"), QuizStart(place.module.id))])
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def modules_keyboard(t: Translator, modules: list[ModuleProgress]) -> InlineKeyboardMarkup:
+def modules_keyboard(t: Translator, modules: list[ModuleProgress]) -> Keyboard:
     rows = [[button(module_label(p), OpenModule(p.module.id))] for p in modules]
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def progress_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def progress_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [button("▶ " + t.gettext("Continue"), Menu("continue"))],
             [button("☰ " + t.gettext("Menu"), Menu("main"))],
@@ -43,7 +42,7 @@ def progress_keyboard(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def finished_keyboard(t: Translator, finished: ModuleFinished) -> InlineKeyboardMarkup:
+def finished_keyboard(t: Translator, finished: ModuleFinished) -> Keyboard:
     rows = [[button("📝 " + t.gettext("Take the quiz"), QuizStart(finished.module.id))]]
     if finished.next_module is not None:
         rows.append(
@@ -58,4 +57,4 @@ def finished_keyboard(t: Translator, finished: ModuleFinished) -> InlineKeyboard
             ]
         )
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)

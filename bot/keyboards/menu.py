@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import DeleteData, Menu
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, keyboard
 
 
-def _button(text: str, item: str) -> InlineKeyboardButton:
+def _button(text: str, item: str) -> Choice:
     return button(text, Menu(item))
 
 
-def menu_keyboard(t: Translator, *, trainer: bool = False) -> InlineKeyboardMarkup:
+def menu_keyboard(t: Translator, *, trainer: bool = False) -> Keyboard:
     """The main menu; trainers and admins also get the Trainer menu."""
     rows = [
         [_button("▶ " + t.gettext("Continue"), "continue")],
@@ -34,15 +33,15 @@ def menu_keyboard(t: Translator, *, trainer: bool = False) -> InlineKeyboardMark
     ]
     if trainer:
         rows.append([_button("🎓 " + t.gettext("Trainer menu"), "trainer")])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def back_to_menu_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[_button("☰ " + t.gettext("Menu"), "main")]])
+def back_to_menu_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[_button("☰ " + t.gettext("Menu"), "main")]])
 
 
-def settings_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def settings_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [_button("🌐 " + t.gettext("Language"), "language")],
             [_button("⏰ " + t.gettext("Reminders"), "reminders")],

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardMarkup
-
 from bot.callbacks import Consent, PickLanguage
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.keyboards import button
+from bot.screens import Keyboard, keyboard
 
 
-def language_keyboard(languages: tuple[str, ...], suggested: str) -> InlineKeyboardMarkup:
+def language_keyboard(languages: tuple[str, ...], suggested: str) -> Keyboard:
     """Every language in its own name; the one Telegram suggests comes first, ticked."""
     ordered = [suggested, *(code for code in languages if code != suggested)]
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
                 button(
@@ -24,5 +23,5 @@ def language_keyboard(languages: tuple[str, ...], suggested: str) -> InlineKeybo
     )
 
 
-def welcome_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("▶ " + t.gettext("Start learning"), Consent("yes"))]])
+def welcome_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[button("▶ " + t.gettext("Start learning"), Consent("yes"))]])

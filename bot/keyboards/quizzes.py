@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import CertificateAction, Menu, QuizRetry, QuizStart, ShowCard
 from bot.content import Module
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, keyboard
 from bot.services.quizzes import ScoreCard
 
 
-def _menu_row(t: Translator) -> list[InlineKeyboardButton]:
+def _menu_row(t: Translator) -> list[Choice]:
     return [button("☰ " + t.gettext("Menu"), Menu("main"))]
 
 
 def quizzes_keyboard(
     t: Translator, results: list[tuple[Module, tuple[int, int] | None]]
-) -> InlineKeyboardMarkup:
+) -> Keyboard:
     rows = [
         [
             button(
@@ -30,10 +29,10 @@ def quizzes_keyboard(
     if all(best is not None for _, best in results):
         rows.append([button("🎓 " + t.gettext("My certificate"), CertificateAction("get"))])
     rows.append(_menu_row(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def score_keyboard(t: Translator, card: ScoreCard) -> InlineKeyboardMarkup:
+def score_keyboard(t: Translator, card: ScoreCard) -> Keyboard:
     rows = [
         [button("📖 " + lesson.title, ShowCard(lesson.cards[0].id))]
         for lesson in card.review
@@ -43,11 +42,11 @@ def score_keyboard(t: Translator, card: ScoreCard) -> InlineKeyboardMarkup:
     if card.all_passed:
         rows.append([button("🎓 " + t.gettext("Get my certificate"), CertificateAction("get"))])
     rows.append([button("📝 " + t.gettext("Quizzes"), Menu("quizzes")), *_menu_row(t)])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def confirm_name_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def confirm_name_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [
                 button("✓ " + t.gettext("Yes, make my certificate"), CertificateAction("yes")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from babel import Locale
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import (
     Menu,
@@ -17,6 +16,7 @@ from bot.callbacks import (
 )
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, keyboard
 from bot.services.reminders import ReminderSettings
 from bot.services.schedule import EVENING, EVERY_DAY, HOURS, MIDDAY, MORNING, WEEKDAYS
 from bot.services.zones import COUNTRIES, suggested_zone
@@ -29,16 +29,16 @@ def _ticked(label: str, chosen: bool) -> str:
     return ("✓ " if chosen else "") + label
 
 
-def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+def _rows(buttons: list[Choice], width: int) -> list[list[Choice]]:
     return [buttons[i : i + width] for i in range(0, len(buttons), width)]
 
 
-def _back(t: Translator, target: Menu | Reminders) -> list[InlineKeyboardButton]:
+def _back(t: Translator, target: Menu | Reminders) -> list[Choice]:
     return [button("◀ " + t.gettext("Back"), target)]
 
 
-def reminder_question_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def reminder_question_keyboard(t: Translator) -> Keyboard:
+    return keyboard(
         [
             [button("🔔 " + t.gettext("Yes, evenings"), Reminders("evening"))],
             [
@@ -49,13 +49,13 @@ def reminder_question_keyboard(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def reminders_keyboard(t: Translator, settings: ReminderSettings) -> InlineKeyboardMarkup:
+def reminders_keyboard(t: Translator, settings: ReminderSettings) -> Keyboard:
     switch = (
         button("🔕 " + t.gettext("Turn off"), Reminders("off"))
         if settings.enabled
         else button("🔔 " + t.gettext("Turn on"), Reminders("on"))
     )
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [switch],
             [
@@ -68,12 +68,12 @@ def reminders_keyboard(t: Translator, settings: ReminderSettings) -> InlineKeybo
     )
 
 
-def days_keyboard(t: Translator, days: frozenset[int], language: str) -> InlineKeyboardMarkup:
+def days_keyboard(t: Translator, days: frozenset[int], language: str) -> Keyboard:
     names = day_names(language)
     toggles = [
         button(_ticked(names[day], day in days), ReminderDays(str(day))) for day in range(7)
     ]
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
                 button(_ticked(t.gettext("Every day"), days == EVERY_DAY), ReminderDays("all")),
@@ -88,7 +88,7 @@ def days_keyboard(t: Translator, days: frozenset[int], language: str) -> InlineK
     )
 
 
-def time_keyboard(t: Translator, hour: int) -> InlineKeyboardMarkup:
+def time_keyboard(t: Translator, hour: int) -> Keyboard:
     presets = (
         ("🌅 " + t.gettext("Morning"), MORNING),
         ("☀ " + t.gettext("Midday"), MIDDAY),
@@ -98,7 +98,7 @@ def time_keyboard(t: Translator, hour: int) -> InlineKeyboardMarkup:
         [button(_ticked(f"{label} {hour_label(value)}", hour == value), ReminderHour(str(value)))]
         for label, value in presets
     ]
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             *rows,
             [button("🕒 " + t.gettext("Another hour"), Reminders("hours"))],
@@ -107,14 +107,12 @@ def time_keyboard(t: Translator, hour: int) -> InlineKeyboardMarkup:
     )
 
 
-def hours_keyboard(t: Translator, hour: int) -> InlineKeyboardMarkup:
+def hours_keyboard(t: Translator, hour: int) -> Keyboard:
     hours = [button(_ticked(hour_label(h), h == hour), ReminderHour(str(h))) for h in HOURS]
-    return InlineKeyboardMarkup([*_rows(hours, 4), _back(t, Reminders("time"))])
+    return keyboard([*_rows(hours, 4), _back(t, Reminders("time"))])
 
 
-def zone_keyboard(
-    t: Translator, settings: ReminderSettings, language: str
-) -> InlineKeyboardMarkup:
+def zone_keyboard(t: Translator, settings: ReminderSettings, language: str) -> Keyboard:
     suggested = suggested_zone(language)
     rows = []
     if suggested != settings.zone:
@@ -127,21 +125,19 @@ def zone_keyboard(
     rows += _rows(countries, 2)
     rows.append([button("🔎 " + t.gettext("Type a city"), Reminders("city"))])
     rows.append(_back(t, Menu("reminders")))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def zones_keyboard(
-    t: Translator, zones: tuple[str, ...], current: str, language: str
-) -> InlineKeyboardMarkup:
+def zones_keyboard(t: Translator, zones: tuple[str, ...], current: str, language: str) -> Keyboard:
     choices = [
         button(_ticked(city_label(z, language), z == current), ReminderZone(z)) for z in zones
     ]
-    return InlineKeyboardMarkup([*_rows(choices, 2), _back(t, Reminders("zone"))])
+    return keyboard([*_rows(choices, 2), _back(t, Reminders("zone"))])
 
 
-def reminder_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def reminder_keyboard(t: Translator) -> Keyboard:
     """Under a reminder: continue where the learner stopped, or stop reminders."""
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [button("▶ " + t.gettext("Continue"), Menu("continue"))],
             [button("🔕 " + t.gettext("Stop reminders"), Reminders("stop"))],

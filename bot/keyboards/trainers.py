@@ -3,8 +3,6 @@ workshop packs, /trainers, and a learner's Leave buttons."""
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from bot.callbacks import (
     CohortAction,
     InvitationAnswer,
@@ -17,6 +15,7 @@ from bot.content import Module
 from bot.db.repositories import CohortRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.keyboards import button
+from bot.screens import Choice, Keyboard, keyboard
 
 MAX_LABEL = 40
 
@@ -25,15 +24,15 @@ def _short(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def _menu(t: Translator) -> list[InlineKeyboardButton]:
+def _menu(t: Translator) -> list[Choice]:
     return [button("☰ " + t.gettext("Menu"), Menu("main"))]
 
 
-def _trainer_menu(t: Translator) -> list[InlineKeyboardButton]:
+def _trainer_menu(t: Translator) -> list[Choice]:
     return [button("◀ " + t.gettext("Trainer menu"), Menu("trainer"))]
 
 
-def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineKeyboardMarkup:
+def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
     rows = [[button("👥 " + _short(c.name), CohortAction(f"open-{c.id}"))] for c in cohorts]
     rows += [
         [button("➕ " + t.gettext("New cohort"), TrainerMenu("new"))],
@@ -41,14 +40,14 @@ def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineK
         [button("🗓 " + t.gettext("Scheduled"), TrainerMenu("scheduled"))],
         _menu(t),
     ]
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def cohort_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
-    def action(label: str, name: str) -> InlineKeyboardButton:
+def cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
+    def action(label: str, name: str) -> Choice:
         return button(label, CohortAction(f"{name}-{cohort_id}"))
 
-    return InlineKeyboardMarkup(
+    return keyboard(
         [
             [
                 action("📊 " + t.gettext("Progress"), "prog"),
@@ -68,15 +67,13 @@ def cohort_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def back_to_cohort_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def back_to_cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
+    return keyboard(
         [[button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))], _trainer_menu(t)]
     )
 
 
-def pack_keyboard(
-    t: Translator, cohort_id: int, modules: tuple[Module, ...]
-) -> InlineKeyboardMarkup:
+def pack_keyboard(t: Translator, cohort_id: int, modules: tuple[Module, ...]) -> Keyboard:
     rows = [
         [
             button(
@@ -87,38 +84,34 @@ def pack_keyboard(
         for m in modules
     ]
     rows.append([button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))])
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> InlineKeyboardMarkup:
+def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> Keyboard:
     rows = [[button(LANGUAGE_NAMES[code], TrainerMenu(f"lang-{code}"))] for code in languages]
     rows.append(_trainer_menu(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def skip_place_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(t.gettext("Skip"), TrainerMenu("skip"))], _trainer_menu(t)]
-    )
+def skip_place_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[button(t.gettext("Skip"), TrainerMenu("skip"))], _trainer_menu(t)])
 
 
-def cancel_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([_trainer_menu(t)])
+def cancel_keyboard(t: Translator) -> Keyboard:
+    return keyboard([_trainer_menu(t)])
 
 
-def offer_keyboard(t: Translator, code: str, *, trainer: bool) -> InlineKeyboardMarkup:
+def offer_keyboard(t: Translator, code: str, *, trainer: bool) -> Keyboard:
     yes = (
         button("✅ " + t.gettext("Become a trainer"), InvitationAnswer(f"accept-{code}"))
         if trainer
         else button("✅ " + t.gettext("Join"), InvitationAnswer(f"join-{code}"))
     )
-    return InlineKeyboardMarkup(
-        [[yes], [button(t.gettext("No, thanks"), InvitationAnswer(f"no-{code}"))]]
-    )
+    return keyboard([[yes], [button(t.gettext("No, thanks"), InvitationAnswer(f"no-{code}"))]])
 
 
-def joined_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+def joined_keyboard(t: Translator, cohort_id: int) -> Keyboard:
+    return keyboard(
         [
             [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(f"leave-{cohort_id}"))],
             _menu(t),
@@ -126,7 +119,7 @@ def joined_keyboard(t: Translator, cohort_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineKeyboardMarkup:
+def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
     rows = [
         [
             button(
@@ -137,14 +130,14 @@ def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> InlineKey
         for c in cohorts
     ]
     rows.append(_menu(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)
 
 
-def became_trainer_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("🎓 " + t.gettext("Trainer menu"), Menu("trainer"))]])
+def became_trainer_keyboard(t: Translator) -> Keyboard:
+    return keyboard([[button("🎓 " + t.gettext("Trainer menu"), Menu("trainer"))]])
 
 
-def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> InlineKeyboardMarkup:
+def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> Keyboard:
     rows = [[button("➕ " + t.gettext("Invite a trainer"), TrainerAdmin("invite"))]]
     rows += [
         [
@@ -156,4 +149,4 @@ def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> InlineK
         for user_id, _ in trainers
     ]
     rows.append(_menu(t))
-    return InlineKeyboardMarkup(rows)
+    return keyboard(rows)

@@ -1,0 +1,1 @@
+"""Channel adapters: everything that knows one messaging platform lives under its folder."""
