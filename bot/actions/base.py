@@ -19,7 +19,7 @@ import typing
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal, Self, get_args, get_origin
 
-__all__ = ["MAX_BYTES", "Action", "ActionError", "Pattern", "parse_action"]
+__all__ = ["MAX_BYTES", "Action", "ActionError", "Pattern", "Range", "parse_action"]
 
 MAX_BYTES = 64
 SEPARATOR = ":"
@@ -43,11 +43,20 @@ class Pattern:
 
 
 @dataclass(frozen=True, slots=True)
+class Range:
+    """An int field's bounds, inclusive: `Annotated[int, Range(7, 20)]`."""
+
+    low: int
+    high: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Field:
     name: str
     kind: type
     rule: re.Pattern[str] | None
     words: frozenset[str] | None
+    bounds: Range | None = None
 
     def encode(self, value: object) -> str:
         if self.kind is int:
@@ -68,7 +77,10 @@ class _Field:
         if self.kind is bool:
             return text in ("0", "1")
         rule = self.rule or (_INT if self.kind is int else _SLUG)
-        return bool(rule.match(text))
+        if not rule.match(text):
+            return False
+        bounds = self.bounds
+        return bounds is None or bounds.low <= int(text) <= bounds.high
 
     def decode(self, text: str) -> object:
         if self.kind is int:
@@ -80,17 +92,20 @@ class _Field:
 
 def _describe(cls: type, hint: object, name: str) -> _Field:
     rule: re.Pattern[str] | None = None
+    bounds: Range | None = None
     if get_origin(hint) is Annotated:
         base, *extras = get_args(hint)
         for extra in extras:
             if isinstance(extra, Pattern):
                 rule = extra.compile()
+            elif isinstance(extra, Range):
+                bounds = extra
         hint = base
     if get_origin(hint) is Literal:
         words = frozenset(str(v) for v in get_args(hint))
         return _Field(name, str, None, words)
     if hint in (int, bool, str):
-        return _Field(name, typing.cast(type, hint), rule, None)
+        return _Field(name, typing.cast(type, hint), rule, None, bounds)
     raise TypeError(f"{cls.__name__}.{name}: unsupported action field type {hint!r}")
 
 
