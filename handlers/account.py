@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import DeleteData, Menu
+from bot.actions.menu import DeleteData, Menu
 from bot.context import BotContext
 from bot.keyboards.account import delete_keyboard
 from bot.keyboards.menu import back_to_menu_keyboard
@@ -46,9 +46,9 @@ async def cmd_deleteme(update: Update, context: BotContext, turn_: Turn) -> None
 async def on_delete(update: Update, context: BotContext, turn_: Turn) -> None:
     """Handle the confirmation buttons: ask, yes (delete everything) or no."""
     answer = picked(update, DeleteData)
-    if answer.value == "ask":
+    if answer.step == "ask":
         await show(update, render_delete_confirm(turn_.t), delete_keyboard(turn_.t))
-    elif answer.value == "yes":
+    elif answer.step == "yes":
         await learners.delete_everything(turn_.uow, turn_.user.id, turn_.services.clock())
         if context.user_data is not None:
             context.user_data.language = None

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from telegram import Message, Update
 from telegram.error import BadRequest
 
+from bot.actions import Action
 from bot.callbacks import CallbackData
 from bot.channels.telegram.render import markup
 from bot.context import BotContext, durable_steps, restore_steps
@@ -46,7 +47,7 @@ class Turn:
         return self.user.role in ("trainer", "admin") or self.services.is_admin(self.user.id)
 
 
-C = TypeVar("C", bound=CallbackData)
+C = TypeVar("C", bound=Action | CallbackData)
 
 
 def picked(update: Update, kind: type[C]) -> C:
@@ -54,7 +55,7 @@ def picked(update: Update, kind: type[C]) -> C:
     data = kind.unpack(update.callback_query.data if update.callback_query else None)
     if data is None:
         raise StaleButton(kind.PREFIX)
-    return data
+    return data  # type: ignore[return-value]  # unpack returns Self: an instance of kind
 
 
 TurnHandler = Callable[[Update, BotContext, Turn], Coroutine[Any, Any, None]]

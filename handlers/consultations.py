@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import (
+from bot.actions.consultations import (
     KAdminList,
     KAdminView,
     KAnswer,
@@ -34,8 +34,8 @@ from bot.callbacks import (
     KStance,
     KWithdraw,
     KWithdrawYes,
-    Menu,
 )
+from bot.actions.menu import Menu
 from bot.context import BotContext, PendingAnswer
 from bot.errors import AppError, StaleButton
 from bot.keyboards.consultations import (
@@ -118,7 +118,7 @@ async def on_have_your_say(update: Update, context: BotContext, turn_: Turn) -> 
 @turn
 async def on_open(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show a consultation's summary and its sections."""
-    (consultation_id,) = picked(update, KOpen).numbers
+    consultation_id = picked(update, KOpen).consultation
     if not await require_ready(update, turn_):
         return
     consultation = await consultations.get(turn_.uow, consultation_id)
@@ -139,7 +139,7 @@ async def on_open(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_draft(update: Update, context: BotContext, turn_: Turn) -> None:
     """Send the draft document kept in the repository."""
-    (consultation_id,) = picked(update, KDraft).numbers
+    consultation_id = picked(update, KDraft).consultation
     consultation = await consultations.get(turn_.uow, consultation_id)
     name = consultation.spec.draft_file
     path = (turn_.services.settings.content_dir / name).resolve() if name else None
@@ -153,7 +153,8 @@ async def on_draft(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_section(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show one section with the three ways to answer."""
-    consultation_id, index = picked(update, KSection).numbers
+    section = picked(update, KSection)
+    consultation_id, index = section.consultation, section.section
     if not await require_ready(update, turn_):
         return
     consultation = await consultations.get(turn_.uow, consultation_id)
@@ -169,7 +170,7 @@ async def on_section(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_stance(update: Update, context: BotContext, turn_: Turn) -> None:
     """After a stance: anonymous or named?"""
-    data = picked(update, KStance).value
+    data = picked(update, KStance)
     if await require_ready(update, turn_):
         await show(update, render_identity(turn_.t), identity_keyboard(turn_.t, data))
 
@@ -177,19 +178,18 @@ async def on_stance(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_identity(update: Update, context: BotContext, turn_: Turn) -> None:
     """Remember what the next message answers (in memory only), and ask for it."""
-    cid, index, stance, who = picked(update, KIdentity).value.split("-")
+    choice = picked(update, KIdentity)
+    cid, index = choice.consultation, choice.section
     if not await require_ready(update, turn_):
         return
-    consultation = await consultations.get(turn_.uow, int(cid))
+    consultation = await consultations.get(turn_.uow, cid)
     now = turn_.services.clock()
-    if int(index) >= len(consultation.spec.clauses):
-        raise StaleButton(index)
+    if index >= len(consultation.spec.clauses):
+        raise StaleButton(str(index))
     if not consultation.is_open(now):
-        raise ConsultationClosed(cid)
-    anonymous = who == "a"
-    _set_pending(
-        context, PendingAnswer(int(cid), int(index), CODE_STANCES[stance], anonymous, now)
-    )
+        raise ConsultationClosed(str(cid))
+    anonymous = choice.anonymous
+    _set_pending(context, PendingAnswer(cid, index, CODE_STANCES[choice.stance], anonymous, now))
     mb = turn_.services.settings.consultation_max_file_mb
     await show(update, render_ask_answer(turn_.t, anonymous, mb), cancel_keyboard(turn_.t))
 
@@ -300,7 +300,7 @@ def _name(full_name: str, username: str | None) -> str:
 @turn
 async def on_follow(update: Update, context: BotContext, turn_: Turn) -> None:
     """Put the user on the list for the thank-you and the note on what changed."""
-    (consultation_id,) = picked(update, KFollow).numbers
+    consultation_id = picked(update, KFollow).consultation
     await consultations.follow(turn_.uow, consultation_id, turn_.user.id)
     await show(update, render_followed(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
 
@@ -308,7 +308,7 @@ async def on_follow(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_notify(update: Update, context: BotContext, turn_: Turn) -> None:
     """Turn "Tell me about consultations" on or off."""
-    on = picked(update, KNotify).value == "on"
+    on = picked(update, KNotify).switch == "on"
     if not await require_ready(update, turn_):
         return
     await consultations.set_subscribed(turn_.uow, turn_.user.id, on)
@@ -332,7 +332,8 @@ async def on_mine(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_answer(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show one named answer with Change and Withdraw while the consultation is open."""
-    cid, number = picked(update, KAnswer).numbers
+    answer = picked(update, KAnswer)
+    cid, number = answer.consultation, answer.number
     mine = await consultations.my_answer(turn_.uow, turn_.user.id, cid, number)
     now = turn_.services.clock()
     await show(
@@ -345,7 +346,8 @@ async def on_answer(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_edit(update: Update, context: BotContext, turn_: Turn) -> None:
     """Wait for the new version of a named answer."""
-    cid, number = picked(update, KEdit).numbers
+    edit = picked(update, KEdit)
+    cid, number = edit.consultation, edit.number
     mine = await consultations.my_answer(turn_.uow, turn_.user.id, cid, number)
     now = turn_.services.clock()
     if not mine.consultation.is_open(now):
@@ -358,7 +360,8 @@ async def on_edit(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_withdraw(update: Update, context: BotContext, turn_: Turn) -> None:
     """Ask before withdrawing a named answer."""
-    cid, number = picked(update, KWithdraw).numbers
+    withdraw = picked(update, KWithdraw)
+    cid, number = withdraw.consultation, withdraw.number
     mine = await consultations.my_answer(turn_.uow, turn_.user.id, cid, number)
     if not mine.consultation.is_open(turn_.services.clock()):
         raise ConsultationClosed(str(cid))
@@ -372,7 +375,8 @@ async def on_withdraw(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_withdraw_yes(update: Update, context: BotContext, turn_: Turn) -> None:
     """Withdraw (delete) a named answer before the close."""
-    cid, number = picked(update, KWithdrawYes).numbers
+    withdraw = picked(update, KWithdrawYes)
+    cid, number = withdraw.consultation, withdraw.number
     ref = await consultations.withdraw(
         turn_.uow, turn_.user.id, cid, number, turn_.services.clock()
     )
@@ -432,7 +436,7 @@ async def on_admin_list(update: Update, context: BotContext, turn_: Turn) -> Non
 @turn
 async def on_publish(update: Update, context: BotContext, turn_: Turn) -> None:
     """Admins: publish a consultation file."""
-    slug = picked(update, KPublish).value
+    slug = picked(update, KPublish).slug
     if not _is_admin(turn_):
         raise StaleButton("kp")
     consultation = await consultations.publish(
@@ -444,7 +448,7 @@ async def on_publish(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_admin_view(update: Update, context: BotContext, turn_: Turn) -> None:
     """Admins: counts per section and the exports."""
-    (consultation_id,) = picked(update, KAdminView).numbers
+    consultation_id = picked(update, KAdminView).consultation
     if not _is_admin(turn_):
         raise StaleButton("kc")
     await _admin_view(update, turn_, consultation_id, edit=True)
@@ -453,7 +457,8 @@ async def on_admin_view(update: Update, context: BotContext, turn_: Turn) -> Non
 @turn
 async def on_export(update: Update, context: BotContext, turn_: Turn) -> None:
     """Admins: send the answers as CSV or XLSX, or their files as a ZIP."""
-    cid, fmt = picked(update, KExport).value.split("-")
+    export = picked(update, KExport)
+    cid, fmt = export.consultation, export.format
     if not _is_admin(turn_):
         raise StaleButton("kx")
     consultation = await consultations.get(turn_.uow, int(cid))
@@ -516,7 +521,7 @@ async def _send_zip(
 @turn
 async def on_outcome(update: Update, context: BotContext, turn_: Turn) -> None:
     """Admins: wait for the typed note on what changed."""
-    (consultation_id,) = picked(update, KOutcome).numbers
+    consultation_id = picked(update, KOutcome).consultation
     if not _is_admin(turn_):
         raise StaleButton("kq")
     await consultations.get(turn_.uow, consultation_id)

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import (
+from bot.actions.faq import (
     ComplaintGuide,
     FaqAnswer,
     FaqAnswerBack,
@@ -18,8 +18,8 @@ from bot.callbacks import (
     FaqGroupPage,
     FaqRate,
     FaqReply,
-    Menu,
 )
+from bot.actions.menu import Menu
 from bot.channels.telegram.render import markup
 from bot.context import BotContext, UserData
 from bot.errors import StaleButton
@@ -123,7 +123,7 @@ async def on_group(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_entry(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show an answer with its related questions."""
-    entry_id = picked(update, FaqAnswer).value
+    entry_id = picked(update, FaqAnswer).entry_id
     if not await require_ready(update, turn_):
         return
     course, language = turn_.services.course, turn_.language
@@ -178,7 +178,7 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
 @turn
 async def on_ask(update: Update, context: BotContext, turn_: Turn) -> None:
     """Ask a person: send the question just asked, or wait for one to be typed."""
-    action = picked(update, FaqAsk).value
+    action = picked(update, FaqAsk).step
     if not await require_ready(update, turn_):
         return
     if action == "type":
@@ -242,7 +242,7 @@ def _is_staff(turn_: Turn) -> bool:
 @turn
 async def on_reply(update: Update, context: BotContext, turn_: Turn) -> None:
     """An admin or trainer pressed Reply: wait for their typed reply."""
-    question_id = int(picked(update, FaqReply).value)
+    question_id = picked(update, FaqReply).question
     if not _is_staff(turn_):
         await show(update, views.render_not_staff(turn_.t), edit=False)
         return
@@ -259,7 +259,7 @@ async def on_reply(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_answer_back(update: Update, context: BotContext, turn_: Turn) -> None:
     """The learner pressed Answer back: wait for their typed answer."""
-    question_id = int(picked(update, FaqAnswerBack).value)
+    question_id = picked(update, FaqAnswerBack).question
     question = await faq.question_for_reply(turn_.uow, question_id)
     if question.user_id != turn_.user.id:
         raise StaleButton(str(question_id))
@@ -344,7 +344,7 @@ async def _guide_next(
 @turn
 async def on_guide(update: Update, context: BotContext, turn_: Turn) -> None:
     """Start, skip, answer yes/no, save or discard, show or delete the draft, stop."""
-    action = picked(update, ComplaintGuide).value
+    action = picked(update, ComplaintGuide).step
     if not await require_ready(update, turn_):
         return
     data = _data(context)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import GlossaryEntry, GlossaryPage, Menu
+from bot.actions.glossary import GlossaryEntry, GlossaryPage
+from bot.actions.menu import Menu
 from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.glossary import glossary_page_keyboard, term_keyboard
@@ -56,16 +57,13 @@ async def on_glossary_menu(update: Update, context: BotContext, turn_: Turn) -> 
 @turn
 async def on_page(update: Update, context: BotContext, turn_: Turn) -> None:
     """Turn a glossary page."""
-    page = picked(update, GlossaryPage)
-    if not page.value.isdigit():
-        raise StaleButton("glossary page")
-    await show_page(update, turn_, int(page.value))
+    await show_page(update, turn_, picked(update, GlossaryPage).page)
 
 
 @turn
 async def on_term(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show one term's definition."""
-    await show_term(update, turn_, picked(update, GlossaryEntry).value, edit=True)
+    await show_term(update, turn_, picked(update, GlossaryEntry).term_id, edit=True)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

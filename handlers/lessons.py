@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import FinishModule, Menu, OpenModule, ShowCard
+from bot.actions.lessons import FinishModule, OpenModule, ShowCard
+from bot.actions.menu import Menu
 from bot.content import CardPlace
 from bot.context import BotContext
 from bot.keyboards.lessons import (
@@ -52,7 +53,7 @@ async def on_modules(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_open_module(update: Update, context: BotContext, turn_: Turn) -> None:
     """Enter a module where the learner last was in it."""
-    module_id = picked(update, OpenModule).value
+    module_id = picked(update, OpenModule).module_id
     if not await require_ready(update, turn_):
         return
     s = turn_.services
@@ -65,7 +66,7 @@ async def on_open_module(update: Update, context: BotContext, turn_: Turn) -> No
 @turn
 async def on_card(update: Update, context: BotContext, turn_: Turn) -> None:
     """Back / Next: show the card the button names (unknown ids are stale buttons)."""
-    card_id = picked(update, ShowCard).value
+    card_id = picked(update, ShowCard).card_id
     if not await require_ready(update, turn_):
         return
     s = turn_.services
@@ -78,7 +79,7 @@ async def on_card(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_finish(update: Update, context: BotContext, turn_: Turn) -> None:
     """Congratulate the learner at the end of a module and offer the next one."""
-    module_id = picked(update, FinishModule).value
+    module_id = picked(update, FinishModule).module_id
     if not await require_ready(update, turn_):
         return
     s = turn_.services

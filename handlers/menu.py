@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import Menu
+from bot.actions.menu import Menu
 from bot.context import BotContext
 from bot.errors import NotReady
 from bot.keyboards.menu import back_to_menu_keyboard, menu_keyboard, settings_keyboard

@@ -15,7 +15,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.callbacks import CertificateAction, Menu, QuizRetry, QuizStart
+from bot.actions.menu import Menu
+from bot.actions.quizzes import CertificateAction, QuizRetry, QuizStart
 from bot.certificate_pdf import printable, render_certificate, verification_url
 from bot.channels.telegram.render import markup
 from bot.context import BotContext
@@ -117,13 +118,13 @@ async def _start(
 @turn
 async def on_quiz_start(update: Update, context: BotContext, turn_: Turn) -> None:
     """Start a module's quiz, or go on with the one under way."""
-    await _start(update, context, turn_, picked(update, QuizStart).value, resume=True)
+    await _start(update, context, turn_, picked(update, QuizStart).module_id, resume=True)
 
 
 @turn
 async def on_quiz_retry(update: Update, context: BotContext, turn_: Turn) -> None:
     """A new draw of a module's quiz."""
-    await _start(update, context, turn_, picked(update, QuizRetry).value, resume=False)
+    await _start(update, context, turn_, picked(update, QuizRetry).module_id, resume=False)
 
 
 @turn
@@ -178,7 +179,7 @@ async def _send_certificate(update: Update, turn_: Turn, name: str | None) -> No
 @turn
 async def on_certificate(update: Update, context: BotContext, turn_: Turn) -> None:
     """Get the certificate: ask for the name, confirm it, then send the PDF."""
-    action = picked(update, CertificateAction).value
+    action = picked(update, CertificateAction).step
     if not await require_ready(update, turn_):
         return
     s = turn_.services

@@ -7,13 +7,14 @@ from datetime import timedelta
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import (
-    Menu,
+from bot.actions.menu import Menu
+from bot.actions.reminders import (
     ReminderCountry,
     ReminderDays,
     ReminderHour,
     Reminders,
     ReminderZone,
+    ToggleWeekday,
 )
 from bot.context import BotContext
 from bot.errors import StaleButton
@@ -108,7 +109,7 @@ async def on_reminders_menu(update: Update, context: BotContext, turn_: Turn) ->
 @turn
 async def on_reminder_action(update: Update, context: BotContext, turn_: Turn) -> None:
     """Answer the onboarding question, switch reminders on or off, or open a screen."""
-    action = picked(update, Reminders).value
+    action = picked(update, Reminders).step
     if not await require_ready(update, turn_):
         return
     uow, user, language = turn_.uow, turn_.user, turn_.language
@@ -132,26 +133,36 @@ async def on_reminder_action(update: Update, context: BotContext, turn_: Turn) -
 
 @turn
 async def on_days(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Every day, Monday to Friday, or add or remove one day."""
-    choice = picked(update, ReminderDays).value
+    """Every day, or Monday to Friday."""
+    choice = picked(update, ReminderDays).days
     if not await require_ready(update, turn_):
         return
-    uow, user, language = turn_.uow, turn_.user, turn_.language
+    days = EVERY_DAY if choice == "all" else WEEKDAYS
     now = turn_.services.clock()
-    if choice in ("all", "weekdays"):
-        days = EVERY_DAY if choice == "all" else WEEKDAYS
-        settings = await reminders.change_time(uow, user, language, now, days=days)
-    else:
-        settings = await reminders.toggle_day(uow, user, language, int(choice), now)
-    await show(
-        update, render_days_prompt(turn_.t), days_keyboard(turn_.t, settings.when.days, language)
-    )
+    settings = await reminders.change_time(turn_.uow, turn_.user, turn_.language, now, days=days)
+    await _show_days(update, turn_, settings.when.days)
+
+
+@turn
+async def on_weekday(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Add or remove one day."""
+    day = picked(update, ToggleWeekday).day
+    if not await require_ready(update, turn_):
+        return
+    now = turn_.services.clock()
+    settings = await reminders.toggle_day(turn_.uow, turn_.user, turn_.language, day, now)
+    await _show_days(update, turn_, settings.when.days)
+
+
+async def _show_days(update: Update, turn_: Turn, days: frozenset[int]) -> None:
+    keyboard = days_keyboard(turn_.t, days, turn_.language)
+    await show(update, render_days_prompt(turn_.t), keyboard)
 
 
 @turn
 async def on_hour(update: Update, context: BotContext, turn_: Turn) -> None:
     """Set the hour, then show the settings."""
-    hour = int(picked(update, ReminderHour).value)
+    hour = picked(update, ReminderHour).hour
     if not await require_ready(update, turn_):
         return
     settings = await reminders.change_time(
@@ -163,7 +174,7 @@ async def on_hour(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_country(update: Update, context: BotContext, turn_: Turn) -> None:
     """A country with one time zone sets it; another lists its zones."""
-    code = picked(update, ReminderCountry).value.upper()
+    code = picked(update, ReminderCountry).country.upper()
     if not await require_ready(update, turn_):
         return
     zones = country_zones(code)
@@ -183,7 +194,7 @@ async def on_country(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def on_zone(update: Update, context: BotContext, turn_: Turn) -> None:
     """Set the time zone the button names (unknown names are forged buttons)."""
-    zone = picked(update, ReminderZone).value
+    zone = picked(update, ReminderZone).zone
     if not await require_ready(update, turn_):
         return
     if not turn_.services.zones.exists(zone):
@@ -259,6 +270,7 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CallbackQueryHandler(on_reminders_menu, pattern=Menu.only("reminders")),
         CallbackQueryHandler(on_reminder_action, pattern=Reminders.matches),
         CallbackQueryHandler(on_days, pattern=ReminderDays.matches),
+        CallbackQueryHandler(on_weekday, pattern=ToggleWeekday.matches),
         CallbackQueryHandler(on_hour, pattern=ReminderHour.matches),
         CallbackQueryHandler(on_country, pattern=ReminderCountry.matches),
         CallbackQueryHandler(on_zone, pattern=ReminderZone.matches),

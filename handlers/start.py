@@ -5,7 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import Consent, Menu, PickLanguage
+from bot.actions.menu import Menu
+from bot.actions.onboarding import Consent, PickLanguage
 from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
@@ -64,7 +65,7 @@ async def on_language_menu(update: Update, context: BotContext, turn_: Turn) -> 
 @turn
 async def on_pick_language(update: Update, context: BotContext, turn_: Turn) -> None:
     """Save the language; continue onboarding or return to the menu in the new language."""
-    language = picked(update, PickLanguage).value
+    language = picked(update, PickLanguage).language
     if language not in turn_.services.i18n.languages:
         raise StaleButton("language")
     services = turn_.services

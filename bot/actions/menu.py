@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -32,6 +33,11 @@ class Menu(Action):
 
     PREFIX = "m"
     item: MenuItem
+
+    @classmethod
+    def only(cls, item: MenuItem) -> Callable[[object], bool]:
+        """A pattern matching one entry, for a handler that serves only that entry."""
+        return lambda data: cls.unpack(data) == cls(item)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from bot.actions.base import Action, Pattern, Range
 
+Country = Literal["gn", "in", "br", "au"]
 ReminderStep = Literal[
     "evening", "choose", "no", "on", "off", "stop", "days", "time", "hours", "zone", "city"
 ]
@@ -23,10 +24,18 @@ class Reminders(Action):
 
 @dataclass(frozen=True, slots=True)
 class ReminderDays(Action):
-    """`all`, `weekdays`, or one weekday to add or remove (0 = Monday)."""
+    """Every day or Monday to Friday."""
 
     PREFIX = "rd"
-    days: Literal["all", "weekdays", "0", "1", "2", "3", "4", "5", "6"]
+    days: Literal["all", "weekdays"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToggleWeekday(Action):
+    """Add or remove one weekday (0 = Monday)."""
+
+    PREFIX = "rw"
+    day: Annotated[int, Range(0, 6)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +51,7 @@ class ReminderCountry(Action):
     """One of our learners' countries, to list its time zones."""
 
     PREFIX = "rc"
-    country: Literal["gn", "in", "br", "au"]
+    country: Country
 
 
 @dataclass(frozen=True, slots=True)

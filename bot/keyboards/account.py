@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callbacks import DeleteData
+from bot.actions.menu import DeleteData
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.screens import Keyboard, keyboard

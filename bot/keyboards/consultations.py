@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callbacks import (
+from bot.actions.consultations import (
     KAdminList,
     KAdminView,
     KAnswer,
@@ -21,15 +21,16 @@ from bot.callbacks import (
     KStance,
     KWithdraw,
     KWithdrawYes,
-    Menu,
+    Stance,
 )
+from bot.actions.menu import Menu
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.screens import Choice, Keyboard, LinkChoice, keyboard
 from bot.services.consultations import Loaded, MyAnswer
 from bot.views.consultations import stance_label
 
-STANCE_CODES = {"agree": "a", "concern": "c", "suggestion": "s"}
+STANCE_CODES: dict[str, Stance] = {"agree": "a", "concern": "c", "suggestion": "s"}
 CODE_STANCES = {code: stance for stance, code in STANCE_CODES.items()}
 _TITLE_MAX = 40
 
@@ -50,9 +51,9 @@ def list_keyboard(
     t: Translator, consultations: list[Loaded], language: str, subscribed: bool
 ) -> Keyboard:
     rows = [
-        [button("🗳 " + _short(c.spec.text(language).title), KOpen.of(c.id))] for c in consultations
+        [button("🗳 " + _short(c.spec.text(language).title), KOpen(c.id))] for c in consultations
     ]
-    rows.append([button("📂 " + t.gettext("My answers"), KMine("list"))])
+    rows.append([button("📂 " + t.gettext("My answers"), KMine())])
     if subscribed:
         rows.append([button("🔕 " + t.gettext("Stop telling me"), KNotify("off"))])
     else:
@@ -66,7 +67,7 @@ def consultation_keyboard(t: Translator, consultation: Loaded, language: str) ->
         [
             button(
                 _short(f"{s.clause} · {s.title}"),
-                KSection.of(consultation.id, i),
+                KSection(consultation.id, i),
             )
         ]
         for i, s in enumerate(consultation.spec.text(language).sections)
@@ -75,50 +76,49 @@ def consultation_keyboard(t: Translator, consultation: Loaded, language: str) ->
     if consultation.spec.draft_url:
         rows.append([LinkChoice(draft, consultation.spec.draft_url)])
     else:
-        rows.append([button(draft, KDraft.of(consultation.id))])
+        rows.append([button(draft, KDraft(consultation.id))])
     rows.append([_back_to_list(t)])
     return keyboard(rows)
 
 
 def section_keyboard(t: Translator, consultation_id: int, index: int) -> Keyboard:
     rows = [
-        [button(stance_label(t, stance), KStance(f"{consultation_id}-{index}-{code}"))]
+        [button(stance_label(t, stance), KStance(consultation_id, index, code))]
         for stance, code in STANCE_CODES.items()
     ]
-    rows.append([button("◀ " + t.gettext("Back"), KOpen.of(consultation_id))])
+    rows.append([button("◀ " + t.gettext("Back"), KOpen(consultation_id))])
     return keyboard(rows)
 
 
-def identity_keyboard(t: Translator, stance_data: str) -> Keyboard:
+def identity_keyboard(t: Translator, stance: KStance) -> Keyboard:
+    ids = (stance.consultation, stance.section, stance.stance)
     return keyboard(
         [
-            [button("🕶 " + t.gettext("Stay anonymous"), KIdentity(f"{stance_data}-a"))],
-            [button("👤 " + t.gettext("Give my name"), KIdentity(f"{stance_data}-n"))],
-            [button("✖ " + t.gettext("Cancel"), KCancel("x"))],
+            [button("🕶 " + t.gettext("Stay anonymous"), KIdentity(*ids, "a"))],
+            [button("👤 " + t.gettext("Give my name"), KIdentity(*ids, "n"))],
+            [button("✖ " + t.gettext("Cancel"), KCancel())],
         ]
     )
 
 
 def cancel_keyboard(t: Translator) -> Keyboard:
-    return keyboard([[button("✖ " + t.gettext("Cancel"), KCancel("x"))]])
+    return keyboard([[button("✖ " + t.gettext("Cancel"), KCancel())]])
 
 
 def receipt_keyboard(t: Translator, consultation_id: int, anonymous: bool) -> Keyboard:
     rows = []
     if anonymous:
-        rows.append(
-            [button("🔔 " + t.gettext("Tell me what changed"), KFollow.of(consultation_id))]
-        )
+        rows.append([button("🔔 " + t.gettext("Tell me what changed"), KFollow(consultation_id))])
     else:
-        rows.append([button("📂 " + t.gettext("My answers"), KMine("list"))])
-    rows.append([button("◀ " + t.gettext("Other parts"), KOpen.of(consultation_id))])
+        rows.append([button("📂 " + t.gettext("My answers"), KMine())])
+    rows.append([button("◀ " + t.gettext("Other parts"), KOpen(consultation_id))])
     rows.append([_menu(t)])
     return keyboard(rows)
 
 
 def mine_keyboard(t: Translator, answers: list[MyAnswer]) -> Keyboard:
     rows = [
-        [button(a.reference, KAnswer.of(a.answer.consultation_id, a.answer.number))]
+        [button(a.reference, KAnswer(a.answer.consultation_id, a.answer.number))]
         for a in answers[-20:]
     ]
     rows.append([_back_to_list(t)])
@@ -131,11 +131,11 @@ def answer_keyboard(t: Translator, mine: MyAnswer, editable: bool) -> Keyboard:
     if editable:
         rows.append(
             [
-                button("✏️ " + t.gettext("Change"), KEdit.of(*ids)),
-                button("🗑 " + t.gettext("Withdraw"), KWithdraw.of(*ids)),
+                button("✏️ " + t.gettext("Change"), KEdit(*ids)),
+                button("🗑 " + t.gettext("Withdraw"), KWithdraw(*ids)),
             ]
         )
-    rows.append([button("◀ " + t.gettext("My answers"), KMine("list"))])
+    rows.append([button("◀ " + t.gettext("My answers"), KMine())])
     return keyboard(rows)
 
 
@@ -143,8 +143,8 @@ def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> Keybo
     return keyboard(
         [
             [
-                button(t.gettext("Yes, withdraw"), KWithdrawYes.of(consultation_id, number)),
-                button(t.gettext("No, keep my answer"), KAnswer.of(consultation_id, number)),
+                button(t.gettext("Yes, withdraw"), KWithdrawYes(consultation_id, number)),
+                button(t.gettext("No, keep my answer"), KAnswer(consultation_id, number)),
             ]
         ]
     )
@@ -152,7 +152,7 @@ def withdraw_keyboard(t: Translator, consultation_id: int, number: int) -> Keybo
 
 def notice_keyboard(t: Translator, consultation_id: int, open_: bool) -> Keyboard:
     if open_:
-        return keyboard([[button("🗳 " + t.gettext("Have your say"), KOpen.of(consultation_id))]])
+        return keyboard([[button("🗳 " + t.gettext("Have your say"), KOpen(consultation_id))]])
     return keyboard([[_menu(t)]])
 
 
@@ -161,7 +161,7 @@ def notice_keyboard(t: Translator, consultation_id: int, open_: bool) -> Keyboar
 
 def admin_list_keyboard(t: Translator, consultations: list[Loaded], files: list[str]) -> Keyboard:
     rows = [
-        [button(f"📊 C{c.id} {_short(c.record.slug)}", KAdminView.of(c.id))] for c in consultations
+        [button(f"📊 C{c.id} {_short(c.record.slug)}", KAdminView(c.id))] for c in consultations
     ]
     rows += [[button("📢 " + t.gettext("Publish") + " " + slug, KPublish(slug))] for slug in files]
     rows.append([_menu(t)])
@@ -172,12 +172,12 @@ def admin_view_keyboard(t: Translator, consultation: Loaded, closed: bool) -> Ke
     cid = consultation.id
     rows = [
         [
-            button("CSV", KExport(f"{cid}-csv")),
-            button("XLSX", KExport(f"{cid}-xlsx")),
-            button("🎙 ZIP", KExport(f"{cid}-zip")),
+            button("CSV", KExport(cid, "csv")),
+            button("XLSX", KExport(cid, "xlsx")),
+            button("🎙 ZIP", KExport(cid, "zip")),
         ]
     ]
     if closed and consultation.record.outcome is None:
-        rows.append([button("📝 " + t.gettext("Write what changed"), KOutcome.of(cid))])
-    rows.append([button("◀ " + t.gettext("All consultations"), KAdminList("list"))])
+        rows.append([button("📝 " + t.gettext("Write what changed"), KOutcome(cid))])
+    rows.append([button("◀ " + t.gettext("All consultations"), KAdminList())])
     return keyboard(rows)

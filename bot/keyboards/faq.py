@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.callbacks import (
+from bot.actions.faq import (
     ComplaintGuide,
     FaqAnswer,
     FaqAnswerBack,
@@ -12,8 +12,8 @@ from bot.callbacks import (
     FaqGroupPage,
     FaqRate,
     FaqReply,
-    Menu,
 )
+from bot.actions.menu import Menu
 from bot.content import Faq, FaqEntry
 from bot.db.repositories import QuestionRecord
 from bot.i18n import Translator
@@ -40,7 +40,7 @@ def _menu_row(t: Translator) -> list[Choice]:
 
 
 def faq_home_keyboard(t: Translator, faq: Faq, has_draft: bool) -> Keyboard:
-    rows = [[button(g.title, FaqGroupPage(f"{g.id}-0"))] for g in faq.groups]
+    rows = [[button(g.title, FaqGroupPage(g.id, 0))] for g in faq.groups]
     rows.append([button("📝 " + t.gettext("Preparing a complaint"), ComplaintGuide("start"))])
     if has_draft:
         rows.append([button("🗂 " + t.gettext("My draft"), ComplaintGuide("draft"))])
@@ -53,9 +53,9 @@ def group_keyboard(t: Translator, page: GroupPage) -> Keyboard:
     rows = [[_entry_button(entry)] for entry in page.entries]
     nav = []
     if page.page > 0:
-        nav.append(button("◀", FaqGroupPage(f"{page.group.id}-{page.page - 1}")))
+        nav.append(button("◀", FaqGroupPage(page.group.id, page.page - 1)))
     if page.page + 1 < page.pages:
-        nav.append(button("▶", FaqGroupPage(f"{page.group.id}-{page.page + 1}")))
+        nav.append(button("▶", FaqGroupPage(page.group.id, page.page + 1)))
     if nav:
         rows.append(nav)
     rows.append(_menu_row(t))
@@ -68,8 +68,8 @@ def answer_keyboard(
     """Rating, then other matches (after a search) or related entries, ask a person, menu."""
     rows = [
         [
-            button("👍 " + t.gettext("Helpful"), FaqRate(f"{entry.id}-up")),
-            button("👎 " + t.gettext("Not helpful"), FaqRate(f"{entry.id}-down")),
+            button("👍 " + t.gettext("Helpful"), FaqRate(entry.id, "up")),
+            button("👎 " + t.gettext("Not helpful"), FaqRate(entry.id, "down")),
         ]
     ]
     shown: list[str] = []
@@ -101,12 +101,12 @@ def cancel_keyboard(t: Translator) -> Keyboard:
 
 
 def staff_question_keyboard(t: Translator, question: QuestionRecord) -> Keyboard:
-    return keyboard([[button("✍ " + t.gettext("Reply"), FaqReply(str(question.id)))]])
+    return keyboard([[button("✍ " + t.gettext("Reply"), FaqReply(question.id))]])
 
 
 def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> Keyboard:
     rows = [
-        [button("✍ " + t.gettext("Reply to {n}").format(n=q.id), FaqReply(str(q.id)))]
+        [button("✍ " + t.gettext("Reply to {n}").format(n=q.id), FaqReply(q.id))]
         for q in list(questions)[:10]
     ]
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
@@ -116,7 +116,7 @@ def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> Ke
 def answer_back_keyboard(t: Translator, question: QuestionRecord) -> Keyboard:
     return keyboard(
         [
-            [button("↩ " + t.gettext("Answer back"), FaqAnswerBack(str(question.id)))],
+            [button("↩ " + t.gettext("Answer back"), FaqAnswerBack(question.id))],
             _menu_row(t),
         ]
     )

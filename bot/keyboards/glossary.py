@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.callbacks import GlossaryEntry, GlossaryPage, Menu
+from bot.actions.glossary import GlossaryEntry, GlossaryPage
+from bot.actions.menu import Menu
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.screens import Keyboard, keyboard
@@ -14,9 +15,9 @@ def glossary_page_keyboard(t: Translator, page: Page) -> Keyboard:
     rows = [terms[i : i + 2] for i in range(0, len(terms), 2)]
     arrows = []
     if page.page > 0:
-        arrows.append(button("◀", GlossaryPage(str(page.page - 1))))
+        arrows.append(button("◀", GlossaryPage(page.page - 1)))
     if page.page + 1 < page.pages:
-        arrows.append(button("▶", GlossaryPage(str(page.page + 1))))
+        arrows.append(button("▶", GlossaryPage(page.page + 1)))
     if arrows:
         rows.append(arrows)
     rows.append([button("☰ " + t.gettext("Menu"), Menu("main"))])
@@ -26,7 +27,7 @@ def glossary_page_keyboard(t: Translator, page: Page) -> Keyboard:
 def term_keyboard(t: Translator, page_number: int) -> Keyboard:
     return keyboard(
         [
-            [button("◀ " + t.gettext("Glossary"), GlossaryPage(str(page_number)))],
+            [button("◀ " + t.gettext("Glossary"), GlossaryPage(page_number))],
             [button("☰ " + t.gettext("Menu"), Menu("main"))],
         ]
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.callbacks import FinishModule, Menu, OpenModule, QuizStart, ShowCard
+from bot.actions.lessons import FinishModule, OpenModule, ShowCard
+from bot.actions.menu import Menu
+from bot.actions.quizzes import QuizStart
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.keyboards import button

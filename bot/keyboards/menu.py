@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.callbacks import DeleteData, Menu
+from bot.actions.menu import DeleteData, Menu, MenuItem
 from bot.i18n import Translator
 from bot.keyboards import button
 from bot.screens import Choice, Keyboard, keyboard
 
 
-def _button(text: str, item: str) -> Choice:
+def _button(text: str, item: MenuItem) -> Choice:
     return button(text, Menu(item))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.callbacks import Consent, PickLanguage
+from bot.actions.onboarding import Consent, PickLanguage
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.keyboards import button
 from bot.screens import Keyboard, keyboard
@@ -24,4 +24,4 @@ def language_keyboard(languages: tuple[str, ...], suggested: str) -> Keyboard:
 
 
 def welcome_keyboard(t: Translator) -> Keyboard:
-    return keyboard([[button("▶ " + t.gettext("Start learning"), Consent("yes"))]])
+    return keyboard([[button("▶ " + t.gettext("Start learning"), Consent())]])

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bot.callbacks import CertificateAction, Menu, QuizRetry, QuizStart, ShowCard
+from bot.actions.lessons import ShowCard
+from bot.actions.menu import Menu
+from bot.actions.quizzes import CertificateAction, QuizRetry, QuizStart
 from bot.content import Module
 from bot.i18n import Translator
 from bot.keyboards import button

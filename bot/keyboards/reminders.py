@@ -6,13 +6,15 @@ from types import MappingProxyType
 
 from babel import Locale
 
-from bot.callbacks import (
-    Menu,
+from bot.actions.menu import Menu
+from bot.actions.reminders import (
+    Country,
     ReminderCountry,
     ReminderDays,
     ReminderHour,
     Reminders,
     ReminderZone,
+    ToggleWeekday,
 )
 from bot.i18n import Translator
 from bot.keyboards import button
@@ -22,6 +24,8 @@ from bot.services.schedule import EVENING, EVERY_DAY, HOURS, MIDDAY, MORNING, WE
 from bot.services.zones import COUNTRIES, suggested_zone
 from bot.views.reminders import city_label, day_names, hour_label
 
+# The country buttons' typed codes, by the ISO code the zones are listed under.
+COUNTRY_CODES: dict[str, Country] = {"GN": "gn", "IN": "in", "BR": "br", "AU": "au"}
 FLAGS = MappingProxyType({"GN": "🇬🇳", "IN": "🇮🇳", "BR": "🇧🇷", "AU": "🇦🇺"})
 
 
@@ -70,9 +74,7 @@ def reminders_keyboard(t: Translator, settings: ReminderSettings) -> Keyboard:
 
 def days_keyboard(t: Translator, days: frozenset[int], language: str) -> Keyboard:
     names = day_names(language)
-    toggles = [
-        button(_ticked(names[day], day in days), ReminderDays(str(day))) for day in range(7)
-    ]
+    toggles = [button(_ticked(names[day], day in days), ToggleWeekday(day)) for day in range(7)]
     return keyboard(
         [
             [
@@ -95,7 +97,7 @@ def time_keyboard(t: Translator, hour: int) -> Keyboard:
         ("🌆 " + t.gettext("Evening"), EVENING),
     )
     rows = [
-        [button(_ticked(f"{label} {hour_label(value)}", hour == value), ReminderHour(str(value)))]
+        [button(_ticked(f"{label} {hour_label(value)}", hour == value), ReminderHour(value))]
         for label, value in presets
     ]
     return keyboard(
@@ -108,7 +110,7 @@ def time_keyboard(t: Translator, hour: int) -> Keyboard:
 
 
 def hours_keyboard(t: Translator, hour: int) -> Keyboard:
-    hours = [button(_ticked(hour_label(h), h == hour), ReminderHour(str(h))) for h in HOURS]
+    hours = [button(_ticked(hour_label(h), h == hour), ReminderHour(h)) for h in HOURS]
     return keyboard([*_rows(hours, 4), _back(t, Reminders("time"))])
 
 
@@ -119,7 +121,7 @@ def zone_keyboard(t: Translator, settings: ReminderSettings, language: str) -> K
         rows.append([button(city_label(suggested, language), ReminderZone(suggested))])
     territories = Locale.parse(language).territories
     countries = [
-        button(f"{FLAGS[code]} {territories[code]}", ReminderCountry(code.lower()))
+        button(f"{FLAGS[code]} {territories[code]}", ReminderCountry(COUNTRY_CODES[code]))
         for code, _ in COUNTRIES
     ]
     rows += _rows(countries, 2)

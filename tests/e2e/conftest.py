@@ -40,4 +40,4 @@ async def onboard(bot: Harness, user_id: int, language: str) -> None:
     """Go through /start, the language picker and the welcome."""
     await bot.say(user_id, "/start")
     await bot.press(user_id, f"lang:{language}")
-    await bot.press(user_id, "ok:yes")
+    await bot.press(user_id, "ok")

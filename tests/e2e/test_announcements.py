@@ -308,7 +308,7 @@ async def test_forged_announcement_buttons_change_nothing(bot: Harness) -> None:
     assert record is not None and record.status == "draft" and record.cohort_ids == []
     await bot.say(USERS["en"], "/start")
     await bot.press(USERS["en"], "lang:en")
-    await bot.press(USERS["en"], "ok:yes")
+    await bot.press(USERS["en"], "ok")
     await bot.press(USERS["en"], f"ta:send-{announcement_id}")
     assert STALE in bot.text(USERS["en"]), "learners cannot send"
     assert (await run(bot)).started == 0

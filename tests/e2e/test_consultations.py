@@ -83,9 +83,9 @@ async def choose(bot: Harness, user: int, section: int, stance: str, who: str) -
     await bot.say(user, "/menu")
     await bot.press(user, "m:consult")
     await bot.press(user, "ko:1")
-    await bot.press(user, f"ks:1-{section}")
-    await bot.press(user, f"ka:1-{section}-{stance}")
-    await bot.press(user, f"ki:1-{section}-{stance}-{who}")
+    await bot.press(user, f"ks:1:{section}")
+    await bot.press(user, f"ka:1:{section}:{stance}")
+    await bot.press(user, f"ki:1:{section}:{stance}:{who}")
 
 
 def reference(bot: Harness, user: int) -> tuple[str, int]:
@@ -166,16 +166,16 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     assert answers[voice_number]["kind"] == "voice" and answers[voice_number]["file_size"] == 10
 
     # view and edit the first, withdraw the second
-    await bot.press(EN, "km:list")
+    await bot.press(EN, "km")
     assert ref in bot.text(EN) and voice_ref in bot.text(EN)
-    await bot.press(EN, f"kv:1-{number}")
+    await bot.press(EN, f"kv:1:{number}")
     assert "&lt;and&gt;" in str(bot.last(EN).get("text") or "") or "<and>" in bot.text(EN)
-    await bot.press(EN, f"ke:1-{number}")
+    await bot.press(EN, f"ke:1:{number}")
     await bot.say(EN, "Three weeks ahead.")
     assert f"Your answer {ref} is changed." in bot.text(EN)
-    await bot.press(EN, f"kv:1-{voice_number}")
-    await bot.press(EN, f"kw:1-{voice_number}")
-    await bot.press(EN, f"ky:1-{voice_number}")
+    await bot.press(EN, f"kv:1:{voice_number}")
+    await bot.press(EN, f"kw:1:{voice_number}")
+    await bot.press(EN, f"ky:1:{voice_number}")
     assert f"Your answer {voice_ref} is withdrawn and deleted." in bot.text(EN)
     answers = {r["number"]: r for r in await rows(bot, "consultation_answers")}
     assert set(answers) == {number} and answers[number]["text"] == "Three weeks ahead."
@@ -193,9 +193,9 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     await bot.say(EN, "Late idea")
     assert "This consultation is closed: answers are no longer accepted." in bot.text(EN)
     assert len(await rows(bot, "consultation_answers")) == 1
-    await bot.press(EN, f"kv:1-{number}")
-    assert ("✏️ Change", f"ke:1-{number}") not in bot.buttons(EN), "no edits after the close"
-    await bot.press(EN, f"kw:1-{number}", expect_reply=True)
+    await bot.press(EN, f"kv:1:{number}")
+    assert ("✏️ Change", f"ke:1:{number}") not in bot.buttons(EN), "no edits after the close"
+    await bot.press(EN, f"kw:1:{number}", expect_reply=True)
     assert "closed" in bot.text(EN)
 
     # the job closes it and thanks the participant
@@ -265,7 +265,7 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     # the event log has no entry for it, with or without a user id
     assert [e for e in after["events"] if "consultation" in e["kind"]] == []
     # and the participant cannot find it again: it is not "theirs"
-    await bot.press(HI, "km:list")
+    await bot.press(HI, "km")
     assert REF_RE.search(bot.text(HI)) is None
 
     # asking to hear what changed stores (user, consultation) only
@@ -315,7 +315,7 @@ async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: F
 
     # a forged or stale button changes nothing either
     stale = t.gettext("This button is out of date. Here is the menu.")
-    for forged in ("ki:1-9-a-n", "ks:7-0", "kv:1-1234", "kp:" + SLUG, "kx:1-csv"):
+    for forged in ("ki:1:9:a:n", "ks:7:0", "kv:1:1234", "kp:" + SLUG, "kx:1:csv"):
         await bot.say(PT, "/menu")
         await bot.press(PT, forged)
         assert stale in bot.text(PT), forged
@@ -366,9 +366,9 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
 
     await bot.press(ADMIN, "kc:1")
     mark = len(bot.standin.requests)
-    await bot.press(ADMIN, "kx:1-csv")
-    await bot.press(ADMIN, "kx:1-xlsx")
-    await bot.press(ADMIN, "kx:1-zip")
+    await bot.press(ADMIN, "kx:1:csv")
+    await bot.press(ADMIN, "kx:1:xlsx")
+    await bot.press(ADMIN, "kx:1:zip")
     docs = {
         r.params["document"].filename: r.params["document"].data
         for r in bot.requests_since(mark)

@@ -33,17 +33,17 @@ async def test_browse_topics_answers_related_and_safety_line(bot: Harness) -> No
     assert PORTAL in bot.text(user), "the safety line is on the FAQ's first screen"
     groups = [d for d in data_of(bot, user) if d.startswith("ag:")]
     assert groups == [
-        "ag:basics-0",
-        "ag:sending-0",
-        "ag:safety-0",
-        "ag:after-0",
-        "ag:other-routes-0",
+        "ag:basics:0",
+        "ag:sending:0",
+        "ag:safety:0",
+        "ag:after:0",
+        "ag:other-routes:0",
     ]
-    await bot.press(user, "ag:after-0")  # 8 questions: two pages
+    await bot.press(user, "ag:after:0")  # 8 questions: two pages
     first = [d for d in data_of(bot, user) if d.startswith("a:")]
-    assert len(first) == 6 and "ag:after-1" in data_of(bot, user)
-    await bot.press(user, "ag:after-1")
-    assert "ag:after-0" in data_of(bot, user)
+    assert len(first) == 6 and "ag:after:1" in data_of(bot, user)
+    await bot.press(user, "ag:after:1")
+    assert "ag:after:0" in data_of(bot, user)
     await bot.press(user, "a:timelines")
     text = bot.text(user)
     entry = bot.services.course.faq_in("pt").entry("timelines")
@@ -52,13 +52,13 @@ async def test_browse_topics_answers_related_and_safety_line(bot: Harness) -> No
     assert t.gettext("Was this helpful?") in text
     assert PORTAL in text and t.gettext("Sources: {links}").split(":")[0] in text
     buttons = data_of(bot, user)
-    assert buttons[:2] == ["ar:timelines-up", "ar:timelines-down"]
+    assert buttons[:2] == ["ar:timelines:up", "ar:timelines:down"]
     assert [d for d in buttons if d.startswith("a:")] == [f"a:{i}" for i in entry.related]
     assert "ap:type" in buttons
     await bot.press(user, "a:no-such-entry")
     assert t.gettext(STALE) in bot.text(user)
     await bot.say(user, "/faq")
-    await bot.press(user, "ag:after-9")
+    await bot.press(user, "ag:after:9")
     assert t.gettext(STALE) in bot.text(user)
 
 
@@ -84,7 +84,7 @@ async def test_typed_question_is_answered_in_the_learners_language(bot: Harness)
     await bot.say(fr, "bauxite")
     assert "a:" not in " ".join(data_of(bot, fr))
     await bot.say(fr, "/faq")
-    assert "ag:basics-0" in data_of(bot, fr)
+    assert "ag:basics:0" in data_of(bot, fr)
 
 
 async def test_unknown_question_says_so_and_offers_a_person(bot: Harness) -> None:
@@ -222,17 +222,17 @@ async def test_feedback_buttons_and_faqgaps(bot: Harness) -> None:
     await onboard(bot, learner, "hi")
     t = bot.services.i18n.translator("hi")
     await bot.press(learner, "m:faq")
-    await bot.press(learner, "ag:after-0")
+    await bot.press(learner, "ag:after:0")
     await bot.press(learner, "a:appeal")
-    await bot.press(learner, "ar:appeal-down")
+    await bot.press(learner, "ar:appeal:down")
     assert t.gettext(
         "Thank you for telling us. We will improve this answer. You can also ask a person."
     ) in bot.text(learner)
     assert "ap:type" in data_of(bot, learner)
-    await bot.press(learner, "ar:appeal-up", message_id=bot.last(learner)["message_id"] - 1)
-    await bot.press(learner, "ar:appeal-down", message_id=bot.last(learner)["message_id"] - 1)
+    await bot.press(learner, "ar:appeal:up", message_id=bot.last(learner)["message_id"] - 1)
+    await bot.press(learner, "ar:appeal:down", message_id=bot.last(learner)["message_id"] - 1)
     assert await count(bot, FaqFeedback) == 1, "one vote per learner and answer; the last counts"
-    await bot.press(learner, "ar:no-such-entry-up", message_id=bot.last(learner)["message_id"])
+    await bot.press(learner, "ar:no-such-entry:up", message_id=bot.last(learner)["message_id"])
     assert t.gettext(STALE) in bot.text(learner)
     await bot.say(learner, "kal mausam kaisa rahega")
     await bot.press(learner, "ap:send")
@@ -255,7 +255,7 @@ async def test_privacy_lists_and_deleteme_erases_questions_ratings_and_draft(
     await bot.press(user, "ap:type")
     await bot.say(user, "Who can I call at ASI?")
     await bot.press(user, "a:cost")
-    await bot.press(user, "ar:cost-up")
+    await bot.press(user, "ar:cost:up")
     async with bot.services.uow() as uow:
         await uow.faq.save_draft(user, "my draft", bot.services.clock())
         await uow.commit()

@@ -27,7 +27,7 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
     assert t.gettext("Welcome!") in welcome
     assert "/privacy" in welcome and "/deleteme" in welcome
 
-    await bot.press(user, "ok:yes")
+    await bot.press(user, "ok")
     menu, question = [m for m in bot.messages(user) if m["from"]["is_bot"]][-2:]
     assert t.gettext("Main menu") in menu["text"]
     assert [

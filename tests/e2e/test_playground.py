@@ -101,8 +101,8 @@ async def test_pick_french_read_restart_and_continue(tmp_path: Path) -> None:
         await page.send("/start")
         picker = await page.wait_bot(lambda m: "lang:fr" in str(m.get("reply_markup")))
         await page.press(picker, "lang:fr")
-        welcome = await page.wait_bot(lambda m: "ok:yes" in str(m.get("reply_markup")))
-        await page.press(welcome, "ok:yes")
+        welcome = await page.wait_bot(lambda m: "ok" in str(m.get("reply_markup")))
+        await page.press(welcome, "ok")
         question = await page.wait_bot(lambda m: "r:no" in str(m.get("reply_markup")))
         await page.press(question, "r:no")  # no reminders: the menu comes back
         menu = await page.wait_bot(lambda m: "m:continue" in str(m.get("reply_markup")))

@@ -68,8 +68,8 @@ async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> Non
         await page.send("/start")
         message = await page.wait_bot(lambda m: "lang:fr" in str(m.get("reply_markup")))
         for data, next_data in [
-            ("lang:fr", "ok:yes"),
-            ("ok:yes", "r:no"),
+            ("lang:fr", "ok"),
+            ("ok", "r:no"),
             ("r:no", "m:continue"),
             ("m:continue", f"c:{cards[1]}"),
             (f"c:{cards[1]}", f"c:{cards[2]}"),

@@ -105,7 +105,7 @@ async def test_no_stores_nothing(bot: Harness) -> None:
     assert bot.buttons(user)[0][1] == "m:continue", "and the menu is back"
     async with bot.services.uow() as uow:
         assert await uow.reminders.get(user) is None
-    await bot.press(user, "ok:yes")  # the welcome's button again, on an old message
+    await bot.press(user, "ok")  # the welcome's button again, on an old message
     assert t.gettext("Shall I remind you?") not in bot.text(user), "asked only once"
 
 
@@ -121,9 +121,9 @@ async def test_settings_choose_days_time_and_country(bot: Harness) -> None:
 
     await bot.press(user, "r:days")
     await bot.press(user, "rd:weekdays")
-    await bot.press(user, "rd:5")  # and Saturday
+    await bot.press(user, "rw:5")  # and Saturday
     assert "✓ Sat" in [text for text, _ in bot.buttons(user)]
-    await bot.press(user, "rd:0")  # but not Monday
+    await bot.press(user, "rw:0")  # but not Monday
     await bot.press(user, "r:time")
     await bot.press(user, "rh:8")
     assert "Time: 08:00" in bot.text(user)

@@ -31,7 +31,7 @@ async def become_trainer(bot: Harness, user_id: int, language: str = "en") -> No
     code = await invite_trainer(bot, admin_ready=bot.standin.messages(ADMIN) != [])
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
-    await bot.press(user_id, "ok:yes")
+    await bot.press(user_id, "ok")
     await bot.press(user_id, f"ti:accept-{code}")
 
 
@@ -58,7 +58,7 @@ async def join_by_link(bot: Harness, user_id: int, code: str, language: str) -> 
     """A learner who never used the bot opens the link: onboarding, then the offer, Join."""
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
-    await bot.press(user_id, "ok:yes")
+    await bot.press(user_id, "ok")
     await bot.press(user_id, f"ti:join-{code}")
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.callbacks import KAnswer, KExport, KIdentity, KPublish, KSection, KStance
+from bot.actions.consultations import KAnswer, KExport, KIdentity, KPublish, KSection, KStance
 from bot.config import PROJECT_ROOT
 from bot.content.consultations import ConsultationSpec, collect_consultations
 from bot.services.answer_limit import AnswerLimit
@@ -164,13 +164,13 @@ def test_references_and_callback_data() -> None:
     assert reference(3, 42) == "C3-0042"
     assert reference(12, 98765) == "C12-98765"
     assert len(KPublish("a" * 40).pack().encode()) <= 64
-    assert KSection.unpack("ks:1-2") == KSection("1-2")
-    for forged in ("ks:1", "ks:1-2-3", "ks:a-1", "ks:-1-2"):
+    assert KSection.unpack("ks:1:2") == KSection(1, 2)
+    for forged in ("ks:1", "ks:1:2:3", "ks:a:1", "ks:-1:2", "ks:1-2"):
         assert KSection.unpack(forged) is None
-    assert KStance.unpack("ka:1-0-x") is None
-    assert KIdentity.unpack("ki:1-0-a-z") is None
-    assert KExport.unpack("kx:1-pdf") is None and KExport.unpack("kx:1-zip") is not None
-    assert KAnswer.of(999999999999, 99999).pack() == "kv:999999999999-99999"
+    assert KStance.unpack("ka:1:0:x") is None
+    assert KIdentity.unpack("ki:1:0:a:z") is None
+    assert KExport.unpack("kx:1:pdf") is None and KExport.unpack("kx:1:zip") is not None
+    assert KAnswer(999999999999, 99999).pack() == "kv:999999999999:99999"
 
 
 def test_zip_parts_stay_under_their_limit() -> None:

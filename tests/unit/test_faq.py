@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.faq import BLIND, BLIND2, HELD_OUT, TEST, evaluate, load_questions
-from bot.callbacks import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
+from bot.actions.faq import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import Course, load_course
 from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
@@ -242,15 +242,16 @@ def test_a_misspelling_keeps_its_first_letter(index: FaqIndex) -> None:
 
 
 def test_faq_button_data_parses_and_rejects_forgeries() -> None:
-    assert FaqGroupPage.unpack("ag:other-routes-1") == FaqGroupPage("other-routes-1")
-    page = FaqGroupPage("other-routes-1")
-    assert (page.group, page.page) == ("other-routes", 1)
-    rate = FaqRate.unpack("ar:what-is-it-down")
+    assert FaqGroupPage.unpack("ag:other-routes:1") == FaqGroupPage("other-routes", 1)
+    page = FaqGroupPage("other-routes", 1)
+    assert page.pack() == "ag:other-routes:1"
+    rate = FaqRate.unpack("ar:what-is-it:down")
     assert rate is not None and rate.entry_id == "what-is-it" and not rate.helpful
-    assert FaqRate.unpack("ar:what-is-it-maybe") is None
-    assert FaqReply.unpack("aq:12") == FaqReply("12") and FaqReply.unpack("aq:x") is None
+    assert FaqRate.unpack("ar:what-is-it:maybe") is None
+    assert FaqRate.unpack("ar:what-is-it-down") is None, "the old encoding is stale"
+    assert FaqReply.unpack("aq:12") == FaqReply(12) and FaqReply.unpack("aq:x") is None
     assert FaqAnswerBack.unpack("ab:-1") is None
-    assert len(FaqRate("a" * 52 + "-down").pack().encode()) <= 64
+    assert len(FaqRate("a" * 50, "down").pack().encode()) <= 64
 
 
 def test_cli_prints_one_json_line_per_question() -> None:
