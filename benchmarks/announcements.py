@@ -47,12 +47,14 @@ async def seed(database_url: str, members: int, source_message_id: int) -> None:
         await upgrade(engine)
         async with UnitOfWork(create_session_factory(engine)) as uow:
             await uow.users.touch(TRAINER, now, role="trainer")
+            await uow.accounts.add(TRAINER, "telegram", str(TRAINER), str(TRAINER), now)
             await uow.users.set_role(TRAINER, "trainer")
             await uow.users.set_language(TRAINER, "en")
             await uow.users.set_consent(TRAINER, now)
             cohort_id = await uow.cohorts.add(TRAINER, "Benchmark", "en", None, now)
             for user_id in range(FIRST_MEMBER, FIRST_MEMBER + members):
                 await uow.users.touch(user_id, now, role="learner")
+                await uow.accounts.add(user_id, "telegram", str(user_id), str(user_id), now)
                 await uow.users.set_consent(user_id, now)
                 await uow.cohorts.add_member(cohort_id, user_id, f"L{user_id}", now)
             announcement_id = await uow.announcements.add_draft(

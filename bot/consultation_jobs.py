@@ -52,15 +52,21 @@ async def run_consultations(bot: Bot, services: Services) -> ConsultationTickRep
             while True:
                 async with services.uow() as uow:
                     batch = await consultations.claim(uow, consultation, kind, audience)
+                    people = [d.recipient.user_id for d in batch]
+                    addresses = await uow.accounts.addresses(people, "telegram")
                 for delivery in batch:
-                    await _send(bot, services, delivery, report)
+                    address = addresses.get(delivery.recipient.user_id)
+                    if address is None:
+                        report.failed += 1  # not on Telegram: nothing to send it to here
+                        continue
+                    await _send(bot, services, delivery, int(address), report)
                 if len(batch) < consultations.NOTICE_BATCH:
                     break
     return report
 
 
 async def _send(
-    bot: Bot, services: Services, delivery: Delivery, report: ConsultationTickReport
+    bot: Bot, services: Services, delivery: Delivery, chat_id: int, report: ConsultationTickReport
 ) -> None:
     """Send one notice through the app's rate limiter (the bot's request layer)."""
     recipient = delivery.recipient
@@ -69,7 +75,7 @@ async def _send(
     open_ = delivery.kind in (Notice.OPEN, Notice.CLOSING)
     try:
         await bot.send_message(
-            recipient.user_id,
+            chat_id,
             render_notice(t, delivery.kind, delivery.consultation, language),
             reply_markup=markup(notice_keyboard(t, delivery.consultation.id, open_)),
         )

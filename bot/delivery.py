@@ -104,10 +104,15 @@ async def deliver_announcements(
     while keep_going():
         async with services.uow() as uow:
             claimed = await announcements.claim(uow, services.clock())
+            people = [copy.user_id for copy in claimed]
+            addresses = await uow.accounts.addresses(people, "telegram")
         if not claimed:
             break
         results = await asyncio.gather(
-            *(_send(bot, services, copy, sending, pacer, keep_going) for copy in claimed)
+            *(
+                _send(bot, services, copy, addresses.get(copy.user_id), sending, pacer, keep_going)
+                for copy in claimed
+            )
         )
         for outcome in results:
             report.count(outcome)
@@ -122,19 +127,24 @@ async def _send(
     bot: Bot,
     services: Services,
     copy: ClaimedCopy,
+    address: str | None,
     sending: asyncio.Semaphore,
     pacer: _Pacer,
     keep_going: Callable[[], bool],
 ) -> Delivered | None:
     """Copy the announcement to one learner and record the outcome; None when the copy is
-    left for a later run."""
+    left for a later run. A learner not on Telegram counts as failed here."""
+    if address is None:
+        async with services.uow() as uow:
+            await announcements.record(uow, copy, Delivered.FAILED, services.clock())
+        return Delivered.FAILED
     async with sending:
         await pacer.wait()
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None
         done = await attempt(
-            bot.copy_message(copy.user_id, copy.from_chat_id, copy.message_id),
+            bot.copy_message(int(address), copy.from_chat_id, copy.message_id),
             f"announcement copy to {copy.user_id}",
             RETRY_AFTER_NETWORK_ERROR,
         )
@@ -167,7 +177,7 @@ class _ProgressLines:
             return
         text = await self._text(record, final=False)
         try:
-            message = await self._bot.send_message(record.author_id, text)
+            message = await self._bot.send_message(record.source_chat_id, text)
         except TelegramError as err:
             log.info("no progress line for announcement %s: %s", record.id, err)
             return
@@ -188,7 +198,7 @@ class _ProgressLines:
             try:
                 await self._bot.edit_message_text(
                     await self._text(record, final=final),
-                    chat_id=record.author_id,
+                    chat_id=record.source_chat_id,
                     message_id=record.progress_message_id,
                 )
             except TelegramError as err:

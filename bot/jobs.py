@@ -92,7 +92,7 @@ async def _deliver(
     async with sending:
         done = await attempt(
             bot.send_message(
-                delivery.user_id,
+                int(delivery.address),
                 render_reminder(t, delivery.place),
                 reply_markup=markup(reminder_keyboard(t)),
             ),

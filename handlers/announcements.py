@@ -97,7 +97,7 @@ async def take_announcement(update: Update, context: BotContext, turn_: Turn) ->
 
 
 def _admin(turn_: Turn) -> bool:
-    return turn_.services.is_admin(turn_.user.id)
+    return turn_.is_admin
 
 
 async def _audience(update: Update, turn_: Turn, draft: Draft) -> None:
@@ -174,9 +174,10 @@ async def _preview(update: Update, turn_: Turn, announcement_id: int) -> None:
     record = draft.announcement
     if record.status != "draft" or draft.audience == 0:
         raise StaleButton("nothing to preview")
-    await update.get_bot().copy_message(
-        turn_.user.id, record.source_chat_id, record.source_message_id
-    )
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await update.get_bot().copy_message(chat.id, record.source_chat_id, record.source_message_id)
     await show(
         update,
         render_preview_note(turn_.t, draft),

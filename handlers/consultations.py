@@ -388,7 +388,7 @@ async def on_withdraw_yes(update: Update, context: BotContext, turn_: Turn) -> N
 
 
 def _is_admin(turn_: Turn) -> bool:
-    return turn_.services.is_admin(turn_.user.id)
+    return turn_.is_admin
 
 
 async def _admin_list(update: Update, turn_: Turn, *, edit: bool) -> None:

@@ -72,7 +72,9 @@ async def _mark_blocked(update: Update | None, context: BotContext) -> None:
     services = context.services
     try:
         async with services.uow() as uow:
-            await learners.mark_blocked(uow, update.effective_user.id)
+            user_id = await uow.accounts.user_id("telegram", str(update.effective_user.id))
+            if user_id is not None:
+                await learners.mark_blocked(uow, user_id)
     except (OperationalError, DBAPIError, OSError) as err:
         log.warning("could not mark user %s blocked: %s", update.effective_user.id, err)
     log.info(

@@ -213,7 +213,7 @@ async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text
     for staff_id in staff:
         t, language = await _translator_of(turn_, staff_id)
         text_ = views.render_staff_question(t, question, faq.faq_for(services.course, language))
-        await _send(context, staff_id, text_, staff_question_keyboard(t, question))
+        await _send(context, turn_, staff_id, text_, staff_question_keyboard(t, question))
 
 
 async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
@@ -222,12 +222,17 @@ async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
     return turn_.services.i18n.translator(language), language
 
 
-async def _send(context: BotContext, chat_id: int, text: str, keyboard: Keyboard) -> bool:
+async def _send(
+    context: BotContext, turn_: Turn, user_id: int, text: str, keyboard: Keyboard
+) -> bool:
     """Send to someone other than the user of this update; False if they cannot get it."""
+    address = (await turn_.uow.accounts.addresses([user_id], "telegram")).get(user_id)
+    if address is None:
+        return False
     try:
-        await context.bot.send_message(chat_id, text, reply_markup=markup(keyboard))
+        await context.bot.send_message(int(address), text, reply_markup=markup(keyboard))
     except (Forbidden, BadRequest) as err:
-        log.info("could not deliver an FAQ message to %s: %s", chat_id, err)
+        log.info("could not deliver an FAQ message: %s", err)
         return False
     return True
 
@@ -236,7 +241,7 @@ async def _send(context: BotContext, chat_id: int, text: str, keyboard: Keyboard
 
 
 def _is_staff(turn_: Turn) -> bool:
-    return faq.is_staff(turn_.user, turn_.services.settings.admin_ids)
+    return faq.is_staff(turn_.user)
 
 
 @turn
@@ -278,6 +283,7 @@ async def _deliver_reply(
     t, _ = await _translator_of(turn_, question.user_id)
     delivered = await _send(
         context,
+        turn_,
         question.user_id,
         views.render_reply_to_learner(t, question, text),
         answer_back_keyboard(t, question),
@@ -303,6 +309,7 @@ async def _deliver_answer_back(
         t, _ = await _translator_of(turn_, staff_id)
         await _send(
             context,
+            turn_,
             staff_id,
             views.render_staff_answer_back(t, current, text),
             staff_question_keyboard(t, current),
@@ -423,9 +430,10 @@ async def cmd_questions(update: Update, context: BotContext, turn_: Turn) -> Non
         await unknown_command(update, turn_)
         return
     questions, total = await faq.open_questions(turn_.uow)
+    takers = await faq.takers(turn_.uow, questions)
     await show(
         update,
-        views.render_questions(turn_.t, questions, total, turn_.language),
+        views.render_questions(turn_.t, questions, total, turn_.language, takers),
         questions_keyboard(turn_.t, questions),
         edit=False,
     )

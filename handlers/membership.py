@@ -26,11 +26,13 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
     if blocked == was_blocked:
         return
     async with services.uow() as uow:
+        user_id = await uow.accounts.user_id("telegram", str(change.chat.id))
+        if user_id is None:
+            return  # someone the bot does not know: nothing to mark
         if blocked:
-            if await uow.users.get(change.chat.id) is not None:
-                await learners.mark_blocked(uow, change.chat.id)
+            await learners.mark_blocked(uow, user_id)
         else:
-            await learners.unblocked(uow, change.chat.id, now)
+            await learners.unblocked(uow, user_id, now)
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

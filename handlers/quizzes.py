@@ -242,7 +242,7 @@ async def cmd_verify(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def cmd_quizstats(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show admins which questions are weakest and each module's pass rate."""
-    if not turn_.services.is_admin(turn_.user.id):
+    if not turn_.is_admin:
         await unknown_command(update, turn_)
         return
     stats = await quizzes.stats(turn_.uow, turn_.services.course, turn_.language)

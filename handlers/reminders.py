@@ -249,7 +249,7 @@ async def cmd_stop(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def cmd_reminderstats(update: Update, context: BotContext, turn_: Turn) -> None:
     """Show admins how reminders fare; to others the command does not exist."""
-    if not turn_.services.is_admin(turn_.user.id):
+    if not turn_.is_admin:
         await unknown_command(update, turn_)
         return
     counts = await reminders.stats(turn_.uow, turn_.services.clock())

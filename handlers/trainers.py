@@ -50,7 +50,7 @@ STEP_FOR = timedelta(minutes=15)
 
 
 def is_trainer(turn_: Turn) -> bool:
-    return cohorts.is_trainer(turn_.user, turn_.services.is_admin(turn_.user.id))
+    return cohorts.is_trainer(turn_.user, turn_.is_admin)
 
 
 def set_step(context: BotContext, turn_: Turn, step: str | None) -> None:
@@ -300,7 +300,7 @@ async def cmd_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
 @turn
 async def cmd_trainers(update: Update, context: BotContext, turn_: Turn) -> None:
     """/trainers for admins: the trainers, invite one, take the role back."""
-    if not turn_.services.is_admin(turn_.user.id):
+    if not turn_.is_admin:
         await unknown_command(update, turn_)
         return
     listed = await cohorts.trainers(turn_.uow)
@@ -313,7 +313,7 @@ async def cmd_trainers(update: Update, context: BotContext, turn_: Turn) -> None
 async def on_trainers_admin(update: Update, context: BotContext, turn_: Turn) -> None:
     """Invite a trainer (a one-time link) or take the role back."""
     action = picked(update, TrainerAdmin)
-    if not turn_.services.is_admin(turn_.user.id):
+    if not turn_.is_admin:
         raise StaleButton("admin")
     t, uow, now = turn_.t, turn_.uow, turn_.services.clock()
     if action.action == "invite":

@@ -41,6 +41,9 @@ class Base(DeclarativeBase):
 class User(Base):
     __tablename__ = "users"
 
+    # An internal id, drawn at random (bot.db.repositories.users), meaningless outside the
+    # bot; a person's channel ids live in `accounts`. Users from before accounts existed
+    # keep the id they had, which was their Telegram id.
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     language: Mapped[str | None] = mapped_column(String(8))
     time_zone: Mapped[str | None] = mapped_column(String(64))
@@ -52,6 +55,27 @@ class User(Base):
     # Which typed text the bot waits for and since when (bot.context.durable_steps), so a
     # restart does not turn a reply into a question; never what the user wrote.
     waiting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Account(Base):
+    """One channel identity of a person: the platform, the id it gives them, and where to
+    send to reach them there. A person (`users`) may have several; every other table points
+    at the person, never at an account, so a learner's progress follows them across
+    channels and nothing else in the schema knows a platform's ids.
+    """
+
+    __tablename__ = "accounts"
+    __table_args__ = (UniqueConstraint("platform", "external_id", name="uq_accounts_identity"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    platform: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    # What the channel sends to: a Telegram private chat's id, a WhatsApp number.
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class CardProgress(Base):

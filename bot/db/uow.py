@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.db.repositories import (
+    AccountRepository,
     AnnouncementRepository,
     CertificateRepository,
     CohortRepository,
@@ -31,6 +32,7 @@ class UnitOfWork:
 
     session: AsyncSession
     users: UserRepository
+    accounts: AccountRepository
     progress: ProgressRepository
     events: EventRepository
     reminders: ReminderRepository
@@ -50,6 +52,7 @@ class UnitOfWork:
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._factory()
         self.users = UserRepository(self.session, self._user_cache)
+        self.accounts = AccountRepository(self.session, self._user_cache)
         self.progress = ProgressRepository(self.session)
         self.events = EventRepository(self.session)
         self.reminders = ReminderRepository(self.session)

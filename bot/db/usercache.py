@@ -33,6 +33,9 @@ class UserCache:
         self._size = size
         self._clock = clock
         self._entries: OrderedDict[int, tuple[float, UserRecord]] = OrderedDict()
+        # Channel identity -> person: written once per person and channel, never changed
+        # (deleting the person unlinks them), so it needs no time to live, only a bound.
+        self._accounts: OrderedDict[tuple[str, str], int] = OrderedDict()
 
     def get(self, user_id: int) -> UserRecord | None:
         entry = self._entries.get(user_id)
@@ -54,8 +57,27 @@ class UserCache:
     def forget(self, user_id: int) -> None:
         self._entries.pop(user_id, None)
 
+    def account(self, platform: str, external_id: str) -> int | None:
+        key = (platform, external_id)
+        user_id = self._accounts.get(key)
+        if user_id is not None:
+            self._accounts.move_to_end(key)
+        return user_id
+
+    def link(self, platform: str, external_id: str, user_id: int) -> None:
+        self._accounts[(platform, external_id)] = user_id
+        self._accounts.move_to_end((platform, external_id))
+        while len(self._accounts) > self._size:
+            self._accounts.popitem(last=False)
+
+    def unlink_user(self, user_id: int) -> None:
+        for key in [k for k, v in self._accounts.items() if v == user_id]:
+            del self._accounts[key]
+        self.forget(user_id)
+
     def clear(self) -> None:
         self._entries.clear()
+        self._accounts.clear()
 
     def __len__(self) -> int:
         return len(self._entries)

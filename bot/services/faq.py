@@ -103,12 +103,15 @@ async def send_to_person(
 
 
 async def staff_to_notify(uow: UnitOfWork, admin_ids: frozenset[int]) -> list[int]:
-    """Admins (ADMIN_IDS) and users with the trainer role, each once."""
-    return sorted(set(admin_ids) | set(await uow.faq.staff_ids()))
+    """Admins (ADMIN_IDS, Telegram ids, who have written to the bot) and users with the
+    trainer or admin role, each once, as internal user ids."""
+    admins = {await uow.accounts.user_id("telegram", str(admin)) for admin in admin_ids}
+    return sorted({a for a in admins if a is not None} | set(await uow.faq.staff_ids()))
 
 
-def is_staff(user: UserRecord, admin_ids: frozenset[int]) -> bool:
-    return user.id in admin_ids or user.role in ("trainer", "admin")
+def is_staff(user: UserRecord) -> bool:
+    """Admins (arriving from ADMIN_IDS gives the role) and trainers."""
+    return user.role in ("trainer", "admin")
 
 
 async def question_for_reply(uow: UnitOfWork, question_id: int) -> QuestionRecord:
@@ -145,6 +148,12 @@ async def answer_back(
     await uow.faq.set_status(question_id, "open", now)
     await uow.commit()
     return question
+
+
+async def takers(uow: UnitOfWork, questions: list[QuestionRecord]) -> dict[int, str]:
+    """How staff know each other: the Telegram id of whoever took each question."""
+    taken = sorted({q.taken_by for q in questions if q.taken_by is not None})
+    return await uow.accounts.addresses(taken, "telegram")
 
 
 async def open_questions(uow: UnitOfWork) -> tuple[list[QuestionRecord], int]:

@@ -7,7 +7,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.db.repositories import CertificateRecord, DraftRecord, ReminderRecord, UserRecord
+from bot.db.repositories import (
+    AccountRecord,
+    CertificateRecord,
+    DraftRecord,
+    ReminderRecord,
+    UserRecord,
+)
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
 from bot.services import consultations
@@ -16,28 +22,50 @@ from bot.services.consultations import ConsultationPrivacy
 LAST_SEEN_PRECISION = timedelta(minutes=1)
 
 
-async def arrive(uow: UnitOfWork, user_id: int, now: datetime, is_admin: bool) -> UserRecord:
-    """Record that the user is here (creating them on first contact).
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who wrote, as a channel names them: the platform, its id for the person, and where
+    it sends to reach them (a Telegram private chat's id is the user's id)."""
+
+    platform: str
+    external_id: str
+    address: str
+
+
+async def arrive(uow: UnitOfWork, who: Identity, now: datetime, is_admin: bool) -> UserRecord:
+    """Record that the person is here (creating them and their account on first contact).
 
     Writing last-seen on every tap would cost a write transaction per update; to the minute
     is precise enough, so a user seen within LAST_SEEN_PRECISION is only read.
     """
     # ADMIN_IDS is the source of truth for admins; other roles are granted in the bot.
-    user = await uow.users.get(user_id)
+    role_now = "admin" if is_admin else "learner"
+    user_id = await uow.accounts.user_id(who.platform, who.external_id)
+    if user_id is None:
+        user = await uow.users.create(now, role_now)
+        if await uow.accounts.add(user.id, who.platform, who.external_id, who.address, now):
+            await uow.commit()
+            return user
+        # The same person's first message reached another process first: use theirs.
+        await uow.rollback()
+        user_id = await uow.accounts.user_id(who.platform, who.external_id)
+        if user_id is None:
+            raise RuntimeError("an account that exists could not be read back")
+    known = await uow.users.get(user_id)
     if (
-        user is not None
-        and not user.blocked
-        and now - user.last_seen_at < LAST_SEEN_PRECISION
-        and (user.role == "admin") == is_admin
+        known is not None
+        and not known.blocked
+        and now - known.last_seen_at < LAST_SEEN_PRECISION
+        and (known.role == "admin") == is_admin
     ):
-        return user
-    was_blocked = user is not None and user.blocked
-    user = await uow.users.touch(user_id, now, role="admin" if is_admin else "learner")
+        return known
+    was_blocked = known is not None and known.blocked
+    user = await uow.users.touch(user_id, now, role=role_now)
     if was_blocked:
-        # Reminders were parked when Telegram said the user blocked the bot; they wrote
+        # Reminders were parked when the channel said the user blocked the bot; they wrote
         # again, so the dispatcher reschedules them.
         await uow.reminders.wake(user_id, now)
-    role = "admin" if is_admin else ("learner" if user.role == "admin" else user.role)
+    role = role_now if is_admin else ("learner" if user.role == "admin" else user.role)
     if role != user.role:
         await uow.users.set_role(user_id, role)
         user = replace(user, role=role)
@@ -76,6 +104,7 @@ class PrivacyReport:
     """Everything stored about one user, as shown by /privacy."""
 
     user: UserRecord
+    accounts: list[AccountRecord]
     cards_seen: int
     events: int
     reminder: ReminderRecord | None
@@ -100,6 +129,7 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
     questions, ratings, written = await uow.faq.counts_for(user_id)
     return PrivacyReport(
         user=user,
+        accounts=await uow.accounts.of_user(user_id),
         cards_seen=await uow.progress.count(user_id),
         events=await uow.events.count(user_id),
         reminder=await uow.reminders.get(user_id),
@@ -136,6 +166,7 @@ async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None 
     await uow.reminders.delete_for(user_id)
     await uow.events.delete_for(user_id)
     await uow.progress.delete_for(user_id)
+    await uow.accounts.delete_for(user_id)
     await uow.users.delete(user_id)
     await uow.commit()
 

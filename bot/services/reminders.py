@@ -172,6 +172,7 @@ class Delivery:
     due_at: datetime
     place: CardPlace  # where the learner stopped (or the first card)
     next_due_at: datetime  # once it went out
+    address: str  # where the channel sends to reach them
 
 
 async def claim_due(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> list[int]:
@@ -199,13 +200,21 @@ async def where_stopped(uow: UnitOfWork, course: Course, user_id: int, language:
 
 
 async def prepare(
-    uow: UnitOfWork, course: Course, user_ids: Sequence[int], now: datetime
+    uow: UnitOfWork,
+    course: Course,
+    user_ids: Sequence[int],
+    now: datetime,
+    platform: str = "telegram",
 ) -> list[Delivery]:
-    """Decide each claimed reminder; write the ones not sent now and return those to send."""
+    """Decide each claimed reminder; write the ones not sent now and return those to send.
+
+    A learner with no account on `platform` cannot be reached there: skipped.
+    """
     if not user_ids:
         return []
     rows = await uow.reminders.load_due(user_ids)
     sends = await uow.reminders.sends_since(user_ids, now - WEEK)
+    addresses = await uow.accounts.addresses(list(user_ids), platform)
     deliveries: list[Delivery] = []
     for row in rows:
         language = row.language or "en"
@@ -221,10 +230,13 @@ async def prepare(
                 blocked=row.blocked,
             ),
         )
-        if decision.action is Action.SEND and decision.next_due_at is not None:
+        address = addresses.get(row.user_id)
+        if decision.action is Action.SEND and decision.next_due_at is not None and address:
             place = await where_stopped(uow, course, row.user_id, language)
             deliveries.append(
-                Delivery(row.user_id, row.language, row.due_at, place, decision.next_due_at)
+                Delivery(
+                    row.user_id, row.language, row.due_at, place, decision.next_due_at, address
+                )
             )
             continue
         await uow.reminders.finish(row.user_id, decision.next_due_at)

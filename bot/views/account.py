@@ -30,7 +30,11 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
     lines = [
         "<b>" + t.gettext("What the bot stores about you") + "</b>",
         "",
-        t.gettext("Telegram user number: {value}").format(value=user.id),
+        *(
+            t.gettext("Telegram user number: {value}").format(value=account.external_id)
+            for account in report.accounts
+            if account.platform == "telegram"
+        ),
         t.gettext("Language: {value}").format(
             value=LANGUAGE_NAMES.get(user.language or "", t.gettext("not chosen"))
         ),

@@ -176,14 +176,18 @@ def _when(value: datetime, language: str) -> str:
     return format_datetime(value, "short", tzinfo=value.tzinfo, locale=language) + " UTC"
 
 
-def _taker(t: Translator, question: QuestionRecord) -> str:
+def _taker(t: Translator, question: QuestionRecord, takers: Mapping[int, str]) -> str:
     if question.taken_by is None:
         return t.gettext("not taken")
-    return t.gettext("taken by {user}").format(user=question.taken_by)
+    return t.gettext("taken by {user}").format(user=takers.get(question.taken_by, "?"))
 
 
 def render_questions(
-    t: Translator, questions: list[QuestionRecord], total: int, language: str
+    t: Translator,
+    questions: list[QuestionRecord],
+    total: int,
+    language: str,
+    takers: Mapping[int, str],
 ) -> str:
     if not questions:
         return t.gettext("No open questions.")
@@ -197,7 +201,8 @@ def render_questions(
     ]
     for q in questions:
         lines.append(
-            f"<b>{q.id}</b> · {_when(q.created_at, language)} · {q.language} · " + _taker(t, q)
+            f"<b>{q.id}</b> · {_when(q.created_at, language)} · {q.language} · "
+            + _taker(t, q, takers)
         )
         lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
     return "\n".join(lines)

@@ -70,6 +70,13 @@ class Harness:
         await self.stop()
         await self.start()
 
+    async def uid(self, telegram_id: int) -> int:
+        """The internal id of the person behind a Telegram user (who has written to the bot)."""
+        async with self.services.uow() as uow:
+            found = await uow.accounts.user_id("telegram", str(telegram_id))
+        assert found is not None, f"Telegram user {telegram_id} has not written to the bot"
+        return found
+
     @property
     def services(self) -> Services:
         assert self.app is not None and self.app.bot_data.services is not None

@@ -17,6 +17,7 @@ from bot.delivery import DeliveryReport, deliver_announcements
 from bot.ratelimit import RetryingRateLimiter
 from bot.services import announcements, cohorts
 from bot.standin import BotApiStandIn
+from tests.accounts import add_telegram_user
 from tests.conftest import SPEC_PATH
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import TOKEN, FakeClock, Harness, make_settings
@@ -193,7 +194,7 @@ async def test_scheduled_announcement_goes_at_its_time_and_can_be_cancelled(
     members = [5200, 5201, 5202]
     cohort_id = await trainer_with_cohort(bot, members)
     async with bot.services.uow() as uow:
-        await uow.users.set_time_zone(TRAINER, "Asia/Kolkata")
+        await uow.users.set_time_zone(await bot.uid(TRAINER), "Asia/Kolkata")
         await uow.commit()
     first = await compose(bot, "First")
     await bot.press(TRAINER, f"ta:to-{first}-{cohort_id}")
@@ -286,7 +287,7 @@ async def test_forged_announcement_buttons_change_nothing(bot: Harness) -> None:
     members = [5400]
     cohort_id = await trainer_with_cohort(bot, members)
     async with bot.services.uow() as uow:
-        await uow.users.touch(ADMIN, T0, role="admin")
+        await add_telegram_user(uow, ADMIN, T0, "admin")
         other = await cohorts.create_cohort(uow, ADMIN, "Not yours", "en", None, T0)
     announcement_id = await compose(bot)
     for data in (

@@ -31,6 +31,7 @@ async def pass_all_but_last(bot: Harness, user: int, language: str) -> str:
     s = bot.services
     modules = s.course.modules_in(language)
     rng = random.Random(4)
+    user = await bot.uid(user)
     for module in modules[:-1]:
         async with s.uow() as uow:
             poll = await quizzes.start(uow, s.course, user, language, module.id, s.clock(), rng)
@@ -112,7 +113,7 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
     await bot.press(user, "qc:yes")
 
     async with bot.services.uow() as uow:
-        cert = await uow.certificates.for_user(user)
+        cert = await uow.certificates.for_user(await bot.uid(user))
     assert cert is not None and cert.name == "Ana Maria Souza" and len(cert.code) >= 10
     pretty = "-".join(cert.code[i : i + 4] for i in range(0, 12, 4))
     text = pdf_text(bot, user)
@@ -144,10 +145,11 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
     assert f"to the name Ana Maria Souza, code {cert.code}" in privacy
 
     # /deleteme: the code then verifies as withdrawn, without the name
+    uid = await bot.uid(user)
     await bot.say(user, "/deleteme")
     await bot.press(user, "del:yes")
     async with bot.services.uow() as uow:
-        assert await uow.quizzes.count_attempts(user) == (0, 0)
+        assert await uow.quizzes.count_attempts(uid) == (0, 0)
         revoked = await uow.certificates.by_code(cert.code)
     assert revoked is not None and revoked.revoked_at is not None
     assert revoked.name is None and revoked.user_id is None and revoked.scores == {}
@@ -193,4 +195,4 @@ async def test_no_certificate_before_every_quiz_is_passed(bot: Harness) -> None:
         "Pass the quiz of every module first; then you can get your certificate."
     ) in bot.text(user)
     async with bot.services.uow() as uow:
-        assert await uow.certificates.for_user(user) is None
+        assert await uow.certificates.for_user(await bot.uid(user)) is None

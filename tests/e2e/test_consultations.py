@@ -162,7 +162,7 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     voice_ref, voice_number = reference(bot, EN)
     answers = {r["number"]: r for r in await rows(bot, "consultation_answers")}
     assert answers[number]["text"] == "Two weeks ahead, <and> on the village radio."
-    assert answers[number]["user_id"] == EN and answers[number]["stance"] == "agree"
+    assert answers[number]["user_id"] == await bot.uid(EN) and answers[number]["stance"] == "agree"
     assert answers[voice_number]["kind"] == "voice" and answers[voice_number]["file_size"] == 10
 
     # view and edit the first, withdraw the second
@@ -273,7 +273,8 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     await choose(bot, HI, 1, "a", "a")
     await bot.say(HI, "ठीक है")
     await bot.press(HI, "kf:1")
-    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": HI}]
+    hi = await bot.uid(HI)
+    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": hi}]
     clock.now = CLOSES + timedelta(minutes=1)
     mark = len(bot.standin.requests)
     assert (await tick(bot)).sent == {"thanks": 1}
@@ -333,8 +334,9 @@ async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: F
 
     # the hourly limit (counted in memory)
     await choose(bot, PT, 0, "s", "a")
+    pt = await bot.uid(PT)
     for _ in range(MAX_PER_WINDOW):
-        bot.services.answer_limit.note(PT, clock.now)
+        bot.services.answer_limit.note(pt, clock.now)
     await bot.say(PT, "One more")
     assert t.gettext(
         "You have sent 30 answers in the last hour. Please wait a while, then try again."

@@ -49,7 +49,7 @@ async def test_onboarding_in_each_language(bot: Harness, language: str) -> None:
         assert t.gettext("Main menu") != "Main menu", "the menu is translated"
 
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
     assert stored is not None and stored.language == language and stored.consent_at is not None
 
 

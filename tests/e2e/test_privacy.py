@@ -27,14 +27,16 @@ async def test_deleteme_needs_confirmation_then_erases_everything(bot: Harness) 
     await bot.press(user, "del:no")
     assert t.gettext("Nothing was deleted.") in bot.text(user)
     async with bot.services.uow() as uow:
-        assert await uow.users.get(user) is not None
+        assert await uow.users.get(await bot.uid(user)) is not None
 
+    uid = await bot.uid(user)
     await bot.say(user, "/deleteme")
     await bot.press(user, "del:yes")
     assert t.gettext("Done: everything about you is deleted. Send /start to begin again.") in (
         bot.text(user)
     )
     async with bot.services.uow() as uow:
-        assert await uow.users.get(user) is None
-        assert await uow.progress.count(user) == 0
-        assert await uow.events.count(user) == 0
+        assert await uow.users.get(uid) is None
+        assert await uow.progress.count(uid) == 0
+        assert await uow.events.count(uid) == 0
+        assert await uow.accounts.of_user(uid) == []

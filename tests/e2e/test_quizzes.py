@@ -37,11 +37,12 @@ async def answer(bot: Harness, user: int, *, right: bool, expect_reply: bool = T
 
 async def attempts(bot: Harness, user: int) -> list[AttemptRecord]:
     async with bot.services.uow() as uow:
-        running = await uow.quizzes.running(user)
+        uid = await bot.uid(user)
+        running = await uow.quizzes.running(uid)
         found = []
         for attempt_id in range(1, 50):
             record = await uow.quizzes.get(attempt_id)
-            if record is not None and record.user_id == user:
+            if record is not None and record.user_id == uid:
                 found.append(record)
         assert running is None or running in found
         return found

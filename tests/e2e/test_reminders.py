@@ -21,6 +21,7 @@ from bot.services import learners, reminders
 from bot.services.container import Services
 from bot.standin import BotApiStandIn
 from bot.views.reminders import city_label, zone_label
+from tests.accounts import arrive_as
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 
@@ -81,13 +82,15 @@ async def test_yes_evenings_at_the_end_of_onboarding_turns_reminders_on(bot: Har
     await onboard(bot, user, "hi")
     assert t.gettext("Shall I remind you?") in bot.text(user)
     async with bot.services.uow() as uow:
-        assert await uow.reminders.get(user) is None, "off until the learner says yes"
+        assert await uow.reminders.get(await bot.uid(user)) is None, (
+            "off until the learner says yes"
+        )
     await bot.press(user, "r:evening")
     assert t.gettext("Reminders are on.") in bot.text(user)
     assert "18:00" in bot.text(user) and "GMT+05:30" in bot.text(user)
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
-        stored = await uow.users.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
+        stored = await uow.users.get(await bot.uid(user))
     assert record is not None and record.enabled and record.hour == 18 and record.days == 127
     assert stored is not None and stored.time_zone == "Asia/Kolkata", "suggested from Hindi"
     # three days after the last activity, at the next 18:00 in Kolkata (12:30 UTC)
@@ -104,7 +107,7 @@ async def test_no_stores_nothing(bot: Harness) -> None:
     ) in bot.text(user)
     assert bot.buttons(user)[0][1] == "m:continue", "and the menu is back"
     async with bot.services.uow() as uow:
-        assert await uow.reminders.get(user) is None
+        assert await uow.reminders.get(await bot.uid(user)) is None
     await bot.press(user, "ok")  # the welcome's button again, on an old message
     assert t.gettext("Shall I remind you?") not in bot.text(user), "asked only once"
 
@@ -139,8 +142,8 @@ async def test_settings_choose_days_time_and_country(bot: Harness) -> None:
     assert f"{city_label('America/Belem', 'en')} (GMT-03:00)" in bot.text(user)
     assert "Days: Tue, Wed, Thu, Fri, Sat" in bot.text(user)
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
-        stored = await uow.users.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
+        stored = await uow.users.get(await bot.uid(user))
     assert record is not None and record.enabled and record.hour == 20
     assert record.days == 0b0111110
     assert stored is not None and stored.time_zone == "America/Belem"
@@ -149,7 +152,7 @@ async def test_settings_choose_days_time_and_country(bot: Harness) -> None:
 
     await bot.press(user, "r:off")
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and not record.enabled and record.next_due_at is None
 
 
@@ -164,7 +167,7 @@ async def test_typing_a_city_finds_the_time_zone(bot: Harness) -> None:
     # the zone as CLDR names it in Portuguese ("Calcutá" in recent Babel releases)
     assert zone_label("Asia/Kolkata", "pt", bot.services.clock()) in bot.text(user)
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
     assert stored is not None and stored.time_zone == "Asia/Kolkata"
 
     await bot.press(user, "r:city")
@@ -176,12 +179,12 @@ async def test_typing_a_city_finds_the_time_zone(bot: Harness) -> None:
     assert len([d for _, d in bot.buttons(user) if d.startswith("rz:America/")]) > 2
     await bot.say(user, "São Paulo")
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
     assert stored is not None and stored.time_zone == "America/Sao_Paulo"
     # the search ended: a city name is ordinary text again
     await bot.say(user, "Conakry")
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
     assert stored is not None and stored.time_zone == "America/Sao_Paulo"
 
 
@@ -216,7 +219,7 @@ async def test_stop_reminders_button_and_command(bot: Harness, clock: FakeClock)
     await bot.press(user, "r:stop")
     assert "Reminders are off. You can turn them on again" in bot.text(user)
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and not record.enabled and record.next_due_at is None
     await bot.say(user, "/stop")
     assert bot.text(user) == "Reminders are off."
@@ -237,7 +240,7 @@ async def test_quiet_hours_are_respected(bot: Harness, clock: FakeClock) -> None
     await bot.press(user, "rh:20")
     due = datetime(2026, 3, 26, 10, tzinfo=UTC)  # Thursday 20:00 in Brisbane
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and record.next_due_at == due
     clock.now = due + timedelta(hours=1, minutes=30)  # the bot was down until 21:30
     report = await tick(bot)
@@ -282,8 +285,8 @@ async def test_a_user_who_blocked_the_bot_is_skipped_and_marked(
     assert (await tick(bot)).outcomes == {Outcome.BLOCKED: 1}
     assert [r.status for r in bot.requests_since(mark) if r.method == "sendMessage"] == [403]
     async with bot.services.uow() as uow:
-        assert await uow.users.is_blocked(user)
-        record = await uow.reminders.get(user)
+        assert await uow.users.is_blocked(await bot.uid(user))
+        record = await uow.reminders.get(await bot.uid(user))
         assert record is not None and record.enabled and record.next_due_at is None
     mark = len(bot.standin.requests)
     clock.now += timedelta(days=14)
@@ -292,11 +295,11 @@ async def test_a_user_who_blocked_the_bot_is_skipped_and_marked(
 
     await bot.say(user, "/menu")  # they unblocked the bot and wrote again
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and record.next_due_at == clock.now
     await tick(bot)
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and record.next_due_at is not None
     assert record.next_due_at >= clock.now + timedelta(days=3), "rescheduled, not sent"
 
@@ -317,19 +320,19 @@ async def test_blocking_and_unblocking_without_writing_are_noticed(
 
     async def blocked() -> bool:
         async with bot.services.uow() as uow:
-            return await uow.users.is_blocked(user)
+            return await uow.users.is_blocked(await bot.uid(user))
 
     bot.standin.block(user)  # Telegram sends my_chat_member: member -> kicked
     await _until(blocked)
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and record.next_due_at is not None
     clock.now = record.next_due_at
     mark = len(bot.standin.requests)
     await tick(bot)
     assert not [r for r in bot.requests_since(mark) if r.method == "sendMessage"], "no 403 met"
     async with bot.services.uow() as uow:
-        record = await uow.reminders.get(user)
+        record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and record.enabled and record.next_due_at is None, "parked"
     assert not delivered(bot, user)
 
@@ -337,7 +340,7 @@ async def test_blocking_and_unblocking_without_writing_are_noticed(
 
     async def woken() -> bool:
         async with bot.services.uow() as uow:
-            record = await uow.reminders.get(user)
+            record = await uow.reminders.get(await bot.uid(user))
         return record is not None and record.next_due_at == clock.now
 
     await _until(woken)
@@ -392,11 +395,12 @@ async def test_privacy_lists_reminders_and_deleteme_erases_them(
     assert "Reminders: on (every day at 18:00)" in text
     assert "Next reminder, at the earliest:" in text and "Last reminder sent:" in text
     assert "Reminder log: 1 entry" in text
+    uid = await bot.uid(user)
     await bot.say(user, "/deleteme")
     await bot.press(user, "del:yes")
     async with bot.services.uow() as uow:
-        assert await uow.reminders.get(user) is None
-        assert await uow.reminders.count_log(user) == 0
+        assert await uow.reminders.get(uid) is None
+        assert await uow.reminders.count_log(uid) == 0
 
 
 FORGED = [
@@ -416,13 +420,19 @@ async def test_forged_reminder_buttons_change_nothing(bot: Harness) -> None:
     user = USERS["en"]
     await opt_in(bot, user, "en")
     async with bot.services.uow() as uow:
-        before = (await uow.reminders.get(user), await uow.users.get(user))
+        before = (
+            await uow.reminders.get(await bot.uid(user)),
+            await uow.users.get(await bot.uid(user)),
+        )
     for data in FORGED:
         await bot.say(user, "/reminders")  # a fresh message to press on
         await bot.press(user, data)
         assert STALE in bot.text(user), data
     async with bot.services.uow() as uow:
-        assert (await uow.reminders.get(user), await uow.users.get(user)) == before
+        assert (
+            await uow.reminders.get(await bot.uid(user)),
+            await uow.users.get(await bot.uid(user)),
+        ) == before
 
 
 async def test_reminder_buttons_before_onboarding_lead_back_to_it(bot: Harness) -> None:
@@ -433,7 +443,7 @@ async def test_reminder_buttons_before_onboarding_lead_back_to_it(bot: Harness) 
     await bot.say(user, "/stop")
     assert bot.text(user) == "Reminders are off."
     async with bot.services.uow() as uow:
-        assert await uow.reminders.get(user) is None
+        assert await uow.reminders.get(await bot.uid(user)) is None
 
 
 async def test_two_dispatchers_share_the_work_without_duplicates(
@@ -444,7 +454,7 @@ async def test_two_dispatchers_share_the_work_without_duplicates(
     for user_id in learners_:
         bot.standin.add_user(user_id, f"Learner {user_id}", language_code="fr")
         async with bot.services.uow() as uow:
-            await learners.arrive(uow, user_id, T0, is_admin=False)
+            await arrive_as(uow, user_id, T0, is_admin=False)
             await learners.choose_language(uow, user_id, "fr", T0)
             user = await uow.users.get(user_id)
             assert user is not None

@@ -13,7 +13,8 @@ from tests.e2e.test_certificate import earn_certificate_offer
 
 async def saved_steps(bot: Harness, user: int) -> dict[str, object] | None:
     async with bot.services.uow() as uow:
-        value = await uow.session.scalar(select(User.waiting).where(User.id == user))
+        uid = await bot.uid(user)
+        value = await uow.session.scalar(select(User.waiting).where(User.id == uid))
     return value
 
 

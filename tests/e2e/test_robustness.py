@@ -14,13 +14,13 @@ STALE = "This button is out of date. Here is the menu."
 
 async def _state(bot: Harness, user: int) -> tuple[object, ...]:
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
         assert stored is not None
         return (
             stored.language,
             stored.consent_at,
-            await uow.progress.seen_card_ids(user),
-            await uow.progress.last_seen(user),
+            await uow.progress.seen_card_ids(await bot.uid(user)),
+            await uow.progress.last_seen(await bot.uid(user)),
         )
 
 
@@ -71,9 +71,9 @@ async def test_commands_out_of_turn_lead_back_to_onboarding(bot: Harness) -> Non
     await bot.press(user, "m:continue")  # a forged menu button before onboarding
     assert t.gettext("Let's set you up first: choose your language.") in bot.text(user)
     async with bot.services.uow() as uow:
-        stored = await uow.users.get(user)
+        stored = await uow.users.get(await bot.uid(user))
         assert stored is not None and stored.consent_at is None
-        assert await uow.progress.count(user) == 0
+        assert await uow.progress.count(await bot.uid(user)) == 0
 
 
 @pytest.mark.parametrize(
@@ -111,11 +111,11 @@ async def test_a_user_who_blocked_the_bot_is_marked_until_they_write(bot: Harnes
     await bot.standin.wait_for_request(lambda r: r.status == 403, timeout=5)
     await bot._settle(user, len(bot.standin.requests), expect_reply=False)
     async with bot.services.uow() as uow:
-        assert await uow.users.is_blocked(user)
+        assert await uow.users.is_blocked(await bot.uid(user))
     await bot.say(user, "/menu")  # writing to the bot unblocks it
     assert "Main menu" in bot.text(user)
     async with bot.services.uow() as uow:
-        assert not await uow.users.is_blocked(user)
+        assert not await uow.users.is_blocked(await bot.uid(user))
 
 
 async def test_flood_limit_429_is_waited_out(bot: Harness) -> None:

@@ -77,7 +77,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     await become_trainer(bot, TRAINER)
     assert "You are now a trainer" in bot.text(TRAINER)
     async with bot.services.uow() as uow:
-        user = await uow.users.get(TRAINER)
+        user = await uow.users.get(await bot.uid(TRAINER))
     assert user is not None and user.role == "trainer"
     await bot.say(TRAINER, "/menu")
     assert ("🎓 Trainer menu", "m:trainer") in bot.buttons(TRAINER)
@@ -299,7 +299,7 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
     await bot.say(learner, "/menu")
     await bot.press(learner, f"ti:accept-{code}")  # a cohort code as a trainer invitation
     async with bot.services.uow() as uow:
-        user = await uow.users.get(learner)
+        user = await uow.users.get(await bot.uid(learner))
         assert user is not None and user.role == "learner"
         assert not await uow.cohorts.is_member(cohort_id, learner)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from tests.accounts import add_telegram_user
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import Harness
 
@@ -68,7 +69,7 @@ async def seed_members(
     """Many onboarded members at once, written directly (the join flow is tested apart)."""
     async with bot.services.uow() as uow:
         for user_id in user_ids:
-            await uow.users.touch(user_id, now, role="learner")
+            await add_telegram_user(uow, user_id, now, "learner")
             await uow.users.set_language(user_id, language)
             await uow.users.set_consent(user_id, now)
             await uow.cohorts.add_member(cohort_id, user_id, f"Learner {user_id}", now)
@@ -79,7 +80,7 @@ async def seed_members(
 
 async def make_trainer_directly(bot: Harness, user_id: int, now: datetime) -> None:
     async with bot.services.uow() as uow:
-        await uow.users.touch(user_id, now, role="trainer")
+        await add_telegram_user(uow, user_id, now, "trainer")
         await uow.users.set_role(user_id, "trainer")
         await uow.users.set_language(user_id, "en")
         await uow.users.set_consent(user_id, now)

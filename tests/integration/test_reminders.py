@@ -14,6 +14,7 @@ from bot.db.engine import create_engine
 from bot.db.repositories import Outcome
 from bot.services import learners, reminders
 from bot.services.reminders import LEASE, Delivery
+from tests.accounts import arrive_as
 from tests.integration.conftest import uow_for
 
 T0 = datetime(2026, 3, 23, 10, tzinfo=UTC)  # a Monday
@@ -29,7 +30,7 @@ def course() -> Course:
 
 async def _opt_in(engine: AsyncEngine, user_id: int, now: datetime = T0) -> datetime | None:
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, user_id, now, is_admin=False)
+        await arrive_as(uow, user_id, now, is_admin=False)
         await learners.choose_language(uow, user_id, "fr", now)
     async with uow_for(engine) as uow:
         user = await uow.users.get(user_id)
@@ -126,7 +127,7 @@ async def test_an_active_learner_is_rescheduled_not_reminded(
 ) -> None:
     await _opt_in(engine, 9)
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, 9, DUE - timedelta(days=1), is_admin=False)
+        await arrive_as(uow, 9, DUE - timedelta(days=1), is_admin=False)
     assert await _due(engine, course, DUE) == []
     async with uow_for(engine) as uow:
         record = await uow.reminders.get(9)
@@ -149,7 +150,7 @@ async def test_a_blocked_learner_is_parked_until_they_write(
 
     back = DUE + timedelta(days=40)
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, 10, back, is_admin=False)
+        await arrive_as(uow, 10, back, is_admin=False)
     async with uow_for(engine) as uow:
         record = await uow.reminders.get(10)
         assert record is not None and record.next_due_at == back, "woken, to be rescheduled"

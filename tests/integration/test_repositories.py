@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.db.migrate import revision_state
 from bot.db.models import Base
 from bot.services import learners
+from tests.accounts import arrive_as
 from tests.integration.conftest import uow_for
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
@@ -37,7 +38,7 @@ async def test_nothing_is_kept_without_commit(engine: AsyncEngine) -> None:
 
 async def test_times_come_back_aware_utc(engine: AsyncEngine) -> None:
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, 7, T0, is_admin=False)
+        await arrive_as(uow, 7, T0, is_admin=False)
     async with uow_for(engine) as uow:
         user = await uow.users.get(7)
     assert user is not None and user.first_seen_at == T0 and user.first_seen_at.tzinfo is UTC
@@ -45,12 +46,12 @@ async def test_times_come_back_aware_utc(engine: AsyncEngine) -> None:
 
 async def test_arrival_updates_last_seen_and_clears_blocked(engine: AsyncEngine) -> None:
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, 5, T0, is_admin=False)
+        await arrive_as(uow, 5, T0, is_admin=False)
         await learners.mark_blocked(uow, 5)
         assert await uow.users.is_blocked(5)
     later = T0 + timedelta(hours=2)
     async with uow_for(engine) as uow:
-        user = await learners.arrive(uow, 5, later, is_admin=True)
+        user = await arrive_as(uow, 5, later, is_admin=True)
     assert user.last_seen_at == later and user.first_seen_at == T0
     assert not user.blocked and user.role == "admin"
 
@@ -59,7 +60,7 @@ async def test_progress_resumes_at_newest_card_and_deletion_erases_all(
     engine: AsyncEngine,
 ) -> None:
     async with uow_for(engine) as uow:
-        await learners.arrive(uow, 9, T0, is_admin=False)
+        await arrive_as(uow, 9, T0, is_admin=False)
         await uow.progress.save_seen(9, "a-1", "a", T0)
         await uow.progress.save_seen(9, "a-2", "a", T0 + timedelta(seconds=1))
         await uow.progress.save_seen(9, "a-1", "a", T0 + timedelta(seconds=2))

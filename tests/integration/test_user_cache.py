@@ -12,6 +12,7 @@ from bot.db.models import User
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.services import learners
+from tests.accounts import arrive_as
 
 T0 = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 
@@ -28,7 +29,7 @@ async def test_writes_through_the_repository_are_seen_at_once(engine: AsyncEngin
     cache = UserCache()
     factory = create_session_factory(engine)
     async with UnitOfWork(factory, cache) as uow:
-        await learners.arrive(uow, 5, T0, is_admin=False)
+        await arrive_as(uow, 5, T0, is_admin=False)
     async with UnitOfWork(factory, cache) as uow:
         assert (await uow.users.get(5)) is not None
     assert len(cache) == 1
@@ -49,7 +50,7 @@ async def test_an_uncommitted_write_never_reaches_the_cache(engine: AsyncEngine)
     cache = UserCache()
     factory = create_session_factory(engine)
     async with UnitOfWork(factory, cache) as uow:
-        await learners.arrive(uow, 6, T0, is_admin=False)
+        await arrive_as(uow, 6, T0, is_admin=False)
     async with UnitOfWork(factory, cache) as uow:
         await uow.users.set_language(6, "hi")
         seen = await uow.users.get(6)  # its own write, read from the database
@@ -65,7 +66,7 @@ async def test_a_write_from_elsewhere_shows_after_the_time_to_live(engine: Async
     cache = UserCache(ttl=30, clock=ticks)
     factory = create_session_factory(engine)
     async with UnitOfWork(factory, cache) as uow:
-        await learners.arrive(uow, 7, T0, is_admin=False)
+        await arrive_as(uow, 7, T0, is_admin=False)
     async with UnitOfWork(factory, cache) as uow:
         await uow.users.get(7)
     async with engine.begin() as connection:  # another process, say
@@ -83,7 +84,7 @@ async def test_deleted_users_are_forgotten(engine: AsyncEngine) -> None:
     cache = UserCache()
     factory = create_session_factory(engine)
     async with UnitOfWork(factory, cache) as uow:
-        await learners.arrive(uow, 8, T0, is_admin=False)
+        await arrive_as(uow, 8, T0, is_admin=False)
     async with UnitOfWork(factory, cache) as uow:
         await uow.users.get(8)
     async with UnitOfWork(factory, cache) as uow:

@@ -1,5 +1,6 @@
 """Repositories: queries only, never commit; they return frozen dataclasses."""
 
+from bot.db.repositories.accounts import AccountRecord, AccountRepository
 from bot.db.repositories.announcements import (
     AnnouncementRecord,
     AnnouncementRepository,
@@ -47,6 +48,8 @@ from bot.db.repositories.reminders import (
 from bot.db.repositories.users import UserRecord, UserRepository
 
 __all__ = [
+    "AccountRecord",
+    "AccountRepository",
     "AnnouncementRecord",
     "AnnouncementRepository",
     "AnswerRecord",

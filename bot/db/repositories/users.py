@@ -1,7 +1,8 @@
-"""Users: the one row per Telegram user the bot keeps."""
+"""Users: one row per person, whatever channels they use (their identities: accounts)."""
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import User
@@ -71,6 +73,35 @@ class UserRepository:
         self._written.add(user_id)
         if self._cache is not None:
             self._cache.forget(user_id)
+
+    async def create(self, now: datetime, role: str) -> UserRecord:
+        """A new person with a fresh internal id.
+
+        Ids are drawn at random rather than counted, so an id says nothing about who joined
+        when (nor about any channel id); a clash (about one in 2^53 per existing user) is
+        caught by the primary key and drawn again, inside a savepoint so the unit of work
+        goes on.
+        """
+        while True:
+            user_id = secrets.randbelow(2**53 - 1) + 1
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(
+                        User(
+                            id=user_id,
+                            role=role,
+                            first_seen_at=now,
+                            last_seen_at=now,
+                            blocked=False,
+                        )
+                    )
+                    await self._session.flush()
+            except IntegrityError:
+                continue
+            self._writing(user_id)
+            record = await self.get(user_id)
+            assert record is not None
+            return record
 
     async def touch(self, user_id: int, now: datetime, role: str) -> UserRecord:
         """Create the user or mark them seen, in one statement (no read-then-write race).
