@@ -96,7 +96,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     await bot.say(learner, f"/start {code}")
     assert bot.buttons(learner)[0][1] == "lang:fr", "onboarding first"
     await bot.press(learner, "lang:fr")
-    await bot.press(learner, "ok:yes")
+    await bot.press(learner, "ok")
     offer = bot.text(learner)
     assert t.gettext("If you join, the trainer of this cohort will see:") in offer
     assert "Learner fr" in offer and "Women's group &lt;b&gt;" not in offer
@@ -117,7 +117,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     invitation = await invite_trainer(bot, admin_ready=True)
     await bot.say(OTHER_TRAINER, f"/start {invitation}")
     await bot.press(OTHER_TRAINER, "lang:fr")
-    await bot.press(OTHER_TRAINER, "ok:yes")
+    await bot.press(OTHER_TRAINER, "ok")
     await bot.press(OTHER_TRAINER, f"ti:accept-{invitation}")
     await bot.say(USERS["en"], f"/start {invitation}")
     assert DEAD in bot.text(USERS["en"])
