@@ -3,10 +3,9 @@ workshop packs, /trainers, and a learner's Leave buttons."""
 
 from __future__ import annotations
 
+from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
 from bot.callbacks import (
     CohortAction,
-    InvitationAnswer,
-    LeaveCohort,
     Menu,
     TrainerAdmin,
     TrainerMenu,
@@ -103,17 +102,17 @@ def cancel_keyboard(t: Translator) -> Keyboard:
 
 def offer_keyboard(t: Translator, code: str, *, trainer: bool) -> Keyboard:
     yes = (
-        button("✅ " + t.gettext("Become a trainer"), InvitationAnswer(f"accept-{code}"))
+        button("✅ " + t.gettext("Become a trainer"), AcceptTrainerRole(code))
         if trainer
-        else button("✅ " + t.gettext("Join"), InvitationAnswer(f"join-{code}"))
+        else button("✅ " + t.gettext("Join"), JoinCohort(code))
     )
-    return keyboard([[yes], [button(t.gettext("No, thanks"), InvitationAnswer(f"no-{code}"))]])
+    return keyboard([[yes], [button(t.gettext("No, thanks"), DeclineInvitation(code))]])
 
 
 def joined_keyboard(t: Translator, cohort_id: int) -> Keyboard:
     return keyboard(
         [
-            [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(f"leave-{cohort_id}"))],
+            [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(cohort_id))],
             _menu(t),
         ]
     )
@@ -124,7 +123,7 @@ def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
         [
             button(
                 "🚪 " + t.gettext("Leave {name}").format(name=_short(c.name)),
-                LeaveCohort(f"leave-{c.id}"),
+                LeaveCohort(c.id),
             )
         ]
         for c in cohorts

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
+from bot.actions.invitations import AcceptTrainerRole, JoinCohort, LeaveCohort
 from bot.db.models import QuizAnswer, QuizAttempt
 from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, USERS, onboard
@@ -100,9 +101,9 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     offer = bot.text(learner)
     assert t.gettext("If you join, the trainer of this cohort will see:") in offer
     assert "Learner fr" in offer and "Women's group &lt;b&gt;" not in offer
-    await bot.press(learner, f"ti:join-{code}")
-    assert ("🚪 " + t.gettext("Leave this cohort"), f"tl:leave-{cohort_id}") in bot.buttons(
-        learner
+    await bot.press(learner, JoinCohort(code).pack())
+    assert ("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(cohort_id).pack()) in (
+        bot.buttons(learner)
     )
     async with bot.services.uow() as uow:
         assert await uow.cohorts.is_member(cohort_id, learner)
@@ -118,7 +119,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     await bot.say(OTHER_TRAINER, f"/start {invitation}")
     await bot.press(OTHER_TRAINER, "lang:fr")
     await bot.press(OTHER_TRAINER, "ok")
-    await bot.press(OTHER_TRAINER, f"ti:accept-{invitation}")
+    await bot.press(OTHER_TRAINER, AcceptTrainerRole(invitation).pack())
     await bot.say(USERS["en"], f"/start {invitation}")
     assert DEAD in bot.text(USERS["en"])
 
@@ -294,10 +295,11 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
         await bot.say(learner, f"/start {forged}")
         assert t.gettext(INVALID) in bot.text(learner)
         await bot.say(learner, "/menu")
-        await bot.press(learner, f"ti:join-{forged}")
+        await bot.press(learner, JoinCohort(forged).pack())
         assert t.gettext(INVALID) in bot.text(learner)
     await bot.say(learner, "/menu")
-    await bot.press(learner, f"ti:accept-{code}")  # a cohort code as a trainer invitation
+    # a cohort code as a trainer invitation
+    await bot.press(learner, AcceptTrainerRole(code).pack())
     async with bot.services.uow() as uow:
         user = await uow.users.get(learner)
         assert user is not None and user.role == "learner"
@@ -309,9 +311,9 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
     await bot.say(learner, f"/start {code}")
     assert t.gettext(DEAD) in bot.text(learner), "the old link stopped"
     await bot.say(learner, f"/start {new_code}")
-    assert "ti:join-" + new_code in [d for _, d in bot.buttons(learner)]
+    assert JoinCohort(new_code).pack() in [d for _, d in bot.buttons(learner)]
     clock.now = T0 + timedelta(days=91)
-    await bot.press(learner, f"ti:join-{new_code}")  # on the offer, shown before it expired
+    await bot.press(learner, JoinCohort(new_code).pack())  # on the offer, shown before it expired
     assert t.gettext(DEAD) in bot.text(learner), "expired"
     async with bot.services.uow() as uow:
         assert not await uow.cohorts.is_member(cohort_id, learner)
@@ -327,13 +329,13 @@ async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) 
     assert "your first name, for the trainers of your cohorts" in bot.text(learner)
     await bot.say(learner, "/cohorts")
     assert "Boké" in bot.text(learner)
-    await bot.press(learner, f"tl:leave-{cohort_id}")
+    await bot.press(learner, LeaveCohort(cohort_id).pack())
     assert "You left the cohort" in bot.text(learner)
     await bot.say(TRAINER, "/cohort")
     assert "Learner en" not in bot.text(TRAINER) and "0 members" in bot.text(TRAINER)
 
     await bot.say(learner, f"/start {code}")
-    await bot.press(learner, f"ti:join-{code}")
+    await bot.press(learner, JoinCohort(code).pack())
     await bot.say(learner, "/deleteme")
     await bot.press(learner, "del:yes")
     async with bot.services.uow() as uow:

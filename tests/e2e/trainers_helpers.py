@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.actions.invitations import AcceptTrainerRole, JoinCohort
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import Harness
 
@@ -32,7 +33,7 @@ async def become_trainer(bot: Harness, user_id: int, language: str = "en") -> No
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
     await bot.press(user_id, "ok")
-    await bot.press(user_id, f"ti:accept-{code}")
+    await bot.press(user_id, AcceptTrainerRole(code).pack())
 
 
 async def create_cohort(
@@ -59,7 +60,7 @@ async def join_by_link(bot: Harness, user_id: int, code: str, language: str) -> 
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
     await bot.press(user_id, "ok")
-    await bot.press(user_id, f"ti:join-{code}")
+    await bot.press(user_id, JoinCohort(code).pack())
 
 
 async def seed_members(
