@@ -4,12 +4,23 @@ workshop packs, /trainers, and a learner's Leave buttons."""
 from __future__ import annotations
 
 from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
-from bot.callbacks import (
-    CohortAction,
-    Menu,
-    TrainerAdmin,
-    TrainerMenu,
+from bot.actions.trainers import (
+    CohortChart,
+    CohortCsv,
+    CohortLanguage,
+    CohortMissed,
+    CohortPacks,
+    CohortProgress,
+    CohortQr,
+    InviteTrainer,
+    ModulePack,
+    NewCohort,
+    OpenCohort,
+    RemoveTrainer,
+    RenewCohortLink,
+    SkipCohortPlace,
 )
+from bot.callbacks import Menu, TrainerMenu
 from bot.content import Module
 from bot.db.repositories import CohortRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
@@ -32,9 +43,9 @@ def _trainer_menu(t: Translator) -> list[Choice]:
 
 
 def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
-    rows = [[button("👥 " + _short(c.name), CohortAction(f"open-{c.id}"))] for c in cohorts]
+    rows = [[button("👥 " + _short(c.name), OpenCohort(c.id))] for c in cohorts]
     rows += [
-        [button("➕ " + t.gettext("New cohort"), TrainerMenu("new"))],
+        [button("➕ " + t.gettext("New cohort"), NewCohort())],
         [button("📣 " + t.gettext("New announcement"), TrainerMenu("announce"))],
         [button("🗓 " + t.gettext("Scheduled"), TrainerMenu("scheduled"))],
         _menu(t),
@@ -43,57 +54,46 @@ def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboar
 
 
 def cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
-    def action(label: str, name: str) -> Choice:
-        return button(label, CohortAction(f"{name}-{cohort_id}"))
-
     return keyboard(
         [
             [
-                action("📊 " + t.gettext("Progress"), "prog"),
-                action("📈 " + t.gettext("Chart"), "chart"),
+                button("📊 " + t.gettext("Progress"), CohortProgress(cohort_id)),
+                button("📈 " + t.gettext("Chart"), CohortChart(cohort_id)),
             ],
             [
-                action("📄 " + t.gettext("CSV file"), "csv"),
-                action("❓ " + t.gettext("Most missed"), "miss"),
+                button("📄 " + t.gettext("CSV file"), CohortCsv(cohort_id)),
+                button("❓ " + t.gettext("Most missed"), CohortMissed(cohort_id)),
             ],
             [
-                action("📘 " + t.gettext("Workshop pack"), "pack"),
-                action("🔳 " + t.gettext("QR code"), "qr"),
+                button("📘 " + t.gettext("Workshop pack"), CohortPacks(cohort_id)),
+                button("🔳 " + t.gettext("QR code"), CohortQr(cohort_id)),
             ],
-            [action("♻ " + t.gettext("New link"), "renew")],
+            [button("♻ " + t.gettext("New link"), RenewCohortLink(cohort_id))],
             _trainer_menu(t),
         ]
     )
 
 
 def back_to_cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
-    return keyboard(
-        [[button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))], _trainer_menu(t)]
-    )
+    return keyboard([[button("◀ " + t.gettext("Back"), OpenCohort(cohort_id))], _trainer_menu(t)])
 
 
 def pack_keyboard(t: Translator, cohort_id: int, modules: tuple[Module, ...]) -> Keyboard:
     rows = [
-        [
-            button(
-                _short(f"{m.number}. {m.title}"),
-                CohortAction(f"mod-{cohort_id}-{m.id}"),
-            )
-        ]
-        for m in modules
+        [button(_short(f"{m.number}. {m.title}"), ModulePack(cohort_id, m.id))] for m in modules
     ]
-    rows.append([button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))])
+    rows.append([button("◀ " + t.gettext("Back"), OpenCohort(cohort_id))])
     return keyboard(rows)
 
 
 def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> Keyboard:
-    rows = [[button(LANGUAGE_NAMES[code], TrainerMenu(f"lang-{code}"))] for code in languages]
+    rows = [[button(LANGUAGE_NAMES[code], CohortLanguage(code))] for code in languages]
     rows.append(_trainer_menu(t))
     return keyboard(rows)
 
 
 def skip_place_keyboard(t: Translator) -> Keyboard:
-    return keyboard([[button(t.gettext("Skip"), TrainerMenu("skip"))], _trainer_menu(t)])
+    return keyboard([[button(t.gettext("Skip"), SkipCohortPlace())], _trainer_menu(t)])
 
 
 def cancel_keyboard(t: Translator) -> Keyboard:
@@ -137,12 +137,12 @@ def became_trainer_keyboard(t: Translator) -> Keyboard:
 
 
 def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> Keyboard:
-    rows = [[button("➕ " + t.gettext("Invite a trainer"), TrainerAdmin("invite"))]]
+    rows = [[button("➕ " + t.gettext("Invite a trainer"), InviteTrainer())]]
     rows += [
         [
             button(
                 "✖ " + t.gettext("Remove {user}").format(user=user_id),
-                TrainerAdmin(f"rm-{user_id}"),
+                RemoveTrainer(user_id),
             )
         ]
         for user_id, _ in trainers

@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from bot.actions.invitations import AcceptTrainerRole, JoinCohort
+from bot.actions.trainers import CohortLanguage, InviteTrainer, NewCohort, SkipCohortPlace
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import Harness
 
@@ -23,7 +24,7 @@ async def invite_trainer(bot: Harness, admin_ready: bool = False) -> str:
     if not admin_ready:
         await onboard(bot, ADMIN, "en")
     await bot.say(ADMIN, "/trainers")
-    await bot.press(ADMIN, "tt:invite")
+    await bot.press(ADMIN, InviteTrainer().pack())
     return code_in(bot.text(ADMIN))
 
 
@@ -41,11 +42,11 @@ async def create_cohort(
 ) -> tuple[int, str]:
     """Trainer menu → New cohort; return (cohort id, invitation code)."""
     await bot.press(trainer, "m:trainer", message_id=bot.last(trainer)["message_id"])
-    await bot.press(trainer, "tm:new")
+    await bot.press(trainer, NewCohort().pack())
     await bot.say(trainer, name)
-    await bot.press(trainer, f"tm:lang-{language}")
+    await bot.press(trainer, CohortLanguage(language).pack())
     if place is None:
-        await bot.press(trainer, "tm:skip")
+        await bot.press(trainer, SkipCohortPlace().pack())
     else:
         await bot.say(trainer, place)
     code = code_in(bot.text(trainer))
