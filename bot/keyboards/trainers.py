@@ -3,6 +3,7 @@ workshop packs, /trainers, and a learner's Leave buttons."""
 
 from __future__ import annotations
 
+from bot.actions.announcements import ScheduledAnnouncements, WriteAnnouncement
 from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
 from bot.actions.trainers import (
     CohortChart,
@@ -20,7 +21,7 @@ from bot.actions.trainers import (
     RenewCohortLink,
     SkipCohortPlace,
 )
-from bot.callbacks import Menu, TrainerMenu
+from bot.callbacks import Menu
 from bot.content import Module
 from bot.db.repositories import CohortRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
@@ -46,8 +47,8 @@ def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboar
     rows = [[button("👥 " + _short(c.name), OpenCohort(c.id))] for c in cohorts]
     rows += [
         [button("➕ " + t.gettext("New cohort"), NewCohort())],
-        [button("📣 " + t.gettext("New announcement"), TrainerMenu("announce"))],
-        [button("🗓 " + t.gettext("Scheduled"), TrainerMenu("scheduled"))],
+        [button("📣 " + t.gettext("New announcement"), WriteAnnouncement())],
+        [button("🗓 " + t.gettext("Scheduled"), ScheduledAnnouncements())],
         _menu(t),
     ]
     return keyboard(rows)
