@@ -31,7 +31,6 @@ def register(app: BotApplication) -> None:
     # Group -1 runs before every feature and never answers: pressing any button or sending
     # a command ends a wait for a typed consultation answer.
     app.add_handlers(consultations.interrupts(), group=-1)
-    # announcements before trainers: it takes two of the Trainer menu's buttons.
     features = (start, menu, lessons, glossary, account, reminders, invitations, quizzes)
     for feature in (*features, consultations, announcements, trainers, faq, membership):
         app.add_handlers(feature.handlers(), group=0)

@@ -7,7 +7,19 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler
 
-from bot.callbacks import AnnouncementAction, TrainerMenu
+from bot.actions.announcements import (
+    CancelAnnouncement,
+    ChangeAudience,
+    ChooseSendTime,
+    DropAnnouncement,
+    PreviewAnnouncement,
+    ScheduledAnnouncements,
+    SendAnnouncement,
+    SendAt,
+    ToEveryone,
+    ToggleCohort,
+    WriteAnnouncement,
+)
 from bot.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.announcements import (
@@ -49,23 +61,33 @@ def _kind(message: Message) -> str | None:
     return next((kind for kind in COPYABLE if getattr(message, kind)), None)
 
 
-def _is_menu_item(data: object) -> bool:
-    return TrainerMenu.unpack(data) in (TrainerMenu("announce"), TrainerMenu("scheduled"))
+async def _may_announce(update: Update, turn_: Turn, what: str) -> bool:
+    """Onboarding done (else it is asked for, False) and a trainer or admin (else the button
+    is refused as stale: learners cannot announce)."""
+    if not await require_ready(update, turn_):
+        return False
+    if not is_trainer(turn_):
+        raise StaleButton(what)
+    return True
 
 
 @turn
-async def on_menu(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Trainer menu → New announcement (wait for the message) or Scheduled (the list)."""
-    item = picked(update, TrainerMenu)
-    if not await require_ready(update, turn_):
+async def on_write(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Trainer menu → New announcement: wait for the message to announce."""
+    picked(update, WriteAnnouncement)
+    if not await _may_announce(update, turn_, "announce"):
         return
-    if not is_trainer(turn_):
-        raise StaleButton("announce")
+    set_step(context, turn_, "announce")
+    await show(update, render_compose_prompt(turn_.t), cancel_keyboard(turn_.t))
+
+
+@turn
+async def on_scheduled(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Trainer menu → Scheduled: the announcements waiting to go out, each with Cancel."""
+    picked(update, ScheduledAnnouncements)
+    if not await _may_announce(update, turn_, "announce"):
+        return
     t = turn_.t
-    if item.action == "announce":
-        set_step(context, turn_, "announce")
-        await show(update, render_compose_prompt(t), cancel_keyboard(t))
-        return
     set_step(context, turn_, None)
     records = await announcements.scheduled(turn_.uow, turn_.user.id)
     zone = announcements.zone_of(turn_.user, turn_.language)
@@ -104,68 +126,116 @@ async def _audience(update: Update, turn_: Turn, draft: Draft) -> None:
     await show(update, render_audience(turn_.t, draft), audience_keyboard(turn_.t, draft))
 
 
+# One handler per button of an announcement. The announcement being the trainer's own (and
+# a cohort being one of theirs) is checked by the service, as is its status.
+
+
 @turn
-async def on_announcement(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Audience, preview, send now, schedule, discard or cancel one announcement."""
-    action = picked(update, AnnouncementAction)
-    if not await require_ready(update, turn_):
+async def on_toggle_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Add a cohort to the recipients, or take it out."""
+    action = picked(update, ToggleCohort)
+    if not await _may_announce(update, turn_, "announcement"):
         return
-    if not is_trainer(turn_):
-        raise StaleButton("announcement")
-    ids = action.ints(1)
-    if ids is None:
-        raise StaleButton(action.value)
-    announcement_id, name = ids[0], action.action
-    uow, user_id, admin, t = turn_.uow, turn_.user.id, _admin(turn_), turn_.t
-    now = turn_.services.clock()
-    if name == "to" and (pair := action.ints(2)) is not None:
-        await _audience(
-            update,
-            turn_,
-            await announcements.toggle_cohort(uow, user_id, announcement_id, pair[1], admin),
-        )
-    elif name == "all":
-        await _audience(
-            update,
-            turn_,
-            await announcements.toggle_everyone(uow, user_id, announcement_id, admin),
-        )
-    elif name == "back":
-        await _audience(
-            update, turn_, await announcements.draft(uow, user_id, announcement_id, admin)
-        )
-    elif name == "next":
-        await _preview(update, turn_, announcement_id)
-    elif name == "send":
-        await _send_now(update, turn_, announcement_id)
-    elif name == "when":
-        draft = await announcements.draft(uow, user_id, announcement_id, admin)
-        if draft.announcement.status != "draft":
-            raise StaleButton("not a draft")
-        zone = announcements.zone_of(turn_.user, turn_.language)
-        choices = announcements.schedule_choices(now, zone)
-        await show(
-            update,
-            render_schedule_prompt(t, zone),
-            schedule_keyboard(t, announcement_id, choices, zone, turn_.language),
-        )
-    elif name == "at" and (slot := action.ints(3)) is not None:
-        zone = announcements.zone_of(turn_.user, turn_.language)
-        at = announcements.slot_time(now, zone, slot[1], slot[2])
-        await announcements.send_at(uow, user_id, announcement_id, at, admin)
-        await show(
-            update,
-            render_scheduled(t, at, zone, turn_.language),
-            cancel_one_keyboard(t, announcement_id),
-        )
-    elif name in ("drop", "cancel"):
-        cancelled = await announcements.cancel(uow, user_id, announcement_id)
-        text = (
-            render_discarded(t) if name == "drop" and cancelled else render_cancelled(t, cancelled)
-        )
-        await show(update, text, done_keyboard(t))
-    else:
-        raise StaleButton(action.value)
+    draft = await announcements.toggle_cohort(
+        turn_.uow, turn_.user.id, action.announcement, action.cohort, _admin(turn_)
+    )
+    await _audience(update, turn_, draft)
+
+
+@turn
+async def on_to_everyone(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Admins: address every learner (or stop doing so)."""
+    action = picked(update, ToEveryone)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    draft = await announcements.toggle_everyone(
+        turn_.uow, turn_.user.id, action.announcement, _admin(turn_)
+    )
+    await _audience(update, turn_, draft)
+
+
+@turn
+async def on_change_audience(update: Update, context: BotContext, turn_: Turn) -> None:
+    """From the preview, back to choosing the cohorts."""
+    action = picked(update, ChangeAudience)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    draft = await announcements.draft(turn_.uow, turn_.user.id, action.announcement, _admin(turn_))
+    await _audience(update, turn_, draft)
+
+
+@turn
+async def on_preview(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The message exactly as learners will get it, then send now, schedule or discard."""
+    action = picked(update, PreviewAnnouncement)
+    if await _may_announce(update, turn_, "announcement"):
+        await _preview(update, turn_, action.announcement)
+
+
+@turn
+async def on_send_now(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Send now: the delivery job takes it from here."""
+    action = picked(update, SendAnnouncement)
+    if await _may_announce(update, turn_, "announcement"):
+        await _send_now(update, turn_, action.announcement)
+
+
+@turn
+async def on_choose_send_time(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The slots to schedule a draft at, in the trainer's time zone."""
+    action = picked(update, ChooseSendTime)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    t = turn_.t
+    draft = await announcements.draft(turn_.uow, turn_.user.id, action.announcement, _admin(turn_))
+    if draft.announcement.status != "draft":
+        raise StaleButton("not a draft")
+    zone = announcements.zone_of(turn_.user, turn_.language)
+    choices = announcements.schedule_choices(turn_.services.clock(), zone)
+    await show(
+        update,
+        render_schedule_prompt(t, zone),
+        schedule_keyboard(t, action.announcement, choices, zone, turn_.language),
+    )
+
+
+@turn
+async def on_send_at(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Schedule at one of the offered slots (the service refuses any slot it did not offer)."""
+    action = picked(update, SendAt)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    t = turn_.t
+    zone = announcements.zone_of(turn_.user, turn_.language)
+    at = announcements.slot_time(turn_.services.clock(), zone, action.day, action.hour)
+    await announcements.send_at(turn_.uow, turn_.user.id, action.announcement, at, _admin(turn_))
+    await show(
+        update,
+        render_scheduled(t, at, zone, turn_.language),
+        cancel_one_keyboard(t, action.announcement),
+    )
+
+
+@turn
+async def on_drop(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Discard a draft."""
+    action = picked(update, DropAnnouncement)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    t = turn_.t
+    cancelled = await announcements.cancel(turn_.uow, turn_.user.id, action.announcement)
+    text = render_discarded(t) if cancelled else render_cancelled(t, cancelled)
+    await show(update, text, done_keyboard(t))
+
+
+@turn
+async def on_cancel(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Cancel a scheduled announcement, unless it already started."""
+    action = picked(update, CancelAnnouncement)
+    if not await _may_announce(update, turn_, "announcement"):
+        return
+    cancelled = await announcements.cancel(turn_.uow, turn_.user.id, action.announcement)
+    await show(update, render_cancelled(turn_.t, cancelled), done_keyboard(turn_.t))
 
 
 async def _preview(update: Update, turn_: Turn, announcement_id: int) -> None:
@@ -204,6 +274,15 @@ async def _send_now(update: Update, turn_: Turn, announcement_id: int) -> None:
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     return [
-        CallbackQueryHandler(on_menu, pattern=_is_menu_item),
-        CallbackQueryHandler(on_announcement, pattern=AnnouncementAction.matches),
+        CallbackQueryHandler(on_write, pattern=WriteAnnouncement.matches),
+        CallbackQueryHandler(on_scheduled, pattern=ScheduledAnnouncements.matches),
+        CallbackQueryHandler(on_toggle_cohort, pattern=ToggleCohort.matches),
+        CallbackQueryHandler(on_to_everyone, pattern=ToEveryone.matches),
+        CallbackQueryHandler(on_change_audience, pattern=ChangeAudience.matches),
+        CallbackQueryHandler(on_preview, pattern=PreviewAnnouncement.matches),
+        CallbackQueryHandler(on_send_now, pattern=SendAnnouncement.matches),
+        CallbackQueryHandler(on_choose_send_time, pattern=ChooseSendTime.matches),
+        CallbackQueryHandler(on_send_at, pattern=SendAt.matches),
+        CallbackQueryHandler(on_drop, pattern=DropAnnouncement.matches),
+        CallbackQueryHandler(on_cancel, pattern=CancelAnnouncement.matches),
     ]

@@ -12,7 +12,6 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.actions import Action
-from bot.callbacks import CallbackData
 from bot.channels.telegram.render import markup
 from bot.context import BotContext, durable_steps, restore_steps
 from bot.db.repositories import UserRecord
@@ -53,7 +52,7 @@ class Turn:
         return self.user.role in ("trainer", "admin")
 
 
-C = TypeVar("C", bound=Action | CallbackData)
+C = TypeVar("C", bound=Action)
 
 
 def picked(update: Update, kind: type[C]) -> C:
@@ -61,7 +60,7 @@ def picked(update: Update, kind: type[C]) -> C:
     data = kind.unpack(update.callback_query.data if update.callback_query else None)
     if data is None:
         raise StaleButton(kind.PREFIX)
-    return data  # type: ignore[return-value]  # unpack returns Self: an instance of kind
+    return data
 
 
 TurnHandler = Callable[[Update, BotContext, Turn], Coroutine[Any, Any, None]]

@@ -6,9 +6,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import InvitationAnswer, LeaveCohort, Menu
+from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
+from bot.actions.menu import Menu
 from bot.context import BotContext
-from bot.errors import NotReady, StaleButton
+from bot.errors import NotReady
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.keyboards.onboarding import language_keyboard
 from bot.keyboards.trainers import (
@@ -77,24 +78,34 @@ async def offer_pending(update: Update, context: BotContext, turn_: Turn) -> Non
 
 
 @turn
-async def on_answer(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Join, decline, or accept the trainer role."""
-    answer = picked(update, InvitationAnswer)
+async def on_join(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Join the cohort the code invites to (forged, used or dead codes raise in the service)."""
+    answer = picked(update, JoinCohort)
     if not turn_.ready:
         raise NotReady("invitation")
-    code, now, t = answer.rest, turn_.services.clock(), turn_.t
-    if answer.action == "join":
-        cohort, added = await cohorts.join(
-            turn_.uow, turn_.user.id, code, _first_name(update), now
-        )
-        await show(update, render_joined(t, cohort, added), joined_keyboard(t, cohort.id))
-    elif answer.action == "accept":
-        await cohorts.become_trainer(turn_.uow, turn_.user, code, now)
-        await show(update, render_became_trainer(t), became_trainer_keyboard(t))
-    elif answer.action == "no":
-        await show(update, render_declined(t), back_to_menu_keyboard(t))
-    else:
-        raise StaleButton(answer.value)
+    cohort, added = await cohorts.join(
+        turn_.uow, turn_.user.id, answer.code, _first_name(update), turn_.services.clock()
+    )
+    await show(update, render_joined(turn_.t, cohort, added), joined_keyboard(turn_.t, cohort.id))
+
+
+@turn
+async def on_accept_trainer_role(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Become a trainer with a one-time trainer invitation."""
+    answer = picked(update, AcceptTrainerRole)
+    if not turn_.ready:
+        raise NotReady("invitation")
+    await cohorts.become_trainer(turn_.uow, turn_.user, answer.code, turn_.services.clock())
+    await show(update, render_became_trainer(turn_.t), became_trainer_keyboard(turn_.t))
+
+
+@turn
+async def on_decline(update: Update, context: BotContext, turn_: Turn) -> None:
+    """No, thanks: nothing is shared, nothing changes."""
+    picked(update, DeclineInvitation)
+    if not turn_.ready:
+        raise NotReady("invitation")
+    await show(update, render_declined(turn_.t), back_to_menu_keyboard(turn_.t))
 
 
 async def _my_cohorts(update: Update, turn_: Turn, *, edit: bool) -> None:
@@ -120,10 +131,7 @@ async def on_my_cohorts(update: Update, context: BotContext, turn_: Turn) -> Non
 async def on_leave(update: Update, context: BotContext, turn_: Turn) -> None:
     """Leave a cohort with one tap: the trainer no longer sees anything of the learner."""
     leave = picked(update, LeaveCohort)
-    ids = leave.ints(1)
-    if leave.action != "leave" or ids is None:
-        raise StaleButton(leave.value)
-    left = await cohorts.leave(turn_.uow, turn_.user.id, ids[0], turn_.services.clock())
+    left = await cohorts.leave(turn_.uow, turn_.user.id, leave.cohort, turn_.services.clock())
     await show(update, render_left(turn_.t, left), back_to_menu_keyboard(turn_.t))
 
 
@@ -131,7 +139,9 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
     private = filters.ChatType.PRIVATE
     return [
         CommandHandler("cohorts", cmd_cohorts, filters=private),
-        CallbackQueryHandler(on_answer, pattern=InvitationAnswer.matches),
+        CallbackQueryHandler(on_join, pattern=JoinCohort.matches),
+        CallbackQueryHandler(on_accept_trainer_role, pattern=AcceptTrainerRole.matches),
+        CallbackQueryHandler(on_decline, pattern=DeclineInvitation.matches),
         CallbackQueryHandler(on_leave, pattern=LeaveCohort.matches),
         CallbackQueryHandler(on_my_cohorts, pattern=Menu.only("cohorts")),
     ]

@@ -7,10 +7,26 @@ import asyncio
 from datetime import timedelta
 from html import escape
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
-from bot.callbacks import CohortAction, Menu, TrainerAdmin, TrainerMenu
+from bot.actions.menu import Menu
+from bot.actions.trainers import (
+    CohortChart,
+    CohortCsv,
+    CohortLanguage,
+    CohortMissed,
+    CohortPacks,
+    CohortProgress,
+    CohortQr,
+    InviteTrainer,
+    ModulePack,
+    NewCohort,
+    OpenCohort,
+    RemoveTrainer,
+    RenewCohortLink,
+    SkipCohortPlace,
+)
 from bot.config import SUPPORTED_LANGUAGES
 from bot.context import BotContext
 from bot.errors import StaleButton
@@ -88,31 +104,48 @@ async def on_trainer_menu(update: Update, context: BotContext, turn_: Turn) -> N
     await show_trainer_menu(update, context, turn_, edit=True)
 
 
-@turn
-async def on_trainer_action(update: Update, context: BotContext, turn_: Turn) -> None:
-    """New cohort: its name (typed), language, place (typed, or Skip)."""
-    action = picked(update, TrainerMenu)
+async def _may_train(update: Update, turn_: Turn, what: str) -> bool:
+    """Onboarding done (else it is asked for, False) and a trainer or admin (else the button
+    is refused as stale: learners have no trainer buttons)."""
     if not await require_ready(update, turn_):
-        return
+        return False
     if not is_trainer(turn_):
-        raise StaleButton("trainer")
-    t = turn_.t
-    if action.action == "new":
-        set_step(context, turn_, "cohort-name")
-        await show(update, render_new_cohort_name(t), cancel_keyboard(t))
-    elif action.action == "lang":
-        name = context.user_data.new_cohort if context.user_data else None
-        language = action.rest
-        if name is None or language not in SUPPORTED_LANGUAGES:
-            raise StaleButton(action.value)
-        if context.user_data is not None:
-            context.user_data.new_cohort = (name[0], language)
-        set_step(context, turn_, "cohort-place")
-        await show(update, render_new_cohort_place(t), skip_place_keyboard(t))
-    elif action.action == "skip":
-        await _create_cohort(update, context, turn_, None)
-    else:
-        raise StaleButton(action.value)
+        raise StaleButton(what)
+    return True
+
+
+@turn
+async def on_new_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+    """New cohort: ask for its name (typed), then its language and place."""
+    picked(update, NewCohort)
+    if not await _may_train(update, turn_, "trainer"):
+        return
+    set_step(context, turn_, "cohort-name")
+    await show(update, render_new_cohort_name(turn_.t), cancel_keyboard(turn_.t))
+
+
+@turn
+async def on_cohort_language(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The new cohort's language; then ask for its place (typed, or Skip)."""
+    action = picked(update, CohortLanguage)
+    if not await _may_train(update, turn_, "trainer"):
+        return
+    name = context.user_data.new_cohort if context.user_data else None
+    if name is None or action.language not in SUPPORTED_LANGUAGES:
+        raise StaleButton(action.pack())
+    if context.user_data is not None:
+        context.user_data.new_cohort = (name[0], action.language)
+    set_step(context, turn_, "cohort-place")
+    await show(update, render_new_cohort_place(turn_.t), skip_place_keyboard(turn_.t))
+
+
+@turn
+async def on_skip_cohort_place(update: Update, context: BotContext, turn_: Turn) -> None:
+    """No place for the new cohort: create it now."""
+    picked(update, SkipCohortPlace)
+    if not await _may_train(update, turn_, "trainer"):
+        return
+    await _create_cohort(update, context, turn_, None)
 
 
 async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> bool:
@@ -192,70 +225,133 @@ async def show_progress(update: Update, turn_: Turn, cohort_id: int) -> None:
     )
 
 
+# One handler per button on a cohort: each checks the trainer's role here; the cohort
+# being one of theirs is checked by the service (NotYourCohort for anyone else's or a forged
+# id).
+
+
 @turn
-async def on_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
-    """One of the trainer's cohorts: its card, progress, chart, CSV, most missed, QR code,
-    a new link, workshop packs. Other trainers' cohorts are refused."""
-    action = picked(update, CohortAction)
-    if not await require_ready(update, turn_):
+async def on_open_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+    """One of the trainer's cohorts: its card (link, members) and what can be done with it."""
+    action = picked(update, OpenCohort)
+    if await _may_train(update, turn_, "cohort"):
+        await show_cohort(update, turn_, action.cohort)
+
+
+@turn
+async def on_renew_cohort_link(update: Update, context: BotContext, turn_: Turn) -> None:
+    """A new invitation link for the cohort; the old one stops working."""
+    action = picked(update, RenewCohortLink)
+    if await _may_train(update, turn_, "cohort"):
+        await show_cohort(update, turn_, action.cohort, renew=True)
+
+
+@turn
+async def on_cohort_progress(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Each member's modules and quiz results."""
+    action = picked(update, CohortProgress)
+    if await _may_train(update, turn_, "cohort"):
+        await show_progress(update, turn_, action.cohort)
+
+
+@turn
+async def on_cohort_qr(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The cohort's invitation link as a QR code, to show at a workshop."""
+    action = picked(update, CohortQr)
+    if not await _may_train(update, turn_, "cohort"):
         return
-    if not is_trainer(turn_):
-        raise StaleButton("cohort")
-    ids = action.ints(1)
-    if ids is None:
-        raise StaleButton(action.value)
-    cohort_id = ids[0]
-    services, t, uow = turn_.services, turn_.t, turn_.uow
+    card = await cohorts.cohort_card(
+        turn_.uow, turn_.user.id, action.cohort, turn_.services.clock()
+    )
+    link = invite_link(update.get_bot().username, card.code)
+    png = await asyncio.to_thread(reports.qr_png, link)
+    await _chat(update).send_photo(
+        png, caption=render_qr_caption(turn_.t, card.cohort) + "\n" + link
+    )
+
+
+@turn
+async def on_cohort_chart(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Progress per module, as a chart."""
+    action = picked(update, CohortChart)
+    if not await _may_train(update, turn_, "cohort"):
+        return
+    t = turn_.t
+    progress = await cohorts.cohort_progress(
+        turn_.uow, turn_.services.course, turn_.user.id, action.cohort
+    )
+    png = await asyncio.to_thread(reports.cohort_chart, t, progress)
+    await _chat(update).send_photo(
+        png,
+        caption=t.gettext("Progress per module: {name}").format(name=escape(progress.cohort.name)),
+    )
+
+
+@turn
+async def on_cohort_csv(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The members' progress as a CSV file."""
+    action = picked(update, CohortCsv)
+    if not await _may_train(update, turn_, "cohort"):
+        return
+    t = turn_.t
+    progress = await cohorts.cohort_progress(
+        turn_.uow, turn_.services.course, turn_.user.id, action.cohort
+    )
+    data = await asyncio.to_thread(reports.cohort_csv, t, progress)
+    await _chat(update).send_document(
+        data,
+        filename=f"cohort-{action.cohort}.csv",
+        caption=t.gettext("Progress of {name} (UTF-8 CSV)").format(
+            name=escape(progress.cohort.name)
+        ),
+    )
+
+
+@turn
+async def on_cohort_missed(update: Update, context: BotContext, turn_: Turn) -> None:
+    """The quiz questions the cohort missed most."""
+    action = picked(update, CohortMissed)
+    if not await _may_train(update, turn_, "cohort"):
+        return
+    services, t = turn_.services, turn_.t
+    cohort, missed = await cohorts.most_missed(
+        turn_.uow, services.course, turn_.user.id, action.cohort
+    )
+    modules = services.course.modules_in(cohort.language)
+    await show(
+        update,
+        render_most_missed(t, cohort, missed, modules),
+        back_to_cohort_keyboard(t, action.cohort),
+    )
+
+
+@turn
+async def on_cohort_packs(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Workshop packs: pick a module."""
+    action = picked(update, CohortPacks)
+    if not await _may_train(update, turn_, "cohort"):
+        return
+    cohort = await cohorts.own_cohort(turn_.uow, turn_.user.id, action.cohort)
+    modules = turn_.services.course.modules_in(cohort.language)
+    await show(
+        update,
+        render_pack_prompt(turn_.t, cohort),
+        pack_keyboard(turn_.t, action.cohort, modules),
+    )
+
+
+@turn
+async def on_module_pack(update: Update, context: BotContext, turn_: Turn) -> None:
+    """One module's workshop pack, as a PDF in the cohort's language."""
+    action = picked(update, ModulePack)
+    if await _may_train(update, turn_, "cohort"):
+        await _send_pack(update, turn_, action.cohort, action.module_id)
+
+
+def _chat(update: Update) -> Chat:
     chat = update.effective_chat
     assert chat is not None
-    if action.action == "open":
-        await show_cohort(update, turn_, cohort_id)
-    elif action.action == "renew":
-        await show_cohort(update, turn_, cohort_id, renew=True)
-    elif action.action == "prog":
-        await show_progress(update, turn_, cohort_id)
-    elif action.action == "qr":
-        card = await cohorts.cohort_card(uow, turn_.user.id, cohort_id, services.clock())
-        link = invite_link(update.get_bot().username, card.code)
-        png = await asyncio.to_thread(reports.qr_png, link)
-        await chat.send_photo(png, caption=render_qr_caption(t, card.cohort) + "\n" + link)
-    elif action.action == "chart":
-        progress = await cohorts.cohort_progress(uow, services.course, turn_.user.id, cohort_id)
-        png = await asyncio.to_thread(reports.cohort_chart, t, progress)
-        await chat.send_photo(
-            png,
-            caption=t.gettext("Progress per module: {name}").format(
-                name=escape(progress.cohort.name)
-            ),
-        )
-    elif action.action == "csv":
-        progress = await cohorts.cohort_progress(uow, services.course, turn_.user.id, cohort_id)
-        data = await asyncio.to_thread(reports.cohort_csv, t, progress)
-        await chat.send_document(
-            data,
-            filename=f"cohort-{cohort_id}.csv",
-            caption=t.gettext("Progress of {name} (UTF-8 CSV)").format(
-                name=escape(progress.cohort.name)
-            ),
-        )
-    elif action.action == "miss":
-        cohort, missed = await cohorts.most_missed(uow, services.course, turn_.user.id, cohort_id)
-        modules = services.course.modules_in(cohort.language)
-        await show(
-            update,
-            render_most_missed(t, cohort, missed, modules),
-            back_to_cohort_keyboard(t, cohort_id),
-        )
-    elif action.action == "pack":
-        cohort = await cohorts.own_cohort(uow, turn_.user.id, cohort_id)
-        modules = services.course.modules_in(cohort.language)
-        await show(update, render_pack_prompt(t, cohort), pack_keyboard(t, cohort_id, modules))
-    elif action.action == "mod":
-        await _send_pack(
-            update, turn_, cohort_id, action.rest.split("-", 1)[1] if "-" in action.rest else ""
-        )
-    else:
-        raise StaleButton(action.value)
+    return chat
 
 
 async def _send_pack(update: Update, turn_: Turn, cohort_id: int, module_id: str) -> None:
@@ -310,24 +406,29 @@ async def cmd_trainers(update: Update, context: BotContext, turn_: Turn) -> None
 
 
 @turn
-async def on_trainers_admin(update: Update, context: BotContext, turn_: Turn) -> None:
-    """Invite a trainer (a one-time link) or take the role back."""
-    action = picked(update, TrainerAdmin)
+async def on_invite_trainer(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Admins: a one-time link that makes its user a trainer."""
+    picked(update, InviteTrainer)
     if not turn_.is_admin:
         raise StaleButton("admin")
-    t, uow, now = turn_.t, turn_.uow, turn_.services.clock()
-    if action.action == "invite":
-        code = await cohorts.invite_trainer(uow, turn_.user.id, now)
-        link = invite_link(update.get_bot().username, code)
-        text = render_trainer_invitation(t, link, now + cohorts.TRAINER_LINK_VALID, turn_.language)
-        await show(update, text, back_to_menu_keyboard(t), edit=False)
-    elif action.action == "rm" and (ids := action.ints(1)) is not None:
-        removed = await cohorts.remove_trainer(uow, ids[0])
-        listed = await cohorts.trainers(uow)
-        text = render_trainer_removed(t, ids[0], removed) + "\n\n" + render_trainers(t, listed)
-        await show(update, text, trainers_keyboard(t, listed))
-    else:
-        raise StaleButton(action.value)
+    t, now = turn_.t, turn_.services.clock()
+    code = await cohorts.invite_trainer(turn_.uow, turn_.user.id, now)
+    link = invite_link(update.get_bot().username, code)
+    text = render_trainer_invitation(t, link, now + cohorts.TRAINER_LINK_VALID, turn_.language)
+    await show(update, text, back_to_menu_keyboard(t), edit=False)
+
+
+@turn
+async def on_remove_trainer(update: Update, context: BotContext, turn_: Turn) -> None:
+    """Admins: take the trainer role back, then the list again."""
+    action = picked(update, RemoveTrainer)
+    if not turn_.is_admin:
+        raise StaleButton("admin")
+    t, uow = turn_.t, turn_.uow
+    removed = await cohorts.remove_trainer(uow, action.user)
+    listed = await cohorts.trainers(uow)
+    text = render_trainer_removed(t, action.user, removed) + "\n\n" + render_trainers(t, listed)
+    await show(update, text, trainers_keyboard(t, listed))
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:
@@ -336,7 +437,18 @@ def handlers() -> list[BaseHandler[Update, BotContext, None]]:
         CommandHandler("cohort", cmd_cohort, filters=private),
         CommandHandler("trainers", cmd_trainers, filters=private),
         CallbackQueryHandler(on_trainer_menu, pattern=Menu.only("trainer")),
-        CallbackQueryHandler(on_trainer_action, pattern=TrainerMenu.matches),
-        CallbackQueryHandler(on_cohort, pattern=CohortAction.matches),
-        CallbackQueryHandler(on_trainers_admin, pattern=TrainerAdmin.matches),
+        CallbackQueryHandler(on_new_cohort, pattern=NewCohort.matches),
+        CallbackQueryHandler(on_cohort_language, pattern=CohortLanguage.matches),
+        CallbackQueryHandler(on_skip_cohort_place, pattern=SkipCohortPlace.matches),
+        CallbackQueryHandler(on_open_cohort, pattern=OpenCohort.matches),
+        CallbackQueryHandler(on_renew_cohort_link, pattern=RenewCohortLink.matches),
+        CallbackQueryHandler(on_cohort_progress, pattern=CohortProgress.matches),
+        CallbackQueryHandler(on_cohort_qr, pattern=CohortQr.matches),
+        CallbackQueryHandler(on_cohort_chart, pattern=CohortChart.matches),
+        CallbackQueryHandler(on_cohort_csv, pattern=CohortCsv.matches),
+        CallbackQueryHandler(on_cohort_missed, pattern=CohortMissed.matches),
+        CallbackQueryHandler(on_cohort_packs, pattern=CohortPacks.matches),
+        CallbackQueryHandler(on_module_pack, pattern=ModulePack.matches),
+        CallbackQueryHandler(on_invite_trainer, pattern=InviteTrainer.matches),
+        CallbackQueryHandler(on_remove_trainer, pattern=RemoveTrainer.matches),
     ]

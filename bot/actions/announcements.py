@@ -46,6 +46,14 @@ class PreviewAnnouncement(Action):
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeAudience(Action):
+    """From the preview: back to choosing the cohorts."""
+
+    PREFIX = "nb"
+    announcement: int
+
+
+@dataclass(frozen=True, slots=True)
 class SendAnnouncement(Action):
     PREFIX = "ns"
     announcement: int

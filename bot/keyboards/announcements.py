@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.callbacks import AnnouncementAction, Menu
+from bot.actions.announcements import (
+    CancelAnnouncement,
+    ChangeAudience,
+    ChooseSendTime,
+    DropAnnouncement,
+    PreviewAnnouncement,
+    SendAnnouncement,
+    SendAt,
+    ToEveryone,
+    ToggleCohort,
+)
+from bot.actions.menu import Menu
 from bot.db.repositories import AnnouncementRecord
 from bot.i18n import Translator
 from bot.keyboards import button
@@ -13,10 +24,6 @@ from bot.keyboards.trainers import MAX_LABEL
 from bot.screens import Choice, Keyboard, keyboard
 from bot.services.announcements import Draft
 from bot.views.announcements import when_label
-
-
-def _act(text: str, value: str) -> Choice:
-    return button(text, AnnouncementAction(value))
 
 
 def _trainer_menu(t: Translator) -> list[Choice]:
@@ -29,23 +36,24 @@ def audience_keyboard(t: Translator, draft: Draft) -> Keyboard:
     for cohort in draft.cohorts:
         name = cohort.name if len(cohort.name) <= MAX_LABEL else cohort.name[:MAX_LABEL] + "…"
         tick = "✓ " if cohort.id in record.cohort_ids and not record.everyone else ""
-        rows.append([_act(f"{tick}{name} ({cohort.members})", f"to-{record.id}-{cohort.id}")])
+        label = f"{tick}{name} ({cohort.members})"
+        rows.append([button(label, ToggleCohort(record.id, cohort.id))])
     if draft.may_announce_to_everyone:
         tick = "✓ " if record.everyone else ""
-        rows.append([_act(tick + t.gettext("Everyone"), f"all-{record.id}")])
+        rows.append([button(tick + t.gettext("Everyone"), ToEveryone(record.id))])
     if draft.audience:
-        rows.append([_act("👁 " + t.gettext("Preview"), f"next-{record.id}")])
-    rows.append([_act("✖ " + t.gettext("Discard"), f"drop-{record.id}")])
+        rows.append([button("👁 " + t.gettext("Preview"), PreviewAnnouncement(record.id))])
+    rows.append([button("✖ " + t.gettext("Discard"), DropAnnouncement(record.id))])
     return keyboard(rows)
 
 
 def preview_keyboard(t: Translator, announcement_id: int) -> Keyboard:
     return keyboard(
         [
-            [_act("📣 " + t.gettext("Send now"), f"send-{announcement_id}")],
-            [_act("🗓 " + t.gettext("Schedule"), f"when-{announcement_id}")],
-            [_act("◀ " + t.gettext("Change the cohorts"), f"back-{announcement_id}")],
-            [_act("✖ " + t.gettext("Discard"), f"drop-{announcement_id}")],
+            [button("📣 " + t.gettext("Send now"), SendAnnouncement(announcement_id))],
+            [button("🗓 " + t.gettext("Schedule"), ChooseSendTime(announcement_id))],
+            [button("◀ " + t.gettext("Change the cohorts"), ChangeAudience(announcement_id))],
+            [button("✖ " + t.gettext("Discard"), DropAnnouncement(announcement_id))],
         ]
     )
 
@@ -58,17 +66,17 @@ def schedule_keyboard(
     language: str,
 ) -> Keyboard:
     slots = [
-        _act(when_label(at, zone, language), f"at-{announcement_id}-{offset}-{hour}")
+        button(when_label(at, zone, language), SendAt(announcement_id, offset, hour))
         for offset, hour, at in choices
     ]
     rows = [slots[i : i + 2] for i in range(0, len(slots), 2)]
-    rows.append([_act("◀ " + t.gettext("Back"), f"next-{announcement_id}")])
+    rows.append([button("◀ " + t.gettext("Back"), PreviewAnnouncement(announcement_id))])
     return keyboard(rows)
 
 
 def scheduled_keyboard(t: Translator, records: list[AnnouncementRecord]) -> Keyboard:
     rows = [
-        [_act("✖ " + t.gettext("Cancel {n}").format(n=index), f"cancel-{record.id}")]
+        [button("✖ " + t.gettext("Cancel {n}").format(n=index), CancelAnnouncement(record.id))]
         for index, record in enumerate(records, start=1)
     ]
     rows.append(_trainer_menu(t))
@@ -77,7 +85,10 @@ def scheduled_keyboard(t: Translator, records: list[AnnouncementRecord]) -> Keyb
 
 def cancel_one_keyboard(t: Translator, announcement_id: int) -> Keyboard:
     return keyboard(
-        [[_act("✖ " + t.gettext("Cancel it"), f"cancel-{announcement_id}")], _trainer_menu(t)]
+        [
+            [button("✖ " + t.gettext("Cancel it"), CancelAnnouncement(announcement_id))],
+            _trainer_menu(t),
+        ]
     )
 
 

@@ -3,13 +3,24 @@ workshop packs, /trainers, and a learner's Leave buttons."""
 
 from __future__ import annotations
 
-from bot.callbacks import (
-    CohortAction,
-    InvitationAnswer,
-    LeaveCohort,
-    Menu,
-    TrainerAdmin,
-    TrainerMenu,
+from bot.actions.announcements import ScheduledAnnouncements, WriteAnnouncement
+from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
+from bot.actions.menu import Menu
+from bot.actions.trainers import (
+    CohortChart,
+    CohortCsv,
+    CohortLanguage,
+    CohortMissed,
+    CohortPacks,
+    CohortProgress,
+    CohortQr,
+    InviteTrainer,
+    ModulePack,
+    NewCohort,
+    OpenCohort,
+    RemoveTrainer,
+    RenewCohortLink,
+    SkipCohortPlace,
 )
 from bot.content import Module
 from bot.db.repositories import CohortRecord
@@ -33,68 +44,57 @@ def _trainer_menu(t: Translator) -> list[Choice]:
 
 
 def trainer_menu_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
-    rows = [[button("👥 " + _short(c.name), CohortAction(f"open-{c.id}"))] for c in cohorts]
+    rows = [[button("👥 " + _short(c.name), OpenCohort(c.id))] for c in cohorts]
     rows += [
-        [button("➕ " + t.gettext("New cohort"), TrainerMenu("new"))],
-        [button("📣 " + t.gettext("New announcement"), TrainerMenu("announce"))],
-        [button("🗓 " + t.gettext("Scheduled"), TrainerMenu("scheduled"))],
+        [button("➕ " + t.gettext("New cohort"), NewCohort())],
+        [button("📣 " + t.gettext("New announcement"), WriteAnnouncement())],
+        [button("🗓 " + t.gettext("Scheduled"), ScheduledAnnouncements())],
         _menu(t),
     ]
     return keyboard(rows)
 
 
 def cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
-    def action(label: str, name: str) -> Choice:
-        return button(label, CohortAction(f"{name}-{cohort_id}"))
-
     return keyboard(
         [
             [
-                action("📊 " + t.gettext("Progress"), "prog"),
-                action("📈 " + t.gettext("Chart"), "chart"),
+                button("📊 " + t.gettext("Progress"), CohortProgress(cohort_id)),
+                button("📈 " + t.gettext("Chart"), CohortChart(cohort_id)),
             ],
             [
-                action("📄 " + t.gettext("CSV file"), "csv"),
-                action("❓ " + t.gettext("Most missed"), "miss"),
+                button("📄 " + t.gettext("CSV file"), CohortCsv(cohort_id)),
+                button("❓ " + t.gettext("Most missed"), CohortMissed(cohort_id)),
             ],
             [
-                action("📘 " + t.gettext("Workshop pack"), "pack"),
-                action("🔳 " + t.gettext("QR code"), "qr"),
+                button("📘 " + t.gettext("Workshop pack"), CohortPacks(cohort_id)),
+                button("🔳 " + t.gettext("QR code"), CohortQr(cohort_id)),
             ],
-            [action("♻ " + t.gettext("New link"), "renew")],
+            [button("♻ " + t.gettext("New link"), RenewCohortLink(cohort_id))],
             _trainer_menu(t),
         ]
     )
 
 
 def back_to_cohort_keyboard(t: Translator, cohort_id: int) -> Keyboard:
-    return keyboard(
-        [[button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))], _trainer_menu(t)]
-    )
+    return keyboard([[button("◀ " + t.gettext("Back"), OpenCohort(cohort_id))], _trainer_menu(t)])
 
 
 def pack_keyboard(t: Translator, cohort_id: int, modules: tuple[Module, ...]) -> Keyboard:
     rows = [
-        [
-            button(
-                _short(f"{m.number}. {m.title}"),
-                CohortAction(f"mod-{cohort_id}-{m.id}"),
-            )
-        ]
-        for m in modules
+        [button(_short(f"{m.number}. {m.title}"), ModulePack(cohort_id, m.id))] for m in modules
     ]
-    rows.append([button("◀ " + t.gettext("Back"), CohortAction(f"open-{cohort_id}"))])
+    rows.append([button("◀ " + t.gettext("Back"), OpenCohort(cohort_id))])
     return keyboard(rows)
 
 
 def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> Keyboard:
-    rows = [[button(LANGUAGE_NAMES[code], TrainerMenu(f"lang-{code}"))] for code in languages]
+    rows = [[button(LANGUAGE_NAMES[code], CohortLanguage(code))] for code in languages]
     rows.append(_trainer_menu(t))
     return keyboard(rows)
 
 
 def skip_place_keyboard(t: Translator) -> Keyboard:
-    return keyboard([[button(t.gettext("Skip"), TrainerMenu("skip"))], _trainer_menu(t)])
+    return keyboard([[button(t.gettext("Skip"), SkipCohortPlace())], _trainer_menu(t)])
 
 
 def cancel_keyboard(t: Translator) -> Keyboard:
@@ -103,17 +103,17 @@ def cancel_keyboard(t: Translator) -> Keyboard:
 
 def offer_keyboard(t: Translator, code: str, *, trainer: bool) -> Keyboard:
     yes = (
-        button("✅ " + t.gettext("Become a trainer"), InvitationAnswer(f"accept-{code}"))
+        button("✅ " + t.gettext("Become a trainer"), AcceptTrainerRole(code))
         if trainer
-        else button("✅ " + t.gettext("Join"), InvitationAnswer(f"join-{code}"))
+        else button("✅ " + t.gettext("Join"), JoinCohort(code))
     )
-    return keyboard([[yes], [button(t.gettext("No, thanks"), InvitationAnswer(f"no-{code}"))]])
+    return keyboard([[yes], [button(t.gettext("No, thanks"), DeclineInvitation(code))]])
 
 
 def joined_keyboard(t: Translator, cohort_id: int) -> Keyboard:
     return keyboard(
         [
-            [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(f"leave-{cohort_id}"))],
+            [button("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(cohort_id))],
             _menu(t),
         ]
     )
@@ -124,7 +124,7 @@ def my_cohorts_keyboard(t: Translator, cohorts: list[CohortRecord]) -> Keyboard:
         [
             button(
                 "🚪 " + t.gettext("Leave {name}").format(name=_short(c.name)),
-                LeaveCohort(f"leave-{c.id}"),
+                LeaveCohort(c.id),
             )
         ]
         for c in cohorts
@@ -138,12 +138,12 @@ def became_trainer_keyboard(t: Translator) -> Keyboard:
 
 
 def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> Keyboard:
-    rows = [[button("➕ " + t.gettext("Invite a trainer"), TrainerAdmin("invite"))]]
+    rows = [[button("➕ " + t.gettext("Invite a trainer"), InviteTrainer())]]
     rows += [
         [
             button(
                 "✖ " + t.gettext("Remove {user}").format(user=user_id),
-                TrainerAdmin(f"rm-{user_id}"),
+                RemoveTrainer(user_id),
             )
         ]
         for user_id, _ in trainers

@@ -12,6 +12,17 @@ from typing import Any
 
 import pytest
 
+from bot.actions.announcements import (
+    CancelAnnouncement,
+    ChooseSendTime,
+    PreviewAnnouncement,
+    ScheduledAnnouncements,
+    SendAnnouncement,
+    SendAt,
+    ToEveryone,
+    ToggleCohort,
+    WriteAnnouncement,
+)
 from bot.config import Settings
 from bot.delivery import DeliveryReport, deliver_announcements
 from bot.ratelimit import RetryingRateLimiter
@@ -75,7 +86,7 @@ async def compose(bot: Harness, text: str = "Workshop on Friday at 10, at the sc
     """Trainer menu → New announcement → the text; return the draft's id."""
     await bot.say(TRAINER, "/menu")
     await bot.press(TRAINER, "m:trainer")
-    await bot.press(TRAINER, "tm:announce")
+    await bot.press(TRAINER, WriteAnnouncement().pack())
     await bot.say(TRAINER, text)
     async with bot.services.uow() as uow:
         (announcement_id,) = [
@@ -101,18 +112,18 @@ async def test_send_now_with_preview_progress_and_totals(bot: Harness) -> None:
     bot.standin.block(members[0], notify=False)  # learnt from a 403
     announcement_id = await compose(bot)
     assert "Who should get it?" in bot.text(TRAINER) and "0 learners chosen" in bot.text(TRAINER)
-    await bot.press(TRAINER, f"ta:to-{announcement_id}-{cohort_id}")
+    await bot.press(TRAINER, ToggleCohort(announcement_id, cohort_id).pack())
     assert "12 learners chosen" in bot.text(TRAINER)
     mark = len(bot.standin.requests)
-    await bot.press(TRAINER, f"ta:next-{announcement_id}")
+    await bot.press(TRAINER, PreviewAnnouncement(announcement_id).pack())
     preview = [m for m in bot.messages(TRAINER) if m.get("text")][-2]
     assert preview["text"] == "Workshop on Friday at 10, at the school.", "a copy, as learners see"
     assert "It goes to 12 learners (Boké)" in bot.text(TRAINER)
     assert copies(bot, mark) == {TRAINER: 1}
-    await bot.press(TRAINER, f"ta:send-{announcement_id}")
+    await bot.press(TRAINER, SendAnnouncement(announcement_id).pack())
     line_id = bot.last(TRAINER)["message_id"]
     assert "Sending: 0 of 0" in bot.text(TRAINER) or "Sending" in bot.text(TRAINER)
-    await bot.press(TRAINER, f"ta:send-{announcement_id}", message_id=line_id)  # twice
+    await bot.press(TRAINER, SendAnnouncement(announcement_id).pack(), message_id=line_id)  # twice
     report = await run(bot)
     assert report.started == 1 and report.finished == [announcement_id]
     received = copies(bot)
@@ -130,9 +141,9 @@ async def test_send_now_with_preview_progress_and_totals(bot: Harness) -> None:
 
     # the next announcement skips the learner known to have blocked the bot: no request
     again = await compose(bot, "Second")
-    await bot.press(TRAINER, f"ta:to-{again}-{cohort_id}")
-    await bot.press(TRAINER, f"ta:next-{again}")
-    await bot.press(TRAINER, f"ta:send-{again}")
+    await bot.press(TRAINER, ToggleCohort(again, cohort_id).pack())
+    await bot.press(TRAINER, PreviewAnnouncement(again).pack())
+    await bot.press(TRAINER, SendAnnouncement(again).pack())
     mark = len(bot.standin.requests)
     await run(bot)
     assert not [
@@ -159,7 +170,7 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
     for kind, data, extra in sends:
         await bot.say(TRAINER, "/menu")
         await bot.press(TRAINER, "m:trainer")
-        await bot.press(TRAINER, "tm:announce")
+        await bot.press(TRAINER, WriteAnnouncement().pack())
         mark = len(bot.standin.requests)
         await bot.standin.send_media(TRAINER, kind, data, **extra)
         await bot.standin.wait_for_request(lambda r: r.method == "sendMessage", since=mark)
@@ -170,9 +181,9 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
         draft = drafts[-1]
         assert draft.source_message_id == source["message_id"]
         assert draft.kind == ("forward" if "forward_from" in extra else kind)
-        await bot.press(TRAINER, f"ta:to-{draft.id}-{cohort_id}")
-        await bot.press(TRAINER, f"ta:next-{draft.id}")
-        await bot.press(TRAINER, f"ta:send-{draft.id}")
+        await bot.press(TRAINER, ToggleCohort(draft.id, cohort_id).pack())
+        await bot.press(TRAINER, PreviewAnnouncement(draft.id).pack())
+        await bot.press(TRAINER, SendAnnouncement(draft.id).pack())
         await run(bot)
         for member in members:
             got = bot.standin.last_message(member)
@@ -182,7 +193,7 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
             assert got.get("caption") == source.get("caption")
     await bot.say(TRAINER, "/menu")
     await bot.press(TRAINER, "m:trainer")
-    await bot.press(TRAINER, "tm:announce")
+    await bot.press(TRAINER, WriteAnnouncement().pack())
     await bot.standin.send_text(TRAINER, "/help")  # a command is not taken as the message
     await asyncio.sleep(0.3)
     assert "Help" in bot.text(TRAINER)
@@ -197,26 +208,26 @@ async def test_scheduled_announcement_goes_at_its_time_and_can_be_cancelled(
         await uow.users.set_time_zone(await bot.uid(TRAINER), "Asia/Kolkata")
         await uow.commit()
     first = await compose(bot, "First")
-    await bot.press(TRAINER, f"ta:to-{first}-{cohort_id}")
-    await bot.press(TRAINER, f"ta:next-{first}")
-    await bot.press(TRAINER, f"ta:when-{first}")
+    await bot.press(TRAINER, ToggleCohort(first, cohort_id).pack())
+    await bot.press(TRAINER, PreviewAnnouncement(first).pack())
+    await bot.press(TRAINER, ChooseSendTime(first).pack())
     assert "Asia/Kolkata" in bot.text(TRAINER)
-    slots = [d for _, d in bot.buttons(TRAINER) if d.startswith("ta:at-")]
+    slots = [d for _, d in bot.buttons(TRAINER) if SendAt.matches(d)]
     # 15:30 in Kolkata on Monday: today 18:00, then 3 a day for two more days
-    assert slots[0] == f"ta:at-{first}-0-18" and len(slots) == 7
-    await bot.press(TRAINER, f"ta:at-{first}-1-8")  # Tuesday 08:00 in Kolkata = 02:30 UTC
+    assert slots[0] == SendAt(first, 0, 18).pack() and len(slots) == 7
+    await bot.press(TRAINER, SendAt(first, 1, 8).pack())  # Tuesday 08:00 in Kolkata = 02:30 UTC
     assert "Scheduled for Tue 24 Mar, 08:00 (Asia/Kolkata)" in bot.text(TRAINER)
 
     second = await compose(bot, "Second")
-    await bot.press(TRAINER, f"ta:to-{second}-{cohort_id}")
-    await bot.press(TRAINER, f"ta:next-{second}")
-    await bot.press(TRAINER, f"ta:when-{second}")
-    await bot.press(TRAINER, f"ta:at-{second}-1-12")
+    await bot.press(TRAINER, ToggleCohort(second, cohort_id).pack())
+    await bot.press(TRAINER, PreviewAnnouncement(second).pack())
+    await bot.press(TRAINER, ChooseSendTime(second).pack())
+    await bot.press(TRAINER, SendAt(second, 1, 12).pack())
     await bot.press(TRAINER, "m:trainer")
-    await bot.press(TRAINER, "tm:scheduled")
+    await bot.press(TRAINER, ScheduledAnnouncements().pack())
     listed = bot.text(TRAINER)
     assert "1. Tue 24 Mar, 08:00 · text" in listed and "2. Tue 24 Mar, 12:00 · text" in listed
-    await bot.press(TRAINER, f"ta:cancel-{second}")
+    await bot.press(TRAINER, CancelAnnouncement(second).pack())
     assert "Cancelled: it will not be sent." in bot.text(TRAINER)
 
     clock.now = datetime(2026, 3, 24, 2, 29, tzinfo=UTC)
@@ -231,7 +242,7 @@ async def test_scheduled_announcement_goes_at_its_time_and_can_be_cancelled(
     assert (await run(bot)).started == 0, "the cancelled one never goes"
     assert all(bot.standin.last_message(m)["text"] == "First" for m in members)  # type: ignore[index]
     await bot.say(TRAINER, "/menu")
-    await bot.press(TRAINER, f"ta:cancel-{first}")
+    await bot.press(TRAINER, CancelAnnouncement(first).pack())
     assert "Too late to cancel" in bot.text(TRAINER)
 
 
@@ -241,9 +252,9 @@ async def test_a_crash_after_claiming_resends_once_when_the_lease_ends(
     members = list(range(5300, 5320))
     cohort_id = await trainer_with_cohort(bot, members)
     announcement_id = await compose(bot)
-    await bot.press(TRAINER, f"ta:to-{announcement_id}-{cohort_id}")
-    await bot.press(TRAINER, f"ta:next-{announcement_id}")
-    await bot.press(TRAINER, f"ta:send-{announcement_id}")
+    await bot.press(TRAINER, ToggleCohort(announcement_id, cohort_id).pack())
+    await bot.press(TRAINER, PreviewAnnouncement(announcement_id).pack())
+    await bot.press(TRAINER, SendAnnouncement(announcement_id).pack())
     async with bot.services.uow() as uow:
         await announcements.start_due(uow, clock.now)
     async with bot.services.uow() as uow:
@@ -269,16 +280,18 @@ async def test_admin_announces_to_everyone(bot: Harness) -> None:
     await bot.say(ADMIN, "/menu")
     assert ("🎓 Trainer menu", "m:trainer") in bot.buttons(ADMIN)
     await bot.press(ADMIN, "m:trainer")
-    await bot.press(ADMIN, "tm:announce")
+    await bot.press(ADMIN, WriteAnnouncement().pack())
     await bot.say(ADMIN, "The bot will be down on Sunday.")
-    announcement_id = int(
-        next(d for _, d in bot.buttons(ADMIN) if d.startswith("ta:all-")).split("-")[1]
+    announcement_id = next(
+        everyone.announcement
+        for _, d in bot.buttons(ADMIN)
+        if (everyone := ToEveryone.unpack(d)) is not None
     )
-    await bot.press(ADMIN, f"ta:all-{announcement_id}")
+    await bot.press(ADMIN, ToEveryone(announcement_id).pack())
     assert "4 learners chosen" in bot.text(ADMIN)
-    await bot.press(ADMIN, f"ta:next-{announcement_id}")
+    await bot.press(ADMIN, PreviewAnnouncement(announcement_id).pack())
     assert "everyone who uses the bot" in bot.text(ADMIN)
-    await bot.press(ADMIN, f"ta:send-{announcement_id}")
+    await bot.press(ADMIN, SendAnnouncement(announcement_id).pack())
     await run(bot)
     assert copies(bot) == {**{u: 1 for u in USERS.values()}, ADMIN: 1}
 
@@ -291,14 +304,16 @@ async def test_forged_announcement_buttons_change_nothing(bot: Harness) -> None:
         other = await cohorts.create_cohort(uow, ADMIN, "Not yours", "en", None, T0)
     announcement_id = await compose(bot)
     for data in (
-        f"ta:to-{announcement_id}-{other.cohort.id}",
-        f"ta:all-{announcement_id}",
-        f"ta:send-{announcement_id}",  # nobody chosen yet
-        f"ta:at-{announcement_id}-9-3",
-        f"ta:next-{announcement_id + 1}",
-        "ta:to-x-1",
+        ToggleCohort(announcement_id, other.cohort.id).pack(),
+        ToEveryone(announcement_id).pack(),
+        SendAnnouncement(announcement_id).pack(),  # nobody chosen yet
+        SendAt(announcement_id, 9, 3).pack(),
+        PreviewAnnouncement(announcement_id + 1).pack(),
+        "nt:x:1",
+        f"ns:{announcement_id}:1",
         "ta:explode-1",
-        "ta:" + "9" * 40,
+        f"ta:send-{announcement_id}",  # a button of the old format, in an older message
+        "ns:" + "9" * 40,
     ):
         await bot.say(TRAINER, "/menu")
         await bot.press(TRAINER, data)
@@ -310,7 +325,7 @@ async def test_forged_announcement_buttons_change_nothing(bot: Harness) -> None:
     await bot.say(USERS["en"], "/start")
     await bot.press(USERS["en"], "lang:en")
     await bot.press(USERS["en"], "ok")
-    await bot.press(USERS["en"], f"ta:send-{announcement_id}")
+    await bot.press(USERS["en"], SendAnnouncement(announcement_id).pack())
     assert STALE in bot.text(USERS["en"]), "learners cannot send"
     assert (await run(bot)).started == 0
     del cohort_id
@@ -343,9 +358,9 @@ async def test_500_members_3_blocked_stopped_mid_delivery_and_restarted(
             # missed the notices of the others and learns from the 403 of its send
             standin.block(user_id, notify=number == 0)
         announcement_id = await compose(bot)
-        await bot.press(TRAINER, f"ta:to-{announcement_id}-{cohort_id}")
-        await bot.press(TRAINER, f"ta:next-{announcement_id}")
-        await bot.press(TRAINER, f"ta:send-{announcement_id}", settle=False)
+        await bot.press(TRAINER, ToggleCohort(announcement_id, cohort_id).pack())
+        await bot.press(TRAINER, PreviewAnnouncement(announcement_id).pack())
+        await bot.press(TRAINER, SendAnnouncement(announcement_id).pack(), settle=False)
         line_id = bot.last(TRAINER)["message_id"]
         for _ in range(300):
             await asyncio.sleep(0.02)

@@ -4,12 +4,26 @@
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
 
+from bot.actions.base import Action
+from bot.actions.invitations import AcceptTrainerRole, JoinCohort, LeaveCohort
+from bot.actions.trainers import (
+    CohortChart,
+    CohortCsv,
+    CohortMissed,
+    CohortPacks,
+    CohortProgress,
+    CohortQr,
+    ModulePack,
+    OpenCohort,
+    RemoveTrainer,
+    RenewCohortLink,
+)
 from bot.db.models import QuizAnswer, QuizAttempt
 from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, USERS, onboard
@@ -87,7 +101,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     assert "Women's group <b> · Kamsar" in card, "escaped, shown as typed"
     assert "Language: Français" in card and "0 members" in card
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:qr-{cohort_id}")
+    await bot.press(TRAINER, CohortQr(cohort_id).pack())
     (png,) = sent_files(bot, TRAINER, "sendPhoto", mark)
     assert png.startswith(b"\x89PNG")
 
@@ -96,13 +110,13 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     await bot.say(learner, f"/start {code}")
     assert bot.buttons(learner)[0][1] == "lang:fr", "onboarding first"
     await bot.press(learner, "lang:fr")
-    await bot.press(learner, "ok:yes")
+    await bot.press(learner, "ok")
     offer = bot.text(learner)
     assert t.gettext("If you join, the trainer of this cohort will see:") in offer
     assert "Learner fr" in offer and "Women's group &lt;b&gt;" not in offer
-    await bot.press(learner, f"ti:join-{code}")
-    assert ("🚪 " + t.gettext("Leave this cohort"), f"tl:leave-{cohort_id}") in bot.buttons(
-        learner
+    await bot.press(learner, JoinCohort(code).pack())
+    assert ("🚪 " + t.gettext("Leave this cohort"), LeaveCohort(cohort_id).pack()) in (
+        bot.buttons(learner)
     )
     async with bot.services.uow() as uow:
         assert await uow.cohorts.is_member(cohort_id, learner)
@@ -117,8 +131,8 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     invitation = await invite_trainer(bot, admin_ready=True)
     await bot.say(OTHER_TRAINER, f"/start {invitation}")
     await bot.press(OTHER_TRAINER, "lang:fr")
-    await bot.press(OTHER_TRAINER, "ok:yes")
-    await bot.press(OTHER_TRAINER, f"ti:accept-{invitation}")
+    await bot.press(OTHER_TRAINER, "ok")
+    await bot.press(OTHER_TRAINER, AcceptTrainerRole(invitation).pack())
     await bot.say(USERS["en"], f"/start {invitation}")
     assert DEAD in bot.text(USERS["en"])
 
@@ -127,7 +141,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     assert f"{TRAINER}: 1 cohort" in bot.text(ADMIN) and f"{OTHER_TRAINER}: 0 cohorts" in (
         bot.text(ADMIN)
     )
-    await bot.press(ADMIN, f"tt:rm-{OTHER_TRAINER}")
+    await bot.press(ADMIN, RemoveTrainer(OTHER_TRAINER).pack())
     assert f"{OTHER_TRAINER} is no longer a trainer." in bot.text(ADMIN)
     await bot.say(OTHER_TRAINER, "/cohort")
     assert bot.services.i18n.translator("fr").gettext(
@@ -190,7 +204,7 @@ async def test_progress_chart_csv_and_most_missed_questions(bot: Harness) -> Non
     assert "Learner 4002 · 0/5 modules · quiz: M1 2/5" in text
     assert "Learner 4003 · 0/5 modules · no quiz" in text
 
-    await bot.press(TRAINER, f"tc:miss-{cohort_id}")
+    await bot.press(TRAINER, CohortMissed(cohort_id).pack())
     missed = bot.text(TRAINER)
     assert missed.index(hard.text) > 0, "the bank's question text"
     assert "Module 1 · wrong 3 times out of 3" in missed
@@ -198,12 +212,12 @@ async def test_progress_chart_csv_and_most_missed_questions(bot: Harness) -> Non
     assert easy.text not in missed, "never answered wrongly"
 
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:chart-{cohort_id}")
+    await bot.press(TRAINER, CohortChart(cohort_id).pack())
     (png,) = sent_files(bot, TRAINER, "sendPhoto", mark)
     assert png.startswith(b"\x89PNG") and len(png) > 5000
 
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:csv-{cohort_id}")
+    await bot.press(TRAINER, CohortCsv(cohort_id).pack())
     (data,) = sent_files(bot, TRAINER, "sendDocument", mark)
     assert data.startswith(b"\xef\xbb\xbf"), "UTF-8 with a byte-order mark"
     rows = data.decode("utf-8-sig").splitlines()
@@ -215,10 +229,10 @@ async def test_progress_chart_csv_and_most_missed_questions(bot: Harness) -> Non
 async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
     await become_trainer(bot, TRAINER)
     cohort_id, _ = await create_cohort(bot, TRAINER, "Koraput", "hi", None)
-    await bot.press(TRAINER, f"tc:pack-{cohort_id}")
-    assert f"tc:mod-{cohort_id}-governance" in [d for _, d in bot.buttons(TRAINER)]
+    await bot.press(TRAINER, CohortPacks(cohort_id).pack())
+    assert ModulePack(cohort_id, "governance").pack() in [d for _, d in bot.buttons(TRAINER)]
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:mod-{cohort_id}-governance")
+    await bot.press(TRAINER, ModulePack(cohort_id, "governance").pack())
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
@@ -231,7 +245,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
 
     cohort_id, _ = await create_cohort(bot, TRAINER, "Weipa", "en", None)
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:mod-{cohort_id}-complaints")
+    await bot.press(TRAINER, ModulePack(cohort_id, "complaints").pack())
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     module = bot.services.course.module("en", "complaints")
@@ -248,12 +262,23 @@ async def test_a_trainer_cannot_read_another_trainers_cohort(bot: Harness) -> No
     await become_trainer(bot, OTHER_TRAINER, "fr")
     t = bot.services.i18n.translator("fr")
     mark = len(bot.messages(OTHER_TRAINER))
-    for action in ("open", "prog", "chart", "csv", "miss", "qr", "renew", "pack"):
+    buttons: list[Callable[[int], Action]] = [
+        OpenCohort,
+        CohortProgress,
+        CohortChart,
+        CohortCsv,
+        CohortMissed,
+        CohortQr,
+        RenewCohortLink,
+        CohortPacks,
+    ]
+    for button in buttons:
+        data = button(cohort_id).pack()
         await bot.say(OTHER_TRAINER, "/menu")
-        await bot.press(OTHER_TRAINER, f"tc:{action}-{cohort_id}")
-        assert t.gettext(NOT_YOURS) in bot.text(OTHER_TRAINER), action
+        await bot.press(OTHER_TRAINER, data)
+        assert t.gettext(NOT_YOURS) in bot.text(OTHER_TRAINER), data
     await bot.say(OTHER_TRAINER, "/menu")
-    await bot.press(OTHER_TRAINER, f"tc:mod-{cohort_id}-governance")
+    await bot.press(OTHER_TRAINER, ModulePack(cohort_id, "governance").pack())
     assert t.gettext(NOT_YOURS) in bot.text(OTHER_TRAINER)
     seen = " ".join(
         str(m.get("text") or m.get("caption")) for m in bot.messages(OTHER_TRAINER)[mark:]
@@ -272,7 +297,7 @@ async def test_a_trainer_cannot_read_another_trainers_cohort(bot: Harness) -> No
     await bot.press(learner, "m:trainer")
     assert "This button is out of date" in bot.text(learner)
     await bot.say(learner, "/menu")
-    await bot.press(learner, f"tc:prog-{cohort_id}")
+    await bot.press(learner, CohortProgress(cohort_id).pack())
     assert "This button is out of date" in bot.text(learner)
     await bot.say(learner, "/trainers")
     assert "I don't know that command" in bot.text(learner)
@@ -294,24 +319,25 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
         await bot.say(learner, f"/start {forged}")
         assert t.gettext(INVALID) in bot.text(learner)
         await bot.say(learner, "/menu")
-        await bot.press(learner, f"ti:join-{forged}")
+        await bot.press(learner, JoinCohort(forged).pack())
         assert t.gettext(INVALID) in bot.text(learner)
     await bot.say(learner, "/menu")
-    await bot.press(learner, f"ti:accept-{code}")  # a cohort code as a trainer invitation
+    # a cohort code as a trainer invitation
+    await bot.press(learner, AcceptTrainerRole(code).pack())
     async with bot.services.uow() as uow:
         user = await uow.users.get(await bot.uid(learner))
         assert user is not None and user.role == "learner"
         assert not await uow.cohorts.is_member(cohort_id, learner)
 
-    await bot.press(TRAINER, f"tc:renew-{cohort_id}")
+    await bot.press(TRAINER, RenewCohortLink(cohort_id).pack())
     new_code = code_in(bot.text(TRAINER))
     assert new_code != code
     await bot.say(learner, f"/start {code}")
     assert t.gettext(DEAD) in bot.text(learner), "the old link stopped"
     await bot.say(learner, f"/start {new_code}")
-    assert "ti:join-" + new_code in [d for _, d in bot.buttons(learner)]
+    assert JoinCohort(new_code).pack() in [d for _, d in bot.buttons(learner)]
     clock.now = T0 + timedelta(days=91)
-    await bot.press(learner, f"ti:join-{new_code}")  # on the offer, shown before it expired
+    await bot.press(learner, JoinCohort(new_code).pack())  # on the offer, shown before it expired
     assert t.gettext(DEAD) in bot.text(learner), "expired"
     async with bot.services.uow() as uow:
         assert not await uow.cohorts.is_member(cohort_id, learner)
@@ -327,13 +353,13 @@ async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) 
     assert "your first name, for the trainers of your cohorts" in bot.text(learner)
     await bot.say(learner, "/cohorts")
     assert "Boké" in bot.text(learner)
-    await bot.press(learner, f"tl:leave-{cohort_id}")
+    await bot.press(learner, LeaveCohort(cohort_id).pack())
     assert "You left the cohort" in bot.text(learner)
     await bot.say(TRAINER, "/cohort")
     assert "Learner en" not in bot.text(TRAINER) and "0 members" in bot.text(TRAINER)
 
     await bot.say(learner, f"/start {code}")
-    await bot.press(learner, f"ti:join-{code}")
+    await bot.press(learner, JoinCohort(code).pack())
     await bot.say(learner, "/deleteme")
     await bot.press(learner, "del:yes")
     async with bot.services.uow() as uow:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from bot.actions.invitations import AcceptTrainerRole, JoinCohort
+from bot.actions.trainers import CohortLanguage, InviteTrainer, NewCohort, SkipCohortPlace
 from tests.accounts import add_telegram_user
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import Harness
@@ -23,7 +25,7 @@ async def invite_trainer(bot: Harness, admin_ready: bool = False) -> str:
     if not admin_ready:
         await onboard(bot, ADMIN, "en")
     await bot.say(ADMIN, "/trainers")
-    await bot.press(ADMIN, "tt:invite")
+    await bot.press(ADMIN, InviteTrainer().pack())
     return code_in(bot.text(ADMIN))
 
 
@@ -33,7 +35,7 @@ async def become_trainer(bot: Harness, user_id: int, language: str = "en") -> No
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
     await bot.press(user_id, "ok")
-    await bot.press(user_id, f"ti:accept-{code}")
+    await bot.press(user_id, AcceptTrainerRole(code).pack())
 
 
 async def create_cohort(
@@ -41,11 +43,11 @@ async def create_cohort(
 ) -> tuple[int, str]:
     """Trainer menu → New cohort; return (cohort id, invitation code)."""
     await bot.press(trainer, "m:trainer", message_id=bot.last(trainer)["message_id"])
-    await bot.press(trainer, "tm:new")
+    await bot.press(trainer, NewCohort().pack())
     await bot.say(trainer, name)
-    await bot.press(trainer, f"tm:lang-{language}")
+    await bot.press(trainer, CohortLanguage(language).pack())
     if place is None:
-        await bot.press(trainer, "tm:skip")
+        await bot.press(trainer, SkipCohortPlace().pack())
     else:
         await bot.say(trainer, place)
     code = code_in(bot.text(trainer))
@@ -60,7 +62,7 @@ async def join_by_link(bot: Harness, user_id: int, code: str, language: str) -> 
     await bot.say(user_id, f"/start {code}")
     await bot.press(user_id, f"lang:{language}")
     await bot.press(user_id, "ok")
-    await bot.press(user_id, f"ti:join-{code}")
+    await bot.press(user_id, JoinCohort(code).pack())
 
 
 async def seed_members(

@@ -7,7 +7,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.callbacks import AnnouncementAction, CohortAction, InvitationAnswer
+from bot.actions import parse_action
+from bot.actions.announcements import SendAt
+from bot.actions.invitations import JoinCohort
+from bot.actions.trainers import ModulePack
 from bot.errors import BadCohortText, StaleButton
 from bot.services.announcements import schedule_choices, slot_time
 from bot.services.cohorts import CODE_RE, clean_text, new_code
@@ -39,14 +42,13 @@ def test_schedule_slots_are_local_hours_in_the_future() -> None:
             slot_time(now, kolkata, *forged)
 
 
-def test_trainer_callback_data_parses_and_refuses() -> None:
-    action = AnnouncementAction.unpack("ta:at-12-1-8")
-    assert action is not None and action.action == "at" and action.ints(3) == (12, 1, 8)
+def test_trainer_actions_parse_and_refuse() -> None:
+    action = SendAt.unpack("nat:12:1:8")
+    assert action == SendAt(12, 1, 8) and (action.day, action.hour) == (1, 8)
     code = new_code()
-    answer = InvitationAnswer.unpack(InvitationAnswer(f"join-{code}").pack())
-    assert answer is not None and answer.rest == code
-    module = CohortAction.unpack("tc:mod-3-value-chain")
-    assert module is not None and module.rest == "3-value-chain"
-    for forged in ("ta:at-x-1", "ta:", "ta:AT-1", "ta:to-1;drop", "tc:open-" + "9" * 41):
-        parsed = AnnouncementAction.unpack(forged) or CohortAction.unpack(forged)
-        assert parsed is None or parsed.ints(1) is None, forged
+    answer = JoinCohort.unpack(JoinCohort(code).pack())
+    assert answer is not None and answer.code == code
+    module = ModulePack.unpack("tckm:3:value-chain")
+    assert module is not None and (module.cohort, module.module_id) == (3, "value-chain")
+    for forged in ("nat:x:1:8", "nat:", "NAT:12:1:8", "nt:1;drop", "tco:" + "9" * 41):
+        assert parse_action(forged) is None, forged
