@@ -20,7 +20,7 @@ from bot.db.migrate import upgrade
 from bot.db.uow import UnitOfWork
 from bot.services import learners
 
-BEFORE = "0008"
+BEFORE = "0009"
 USERS = (6_123_456_789, 42)
 T0 = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 

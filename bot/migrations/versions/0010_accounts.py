@@ -4,8 +4,8 @@ Existing users keep their id, which becomes an internal id with no meaning of it
 was their Telegram id, so their Telegram account's external id and address are that same
 number); nothing else changes, so every other table keeps pointing at the same person.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from alembic import op
 
 from bot.db.types import UTCDateTime
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
