@@ -25,12 +25,13 @@ from dataclasses import dataclass, field, replace
 from itertools import product
 from pathlib import Path
 
+import numpy as np
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from bot.config import PROJECT_ROOT
 from bot.content import Course, Faq, load_course
-from bot.services.faq_search import CONFIDENCE, FaqIndex, tokens
+from bot.services.faq_search import CONFIDENCE, OFF_TOPIC, FaqIndex, tokens
 
 QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
 HELD_OUT = Path(__file__).with_name("faq_heldout.yaml")
@@ -51,6 +52,7 @@ class Labelled:
     entry_id: str | None
     story: bool = False  # told as a story, mostly without the entries' words
     near: bool = False  # out of scope but close to the topic (a bill, a theft, a job...)
+    source: str = ""  # the set's file name without .yaml
 
 
 @dataclass
@@ -101,6 +103,7 @@ def load_questions(path: Path = QUESTIONS) -> list[Labelled]:
             item["id"],
             bool(item.get("story", False)),
             bool(item.get("near", False)),
+            path.stem,
         )
         for language, items in data.items()
         for item in items
@@ -135,50 +138,163 @@ def evaluate(index: FaqIndex, questions: list[Labelled]) -> Report:
     return Report(len(questions), per_language, wrong, p99, mistakes, tallies, stories, near)
 
 
+FOLDS = 5
+CALIBRATION_SETS = (QUESTIONS, HELD_OUT, TEST, BLIND, BLIND2, BLIND3, STORIES_DEV)
+
+
+def _without_near_repeats(faq: Faq, questions: list[Labelled]) -> Faq:
+    """The FAQ without the phrasings (and off-topic messages) that nearly repeat a question."""
+    wanted = [" ".join(tokens(item.question)) for item in questions]
+
+    def kept(texts: tuple[str, ...]) -> tuple[str, ...]:
+        if not texts:
+            return texts
+        close = process.cdist(
+            wanted, [" ".join(tokens(t)) for t in texts], scorer=fuzz.token_set_ratio
+        )
+        nearest = np.asarray(close).max(axis=0)
+        return tuple(t for i, t in enumerate(texts) if float(nearest[i]) < NEAR_REPEAT)
+
+    entries = [replace(entry, keywords=kept(entry.keywords)) for entry in faq.entries]
+    return Faq(faq.groups, tuple(entries), kept(faq.off_topic))
+
+
+def leave_phrasing_out(course: Course) -> tuple[list[Labelled], np.ndarray, np.ndarray, list[str]]:
+    """Every question of the calibration sets with each entry's four signals, scored by an
+    index built without the phrasings that nearly repeat it.
+
+    Per language the questions are dealt into FOLDS folds, and each fold is scored by an
+    index without the phrasings near any of its questions (a little stricter than leaving out
+    only a question's own, and FOLDS times faster). Returns the questions, their signals
+    (questions x entries x 4), whether each names the complaint, and the entry ids.
+    """
+    questions = [item for path in CALIBRATION_SETS for item in load_questions(path)]
+    done: list[Labelled] = []
+    rows: list[list[tuple[float, float, float, float]]] = []
+    on_topic: list[bool] = []
+    ids: list[str] = []
+    for language in course.faq:
+        mine = [item for item in questions if item.language == language]
+        for fold in range(FOLDS):
+            part = mine[fold::FOLDS]
+            faq = _without_near_repeats(course.faq[language], part)
+            index = FaqIndex(Course(modules={}, faq={language: faq}))
+            ids = list(index._indexes[language].ids)
+            for item in part:
+                done.append(item)
+                rows.append(index._indexes[language].signals(item.question))
+                on_topic.append(index.on_topic(item.question, language))
+    return done, np.array(rows), np.array(on_topic), ids
+
+
 def calibrate(course: Course) -> None:
-    """Thresholds and margin measured on questions the entries were not written for.
+    """Shares, thresholds and margin measured on questions the entries were not written for.
 
     The phrasings were extended while looking at the labelled sets, so scored directly those
-    sets look better than new questions will. Here each question of the five tuned-on sets is
-    scored by an index built without the phrasings that nearly repeat it, and every
-    threshold, on-topic threshold (see faq_search.CONFIDENCE_ON_TOPIC) and margin is tried
-    on those scores.
+    sets look better than new questions will. Here each question of the calibration sets is
+    scored leave-phrasing-out (see leave_phrasing_out), and every combination of the four
+    signals' shares, threshold, on-topic threshold (faq_search.CONFIDENCE_ON_TOPIC) and
+    margin is tried; the best ones with at most 1% confident wrong answers are printed.
     """
-    sets = (QUESTIONS, HELD_OUT, TEST, BLIND, BLIND2)
-    questions = [item for path in sets for item in load_questions(path)]
-    ranked: list[tuple[Labelled, bool, tuple[str, float, float]]] = []
-    for item in questions:
-        wanted = " ".join(tokens(item.question))
-
-        def kept(texts: tuple[str, ...], wanted: str = wanted) -> tuple[str, ...]:
-            return tuple(
-                t for t in texts if fuzz.token_set_ratio(wanted, " ".join(tokens(t))) < NEAR_REPEAT
-            )
-
-        full = course.faq[item.language]
-        entries = [replace(entry, keywords=kept(entry.keywords)) for entry in full.entries]
-        faq = Faq(full.groups, tuple(entries), kept(full.off_topic))
-        index = FaqIndex(Course(modules={}, faq={item.language: faq}))
-        matches, rival = index.closest(item.question, item.language, 1)
-        scores = (matches[0].entry_id, matches[0].score, rival)
-        ranked.append((item, index.on_topic(item.question, item.language), scores))
-    for threshold, topic_threshold, margin in product(
-        (0.34, 0.36, 0.38, 0.40, 0.42, 0.44),
-        (0.28, 0.30, 0.32, 0.34, 0.36, 0.38),
-        (0.02, 0.03, 0.04, 0.05),
-    ):
-        if topic_threshold > threshold:
+    questions, signals, on_topic, ids = leave_phrasing_out(course)
+    off = ids.index(OFF_TOPIC)
+    want = np.array([ids.index(q.entry_id) if q.entry_id else -1 for q in questions])
+    rows = np.arange(len(questions))
+    steps = np.round(np.arange(0, 1.01, 0.1), 2)
+    found: list[tuple[float, float, float, tuple[float, ...], float, float, float]] = []
+    for shares in product(steps, steps, steps):
+        if sum(shares) > 1 + 1e-9:
             continue
-        right = wrong = 0
-        for item, on_topic, (best, first, rival) in ranked:
-            floor = topic_threshold if on_topic else threshold
-            got = best if first >= floor and first - rival >= margin else None
-            right += got == item.entry_id
-            wrong += got is not None and got != item.entry_id
+        mix = np.array([*shares, round(1 - sum(shares), 2)])
+        scores = signals @ mix
+        entries = scores.copy()
+        entries[:, off] = -np.inf
+        best = entries.argmax(axis=1)
+        top = entries[rows, best]
+        others = scores.copy()
+        others[rows, best] = -np.inf
+        lead = top - others.max(axis=1)
+        shown = np.argsort(-entries, axis=1)[:, :3]
+        for threshold, topic_threshold, margin in product(
+            np.arange(0.26, 0.61, 0.02), np.arange(0.20, 0.61, 0.02), (0.01, 0.02, 0.03, 0.04)
+        ):
+            if topic_threshold > threshold + 1e-9:
+                continue
+            sure = (top >= np.where(on_topic, topic_threshold, threshold)) & (lead >= margin)
+            got = np.where(sure, best, -1)
+            wrong = ((got != -1) & (got != want)).mean()
+            if wrong > 0.01:
+                continue
+            unsure = ~sure & (want != -1)
+            among = (shown[unsure] == want[unsure, None]).any(axis=1).mean()
+            found.append(
+                (
+                    float((got == want).mean()),
+                    float(wrong),
+                    float(among),
+                    tuple(float(w) for w in mix),
+                    float(threshold),
+                    float(topic_threshold),
+                    margin,
+                )
+            )
+    found.sort(key=lambda f: (-f[0], f[1]))
+    print(f"{len(questions)} questions scored leave-phrasing-out, {FOLDS} folds a language")
+    for right, wrong, among, shares_, threshold, topic_threshold, margin in found[:10]:
         print(
-            f"threshold {threshold:.2f} on topic {topic_threshold:.2f} margin {margin:.2f}: "
-            f"top-1 {right / len(ranked):5.1%}  confident wrong {wrong / len(ranked):5.1%}"
+            f"shares {'/'.join(f'{w:.1f}' for w in shares_)} threshold {threshold:.2f} "
+            f"on topic {topic_threshold:.2f} margin {margin:.2f}: top-1 {right:5.1%}  "
+            f"confident wrong {wrong:5.1%}  right topic among the three shown {among:5.1%}"
         )
+    if not found:
+        return
+    _, _, _, chosen, threshold, topic_threshold, margin = found[0]
+    scores = signals @ np.array(chosen)
+    index = _FixedScores(ids, scores, on_topic, threshold, topic_threshold, margin)
+    print("the first, per language and set (leave-phrasing-out):")
+    for path, title in SETS:
+        part = [i for i, q in enumerate(questions) if path.stem == q.source]
+        if part:
+            print_section(f"  {title}", index.evaluate([questions[i] for i in part], part), False)
+
+
+class _FixedScores:
+    """Decisions from calibration scores, evaluated like FaqIndex.search (one language)."""
+
+    def __init__(
+        self,
+        ids: list[str],
+        scores: np.ndarray,
+        on_topic: np.ndarray,
+        threshold: float,
+        topic_threshold: float,
+        margin: float,
+    ) -> None:
+        self.ids, self.scores, self.on_topic = ids, scores, on_topic
+        self.threshold, self.topic_threshold, self.margin = threshold, topic_threshold, margin
+
+    def evaluate(self, questions: list[Labelled], rows: list[int]) -> Report:
+        tallies: dict[str, Tally] = {}
+        stories: dict[str, Tally] = {}
+        near: dict[str, Tally] = {}
+        off = self.ids.index(OFF_TOPIC)
+        for item, row in zip(questions, rows, strict=True):
+            scores = self.scores[row]
+            order = [i for i in np.argsort(-scores) if i != off]
+            best = order[0]
+            rival = max(float(scores[i]) for i in range(len(scores)) if i != best)
+            floor = self.topic_threshold if self.on_topic[row] else self.threshold
+            sure = scores[best] >= floor and scores[best] - rival >= self.margin
+            got = self.ids[best] if sure else None
+            shown = [] if sure else [self.ids[i] for i in order[:3]]
+            tallies.setdefault(item.language, Tally()).add(item, got, shown)
+            if item.story:
+                stories.setdefault(item.language, Tally()).add(item, got, shown)
+            if item.near:
+                near.setdefault(item.language, Tally()).add(item, got, shown)
+        per_language = {lang: (t.right, t.total) for lang, t in tallies.items()}
+        wrong = sum(t.confident_wrong for t in tallies.values())
+        return Report(len(questions), per_language, wrong, 0.0, [], tallies, stories, near)
 
 
 def _share(part: int, whole: int) -> str:
@@ -194,7 +310,7 @@ def _line(tally: Tally) -> str:
     )
 
 
-def print_section(title: str, report: Report) -> None:
+def print_section(title: str, report: Report, latency: bool = True) -> None:
     """Per language: top-1, confident wrong, and for the in-scope questions answered "not
     sure", how often the right topic was among the three shown; then the story-form and
     near-domain questions apart, where the set marks them."""
@@ -212,7 +328,8 @@ def print_section(title: str, report: Report) -> None:
             f"  near-domain out of scope {language}: not sure {_share(tally.right, tally.total)}"
             f", confident wrong {_share(tally.confident_wrong, tally.total)}"
         )
-    print(f"  p99 latency: {report.p99_ms:.2f} ms")
+    if latency:
+        print(f"  p99 latency: {report.p99_ms:.2f} ms")
 
 
 SETS = (
