@@ -84,6 +84,7 @@ class Report:
     tallies: dict[str, Tally] = field(default_factory=dict)  # language -> figures
     stories: dict[str, Tally] = field(default_factory=dict)  # story-form questions only
     near: dict[str, Tally] = field(default_factory=dict)  # near-domain out of scope only
+    p99_cpu_ms: float = 0.0  # the same in CPU time: what the search costs on a busy machine
 
     @property
     def accuracy(self) -> dict[str, float]:
@@ -115,11 +116,13 @@ def evaluate(index: FaqIndex, questions: list[Labelled]) -> Report:
     stories: dict[str, Tally] = {}
     near: dict[str, Tally] = {}
     times: list[float] = []
+    cpu: list[float] = []
     mistakes: list[tuple[Labelled, str | None, float]] = []
     for item in questions:
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         result = index.search(item.question, item.language)
         times.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - start_cpu)
         got = result.best.entry_id if result.best else None
         # what the bot shows when it is not sure: the three closest topics
         shown = [] if result.best else [m.entry_id for m in result.matches[:3]]
@@ -131,11 +134,24 @@ def evaluate(index: FaqIndex, questions: list[Labelled]) -> Report:
         if got != item.entry_id:
             score = result.matches[0].score if result.matches else 0.0
             mistakes.append((item, got, score))
-    times.sort()
-    p99 = times[min(len(times) - 1, int(0.99 * len(times)))] * 1000 if times else 0.0
     per_language = {lang: (t.right, t.total) for lang, t in tallies.items()}
     wrong = sum(t.confident_wrong for t in tallies.values())
-    return Report(len(questions), per_language, wrong, p99, mistakes, tallies, stories, near)
+    return Report(
+        len(questions),
+        per_language,
+        wrong,
+        _p99(times),
+        mistakes,
+        tallies,
+        stories,
+        near,
+        _p99(cpu),
+    )
+
+
+def _p99(seconds: list[float]) -> float:
+    ordered = sorted(seconds)
+    return ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))] * 1000 if ordered else 0.0
 
 
 FOLDS = 5
@@ -329,7 +345,7 @@ def print_section(title: str, report: Report, latency: bool = True) -> None:
             f", confident wrong {_share(tally.confident_wrong, tally.total)}"
         )
     if latency:
-        print(f"  p99 latency: {report.p99_ms:.2f} ms")
+        print(f"  p99 latency: {report.p99_ms:.2f} ms (CPU time {report.p99_cpu_ms:.2f} ms)")
 
 
 SETS = (
