@@ -99,3 +99,109 @@ def test_a_translation_must_have_the_english_structure(tmp_path: Path) -> None:
 def test_bad_yaml_is_reported_not_raised(tmp_path: Path) -> None:
     _, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": "a: [unclosed"}))
     assert any("cannot be read as YAML" in str(p) for p in problems)
+
+
+DENYLIST = """\
+schema_version: 1
+hosts:
+  - scribd.com
+  - docslib.org
+"""
+CONSULTATION = """\
+schema_version: 1
+id: sample
+practice: true
+languages:
+  en:
+    summary: A copy is at <a href="https://www.docslib.org/doc/1">this page</a>.
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://scribd.com/document/1", "scribd.com"),
+        ("https://ro.scribd.com/document/461536912/ASI-Guidance", "scribd.com"),  # subdomain
+        ("http://WWW.DocsLib.org/doc/10407877", "docslib.org"),
+    ],
+)
+def test_a_source_on_the_deny_list_is_refused_with_its_file_and_field(
+    tmp_path: Path, url: str, host: str
+) -> None:
+    broken = MODULE.replace("sources: [https://example.org/two]", f"sources: [{url}]")
+    root = _tree(tmp_path, {"modules/en/1-sample.yaml": broken, "sources-denylist.yaml": DENYLIST})
+    _, problems = collect(root)
+    [problem] = problems
+    assert problem.file == "content/modules/en/1-sample.yaml"
+    assert problem.field == "lessons[1].sources[0]"
+    assert url in problem.message and f"({host}," in problem.message
+    with pytest.raises(ContentError):
+        load_course(root)
+
+
+def test_the_deny_list_covers_links_in_texts_and_every_content_file(tmp_path: Path) -> None:
+    card = MODULE.replace(
+        "text: Second card of lesson three",
+        'text: See <a href="https://ja.scribd.com/doc/2">the overview</a> or docslib.org/doc/3',
+    )
+    root = _tree(
+        tmp_path,
+        {
+            "modules/en/1-sample.yaml": card,
+            "consultations/sample.yaml": CONSULTATION,
+            "sources-denylist.yaml": DENYLIST,
+        },
+    )
+    _, problems = collect(root)
+    found = {(p.file, p.field, p.message.split(" ")[0]) for p in problems}
+    assert found == {
+        (
+            "content/modules/en/1-sample.yaml",
+            "lessons[2].cards[1].text",
+            "https://ja.scribd.com/doc/2",
+        ),
+        ("content/modules/en/1-sample.yaml", "lessons[2].cards[1].text", "docslib.org"),
+        (
+            "content/consultations/sample.yaml",
+            "languages.en.summary",
+            "https://www.docslib.org/doc/1",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://notscribd.com/x",  # another host that ends with the same letters
+        "https://example.org/?from=scribd.com",  # the host, not the query, is checked
+        "https://aluminium-stewardship.org/complaints-mechanism",
+    ],
+)
+def test_hosts_off_the_deny_list_are_allowed(tmp_path: Path, url: str) -> None:
+    ok = MODULE.replace("sources: [https://example.org/two]", f"sources: ['{url}']")
+    root = _tree(tmp_path, {"modules/en/1-sample.yaml": ok, "sources-denylist.yaml": DENYLIST})
+    assert collect(root)[1] == []
+
+
+def test_the_real_deny_list_names_the_mirrors() -> None:
+    from bot.content.sources import denied_host, read_denylist
+
+    problems: list[str] = []
+    hosts = read_denylist(
+        PROJECT_ROOT / "content" / "sources-denylist.yaml", lambda *p: problems.append(str(p))
+    )
+    assert not problems
+    for host in (
+        "wikizero.net",
+        "wikisum.wiki",
+        "wikimili.com",
+        "docslib.org",
+        "documents.pub",
+        "studylib.net",
+        "text-id.123dok.com",
+        "ja.scribd.com",
+        "us10.campaign-archive.com",
+        "globalresearch.ca",
+    ):
+        assert denied_host(host, hosts), host
+    assert denied_host("aluminium-stewardship.org", hosts) is None
