@@ -55,18 +55,31 @@ def _sources(t: Translator, entry: FaqEntry) -> str:
     return t.gettext("Sources: {links}").format(links=links)
 
 
-def render_answer(t: Translator, entry: FaqEntry) -> str:
-    """An entry (content is trusted, validated HTML) with its sources and the safety line."""
-    lines = ["<b>" + html.escape(entry.question) + "</b>", "", entry.answer]
+def _safety_first(safety: FaqEntry | None) -> list[str]:
+    """The general safety advice, first, for a question that mentions danger."""
+    if safety is None:
+        return []
+    return [safety.answer, "", "➖➖➖", ""]
+
+
+def render_answer(t: Translator, entry: FaqEntry, safety: FaqEntry | None = None) -> str:
+    """An entry (content is trusted, validated HTML) with its sources and the safety line;
+    `safety` (the general safety advice) goes above it when the question mentions danger,
+    and is not said twice when the entry is that advice itself."""
+    lines = _safety_first(safety)
+    lines += ["<b>" + html.escape(entry.question) + "</b>"]
+    if safety is None or safety.id != entry.id:
+        lines += ["", entry.answer]
     if entry.detail:
         lines += ["", entry.detail]
     lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
     return "\n".join(lines)
 
 
-def render_not_sure(t: Translator) -> str:
+def render_not_sure(t: Translator, safety: FaqEntry | None = None) -> str:
     return "\n".join(
         [
+            *_safety_first(safety),
             t.gettext("I am not sure I have the answer to that."),
             t.gettext(
                 "Here are the closest topics. If none of them helps, a person can answer you: "

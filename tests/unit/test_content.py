@@ -205,3 +205,76 @@ def test_the_real_deny_list_names_the_mirrors() -> None:
     ):
         assert denied_host(host, hosts), host
     assert denied_host("aluminium-stewardship.org", hosts) is None
+
+
+# --- safety first: the advice and the questions that get it ---------------------------------
+
+
+def test_the_safety_advice_opens_the_retaliation_entry_in_every_language() -> None:
+    from bot.services.faq import SAFETY_ENTRY
+
+    course = load_course(PROJECT_ROOT / "content")
+    for language in SUPPORTED_LANGUAGES:
+        entry = course.faq_in(language).entry(SAFETY_ENTRY)
+        assert entry is not None, language
+        label, _, advice = entry.answer.partition("\n")
+        assert label.startswith("<b>") and label.endswith("</b>"), (language, "a plain label")
+        for contact in ("info@aluminium-stewardship.org", "aluminium-stewardship.ethicspoint.com"):
+            assert contact in advice, (language, contact)
+        assert "IPAF" in advice, language
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "they threatened to kill us if we complain",
+        "I think I am being watched by the company guards",
+        "two men followed me home after the meeting",
+        "the police arrested my brother for speaking to the auditors",
+        "security guards beat our neighbour",
+        "ils nous ont menacés de mort si on parle",
+        "des hommes m'ont suivi jusqu'au village",
+        "on nous surveille depuis la réunion",
+        "mon frère a été arrêté par les gendarmes",
+        "eles ameaçaram matar a gente",
+        "fomos seguidos até a aldeia",
+        "a polícia prendeu meu irmão",
+        "estão vigiando a nossa casa",
+        "कंपनी के लोग हमें धमकी दे रहे हैं",
+        "पुलिस ने मेरे भाई को गिरफ़्तार कर लिया",
+        "कोई हमारा पीछा कर रहा है",
+        "हम पर नज़र रखी जा रही है",
+        "company wale dhamki de rahe hain",
+        "shikayat ki to maar denge bole",
+        "police ne giraftar kar liya",
+    ],
+)
+def test_a_question_that_mentions_danger_is_noticed(question: str) -> None:
+    from bot.services.safety import mentions_danger
+
+    assert mentions_danger(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does the threat of rain delay the audit",  # the weather, not a person
+        "how do I follow my complaint",
+        "what is a surveillance audit",
+        "is the chain of custody standard voluntary",
+        "la menace d'orage peut-elle retarder l'audit",
+        "comment suivre ma plainte",
+        "qu'est-ce qu'un audit de surveillance",
+        "a ameaça de chuva atrasa a auditoria?",
+        "o que é a cadeia de custódia",
+        "a mata perto da mina foi derrubada",
+        "हमारा गाँव खदान के पास है",
+        "अपनी शिकायत पर नज़र कैसे रखूँ",
+        "shikayat kaise kare",
+        "can I complain without giving my name",
+    ],
+)
+def test_a_near_miss_is_not_taken_for_danger(question: str) -> None:
+    from bot.services.safety import mentions_danger
+
+    assert not mentions_danger(question)
