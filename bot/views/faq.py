@@ -15,14 +15,15 @@ from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
 
 PORTAL = "aluminium-stewardship.ethicspoint.com"
 PAGE = "aluminium-stewardship.org/complaints-mechanism"
+EMAIL = "info@aluminium-stewardship.org"  # ASI's published address (its help-desk page)
 
 
 def safety_line(t: Translator) -> str:
     """Said under every complaints answer: this bot is not the mechanism, and the real one."""
     return "⚠️ " + t.gettext(
         "This bot is not ASI's complaints mechanism: nothing you write here reaches ASI. "
-        "To complain, use {portal} or contact ASI ({page})."
-    ).format(portal=PORTAL, page=PAGE)
+        "To complain, use {portal} or write to ASI at {email} (see {page})."
+    ).format(portal=PORTAL, email=EMAIL, page=PAGE)
 
 
 def render_faq_home(t: Translator) -> str:
@@ -280,8 +281,17 @@ def render_guide_intro(t: Translator) -> str:
                 "I will ask seven short questions to help you write down the facts. At the end "
                 "you get your own summary to send through ASI's official channel."
             ),
+            "",
+            "🔒 <b>" + t.gettext("Before you start") + "</b>",
             t.gettext(
-                "Nothing is stored unless you choose to save a draft. You can skip any question."
+                "This bot stores nothing unless you choose to save a draft, and you can skip "
+                "any question. But what you type stays in this chat: on your phone and with "
+                "Telegram, the messaging company."
+            ),
+            t.gettext(
+                "So leave out names (yours and other people's), phone numbers and anything "
+                "else that shows who you are. Give those only in the official channel, and "
+                "only if it is safe. Do not send photos or documents here."
             ),
             "",
             safety_line(t),
@@ -329,9 +339,9 @@ def render_summary(t: Translator, summary: str) -> str:
             "",
             t.gettext(
                 "Send it through the official channel: the EthicsPoint portal {portal}, or "
-                "by email or post to ASI (see {page}). You may first ask ASI by phone or email "
-                "how to raise it."
-            ).format(portal=PORTAL, page=PAGE),
+                "by email or post to ASI ({email}; see {page}). You may first ask ASI, by "
+                "email or on the portal, how to raise it."
+            ).format(portal=PORTAL, email=EMAIL, page=PAGE),
             "",
             safety_line(t),
         ]

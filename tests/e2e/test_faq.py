@@ -220,6 +220,10 @@ async def test_complaint_guide_stores_nothing_unless_saved(bot: Harness) -> None
     await bot.press(user, "m:faq")
     await bot.press(user, "ac:start")
     assert "Preparing a complaint" in bot.text(user) and "Question 1 of 7" in bot.text(user)
+    intro = bot.text(user)
+    assert "stays in this chat: on your phone and with Telegram" in intro
+    assert "leave out names" in intro and "phone numbers" in intro
+    assert intro.index("Before you start") < intro.index("Question 1 of 7"), "before it starts"
     await bot.say(user, "Red dust <b>covers</b> our crops & the well is muddy")
     assert "Question 2 of 7" in bot.text(user)
     await bot.say(user, "Near the haul road, Kamsar")
