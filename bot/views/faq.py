@@ -290,8 +290,9 @@ def render_guide_intro(t: Translator) -> str:
             ),
             t.gettext(
                 "So leave out names (yours and other people's), phone numbers and anything "
-                "else that shows who you are. Give those only in the official channel, and "
-                "only if it is safe. Do not send photos or documents here."
+                "else that shows who you are, and keep places and dates general (a village, a "
+                "month). Give the exact details only in the official channel, and only if it "
+                "is safe. Do not send photos or documents here."
             ),
             "",
             safety_line(t),
