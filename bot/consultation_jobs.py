@@ -17,6 +17,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.keyboards.consultations import notice_keyboard
+from bot.redact import user_ref
 from bot.services import consultations, holding, learners
 from bot.services.consultations import Delivery, Notice
 from bot.services.container import Services
@@ -83,7 +84,7 @@ async def _send(
         report.failed += 1
         return
     except (BadRequest, TelegramError) as err:
-        log.warning("consultation notice to %s failed: %s", recipient.user_id, err)
+        log.warning("consultation notice to %s failed: %s", user_ref(recipient.user_id), err)
         report.failed += 1
         return
     report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1
