@@ -5,8 +5,9 @@ batch is written (bot.services.holding). A held row is inserted while its author
 the bot, so on PostgreSQL its `xmin` and `ctid` (and on any database, when it appeared)
 place it beside that person's other writes. It must therefore say nothing: its content is
 encrypted (AES-GCM) with a key derived from the bot's token, which lives in the process's
-environment, never in the database; every payload is padded to one fixed size first, so the
-stored length does not give away how long the answer is; and the only other columns are a
+environment, never in the database; every answer is padded to one fixed size first (follow
+requests to a smaller one), so the stored length does not give away how long the answer
+is; and the only other columns are a
 random id and a keyed tag (HMAC) that lets the bot find duplicates without reading rows.
 
 Someone with the database alone sees that a sealed row was written at some moment and
@@ -25,10 +26,14 @@ from typing import Any
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-# Every payload is padded to this many bytes before encryption. The largest one, a caption
+# Every answer is padded to this many bytes before encryption. The largest one, a caption
 # or text of 4,000 characters written entirely in characters JSON escapes (6 bytes each),
 # plus a 256-character file name and the other fields, stays below 27 KB.
 PADDED_SIZE = 32 * 1024
+# Follow requests (two numbers) are padded to this size instead: they wait until the close,
+# there can be thousands, and every dispatcher run opens them. Their size tells that a row is
+# a request rather than an answer, which the followers table says after the close anyway.
+SMALL_SIZE = 256
 _LENGTH_BYTES = 4
 _NONCE_BYTES = 12
 _LABEL = b"asi-bot consultation_held v1 "
@@ -52,11 +57,11 @@ class Sealer:
         """
         return cls(token.encode("utf-8"))
 
-    def seal(self, row_id: str, payload: dict[str, Any]) -> bytes:
-        """Nonce + AES-GCM of the padded JSON; `row_id` is bound in, so a sealed value
-        cannot be moved to another row."""
+    def seal(self, row_id: str, payload: dict[str, Any], size: int = PADDED_SIZE) -> bytes:
+        """Nonce + AES-GCM of the JSON padded to `size`; `row_id` is bound in, so a sealed
+        value cannot be moved to another row."""
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        room = PADDED_SIZE - _LENGTH_BYTES
+        room = size - _LENGTH_BYTES
         if len(data) > room:
             raise SealTooLarge(f"{len(data)} bytes")
         padded = len(data).to_bytes(_LENGTH_BYTES, "big") + data + bytes(room - len(data))

@@ -42,6 +42,7 @@ from typing import Any
 
 from bot.db.repositories import ConsultationRecord, HeldRow
 from bot.db.uow import UnitOfWork
+from bot.sealing import SMALL_SIZE
 
 log = logging.getLogger(__name__)
 
@@ -133,7 +134,7 @@ async def hold_follow(uow: UnitOfWork, consultation_id: int, user_id: int) -> No
     if await uow.consultations.is_following(consultation_id, user_id):
         return
     payload = {"type": FOLLOW, "consultation_id": consultation_id, "user_id": user_id}
-    await uow.held.add(_follow_tag(uow, consultation_id, user_id), payload)
+    await uow.held.add(_follow_tag(uow, consultation_id, user_id), payload, SMALL_SIZE)
 
 
 async def held_follows_of(uow: UnitOfWork, user_id: int, consultation_ids: Iterable[int]) -> int:

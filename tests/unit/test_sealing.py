@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sealing import PADDED_SIZE, Sealer, SealTooLarge, new_row_id
+from bot.sealing import PADDED_SIZE, SMALL_SIZE, Sealer, SealTooLarge, new_row_id
 
 KEY = Sealer.from_token("123456:sealing-tests-token-aaaaaaaaaaaaaaaa")
 
@@ -26,6 +26,8 @@ def test_every_payload_has_the_same_size_whatever_its_length() -> None:
     assert len(short) == len(longest) == 12 + PADDED_SIZE + 16
     with pytest.raises(SealTooLarge):
         KEY.seal(new_row_id(), {"text": "x" * PADDED_SIZE})
+    small = {len(KEY.seal(new_row_id(), {"user_id": n}, SMALL_SIZE)) for n in (1, 10**12)}
+    assert small == {12 + SMALL_SIZE + 16}
 
 
 def test_tags_are_keyed_and_ids_random() -> None:

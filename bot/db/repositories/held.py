@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConsultationHeld
-from bot.sealing import Sealer, new_row_id
+from bot.sealing import PADDED_SIZE, Sealer, new_row_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +42,12 @@ class HeldRepository:
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         return pg_insert if dialect == "postgresql" else sqlite_insert
 
-    async def add(self, tag: str, payload: dict[str, Any]) -> bool:
-        """Hold a sealed payload; False when a row with this tag waits already."""
+    async def add(self, tag: str, payload: dict[str, Any], size: int = PADDED_SIZE) -> bool:
+        """Hold a payload sealed at `size` bytes; False when a row with this tag waits."""
         row_id = new_row_id()
         stmt = (
             self._insert()(ConsultationHeld)
-            .values(id=row_id, tag=tag, sealed=self.sealer.seal(row_id, payload))
+            .values(id=row_id, tag=tag, sealed=self.sealer.seal(row_id, payload, size))
             .on_conflict_do_nothing()
             .returning(ConsultationHeld.id)
         )
