@@ -38,6 +38,7 @@ from bot.keyboards.faq import (
     summary_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
+from bot.redact import user_ref
 from bot.services import faq
 from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
 from bot.views import faq as views
@@ -230,7 +231,7 @@ async def _send(
     try:
         await context.bot.send_message(chat_id, text, reply_markup=keyboard)
     except (Forbidden, BadRequest) as err:
-        log.info("could not deliver an FAQ message to %s: %s", chat_id, err)
+        log.info("could not deliver an FAQ message to %s: %s", user_ref(chat_id), err)
         return False
     return True
 
