@@ -7,21 +7,24 @@ in that chat and gone quiet, so tests read like transcripts.
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
-from bot.content import Course
+from bot.content import Course, load_course
 from bot.context import BotApplication
 from bot.runner import running
 from bot.services.container import Services
+from bot.services.faq_search import FaqIndex
 from bot.standin import BotApiStandIn
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
@@ -40,6 +43,15 @@ def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings
     )
 
 
+@functools.cache
+def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
+    """The course and its FAQ index, built once per test process and content folder and
+    handed to every start that brings no course of its own (both are read-only once built).
+    """
+    course = load_course(content_dir)
+    return course, FaqIndex(course)
+
+
 @dataclass
 class Harness:
     standin: BotApiStandIn
@@ -54,6 +66,8 @@ class Harness:
 
     async def start(self) -> None:
         kwargs: dict[str, Any] = {"course": self.course}
+        if self.course is None:
+            kwargs["course"], kwargs["faq_index"] = shared_content(self.settings.content_dir)
         if self.clock is not None:
             kwargs["clock"] = self.clock
         if self.limiter is not None:
