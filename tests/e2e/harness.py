@@ -163,7 +163,8 @@ class Harness:
         """Wait until the bot is not busy (or the deadline passes, as the quiet wait did).
 
         Idle twice, one turn of the event loop apart: an update the Application has just
-        taken from its queue is handed over in a task that starts on the next turn."""
+        taken from its queue, or one that waited for a free slot, reaches the processor on
+        the next turn."""
         deadline = deadline if deadline is not None else time.monotonic() + 10
         while time.monotonic() < deadline:
             if not self.busy():
