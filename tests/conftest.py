@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator
@@ -14,13 +15,30 @@ SPEC_PATH = REPO.parent / "shared" / "telegram-bot-api" / "api.json"
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://127.0.0.1:5432/test")
 
 
+# Emptied throwaway databases this test process may hand out again. Dropping a database
+# makes PostgreSQL take an immediate checkpoint (up to seconds on a busy server); emptying
+# its schema does not, so each process drops its databases once, when the session ends.
+_EMPTIED: list[str] = []
+_CREATED: set[str] = set()
+
+
+def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", f"{driver}://", 1)
+
+
 async def _postgres_database() -> tuple[str, str] | str:
-    """Create a throwaway database; return (url, name) or the reason it cannot be done."""
+    """An empty throwaway database; return (url, name) or the reason it cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
         return "asyncpg is not installed"
-    name = f"asi_test_{uuid.uuid4().hex[:12]}"
+    if _EMPTIED:
+        name = _EMPTIED.pop()
+        return _postgres_url(name), name
+    # The xdist worker's name too, for a reader of pg_database (the random part is enough).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"asi_test_{worker}_{uuid.uuid4().hex[:12]}"
     try:
         conn = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as err:
@@ -29,8 +47,29 @@ async def _postgres_database() -> tuple[str, str] | str:
         await conn.execute(f'CREATE DATABASE "{name}"')
     finally:
         await conn.close()
-    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
-    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1), name
+    _CREATED.add(name)
+    return _postgres_url(name), name
+
+
+async def _empty_postgres_database(name: str) -> None:
+    """Make the database as a new one is (nothing in it) for the next test, or drop it."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(_postgres_url(name, "postgresql"), timeout=5)
+        try:
+            # as DROP DATABASE ... WITH (FORCE) does: nobody else may stay connected
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        finally:
+            await conn.close()
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        await _drop_postgres_database(name)
+        return
+    _EMPTIED.append(name)
 
 
 async def _drop_postgres_database(name: str) -> None:
@@ -41,6 +80,20 @@ async def _drop_postgres_database(name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+    _CREATED.discard(name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the throwaway databases this process created."""
+    if not _CREATED:
+        return
+
+    async def drop_all() -> None:
+        for name in sorted(_CREATED):
+            await _drop_postgres_database(name)
+
+    asyncio.run(drop_all())
+    _EMPTIED.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -58,4 +111,4 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     try:
         yield url
     finally:
-        await _drop_postgres_database(name)
+        await _empty_postgres_database(name)
