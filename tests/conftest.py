@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +15,27 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO.parent / "shared" / "telegram-bot-api" / "api.json"
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://127.0.0.1:5432/test")
+
+
+_PORT_BLOCK = 400
+_next_port = itertools.count()
+
+
+def free_port() -> int:
+    """A local port free now, from this test process's own block below the kernel's
+    ephemeral range (where binding port 0 draws from): xdist workers never pick the same
+    one, and no server binding port 0 can take it before it is used."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = 20_000 + _PORT_BLOCK * ((int(worker) if worker.isdigit() else 0) % 25)
+    for _ in range(_PORT_BLOCK):
+        port = first + next(_next_port) % _PORT_BLOCK
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port from {first} to {first + _PORT_BLOCK - 1}")
 
 
 # Emptied throwaway databases this test process may hand out again. Dropping a database
