@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -38,11 +39,37 @@ def free_port() -> int:
     raise RuntimeError(f"no free port from {first} to {first + _PORT_BLOCK - 1}")
 
 
-# Emptied throwaway databases this test process may hand out again. Dropping a database
-# makes PostgreSQL take an immediate checkpoint (up to seconds on a busy server); emptying
-# its schema does not, so each process drops its databases once, when the session ends.
-_EMPTIED: list[str] = []
+# Each test gets a database as a fresh one is once migrated, without running the migrations
+# for each: per test process they run once on SQLite (a file then copied for each test) and
+# once per PostgreSQL database, which is emptied (TRUNCATE) and handed to the next test
+# instead of dropped (DROP DATABASE makes the server take an immediate checkpoint: up to
+# seconds on a busy server). Each process drops its databases when the session ends.
+_SQLITE_TEMPLATE: list[Path] = []
+_READY: list[str] = []
 _CREATED: set[str] = set()
+
+
+async def _migrate(url: str) -> None:
+    from bot.db.engine import create_engine
+    from bot.db.migrate import upgrade
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _sqlite_database(folder: Path, factory: pytest.TempPathFactory) -> str:
+    """A copy of this process's migrated SQLite file, in `folder`."""
+    if not _SQLITE_TEMPLATE:
+        template = factory.mktemp("migrated") / "bot.db"
+        await _migrate(f"sqlite+aiosqlite:///{template}")
+        # the last connection closed checkpoints the write-ahead log into the file
+        assert not template.with_name("bot.db-wal").exists()
+        _SQLITE_TEMPLATE.append(template)
+    shutil.copyfile(_SQLITE_TEMPLATE[0], folder / "bot.db")
+    return f"sqlite+aiosqlite:///{folder / 'bot.db'}"
 
 
 def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
@@ -51,13 +78,14 @@ def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
 
 
 async def _postgres_database() -> tuple[str, str] | str:
-    """An empty throwaway database; return (url, name) or the reason it cannot be had."""
+    """A migrated throwaway database with no rows; return (url, name) or the reason it
+    cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
         return "asyncpg is not installed"
-    if _EMPTIED:
-        name = _EMPTIED.pop()
+    if _READY:
+        name = _READY.pop()
         return _postgres_url(name), name
     # The xdist worker's name too, for a reader of pg_database (the random part is enough).
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
@@ -71,11 +99,12 @@ async def _postgres_database() -> tuple[str, str] | str:
     finally:
         await conn.close()
     _CREATED.add(name)
+    await _migrate(_postgres_url(name))
     return _postgres_url(name), name
 
 
 async def _empty_postgres_database(name: str) -> None:
-    """Make the database as a new one is (nothing in it) for the next test, or drop it."""
+    """Remove every row (sequences start again) for the next test, or drop the database."""
     import asyncpg
 
     try:
@@ -86,13 +115,19 @@ async def _empty_postgres_database(name: str) -> None:
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-            await conn.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            tables = await conn.fetch(
+                "SELECT quote_ident(tablename) AS name FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+            if tables:
+                names = ", ".join(row["name"] for row in tables)
+                await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
         finally:
             await conn.close()
     except (OSError, asyncpg.PostgresError, TimeoutError):
         await _drop_postgres_database(name)
         return
-    _EMPTIED.append(name)
+    _READY.append(name)
 
 
 async def _drop_postgres_database(name: str) -> None:
@@ -116,14 +151,17 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
             await _drop_postgres_database(name)
 
     asyncio.run(drop_all())
-    _EMPTIED.clear()
+    _READY.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """Each database test runs on SQLite and on PostgreSQL."""
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """Each database test runs on SQLite and on PostgreSQL, on a database of its own as a
+    fresh one is after the migrations (the schema at head, no rows)."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        yield await _sqlite_database(tmp_path, tmp_path_factory)
         return
     created = await _postgres_database()
     if isinstance(created, str):
