@@ -63,10 +63,12 @@ def build_application(
     clock: Callable[[], datetime] = utc_now,
     webhook: bool = False,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    faq_index: FaqIndex | None = None,
 ) -> BotApplication:
     """Wire the Application; services are created in post_init, inside the event loop.
 
-    `rate_limiter` replaces the default one (tests that must not wait at 30 messages/s).
+    `rate_limiter` replaces the default one (tests that must not wait at 30 messages/s);
+    `faq_index`, built from `course`, saves building it at each start (tests).
     """
     # Opt in to PTB's timedelta durations (retry_after...): the int form is deprecated and
     # warns on every 429. Our code reads no such attribute, AIORateLimiter handles both.
@@ -96,7 +98,11 @@ def build_application(
         .concurrent_updates(
             PerUserUpdateProcessor(1 if settings.is_sqlite else CONCURRENT_UPDATES)
         )
-        .post_init(lambda app: start_services(app, settings, course=course, clock=clock))
+        .post_init(
+            lambda app: start_services(
+                app, settings, course=course, clock=clock, faq_index=faq_index
+            )
+        )
         .post_shutdown(stop_services)
     )
     if webhook:
@@ -116,9 +122,12 @@ async def start_services(
     *,
     course: Course | None = None,
     clock: Callable[[], datetime] = utc_now,
+    faq_index: FaqIndex | None = None,
 ) -> None:
     """Open the database (migrating it), load content and catalogues, register commands,
-    schedule the reminder and consultation dispatchers."""
+    schedule the reminder and consultation dispatchers.
+
+    `faq_index` must have been built from `course`; without one it is built here."""
     engine = create_engine(settings.database_url)
     await upgrade(engine)
     i18n = I18n(default=settings.default_language)
@@ -134,7 +143,8 @@ async def start_services(
         session_factory=create_session_factory(engine),
         clock=clock,
         consultation_files=consultation_files,
-        faq_index=FaqIndex(course),  # built once: every question searches this index
+        # built once: every question searches this index
+        faq_index=faq_index or FaqIndex(course),
     )
     await register_commands(app, i18n)
     if settings.reminder_interval > 0 and app.job_queue is not None:

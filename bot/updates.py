@@ -20,8 +20,18 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 16) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        # Updates being processed, waiting for the user's lock included (tests wait until
+        # none is in flight instead of for a quiet moment).
+        self.in_flight = 0
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        self.in_flight += 1
+        try:
+            await self._process_in_order(update, coroutine)
+        finally:
+            self.in_flight -= 1
+
+    async def _process_in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _user_key(update)
         if key is None:
             await coroutine

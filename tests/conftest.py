@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import os
+import shutil
+import socket
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -14,23 +18,119 @@ SPEC_PATH = REPO.parent / "shared" / "telegram-bot-api" / "api.json"
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://127.0.0.1:5432/test")
 
 
+_PORT_BLOCK = 400
+_next_port = itertools.count()
+
+
+def free_port() -> int:
+    """A local port free now, from this test process's own block below the kernel's
+    ephemeral range (where binding port 0 draws from): xdist workers never pick the same
+    one, and no server binding port 0 can take it before it is used."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    first = 20_000 + _PORT_BLOCK * ((int(worker) if worker.isdigit() else 0) % 25)
+    for _ in range(_PORT_BLOCK):
+        port = first + next(_next_port) % _PORT_BLOCK
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError(f"no free port from {first} to {first + _PORT_BLOCK - 1}")
+
+
+# Each test gets a database as a fresh one is once migrated, without running the migrations
+# for each: per test process they run once on SQLite (a file then copied for each test) and
+# once per PostgreSQL database, which is emptied (TRUNCATE) and handed to the next test
+# instead of dropped (DROP DATABASE makes the server take an immediate checkpoint: up to
+# seconds on a busy server). Each process drops its databases when the session ends.
+_SQLITE_TEMPLATE: list[Path] = []
+_READY: list[str] = []
+_CREATED: set[str] = set()
+
+
+async def _migrate(url: str) -> None:
+    from bot.db.engine import create_engine
+    from bot.db.migrate import upgrade
+
+    engine = create_engine(url)
+    try:
+        await upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _sqlite_database(folder: Path, factory: pytest.TempPathFactory) -> str:
+    """A copy of this process's migrated SQLite file, in `folder`."""
+    if not _SQLITE_TEMPLATE:
+        template = factory.mktemp("migrated") / "bot.db"
+        await _migrate(f"sqlite+aiosqlite:///{template}")
+        # the last connection closed checkpoints the write-ahead log into the file
+        assert not template.with_name("bot.db-wal").exists()
+        _SQLITE_TEMPLATE.append(template)
+    shutil.copyfile(_SQLITE_TEMPLATE[0], folder / "bot.db")
+    return f"sqlite+aiosqlite:///{folder / 'bot.db'}"
+
+
+def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
+    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", f"{driver}://", 1)
+
+
 async def _postgres_database() -> tuple[str, str] | str:
-    """Create a throwaway database; return (url, name) or the reason it cannot be done."""
+    """A migrated throwaway database with no rows; return (url, name) or the reason it
+    cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
         return "asyncpg is not installed"
-    name = f"asi_test_{uuid.uuid4().hex[:12]}"
+    if _READY:
+        name = _READY.pop()
+        return _postgres_url(name), name
+    # The xdist worker's name too, for a reader of pg_database (the random part is enough).
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"asi_test_{worker}_{uuid.uuid4().hex[:12]}"
     try:
         conn = await asyncpg.connect(POSTGRES_ADMIN_DSN, timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as err:
         return f"no PostgreSQL server answers at {POSTGRES_ADMIN_DSN}: {err}"
     try:
         await conn.execute(f'CREATE DATABASE "{name}"')
+        # A commit need not wait for its WAL to reach the disk: nothing here must survive a
+        # crash of the server, and on a busy disk that wait is most of a test's time.
+        await conn.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     finally:
         await conn.close()
-    base = POSTGRES_ADMIN_DSN.rsplit("/", 1)[0]
-    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1), name
+    _CREATED.add(name)
+    await _migrate(_postgres_url(name))
+    return _postgres_url(name), name
+
+
+async def _empty_postgres_database(name: str) -> None:
+    """Remove every row (sequences start again) for the next test, or drop the database."""
+    import asyncpg
+
+    try:
+        conn = await asyncpg.connect(_postgres_url(name, "postgresql"), timeout=5)
+        try:
+            # as DROP DATABASE ... WITH (FORCE) does: nobody else may stay connected
+            await conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            tables = await conn.fetch(
+                "SELECT quote_ident(tablename) AS name FROM pg_tables"
+                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+            )
+            if tables:
+                names = ", ".join(row["name"] for row in tables)
+                await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        finally:
+            await conn.close()
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        await _drop_postgres_database(name)
+        return
+    _READY.append(name)
 
 
 async def _drop_postgres_database(name: str) -> None:
@@ -41,13 +141,30 @@ async def _drop_postgres_database(name: str) -> None:
         await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
         await conn.close()
+    _CREATED.discard(name)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the throwaway databases this process created."""
+    if not _CREATED:
+        return
+
+    async def drop_all() -> None:
+        for name in sorted(_CREATED):
+            await _drop_postgres_database(name)
+
+    asyncio.run(drop_all())
+    _READY.clear()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """Each database test runs on SQLite and on PostgreSQL."""
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[str]:
+    """Each database test runs on SQLite and on PostgreSQL, on a database of its own as a
+    fresh one is after the migrations (the schema at head, no rows)."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}"
+        yield await _sqlite_database(tmp_path, tmp_path_factory)
         return
     created = await _postgres_database()
     if isinstance(created, str):
@@ -58,4 +175,4 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     try:
         yield url
     finally:
-        await _drop_postgres_database(name)
+        await _empty_postgres_database(name)

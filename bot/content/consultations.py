@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.content.loader import Problem
+from bot.content.loader import YAML_LOADER, Problem
 from bot.content.model import REFERENCE_LANGUAGE
 from bot.telegram_html import html_problems, visible_text
 
@@ -212,7 +212,7 @@ def parse_file(root: Path, path: Path) -> tuple[ConsultationSpec | None, list[Pr
     """Parse and check one consultation file; every problem is listed."""
     checker = _Checker(root, path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         checker.add("file", f"cannot be read as YAML: {err}".splitlines()[0])
         return None, checker.problems

@@ -1,32 +1,36 @@
 """Drive the real Application over HTTP against the Bot API stand-in, like a person would.
 
 `say` and `press` inject an update into the stand-in, then wait until the bot has answered
-in that chat and gone quiet, so tests read like transcripts.
+in that chat and has nothing left in flight, so tests read like transcripts.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
-from bot.content import Course
+from bot.content import Course, load_course
 from bot.context import BotApplication
 from bot.runner import running
 from bot.services.container import Services
+from bot.services.faq_search import FaqIndex
 from bot.standin import BotApiStandIn
+from bot.updates import PerUserUpdateProcessor
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
 VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}
-SETTLE = 0.08
+POLL = 0.002  # seconds between two looks at whether the bot is idle
 
 
 def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings:
@@ -38,6 +42,15 @@ def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings
         database_url=database_url,
         **extra,
     )
+
+
+@functools.cache
+def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
+    """The course and its FAQ index, built once per test process and content folder and
+    handed to every start that brings no course of its own (both are read-only once built).
+    """
+    course = load_course(content_dir)
+    return course, FaqIndex(course)
 
 
 @dataclass
@@ -54,6 +67,8 @@ class Harness:
 
     async def start(self) -> None:
         kwargs: dict[str, Any] = {"course": self.course}
+        if self.course is None:
+            kwargs["course"], kwargs["faq_index"] = shared_content(self.settings.content_dir)
         if self.clock is not None:
             kwargs["clock"] = self.clock
         if self.limiter is not None:
@@ -137,13 +152,33 @@ class Harness:
             )
         if not quiet:
             return
-        # then wait until the bot has been quiet for a moment (a reply can be two messages)
-        count = len(self.standin.requests)
+        # then wait until the update has been handled to the end (a reply can be two messages)
+        await self.until_idle(deadline)
+
+    def busy(self) -> bool:
+        """Whether an update is on its way to the bot or being handled: one the stand-in
+        holds (not yet fetched and confirmed), one in the Application's queue, or one the
+        update processor was handed and has not finished."""
+        assert self.app is not None
+        processor = self.app.update_processor
+        assert isinstance(processor, PerUserUpdateProcessor)
+        return bool(
+            self.standin.pending_updates or self.app.update_queue.qsize() or processor.in_flight
+        )
+
+    async def until_idle(self, deadline: float | None = None) -> None:
+        """Wait until the bot is not busy (or the deadline passes, as the quiet wait did).
+
+        Idle twice, one turn of the event loop apart: an update the Application has just
+        taken from its queue, or one that waited for a free slot, reaches the processor on
+        the next turn."""
+        deadline = deadline if deadline is not None else time.monotonic() + 10
         while time.monotonic() < deadline:
-            await asyncio.sleep(SETTLE)
-            if len(self.standin.requests) == count:
-                return
-            count = len(self.standin.requests)
+            if not self.busy():
+                await asyncio.sleep(0)
+                if not self.busy():
+                    return
+            await asyncio.sleep(POLL)
 
     # --- reading the chat ---------------------------------------------------------------
     def messages(self, user_id: int) -> list[dict[str, Any]]:

@@ -174,7 +174,7 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
         mark = len(bot.standin.requests)
         await bot.standin.send_media(TRAINER, kind, data, **extra)
         await bot.standin.wait_for_request(lambda r: r.method == "sendMessage", since=mark)
-        await asyncio.sleep(0.2)
+        await bot.until_idle()
         source = [m for m in bot.messages(TRAINER) if not m.get("from", {}).get("is_bot")][-1]
         async with bot.services.uow() as uow:
             drafts = [r for a in range(1, 20) if (r := await uow.announcements.get(a))]
@@ -195,7 +195,7 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
     await bot.press(TRAINER, "m:trainer")
     await bot.press(TRAINER, WriteAnnouncement().pack())
     await bot.standin.send_text(TRAINER, "/help")  # a command is not taken as the message
-    await asyncio.sleep(0.3)
+    await bot.until_idle()
     assert "Help" in bot.text(TRAINER)
 
 

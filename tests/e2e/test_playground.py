@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,16 +14,11 @@ from bot.config import load_settings
 from bot.content import load_course
 from bot.runner import run_playground
 from bot.telegram_html import visible_text
+from tests.conftest import free_port
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 AWA = 1001  # the playground's French-speaking learner
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager
@@ -92,7 +86,7 @@ async def test_pick_french_read_restart_and_continue(tmp_path: Path) -> None:
     cards = course.modules_in("fr")[0].card_ids
     third = course.place("fr", cards[2])
     assert third is not None
-    database, port = tmp_path / "playground.db", _free_port()
+    database, port = tmp_path / "playground.db", free_port()
 
     async with playground(database, port) as base, aiohttp.ClientSession() as http:
         async with http.get(base + "/") as response:

@@ -16,7 +16,8 @@ import aiohttp
 
 from bot.content import load_course
 from bot.telegram_html import visible_text
-from tests.e2e.test_playground import AWA, CONTENT, Page, _free_port
+from tests.conftest import free_port
+from tests.e2e.test_playground import AWA, CONTENT, Page
 
 
 def _offers(data: str) -> Callable[[dict[str, Any]], bool]:
@@ -61,7 +62,7 @@ async def bot_process(tmp_path: Path, port: int) -> AsyncIterator[asyncio.subpro
 
 async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> None:
     cards = load_course(CONTENT).modules_in("fr")[0].card_ids
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
         page = Page(http, base, AWA)
@@ -103,7 +104,7 @@ async def test_invalid_content_keeps_the_bot_from_starting(tmp_path: Path) -> No
         "bot",
         "run",
         cwd=tmp_path,
-        env=_env(tmp_path, _free_port(), CONTENT_DIR=str(tmp_path / "content")),
+        env=_env(tmp_path, free_port(), CONTENT_DIR=str(tmp_path / "content")),
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
     )
@@ -128,7 +129,7 @@ async def test_a_rejected_token_stops_with_one_line(tmp_path: Path) -> None:
             cwd=tmp_path,
             env=_env(
                 tmp_path,
-                _free_port(),
+                free_port(),
                 TELEGRAM_BOT_TOKEN="123456789:WRONG-token-for-this-bot-xxxxxx",
                 TELEGRAM_API_URL=root,
             ),

@@ -11,9 +11,10 @@ import aiohttp
 
 from bot.db.repositories import AttemptRecord
 from bot.services.quizzes import QUIZ_SIZE
+from tests.conftest import free_port
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import Harness
-from tests.e2e.test_playground import Page, _free_port, playground
+from tests.e2e.test_playground import Page, playground
 
 MODULE = "value-chain"
 
@@ -213,7 +214,7 @@ async def test_quizstats_for_admins_only(bot: Harness) -> None:
 async def test_the_playground_shows_answerable_polls_and_verifies_codes(tmp_path: Path) -> None:
     """A person at the playground page takes a quiz and opens a verification link."""
     async with (
-        playground(tmp_path / "playground.db", _free_port()) as base,
+        playground(tmp_path / "playground.db", free_port()) as base,
         aiohttp.ClientSession() as http,
     ):
         page = Page(http, base, 1004)  # the playground's English-speaking learner

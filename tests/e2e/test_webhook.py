@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import aiohttp
 
 from bot.content import load_course
 from bot.runner import run_webhook
 from bot.standin import BotApiStandIn
+from tests.conftest import free_port
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import make_settings
 
 SECRET = "s3cret-token_for-tests"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _start_update(update_id: int, user_id: int) -> dict[str, object]:
@@ -39,7 +33,7 @@ def _start_update(update_id: int, user_id: int) -> dict[str, object]:
 async def test_webhook_rejects_a_wrong_secret_and_accepts_the_right_one(
     standin: BotApiStandIn, database_url: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     settings = make_settings(
         standin.url,
         database_url,
