@@ -77,14 +77,14 @@ def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
     return f"{base}/{name}".replace("postgresql://", f"{driver}://", 1)
 
 
-async def _postgres_database() -> tuple[str, str] | str:
-    """A migrated throwaway database with no rows; return (url, name) or the reason it
-    cannot be had."""
+async def _postgres_database(*, migrated: bool = True) -> tuple[str, str] | str:
+    """A migrated throwaway database with no rows (with `migrated=False`, one with no
+    schema at all, never reused); return (url, name) or the reason it cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
         return "asyncpg is not installed"
-    if _READY:
+    if _READY and migrated:
         name = _READY.pop()
         return _postgres_url(name), name
     # The xdist worker's name too, for a reader of pg_database (the random part is enough).
@@ -102,7 +102,8 @@ async def _postgres_database() -> tuple[str, str] | str:
     finally:
         await conn.close()
     _CREATED.add(name)
-    await _migrate(_postgres_url(name))
+    if migrated:
+        await _migrate(_postgres_url(name))
     return _postgres_url(name), name
 
 
@@ -176,3 +177,21 @@ async def database_url(
         yield url
     finally:
         await _empty_postgres_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A database with no schema at all, for tests of the migrations themselves."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+        return
+    created = await _postgres_database(migrated=False)
+    if isinstance(created, str):
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
+        pytest.skip(created)
+    url, name = created
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)

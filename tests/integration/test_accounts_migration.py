@@ -42,6 +42,8 @@ def _value(column: sa.Column[Any], row: int, references: dict[str, list[Any]]) -
         return date(2026, 11, 30)
     if isinstance(kind, sa.JSON):
         return {"row": row}
+    if isinstance(kind, sa.LargeBinary):
+        return bytes([row]) * 16
     length = getattr(kind, "length", None) or 16
     return f"v{row}-{column.name}"[:length]
 
@@ -89,9 +91,9 @@ def _read_all(connection: Connection, names: list[str]) -> dict[str, list[tuple[
 
 
 async def test_every_table_reads_the_same_and_every_user_has_a_telegram_account(
-    database_url: str,
+    blank_database_url: str,
 ) -> None:
-    engine: AsyncEngine = create_engine(database_url)
+    engine: AsyncEngine = create_engine(blank_database_url)
     try:
         await upgrade(engine, BEFORE)
         async with engine.begin() as connection:
