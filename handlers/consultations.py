@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -474,7 +475,7 @@ async def on_export(update: Update, context: BotContext, turn_: Turn) -> None:
         data = exports.to_csv(consultation, answers)
         await chat.send_document(InputFile(data, filename=f"{slug}-answers.csv"))
     elif fmt == "xlsx":
-        data = exports.to_xlsx(consultation, answers)
+        data = await asyncio.to_thread(exports.to_xlsx, consultation, answers)
         await chat.send_document(InputFile(data, filename=f"{slug}-answers.xlsx"))
     else:
         await _send_zip(update, context, turn_, consultation, answers)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Literal, cast
 
@@ -166,7 +167,10 @@ async def _send_certificate(update: Update, turn_: Turn, name: str | None) -> No
     issued = await certificates.issue(
         turn_.uow, s.course, turn_.user.id, name, turn_.language, s.clock()
     )
-    pdf = render_certificate(turn_.t, issued, turn_.language, s.settings.verify_base)
+    # fpdf2 and HarfBuzz take a while: off the event loop, so other learners are not held up
+    pdf = await asyncio.to_thread(
+        render_certificate, turn_.t, issued, turn_.language, s.settings.verify_base
+    )
     url = verification_url(s.settings.verify_base, issued.certificate.code)
     if update.effective_chat is not None:
         await update.effective_chat.send_document(

@@ -427,7 +427,8 @@ async def on_remove_trainer(update: Update, context: BotContext, turn_: Turn) ->
     t, uow = turn_.t, turn_.uow
     removed = await cohorts.remove_trainer(uow, action.user)
     listed = await cohorts.trainers(uow)
-    text = render_trainer_removed(t, action.user, removed) + "\n\n" + render_trainers(t, listed)
+    label = await cohorts.label_of(uow, action.user)
+    text = render_trainer_removed(t, label, removed) + "\n\n" + render_trainers(t, listed)
     await show(update, text, trainers_keyboard(t, listed))
 
 

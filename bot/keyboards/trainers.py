@@ -27,6 +27,7 @@ from bot.db.repositories import CohortRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.keyboards import button
 from bot.screens import Choice, Keyboard, keyboard
+from bot.services.cohorts import TrainerEntry
 
 MAX_LABEL = 40
 
@@ -137,16 +138,16 @@ def became_trainer_keyboard(t: Translator) -> Keyboard:
     return keyboard([[button("🎓 " + t.gettext("Trainer menu"), Menu("trainer"))]])
 
 
-def trainers_keyboard(t: Translator, trainers: list[tuple[int, int]]) -> Keyboard:
+def trainers_keyboard(t: Translator, trainers: list[TrainerEntry]) -> Keyboard:
     rows = [[button("➕ " + t.gettext("Invite a trainer"), InviteTrainer())]]
     rows += [
         [
             button(
-                "✖ " + t.gettext("Remove {user}").format(user=user_id),
-                RemoveTrainer(user_id),
+                "✖ " + t.gettext("Remove {user}").format(user=e.label),
+                RemoveTrainer(e.user_id),
             )
         ]
-        for user_id, _ in trainers
+        for e in trainers
     ]
     rows.append(_menu(t))
     return keyboard(rows)

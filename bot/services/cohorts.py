@@ -200,8 +200,25 @@ async def become_trainer(uow: UnitOfWork, user: UserRecord, code: str, now: date
     await uow.commit()
 
 
-async def trainers(uow: UnitOfWork) -> list[tuple[int, int]]:
-    return await uow.cohorts.trainers()
+@dataclass(frozen=True, slots=True)
+class TrainerEntry:
+    """A trainer as admins see them: by their Telegram number (the internal id means nothing
+    to a person), with how many cohorts they run."""
+
+    user_id: int
+    label: str
+    cohorts: int
+
+
+async def trainers(uow: UnitOfWork) -> list[TrainerEntry]:
+    listed = await uow.cohorts.trainers()
+    labels = await uow.accounts.addresses([user_id for user_id, _ in listed], "telegram")
+    return [TrainerEntry(user_id, labels.get(user_id, "?"), n) for user_id, n in listed]
+
+
+async def label_of(uow: UnitOfWork, user_id: int) -> str:
+    """How admins name a person: their Telegram number ("?" when they have none)."""
+    return (await uow.accounts.addresses([user_id], "telegram")).get(user_id, "?")
 
 
 async def remove_trainer(uow: UnitOfWork, user_id: int) -> bool:

@@ -11,7 +11,14 @@ from babel.dates import format_date
 from bot.content import Module
 from bot.db.repositories import CohortRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
-from bot.services.cohorts import CohortCard, CohortProgress, MemberProgress, Missed, Offer
+from bot.services.cohorts import (
+    CohortCard,
+    CohortProgress,
+    MemberProgress,
+    Missed,
+    Offer,
+    TrainerEntry,
+)
 
 MAX_MESSAGE = 4096
 
@@ -229,13 +236,16 @@ def render_pack_prompt(t: Translator, cohort: CohortRecord) -> str:
     ).format(name=cohort_title(cohort))
 
 
-def render_trainers(t: Translator, trainers: list[tuple[int, int]]) -> str:
+def render_trainers(t: Translator, trainers: list[TrainerEntry]) -> str:
     lines = ["<b>" + t.gettext("Trainers") + "</b>", ""]
     if not trainers:
         lines.append(t.gettext("No trainers yet."))
     lines += [
-        "• " + t.ngettext("{user}: {n} cohort", "{user}: {n} cohorts", n).format(user=user_id, n=n)
-        for user_id, n in trainers
+        "• "
+        + t.ngettext("{user}: {n} cohort", "{user}: {n} cohorts", e.cohorts).format(
+            user=e.label, n=e.cohorts
+        )
+        for e in trainers
     ]
     lines += ["", t.gettext("Invite a trainer with a one-time link, or take the role back.")]
     return "\n".join(lines)
@@ -255,7 +265,7 @@ def render_trainer_invitation(
     )
 
 
-def render_trainer_removed(t: Translator, user_id: int, removed: bool) -> str:
+def render_trainer_removed(t: Translator, label: str, removed: bool) -> str:
     if removed:
-        return t.gettext("{user} is no longer a trainer.").format(user=user_id)
-    return t.gettext("{user} is not a trainer.").format(user=user_id)
+        return t.gettext("{user} is no longer a trainer.").format(user=label)
+    return t.gettext("{user} is not a trainer.").format(user=label)

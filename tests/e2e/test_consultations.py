@@ -300,7 +300,8 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     report = await tick(bot)
     assert (report.written.answers, report.written.follows) == (1, 1), "the close writes all"
     assert report.sent == {"thanks": 1}
-    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": HI}]
+    hi = await bot.uid(HI)
+    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": hi}]
     assert await rows(bot, "consultation_held") == []
     assert len(await rows(bot, "consultation_answers")) == 2
     assert len(notices(bot, HI, mark, "🙏")) == 1

@@ -51,7 +51,7 @@ async def test_a_database_error_during_an_anonymous_answer_leaks_nothing(
     await bot.press(ADMIN, "kp:" + SLUG)
     await onboard(bot, AUTHOR, "fr")
     await bot.say(AUTHOR, "/menu")
-    for data in ("m:consult", "ko:1", "ks:1-0", "ka:1-0-c", "ki:1-0-c-a"):
+    for data in ("m:consult", "ko:1", "ks:1:0", "ka:1:0:c", "ki:1:0:c:a"):
         await bot.press(AUTHOR, data)
 
     async def failing_write(self: ConsultationRepository, *args: Any) -> set[int]:
@@ -79,7 +79,7 @@ async def test_a_database_error_during_an_anonymous_answer_leaks_nothing(
 
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
     logged = [formatter.format(r) for r in caplog.records]  # with any traceback
-    needles = (WORDS, "menacé", str(AUTHOR), NAME, USERNAME)
+    needles = (WORDS, "menacé", str(AUTHOR), str(await bot.uid(AUTHOR)), NAME, USERNAME)
     for needle in needles:
         for line in logged:
             assert needle not in line, (needle, line[:300])

@@ -119,7 +119,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
         bot.buttons(learner)
     )
     async with bot.services.uow() as uow:
-        assert await uow.cohorts.is_member(cohort_id, learner)
+        assert await uow.cohorts.is_member(cohort_id, await bot.uid(learner))
     await bot.say(learner, "/menu")
     assert "m:trainer" not in [d for _, d in bot.buttons(learner)], "learners have no trainer menu"
 
@@ -141,7 +141,7 @@ async def test_trainer_invitation_cohort_creation_and_joining_by_link(bot: Harne
     assert f"{TRAINER}: 1 cohort" in bot.text(ADMIN) and f"{OTHER_TRAINER}: 0 cohorts" in (
         bot.text(ADMIN)
     )
-    await bot.press(ADMIN, RemoveTrainer(OTHER_TRAINER).pack())
+    await bot.press(ADMIN, RemoveTrainer(await bot.uid(OTHER_TRAINER)).pack())
     assert f"{OTHER_TRAINER} is no longer a trainer." in bot.text(ADMIN)
     await bot.say(OTHER_TRAINER, "/cohort")
     assert bot.services.i18n.translator("fr").gettext(
@@ -327,7 +327,7 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
     async with bot.services.uow() as uow:
         user = await uow.users.get(await bot.uid(learner))
         assert user is not None and user.role == "learner"
-        assert not await uow.cohorts.is_member(cohort_id, learner)
+        assert not await uow.cohorts.is_member(cohort_id, await bot.uid(learner))
 
     await bot.press(TRAINER, RenewCohortLink(cohort_id).pack())
     new_code = code_in(bot.text(TRAINER))
@@ -340,7 +340,7 @@ async def test_forged_revoked_and_expired_codes(bot: Harness, clock: FakeClock) 
     await bot.press(learner, JoinCohort(new_code).pack())  # on the offer, shown before it expired
     assert t.gettext(DEAD) in bot.text(learner), "expired"
     async with bot.services.uow() as uow:
-        assert not await uow.cohorts.is_member(cohort_id, learner)
+        assert not await uow.cohorts.is_member(cohort_id, await bot.uid(learner))
 
 
 async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) -> None:
@@ -360,10 +360,13 @@ async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) 
 
     await bot.say(learner, f"/start {code}")
     await bot.press(learner, JoinCohort(code).pack())
+    uid = await bot.uid(learner)
+    async with bot.services.uow() as uow:
+        assert await uow.cohorts.is_member(cohort_id, uid), "joined again"
     await bot.say(learner, "/deleteme")
     await bot.press(learner, "del:yes")
     async with bot.services.uow() as uow:
-        assert not await uow.cohorts.is_member(cohort_id, learner)
+        assert not await uow.cohorts.is_member(cohort_id, uid)
     # the trainer deleting their data takes their cohorts and links with it
     await bot.say(TRAINER, "/deleteme")
     await bot.press(TRAINER, "del:yes")
