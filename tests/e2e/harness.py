@@ -111,16 +111,18 @@ class Harness:
         message_id: int | None = None,
         expect_reply: bool = True,
         settle: bool = True,
+        timeout: float = 10,
     ) -> None:
         """Press a button by its callback data, on the given or the last bot message.
 
         `settle=False` returns at the first reply instead of waiting until the bot is quiet
-        (which a long background job such as a delivery would put off until it ends)."""
+        (which a long background job such as a delivery would put off until it ends);
+        `timeout` is longer for a reply that takes seconds to make (a Hindi PDF)."""
         if message_id is None:
             message_id = self.last(user_id)["message_id"]
         mark = len(self.standin.requests)
         await self.standin.press(user_id, message_id, data)
-        await self._settle(user_id, mark, expect_reply, quiet=settle)
+        await self._settle(user_id, mark, expect_reply, quiet=settle, timeout=timeout)
 
     async def press_label(self, user_id: int, label: str) -> None:
         """Press the button of the last message whose text contains `label`."""
@@ -139,16 +141,22 @@ class Harness:
         await self._settle(user_id, mark, expect_reply)
 
     async def _settle(
-        self, chat_id: int, mark: int, expect_reply: bool, *, quiet: bool = True
+        self,
+        chat_id: int,
+        mark: int,
+        expect_reply: bool,
+        *,
+        quiet: bool = True,
+        timeout: float = 10,
     ) -> None:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         if expect_reply:
             await self.standin.wait_for_request(
                 lambda r: (
                     r.method in VISIBLE and r.status == 200 and _chat_of(r.params) == chat_id
                 ),
                 since=mark,
-                timeout=10,
+                timeout=timeout,
             )
         if not quiet:
             return

@@ -232,7 +232,9 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
     await bot.press(TRAINER, CohortPacks(cohort_id).pack())
     assert ModulePack(cohort_id, "governance").pack() in [d for _, d in bot.buttons(TRAINER)]
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, ModulePack(cohort_id, "governance").pack())
+    # Shaping Devanagari line by line takes fpdf2 seconds (about 6 s for this module on an
+    # idle core here, more on a loaded one): a slow reply, not a lost one.
+    await bot.press(TRAINER, ModulePack(cohort_id, "governance").pack(), timeout=60)
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
