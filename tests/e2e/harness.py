@@ -111,7 +111,7 @@ class Harness:
         message_id: int | None = None,
         expect_reply: bool = True,
         settle: bool = True,
-        timeout: float = 10,
+        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, per press
     ) -> None:
         """Press a button by its callback data, on the given or the last bot message.
 
@@ -147,7 +147,7 @@ class Harness:
         expect_reply: bool,
         *,
         quiet: bool = True,
-        timeout: float = 10,
+        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, per press
     ) -> None:
         deadline = time.monotonic() + timeout
         if expect_reply:
