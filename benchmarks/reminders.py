@@ -37,15 +37,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from benchmarks.updates import _drop, _postgres_url
-from bot.app import build_application
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.runner import running
 from bot.config import load_settings
 from bot.content import Course, load_course
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import Reminder, User
 from bot.i18n import I18n
-from bot.jobs import send_due_reminders
-from bot.runner import running
+from bot.jobs.reminders import send_due_reminders
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.schedule import (

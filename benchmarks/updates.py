@@ -25,11 +25,11 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from bot.app import build_application
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.http_request import AiohttpRequest
+from bot.channels.telegram.runner import running
 from bot.config import load_settings
 from bot.content import Course, load_course
-from bot.http_request import AiohttpRequest
-from bot.runner import running
 from bot.standin import BotApiStandIn
 
 TOKEN = "123456:BENCHMARK-token-for-the-stand-in"

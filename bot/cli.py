@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.runner import serve
+    from bot.channels.telegram.runner import serve
 
     try:
         asyncio.run(serve(settings, course, mode))

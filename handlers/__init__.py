@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.context import BotApplication
+from bot.channels.telegram.context import BotApplication
 from handlers import (
     account,
     announcements,

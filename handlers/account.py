@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.actions.menu import DeleteData, Menu
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.keyboards.account import delete_keyboard
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import learners

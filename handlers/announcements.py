@@ -1,6 +1,6 @@
 """Announcements: a trainer writes (any copyable message), picks cohorts, previews exactly
 what learners will see, then sends now or schedules; scheduled ones can be cancelled.
-Delivery itself is the background job in bot.delivery."""
+Delivery itself is the background job in bot.jobs.announcements."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from bot.actions.announcements import (
     ToggleCohort,
     WriteAnnouncement,
 )
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.announcements import (
     audience_keyboard,

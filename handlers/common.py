@@ -12,8 +12,8 @@ from telegram import Message, Update
 from telegram.error import BadRequest
 
 from bot.actions import Action
+from bot.channels.telegram.context import BotContext, durable_steps, restore_steps
 from bot.channels.telegram.render import markup
-from bot.context import BotContext, durable_steps, restore_steps
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton

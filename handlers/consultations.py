@@ -37,7 +37,8 @@ from bot.actions.consultations import (
     KWithdrawYes,
 )
 from bot.actions.menu import Menu
-from bot.context import BotContext, PendingAnswer
+from bot.channels.telegram.context import BotContext, PendingAnswer
+from bot.documents import consultation_exports as exports
 from bot.errors import AppError, StaleButton
 from bot.keyboards.consultations import (
     CODE_STANCES,
@@ -54,7 +55,6 @@ from bot.keyboards.consultations import (
     withdraw_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
-from bot.services import consultation_exports as exports
 from bot.services import consultations, holding
 from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge, NotOpenYet
 from bot.views.consultations import (

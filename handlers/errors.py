@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_, Translator
 from bot.keyboards.menu import menu_keyboard

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary

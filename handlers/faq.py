@@ -20,8 +20,8 @@ from bot.actions.faq import (
     FaqReply,
 )
 from bot.actions.menu import Menu
+from bot.channels.telegram.context import BotContext, UserData
 from bot.channels.telegram.render import markup
-from bot.context import BotContext, UserData
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.keyboards.faq import (

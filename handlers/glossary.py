@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.actions.glossary import GlossaryEntry, GlossaryPage
 from bot.actions.menu import Menu
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.glossary import glossary_page_keyboard, term_keyboard
 from bot.services import glossary

@@ -8,7 +8,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.actions.invitations import AcceptTrainerRole, DeclineInvitation, JoinCohort, LeaveCohort
 from bot.actions.menu import Menu
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import NotReady
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.keyboards.onboarding import language_keyboard

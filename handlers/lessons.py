@@ -7,8 +7,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.actions.lessons import FinishModule, OpenModule, ShowCard
 from bot.actions.menu import Menu
+from bot.channels.telegram.context import BotContext
 from bot.content import CardPlace
-from bot.context import BotContext
 from bot.keyboards.lessons import (
     card_keyboard,
     finished_keyboard,

@@ -11,7 +11,7 @@ from telegram import ChatMember, ChatMemberUpdated, Update
 from telegram.constants import ChatType
 from telegram.ext import BaseHandler, ChatMemberHandler
 
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.services import learners
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.actions.menu import Menu
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import NotReady
 from bot.keyboards.menu import back_to_menu_keyboard, menu_keyboard, settings_keyboard
 from bot.views.menu import render_help, render_menu, render_settings, render_unknown_command

@@ -18,9 +18,9 @@ from telegram.ext import (
 
 from bot.actions.menu import Menu
 from bot.actions.quizzes import CertificateAction, QuizRetry, QuizStart
-from bot.certificate_pdf import printable, render_certificate, verification_url
+from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.render import markup
-from bot.context import BotContext
+from bot.documents.certificate import printable, render_certificate, verification_url
 from bot.errors import AppError
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.keyboards.quizzes import confirm_name_keyboard, quizzes_keyboard, score_keyboard

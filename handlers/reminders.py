@@ -16,7 +16,7 @@ from bot.actions.reminders import (
     ReminderZone,
     ToggleWeekday,
 )
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import back_to_menu_keyboard, menu_keyboard
 from bot.keyboards.reminders import (

@@ -7,7 +7,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.actions.menu import Menu
 from bot.actions.onboarding import Consent, PickLanguage
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.keyboards.onboarding import language_keyboard, welcome_keyboard

@@ -27,8 +27,9 @@ from bot.actions.trainers import (
     RenewCohortLink,
     SkipCohortPlace,
 )
+from bot.channels.telegram.context import BotContext
 from bot.config import SUPPORTED_LANGUAGES
-from bot.context import BotContext
+from bot.documents import reports
 from bot.errors import StaleButton
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.keyboards.trainers import (
@@ -42,7 +43,6 @@ from bot.keyboards.trainers import (
     trainers_keyboard,
 )
 from bot.services import cohorts
-from bot.views import reports
 from bot.views.trainers import (
     invite_link,
     render_cohort_card,

@@ -36,7 +36,8 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    # Room for every concurrently processed update (bot.app.CONCURRENT_UPDATES) plus jobs.
+    # Room for every concurrently processed update (CONCURRENT_UPDATES in
+    # bot.channels.telegram.app) plus jobs.
     engine = create_async_engine(
         url, pool_recycle=1800, pool_size=10, max_overflow=10, hide_parameters=True
     )

@@ -53,8 +53,9 @@ class User(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
-    # Which typed text the bot waits for and since when (bot.context.durable_steps), so a
-    # restart does not turn a reply into a question; never what the user wrote.
+    # Which typed text the bot waits for and since when (durable_steps in
+    # bot.channels.telegram.context), so a restart does not turn a reply into a question;
+    # never what the user wrote.
     waiting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

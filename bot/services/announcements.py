@@ -2,7 +2,7 @@
 
 Writing one: the trainer's message becomes a draft (its chat and message id, to be copied
 with copyMessage), they pick cohorts (admins may pick everyone), see a preview, then send
-now or schedule it. Delivery (bot.delivery) turns a due announcement into one row per
+now or schedule it. Delivery (bot.jobs.announcements) turns a due announcement into one row per
 recipient in one transaction, then leases rows in batches, sends, and records each
 outcome, so a restart resumes from the rows.
 """

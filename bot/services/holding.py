@@ -13,7 +13,7 @@ Hence:
   the receipt is drawn then and sealed with it. The row is committed before the receipt is
   shown, so a crash or a restart loses nothing. Nothing else is written for it: not the
   event log, not a counter (the hourly limit is in memory, bot.services.answer_limit).
-- The dispatcher (bot.consultation_jobs) writes the held answers in one transaction that
+- The dispatcher (bot.jobs.consultations) writes the held answers in one transaction that
   writes nothing else, once they come from at least `BatchPolicy.min_authors` people (then
   at a random later run, `BatchPolicy.chance` per run, so the moment depends on no one
   answer), or as soon as a consultation has closed. A batch is inserted in the order of its

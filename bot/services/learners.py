@@ -74,7 +74,7 @@ async def arrive(uow: UnitOfWork, who: Identity, now: datetime, is_admin: bool) 
 
 
 async def save_steps(uow: UnitOfWork, user_id: int, steps: dict[str, Any] | None) -> None:
-    """Keep which typed text the bot waits for (bot.context.durable_steps) across restarts.
+    """Keep which typed text the bot waits for across restarts (see durable_steps).
 
     Runs after the update's handler: what the handler left uncommitted was meant to be
     rolled back, so it is, before this write is committed on its own.

@@ -18,15 +18,15 @@ from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
-from bot.app import build_application
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.context import BotApplication
+from bot.channels.telegram.runner import running
+from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings, load_settings
 from bot.content import Course, load_course
-from bot.context import BotApplication
-from bot.runner import running
 from bot.services.container import Services
 from bot.services.faq_search import FaqIndex
 from bot.standin import BotApiStandIn
-from bot.updates import PerUserUpdateProcessor
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
 VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}

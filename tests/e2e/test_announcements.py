@@ -23,9 +23,9 @@ from bot.actions.announcements import (
     ToggleCohort,
     WriteAnnouncement,
 )
+from bot.channels.telegram.ratelimit import RetryingRateLimiter
 from bot.config import Settings
-from bot.delivery import DeliveryReport, deliver_announcements
-from bot.ratelimit import RetryingRateLimiter
+from bot.jobs.announcements import DeliveryReport, deliver_announcements
 from bot.services import announcements, cohorts
 from bot.standin import BotApiStandIn
 from tests.accounts import add_telegram_user

@@ -45,8 +45,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from bot.consultation_jobs import run_consultations
 from bot.db.models import Base
+from bot.jobs.consultations import run_consultations
 from bot.sealing import SMALL_SIZE
 from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, onboard

@@ -14,10 +14,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.web import Application, Request
 from pypdf import PdfReader
 
-from bot.certificate_pdf import ZERO_WIDTH_SPACE
+from bot.channels.telegram.webhook import webhook_app
+from bot.documents.certificate import ZERO_WIDTH_SPACE
 from bot.services import quizzes
 from bot.services.container import VERIFY_LIMIT
-from bot.web import webhook_app
 from tests.e2e.conftest import USERS, onboard
 from tests.e2e.harness import Harness
 from tests.e2e.test_quizzes import answer

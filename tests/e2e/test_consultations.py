@@ -22,8 +22,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.config import Settings
-from bot.consultation_jobs import ConsultationTickReport, run_consultations
 from bot.db.models import Base
+from bot.jobs.consultations import ConsultationTickReport, run_consultations
 from bot.services import holding
 from bot.services.answer_limit import MAX_PER_WINDOW
 from bot.services.holding import BatchPolicy

@@ -10,9 +10,9 @@ from typing import Any
 
 import aiohttp
 
+from bot.channels.telegram.runner import run_playground
 from bot.config import load_settings
 from bot.content import load_course
-from bot.runner import run_playground
 from bot.telegram_html import visible_text
 from tests.conftest import free_port
 

@@ -16,7 +16,7 @@ import pytest
 from bot.config import Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.repositories import Outcome
-from bot.jobs import TickReport, send_due_reminders
+from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.services import learners, reminders
 from bot.services.container import Services
 from bot.standin import BotApiStandIn
@@ -472,7 +472,8 @@ async def test_two_dispatchers_share_the_work_without_duplicates(
     assert bot.app is not None
     try:
         first, second = await asyncio.gather(
-            send_due_reminders(bot.app.bot, bot.services), send_due_reminders(bot.app.bot, other)
+            send_due_reminders(bot.app.bot, bot.services),
+            send_due_reminders(bot.app.bot, other),
         )
     finally:
         await engine.dispose()

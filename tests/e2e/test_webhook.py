@@ -6,8 +6,8 @@ import asyncio
 
 import aiohttp
 
+from bot.channels.telegram.runner import run_webhook
 from bot.content import load_course
-from bot.runner import run_webhook
 from bot.standin import BotApiStandIn
 from tests.conftest import free_port
 from tests.e2e.conftest import USERS

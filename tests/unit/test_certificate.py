@@ -8,10 +8,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pypdf import PdfReader
 
-from bot.certificate_pdf import ZERO_WIDTH_SPACE, printable, render_certificate, verification_url
 from bot.config import PROJECT_ROOT
 from bot.content import load_course
 from bot.db.repositories import CertificateRecord
+from bot.documents.certificate import (
+    ZERO_WIDTH_SPACE,
+    printable,
+    render_certificate,
+    verification_url,
+)
 from bot.i18n import I18n
 from bot.services.certificates import (
     CODE_ALPHABET,

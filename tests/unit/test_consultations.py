@@ -13,8 +13,8 @@ import yaml
 from bot.actions.consultations import KAnswer, KExport, KIdentity, KPublish, KSection, KStance
 from bot.config import PROJECT_ROOT
 from bot.content.consultations import ConsultationSpec, collect_consultations
+from bot.documents.consultation_exports import ZipPart
 from bot.services.answer_limit import AnswerLimit
-from bot.services.consultation_exports import ZipPart
 from bot.services.consultations import (
     Answer,
     AnswerTooLong,

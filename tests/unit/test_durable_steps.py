@@ -1,11 +1,11 @@
-"""Which steps survive a restart (bot.context.durable_steps) and which never leave memory."""
+"""Which steps survive a restart (durable_steps) and which never leave memory."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
 
-from bot.context import PendingAnswer, UserData, durable_steps, restore_steps
+from bot.channels.telegram.context import PendingAnswer, UserData, durable_steps, restore_steps
 
 T0 = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 

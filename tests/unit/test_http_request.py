@@ -14,7 +14,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.http_request import AiohttpRequest
+from bot.channels.telegram.http_request import AiohttpRequest
 
 
 async def _echo(request: web.Request) -> web.Response:

@@ -22,10 +22,10 @@ from types import MappingProxyType
 from telegram import Bot
 from telegram.error import TelegramError
 
-from bot.context import BotContext
+from bot.channels.telegram.context import BotContext
+from bot.channels.telegram.sending import Sent, attempt
 from bot.db.repositories import AnnouncementRecord, ClaimedCopy, Delivered
 from bot.redact import user_ref
-from bot.sending import Sent, attempt
 from bot.services import announcements
 from bot.services.container import Services
 from bot.views.announcements import render_progress_line

@@ -12,12 +12,12 @@ from types import MappingProxyType
 
 from telegram import Bot
 
+from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.render import markup
-from bot.context import BotContext
+from bot.channels.telegram.sending import Sent, attempt
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
 from bot.redact import user_ref
-from bot.sending import Sent, attempt
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.reminders import Delivery

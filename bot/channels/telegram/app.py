@@ -12,22 +12,22 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
+from bot.channels.telegram.context import BotApplication, BotContext, BotData, ChatData, UserData
+from bot.channels.telegram.http_request import AiohttpRequest
+from bot.channels.telegram.ratelimit import RetryingRateLimiter
+from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
-from bot.consultation_jobs import dispatch_consultations
 from bot.content import ContentError, Course, load_course
 from bot.content.consultations import collect_consultations
-from bot.context import BotApplication, BotContext, BotData, ChatData, UserData
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
-from bot.delivery import JOB_KWARGS as ANNOUNCEMENT_JOB_KWARGS
-from bot.delivery import dispatch_announcements
-from bot.http_request import AiohttpRequest
 from bot.i18n import N_, I18n
-from bot.jobs import DISPATCHER_JOB_KWARGS, dispatch_reminders
-from bot.ratelimit import RetryingRateLimiter
+from bot.jobs.announcements import JOB_KWARGS as ANNOUNCEMENT_JOB_KWARGS
+from bot.jobs.announcements import dispatch_announcements
+from bot.jobs.consultations import dispatch_consultations
+from bot.jobs.reminders import DISPATCHER_JOB_KWARGS, dispatch_reminders
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
-from bot.updates import PerUserUpdateProcessor
 
 log = logging.getLogger(__name__)
 

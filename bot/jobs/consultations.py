@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, TelegramError
 
+from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.render import markup
-from bot.context import BotContext
 from bot.keyboards.consultations import notice_keyboard
 from bot.redact import user_ref
 from bot.services import consultations, holding, learners

@@ -11,7 +11,7 @@ from html import escape
 
 from aiohttp import web
 
-from bot.context import BotApplication
+from bot.channels.telegram.context import BotApplication
 from bot.services import certificates
 from bot.views.quizzes import render_not_a_code, render_too_many_checks, render_verification
 

@@ -10,8 +10,8 @@ from aiohttp import web
 from sqlalchemy import text
 from telegram import Update
 
-from bot.context import BotApplication
-from bot.verify_web import add_verify_route
+from bot.channels.telegram.context import BotApplication
+from bot.web.verify import add_verify_route
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

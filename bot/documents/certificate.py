@@ -22,7 +22,7 @@ from bot.i18n import Translator
 from bot.services.certificates import Issued, format_code
 from bot.views.onboarding import issued_by, not_official_training
 
-FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
+FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 _FONT_FILES = {
     ("NotoSans", ""): "NotoSans-Regular.ttf",
     ("NotoSans", "B"): "NotoSans-Bold.ttf",

@@ -19,12 +19,12 @@ from aiohttp import web
 from pydantic import SecretStr
 from telegram import Update
 
-from bot.app import build_application, stop_services
+from bot.channels.telegram.app import build_application, stop_services
+from bot.channels.telegram.context import BotApplication
+from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_app
 from bot.config import Settings
 from bot.content import Course
-from bot.context import BotApplication
-from bot.verify_web import add_verify_route
-from bot.web import WEBHOOK_PATH, webhook_app
+from bot.web.verify import add_verify_route
 
 log = logging.getLogger(__name__)
 

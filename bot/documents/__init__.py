@@ -1,0 +1,1 @@
+"""Documents the bot makes: the certificate, trainers' reports and packs, exports."""

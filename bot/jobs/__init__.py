@@ -1,0 +1,1 @@
+"""Background jobs: reminders, announcement delivery, consultation notices and batches."""

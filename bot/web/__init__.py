@@ -1,0 +1,1 @@
+"""The web pages the bot serves beside its webhooks (certificate checks)."""
