@@ -132,10 +132,13 @@ def render_identity(t: Translator) -> str:
             + t.gettext("Anonymous")
             + "</b>: "
             + t.gettext(
-                "your answer is stored with no link to you: no user number, no name, and the "
-                "day but not the time. Nobody can tell it is yours, not even the bot's team, so "
-                "you cannot change or withdraw it later. Your own words can still give you "
-                "away: leave out names if you are afraid."
+                "your answer is kept with no link to you: no user number, no name, only the "
+                "day. It waits, sealed, until a few other people have answered too, then it is "
+                "saved among their answers in a random order, so nobody who reads the bot's "
+                "records can tell which one is yours. Someone in full control of the bot's "
+                "server, watching while your answer waits, could. You cannot change or "
+                "withdraw it later. Your own words can still give you away: leave out names "
+                "if you are afraid."
             ),
             "",
             "👤 <b>"
