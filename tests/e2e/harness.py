@@ -22,6 +22,7 @@ from bot.app import build_application
 from bot.config import Settings, load_settings
 from bot.content import Course, load_course
 from bot.context import BotApplication
+from bot.i18n import I18n
 from bot.runner import running
 from bot.services.container import Services
 from bot.services.faq_search import FaqIndex
@@ -53,6 +54,12 @@ def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
     return course, FaqIndex(course)
 
 
+@functools.cache
+def shared_i18n(default_language: str) -> I18n:
+    """The interface catalogues, compiled once per test process (read-only once built)."""
+    return I18n(default=default_language)
+
+
 @dataclass
 class Harness:
     standin: BotApiStandIn
@@ -66,7 +73,10 @@ class Harness:
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
-        kwargs: dict[str, Any] = {"course": self.course}
+        kwargs: dict[str, Any] = {
+            "course": self.course,
+            "i18n": shared_i18n(self.settings.default_language),
+        }
         if self.course is None:
             kwargs["course"], kwargs["faq_index"] = shared_content(self.settings.content_dir)
         if self.clock is not None:
