@@ -54,6 +54,11 @@ def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
     return course, FaqIndex(course)
 
 
+def course_of(content_dir: Path) -> Course:
+    """The course in `content_dir`, loaded once per test process (see shared_content)."""
+    return shared_content(content_dir)[0]
+
+
 @functools.cache
 def shared_i18n(default_language: str) -> I18n:
     """The interface catalogues, compiled once per test process (read-only once built)."""
@@ -114,16 +119,18 @@ class Harness:
         message_id: int | None = None,
         expect_reply: bool = True,
         settle: bool = True,
+        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, not a deadline
     ) -> None:
         """Press a button by its callback data, on the given or the last bot message.
 
-        `settle=False` returns at the first reply instead of waiting until the bot is quiet
-        (which a long background job such as a delivery would put off until it ends)."""
+        `settle=False` returns at the first reply instead of waiting until the update has
+        been handled to the end. `timeout` is how long the reply may take (a PDF the bot
+        draws takes seconds on a busy machine)."""
         if message_id is None:
             message_id = self.last(user_id)["message_id"]
         mark = len(self.standin.requests)
         await self.standin.press(user_id, message_id, data)
-        await self._settle(user_id, mark, expect_reply, quiet=settle)
+        await self._settle(user_id, mark, expect_reply, quiet=settle, timeout=timeout)
 
     async def press_label(self, user_id: int, label: str) -> None:
         """Press the button of the last message whose text contains `label`."""
@@ -142,16 +149,22 @@ class Harness:
         await self._settle(user_id, mark, expect_reply)
 
     async def _settle(
-        self, chat_id: int, mark: int, expect_reply: bool, *, quiet: bool = True
+        self,
+        chat_id: int,
+        mark: int,
+        expect_reply: bool,
+        *,
+        quiet: bool = True,
+        timeout: float = 10,  # noqa: ASYNC109 - see press
     ) -> None:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + timeout
         if expect_reply:
             await self.standin.wait_for_request(
                 lambda r: (
                     r.method in VISIBLE and r.status == 200 and _chat_of(r.params) == chat_id
                 ),
                 since=mark,
-                timeout=10,
+                timeout=timeout,
             )
         if not quiet:
             return

@@ -218,7 +218,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
     await bot.press(TRAINER, f"tc:pack-{cohort_id}")
     assert f"tc:mod-{cohort_id}-governance" in [d for _, d in bot.buttons(TRAINER)]
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:mod-{cohort_id}-governance")
+    await bot.press(TRAINER, f"tc:mod-{cohort_id}-governance", timeout=60)  # seconds to draw
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
@@ -231,7 +231,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
 
     cohort_id, _ = await create_cohort(bot, TRAINER, "Weipa", "en", None)
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, f"tc:mod-{cohort_id}-complaints")
+    await bot.press(TRAINER, f"tc:mod-{cohort_id}-complaints", timeout=60)
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     module = bot.services.course.module("en", "complaints")
