@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import shutil
@@ -13,9 +14,26 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import Course, load_course
+from bot.services.faq_search import FaqIndex
+
 REPO = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO.parent / "shared" / "telegram-bot-api" / "api.json"
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://127.0.0.1:5432/test")
+
+
+@functools.cache
+def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
+    """The course and its FAQ index, built once per test process and content folder (both
+    are read-only once built): the e2e harness hands them to every start that brings no
+    course of its own."""
+    course = load_course(content_dir)
+    return course, FaqIndex(course)
+
+
+def course_of(content_dir: Path) -> Course:
+    """The course in `content_dir`, loaded once per test process (see shared_content)."""
+    return shared_content(content_dir)[0]
 
 
 _PORT_BLOCK = 400

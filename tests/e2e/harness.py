@@ -13,21 +13,20 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
 
 from bot.app import build_application
 from bot.config import Settings, load_settings
-from bot.content import Course, load_course
+from bot.content import Course
 from bot.context import BotApplication
 from bot.i18n import I18n
 from bot.runner import running
 from bot.services.container import Services
-from bot.services.faq_search import FaqIndex
 from bot.standin import BotApiStandIn
 from bot.updates import PerUserUpdateProcessor
+from tests.conftest import shared_content
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
 VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}
@@ -43,20 +42,6 @@ def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings
         database_url=database_url,
         **extra,
     )
-
-
-@functools.cache
-def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
-    """The course and its FAQ index, built once per test process and content folder and
-    handed to every start that brings no course of its own (both are read-only once built).
-    """
-    course = load_course(content_dir)
-    return course, FaqIndex(course)
-
-
-def course_of(content_dir: Path) -> Course:
-    """The course in `content_dir`, loaded once per test process (see shared_content)."""
-    return shared_content(content_dir)[0]
 
 
 @functools.cache

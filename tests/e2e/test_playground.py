@@ -13,8 +13,7 @@ import aiohttp
 from bot.config import load_settings
 from bot.runner import run_playground
 from bot.telegram_html import visible_text
-from tests.conftest import free_port
-from tests.e2e.harness import course_of
+from tests.conftest import course_of, free_port
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 CONTENT = Path(__file__).resolve().parents[2] / "content"

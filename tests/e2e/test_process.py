@@ -15,8 +15,7 @@ from typing import Any
 import aiohttp
 
 from bot.telegram_html import visible_text
-from tests.conftest import free_port
-from tests.e2e.harness import course_of
+from tests.conftest import course_of, free_port
 from tests.e2e.test_playground import AWA, CONTENT, Page
 
 

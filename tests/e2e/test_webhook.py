@@ -8,9 +8,9 @@ import aiohttp
 
 from bot.runner import run_webhook
 from bot.standin import BotApiStandIn
-from tests.conftest import free_port
+from tests.conftest import course_of, free_port
 from tests.e2e.conftest import USERS
-from tests.e2e.harness import course_of, make_settings
+from tests.e2e.harness import make_settings
 
 SECRET = "s3cret-token_for-tests"
 
