@@ -20,6 +20,7 @@ from fpdf.fonts import Glyph
 
 from bot.i18n import Translator
 from bot.services.certificates import Issued, format_code
+from bot.views.onboarding import issued_by, not_official_training
 
 FONTS = Path(__file__).resolve().parent / "assets" / "fonts"
 _FONT_FILES = {
@@ -80,7 +81,7 @@ def render_certificate(t: Translator, issued: Issued, language: str, base_url: s
     url = verification_url(base_url, cert.code)
     pdf = FPDF(orientation="portrait", format="A4")
     pdf.set_title(t.gettext("Certificate of completion"))
-    pdf.set_creator("ASI learning bot")
+    pdf.set_creator("asi-learning-bot, an open-source course (not ASI)")
     pdf.set_creation_date(cert.issued_at)
     for (family, style), file in _FONT_FILES.items():
         pdf.add_font(family, style, FONTS / file)
@@ -131,12 +132,15 @@ def render_certificate(t: Translator, issued: Issued, language: str, base_url: s
     pdf.set_y(pdf.get_y() + qr_size + 2)
     _line(pdf, t.gettext("Check this certificate at:"), 10, gap=0)
     _line(pdf, url, 10, gap=6)
+    _line(pdf, issued_by(t), 10, bold=True, gap=1)
     pdf.set_text_color(90, 90, 90)
     _line(
         pdf,
-        t.gettext(
-            "Issued by the ASI learning bot for community members. It shows that the course "
-            "was completed; it is not an ASI certification of a company or site."
+        not_official_training(t)
+        + " "
+        + t.gettext(
+            "It shows that the course was completed; it is not an ASI certification of a "
+            "company or site."
         ),
         9,
         gap=0,

@@ -36,7 +36,8 @@ def _parser() -> argparse.ArgumentParser:
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     ask = faq_sub.add_parser(
         "ask",
-        help='search the FAQ as the bot does; prints {"id": ..., "score": ...} per question',
+        help='search the FAQ as the bot does; prints {"id": ..., "score": ..., "shown": [...]} '
+        "per question",
     )
     ask.add_argument("--lang", choices=SUPPORTED_LANGUAGES, help="the learner's language")
     ask.add_argument("question", nargs="?", help="the question; without it, one a line on stdin")
@@ -117,7 +118,8 @@ def _content_command(settings: Settings, command: str) -> int:
 
 
 def _faq_command(settings: Settings, language: str | None, question: str | None) -> int:
-    """Print one JSON line per question: the confident entry id (or null) and the score."""
+    """Print one JSON line per question: the confident entry id (or null), the best score, and
+    the ids the bot would show when it is not sure (the three closest; empty when confident)."""
     import json
 
     from bot.services import faq
@@ -135,11 +137,12 @@ def _faq_command(settings: Settings, language: str | None, question: str | None)
         try:
             result = faq.search(index, text.strip(), language)
         except faq.QuestionTooLong:
-            print(json.dumps({"id": None, "score": 0.0}), flush=True)
+            print(json.dumps({"id": None, "score": 0.0, "shown": []}), flush=True)
             continue
         best = result.best
         top = result.matches[0].score if result.matches else 0.0
-        answer = {"id": best.entry_id if best else None, "score": round(top, 4)}
+        shown = [] if best else [m.entry_id for m in result.matches[:3]]
+        answer = {"id": best.entry_id if best else None, "score": round(top, 4), "shown": shown}
         print(json.dumps(answer), flush=True)
     return 0
 

@@ -2,8 +2,9 @@
 
 Everything it needs is in the database (dates, status, the notices already sent), so after
 a restart the next run simply re-derives what is due: it opens and closes consultations by
-their dates and sends the notices nobody has had yet. Each notice is recorded before it is
-sent, so a crash can lose a notice but never repeat one.
+their dates, writes the held anonymous answers and follow requests whose batch is due
+(bot.services.holding), and sends the notices nobody has had yet. Each notice is recorded
+before it is sent, so a crash can lose a notice but never repeat one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.keyboards.consultations import notice_keyboard
-from bot.services import consultations, learners
+from bot.redact import user_ref
+from bot.services import consultations, holding, learners
 from bot.services.consultations import Delivery, Notice
 from bot.services.container import Services
 from bot.views.consultations import render_notice
@@ -31,12 +33,13 @@ class ConsultationTickReport:
     consultations: int = 0
     sent: dict[str, int] = field(default_factory=dict)
     failed: int = 0
+    written: holding.BatchReport = field(default_factory=holding.BatchReport)
 
 
 async def dispatch_consultations(context: BotContext) -> None:
     """Open and close consultations by their dates and send due notices (JobQueue job)."""
     report = await run_consultations(context.bot, context.services)
-    if report.sent or report.failed:
+    if report.sent or report.failed or report.written:
         log.info("consultations: %s", report)
 
 
@@ -46,6 +49,9 @@ async def run_consultations(bot: Bot, services: Services) -> ConsultationTickRep
     async with services.uow() as uow:
         all_ = await consultations.advance(uow, now)
     report.consultations = len(all_)
+    async with services.uow() as uow:
+        # before the notices, so the thank-you reaches the followers written at the close
+        report.written = await holding.write_batches(uow, now, services.batch_policy)
     for consultation in all_:
         for kind, audience in consultations.due_notices(consultation, now):
             while True:
@@ -78,7 +84,7 @@ async def _send(
         report.failed += 1
         return
     except (BadRequest, TelegramError) as err:
-        log.warning("consultation notice to %s failed: %s", recipient.user_id, err)
+        log.warning("consultation notice to %s failed: %s", user_ref(recipient.user_id), err)
         report.failed += 1
         return
     report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1

@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 
 from bot.context import BotContext
 from bot.db.repositories import AnnouncementRecord, ClaimedCopy, Delivered
+from bot.redact import user_ref
 from bot.sending import Sent, attempt
 from bot.services import announcements
 from bot.services.container import Services
@@ -135,7 +136,7 @@ async def _send(
             return None
         done = await attempt(
             bot.copy_message(copy.user_id, copy.from_chat_id, copy.message_id),
-            f"announcement copy to {copy.user_id}",
+            f"announcement copy to {user_ref(copy.user_id)}",
             RETRY_AFTER_NETWORK_ERROR,
         )
     if done.result is Sent.LATER:

@@ -15,6 +15,7 @@ from telegram import Bot
 from bot.context import BotContext
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
+from bot.redact import user_ref
 from bot.sending import Sent, attempt
 from bot.services import reminders
 from bot.services.container import Services
@@ -95,7 +96,7 @@ async def _deliver(
                 render_reminder(t, delivery.place),
                 reply_markup=reminder_keyboard(t),
             ),
-            f"reminder to {delivery.user_id}",
+            f"reminder to {user_ref(delivery.user_id)}",
             RETRY_AFTER_NETWORK_ERROR,
         )
     if done.result is Sent.LATER:

@@ -107,7 +107,7 @@ async def answer_quietly(update: Update, text: str | None = None) -> None:
             and "query id is invalid" not in str(err).lower()
         ):
             raise
-        log.info("callback query %s was too old to answer", query.id)
+        log.info("a callback query was too old to answer")
 
 
 async def show(

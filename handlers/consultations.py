@@ -54,7 +54,7 @@ from bot.keyboards.consultations import (
 )
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultation_exports as exports
-from bot.services import consultations
+from bot.services import consultations, holding
 from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge, NotOpenYet
 from bot.views.consultations import (
     render_admin_list,
@@ -402,10 +402,11 @@ async def _admin_list(update: Update, turn_: Turn, *, edit: bool) -> None:
 async def _admin_view(update: Update, turn_: Turn, consultation_id: int, *, edit: bool) -> None:
     consultation = await consultations.get(turn_.uow, consultation_id)
     counts = await consultations.section_counts(turn_.uow, consultation)
+    waiting = await holding.waiting(turn_.uow, consultation_id)
     closed = not consultation.record.closes_at > turn_.services.clock()
     await show(
         update,
-        render_admin_view(turn_.t, consultation, counts),
+        render_admin_view(turn_.t, consultation, counts, waiting),
         admin_view_keyboard(turn_.t, consultation, closed),
         edit=edit,
     )

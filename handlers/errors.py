@@ -1,4 +1,10 @@
-"""The single error handler: known errors get a translated answer, the rest an apology."""
+"""The single error handler: known errors get a translated answer, the rest an apology.
+
+What it logs and sends to admins names the error's kind and place and an opaque reference
+to the person (bot.redact), never the update's contents, an exception's message or a
+Telegram id: those can carry what someone wrote, even an anonymous answer. The full error
+goes to DEBUG only.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ from bot.context import BotContext
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_, Translator
 from bot.keyboards.menu import menu_keyboard
+from bot.redact import error_summary, incident_ref, redacted_traceback, user_ref
 from bot.services import learners
 from handlers.common import show
 
@@ -51,12 +58,20 @@ async def on_error(update: object, context: BotContext) -> None:
         log.warning("Telegram flood limit still hit after retries: %s", error)
         return
 
-    log.error("update %s failed", _describe(upd), exc_info=error)
+    incident = incident_ref()
+    log.error(
+        "update %s failed [%s]: %s\n%s",
+        _describe(upd),
+        incident,
+        error_summary(error),
+        redacted_traceback(error),
+    )
+    log.debug("[%s] in full (may hold what the user wrote):", incident, exc_info=error)
     database_down = isinstance(error, OperationalError | DBAPIError | ConnectionError | OSError)
     if upd is not None and not isinstance(error, NetworkError):
         t = _translator(upd, context)
         await _reply(upd, t.gettext(DB_DOWN if database_down else APOLOGY), None)
-    await _alert_admins(context, error)
+    await _alert_admins(context, error, incident)
 
 
 async def _reply(update: Update, text: str, keyboard: object) -> None:
@@ -70,25 +85,27 @@ async def _mark_blocked(update: Update | None, context: BotContext) -> None:
     if update is None or update.effective_user is None:
         return
     services = context.services
+    who = user_ref(update.effective_user.id)
     try:
         async with services.uow() as uow:
             await learners.mark_blocked(uow, update.effective_user.id)
     except (OperationalError, DBAPIError, OSError) as err:
-        log.warning("could not mark user %s blocked: %s", update.effective_user.id, err)
-    log.info(
-        "user %s blocked the bot; no more messages until they write", update.effective_user.id
-    )
+        log.warning("could not mark %s blocked: %s", who, error_summary(err))
+    log.info("%s blocked the bot; no more messages until they write", who)
 
 
 def _describe(update: Update | None) -> str:
+    """The update's number, kind and an opaque reference to its person: no contents."""
     if update is None:
         return "(no update)"
     user = update.effective_user.id if update.effective_user else None
     kind = "callback" if update.callback_query else "message" if update.message else "other"
-    return f"#{update.update_id} {kind} from user {user}"
+    return f"#{update.update_id} {kind} from {user_ref(user)}"
 
 
-async def _alert_admins(context: BotContext, error: BaseException | None) -> None:
+async def _alert_admins(context: BotContext, error: BaseException | None, incident: str) -> None:
+    """Tell admins what broke and where, and the reference of its log line; never the
+    error's message, which can quote what a person wrote."""
     services = context.services
     kind = type(error).__name__
     now = services.clock()
@@ -96,9 +113,9 @@ async def _alert_admins(context: BotContext, error: BaseException | None) -> Non
     if last is not None and now - last < ALERT_INTERVAL:
         return
     services.admin_alerts[kind] = now
-    text = f"⚠️ <b>{html.escape(kind)}</b>: {html.escape(str(error))[:3500]}"
+    text = f"⚠️ <b>{html.escape(error_summary(error))}</b> (log: {incident})"
     for admin_id in services.settings.admin_ids:
         try:
             await context.bot.send_message(admin_id, text)
         except (NetworkError, Forbidden) as err:
-            log.warning("could not alert admin %s: %s", admin_id, err)
+            log.warning("could not alert admin %s: %s", user_ref(admin_id), err)

@@ -38,6 +38,7 @@ from bot.keyboards.faq import (
     summary_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
+from bot.redact import user_ref
 from bot.services import faq
 from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
 from bot.views import faq as views
@@ -152,6 +153,7 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
     course, language, t = turn_.services.course, turn_.language, turn_.t
     result = faq.search(turn_.services.faq, text, language)
     local = faq.faq_for(course, language)
+    safety = faq.safety_first(course, language, text)  # above any answer, when in danger
     if result.best is not None:
         _data(context).faq_unanswered = None
         best = result.best
@@ -159,7 +161,7 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
         others = [m.entry_id for m in result.others()]
         await show(
             update,
-            views.render_answer(t, entry),
+            views.render_answer(t, entry, safety),
             answer_keyboard(t, local, entry, others),
             edit=False,
         )
@@ -170,7 +172,9 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
         return
     _data(context).faq_unanswered = text
     closest = [m.entry_id for m in result.matches[:3]]
-    await show(update, views.render_not_sure(t), not_sure_keyboard(t, local, closest), edit=False)
+    await show(
+        update, views.render_not_sure(t, safety), not_sure_keyboard(t, local, closest), edit=False
+    )
 
 
 @turn
@@ -227,7 +231,7 @@ async def _send(
     try:
         await context.bot.send_message(chat_id, text, reply_markup=keyboard)
     except (Forbidden, BadRequest) as err:
-        log.info("could not deliver an FAQ message to %s: %s", chat_id, err)
+        log.info("could not deliver an FAQ message to %s: %s", user_ref(chat_id), err)
         return False
     return True
 

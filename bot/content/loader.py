@@ -26,6 +26,7 @@ from bot.content.model import (
     Module,
     Question,
 )
+from bot.content.sources import DENYLIST_FILE, check_documents, read_denylist
 from bot.telegram_html import html_problems, visible_text
 
 SCHEMA_VERSION = 1
@@ -102,6 +103,8 @@ class ContentError(Exception):
 class _Checker:
     root: Path
     problems: list[Problem] = field(default_factory=list)
+    # Every file read, as parsed, for the checks that look at all of them (the deny-list).
+    documents: dict[Path, Any] = field(default_factory=dict)
 
     def add(self, path: Path, where: str, message: str) -> None:
         try:
@@ -140,6 +143,7 @@ def _read_yaml(checker: _Checker, path: Path) -> dict[str, Any] | None:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         checker.add(path, "file", f"cannot be read as YAML: {err}".splitlines()[0])
         return None
+    checker.documents[path] = data
     if not isinstance(data, dict):
         checker.add(path, "file", "must be a mapping at the top level")
         return None
@@ -606,10 +610,23 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
     faq: dict[str, Faq] = {}
     if (root / "faq").is_dir():
         faq = _collect_faq(checker, root / "faq")
+    _check_sources(checker, root)
     if not reference:
         return None, checker.problems
     course = Course(modules=by_language, glossary=glossary, quizzes=quizzes, faq=faq)
     return course, checker.problems
+
+
+def _check_sources(checker: _Checker, root: Path) -> None:
+    """No text of any content file may point to a host on content/sources-denylist.yaml."""
+    hosts = read_denylist(root / DENYLIST_FILE, checker.add)
+    if not hosts:
+        return
+    # Consultations are checked by bot.content.consultations; read them here for the list.
+    for path in sorted((root / "consultations").glob("*.yaml")):
+        if path not in checker.documents:
+            _read_yaml(_Checker(root, documents=checker.documents), path)
+    check_documents(checker.documents, hosts, checker.add)
 
 
 def _check_terms(

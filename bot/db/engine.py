@@ -13,10 +13,18 @@ PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def create_engine(url: str) -> AsyncEngine:
-    """Create the async engine; SQLite gets WAL, a busy timeout and foreign keys."""
+    """Create the async engine; SQLite gets WAL, a busy timeout and foreign keys.
+
+    `hide_parameters`: a database error's message otherwise lists its statement's
+    parameters, such as the words of an answer, and error messages reach logs and alerts.
+    """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
-        engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_async_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            hide_parameters=True,
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,7 +37,9 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     # Room for every concurrently processed update (bot.app.CONCURRENT_UPDATES) plus jobs.
-    engine = create_async_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10)
+    engine = create_async_engine(
+        url, pool_recycle=1800, pool_size=10, max_overflow=10, hide_parameters=True
+    )
     _ping_when_idle(engine)
     return engine
 

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -230,10 +231,13 @@ class ConsultationAnswer(Base):
 
     Named answers carry the author's user id and the name they had on Telegram. Anonymous
     answers carry no user id and no time of day (only the date), and their reference number
-    is drawn at random, so nothing in the database ties them to a person (see README).
+    is drawn at random, so nothing in the database ties them to a person (see README). They
+    are written in batches (bot.services.holding); on SQLite the table has no rowid, so rows
+    lie in the order of their random numbers, not in the order they were written.
     """
 
     __tablename__ = "consultation_answers"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     consultation_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
@@ -269,10 +273,12 @@ class ConsultationFollower(Base):
     """A participant who asked for the thank-you and the "what changed" note.
 
     Deliberately no time and no reference to any answer: it says that someone took part,
-    never which answer is theirs.
+    never which answer is theirs. Written all at once after the close (bot.services.holding);
+    on SQLite without a rowid, so rows lie in user order, not in the order people asked.
     """
 
     __tablename__ = "consultation_followers"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     consultation_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True
@@ -297,6 +303,22 @@ class ConsultationNotice(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+
+
+class ConsultationHeld(Base):
+    """An anonymous answer or a "tell me what changed" request waiting for its batch.
+
+    Sealed (bot.sealing): a random id, a keyed tag that detects duplicates, and the
+    encrypted, fixed-size payload; nothing readable without the bot's key, and deleted once
+    the batch is written (bot.services.holding).
+    """
+
+    __tablename__ = "consultation_held"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), unique=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 # --- Trainers, cohorts, announcements (issue 7) ---

@@ -14,12 +14,14 @@ from bot.db.repositories import (
     ConsultationRepository,
     EventRepository,
     FaqRepository,
+    HeldRepository,
     ProgressRepository,
     QuizRepository,
     ReminderRepository,
     UserRepository,
 )
 from bot.db.usercache import UserCache
+from bot.sealing import Sealer
 
 
 class UnitOfWork:
@@ -40,12 +42,18 @@ class UnitOfWork:
     cohorts: CohortRepository
     announcements: AnnouncementRepository
     faq: FaqRepository
+    held: HeldRepository
 
     def __init__(
-        self, session_factory: async_sessionmaker[Any], user_cache: UserCache | None = None
+        self,
+        session_factory: async_sessionmaker[Any],
+        user_cache: UserCache | None = None,
+        sealer: Sealer | None = None,
     ) -> None:
+        """`sealer` opens the holding area of anonymous answers (bot.sealing)."""
         self._factory = session_factory
         self._user_cache = user_cache
+        self._sealer = sealer
 
     async def __aenter__(self) -> UnitOfWork:
         self.session = self._factory()
@@ -59,6 +67,7 @@ class UnitOfWork:
         self.cohorts = CohortRepository(self.session)
         self.announcements = AnnouncementRepository(self.session)
         self.faq = FaqRepository(self.session)
+        self.held = HeldRepository(self.session, self._sealer)
         return self
 
     async def __aexit__(

@@ -1,14 +1,16 @@
 """Consultations on draft Standards: publishing, answering, opting in, and the dispatcher.
 
-Anonymity is decided here. An anonymous answer is written with no user id, only the date
+Anonymity is decided here. An anonymous answer is stored with no user id, only the date
 (never the time of day, which would match the user's last-seen time or a log entry), a
 random reference number (a sequence would place it between two named answers), and
-nothing is written to the event log. The hourly limit is kept in memory (answer_limit).
+nothing is written to the event log. It is not written while its author waits: it is held,
+sealed, and written later in a batch with other people's answers, so that neither the order
+of rows nor the transaction that wrote them tells whose it is (bot.services.holding). The
+hourly limit is kept in memory (answer_limit).
 """
 
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -19,6 +21,7 @@ from bot.db.repositories import ConsultationAnswerRecord, ConsultationRecord, Re
 from bot.db.uow import UnitOfWork
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
+from bot.services import holding
 from bot.services.answer_limit import AnswerLimit
 
 CLOSING_NOTICE = timedelta(days=3)
@@ -43,6 +46,7 @@ DOCUMENT_TYPES = frozenset(
     }
 )
 REFERENCE_DIGITS = 4
+FILE_ID_MAX = FILE_NAME_MAX = 256
 
 
 class Status(StrEnum):
@@ -225,7 +229,8 @@ def check_answer(answer: Answer, max_file_mb: int) -> Answer:
     if answer.kind == "text" and not text:
         raise EmptyAnswer()
     if answer.kind != "text":
-        if not answer.file_id:
+        # the column is 256 characters; Telegram's ids are far shorter
+        if not answer.file_id or len(answer.file_id) > FILE_ID_MAX:
             raise UnsupportedAnswer(answer.kind)
         if answer.kind == "document" and (answer.mime_type or "") not in DOCUMENT_TYPES:
             raise UnsupportedAnswer(answer.mime_type or "")
@@ -237,7 +242,8 @@ def check_answer(answer: Answer, max_file_mb: int) -> Answer:
         file_id=answer.file_id,
         file_size=answer.file_size,
         mime_type=answer.mime_type,
-        file_name=answer.file_name,
+        # clipped to its column, so an anonymous answer held for its batch always fits
+        file_name=answer.file_name[:FILE_NAME_MAX] if answer.file_name else None,
     )
 
 
@@ -264,8 +270,9 @@ async def submit(
 ) -> Receipt:
     """Store one answer and return its receipt.
 
-    For an anonymous answer `user_id` is used only for the in-memory hourly limit; it is
-    never written.
+    A named answer is written now. An anonymous one is held, sealed, for its batch
+    (bot.services.holding); its `user_id` counts for the in-memory hourly limit and, as a
+    sealed pseudonym, for the number of people in a batch; it is never written.
     """
     consultation = await get(uow, consultation_id)
     if stance not in STANCES or not 0 <= section < len(consultation.spec.clauses):
@@ -288,7 +295,7 @@ async def submit(
         "user_id": None if anonymous else user_id,
         "author_name": None if anonymous else author_name,
     }
-    number = await _insert_with_free_number(uow, consultation_id, values)
+    number = await _store(uow, values, anonymous, user_id, now)
     # No answer, named or anonymous, goes to the event log: a named answer's exact time
     # there would bracket the anonymous answers stored just before and after it.
     await uow.commit()
@@ -296,22 +303,23 @@ async def submit(
     return Receipt(reference(consultation_id, number), anonymous, consultation.record.closes_at)
 
 
-async def _insert_with_free_number(
-    uow: UnitOfWork, consultation_id: int, values: dict[str, Any]
+async def _store(
+    uow: UnitOfWork, values: dict[str, Any], anonymous: bool, user_id: int, now: datetime
 ) -> int:
-    """Draw a random unused reference number (random, so it says nothing about order)."""
-    rng = random.SystemRandom()
-    digits = REFERENCE_DIGITS
+    """Draw a random reference number used by no answer, written or held, and store the
+    answer under it: written if named, held if anonymous. Return the number."""
+    consultation_id = values["consultation_id"]
     for _attempt in range(12):
         taken = await uow.consultations.numbers(consultation_id)
-        low, high = 10 ** (digits - 1), 10**digits - 1
-        if len(taken) > (high - low) // 2:
-            digits += 1
+        number = holding.draw_number(taken, REFERENCE_DIGITS)
+        if await holding.is_held(uow, consultation_id, number):
             continue
-        number = rng.randint(low, high)
-        if number in taken:
-            continue
-        if await uow.consultations.add_answer({**values, "number": number}):
+        row = {**values, "number": number}
+        if anonymous:
+            stored = await holding.hold_answer(uow, row, user_id, now.date())
+        else:
+            stored = await uow.consultations.add_answer(row)
+        if stored:
             return number
     raise RuntimeError("no free reference number found")
 
@@ -384,9 +392,13 @@ async def withdraw(
 
 
 async def follow(uow: UnitOfWork, consultation_id: int, user_id: int) -> None:
-    """Ask for the thank-you and the "what changed" note of one consultation."""
+    """Ask for the thank-you and the "what changed" note of one consultation.
+
+    Held until the close (bot.services.holding): written now, the row's place would say
+    when this person answered anonymously.
+    """
     await get(uow, consultation_id)
-    await uow.consultations.follow(consultation_id, user_id)
+    await holding.hold_follow(uow, consultation_id, user_id)
     await uow.commit()
 
 
@@ -430,7 +442,8 @@ async def write_outcome(uow: UnitOfWork, consultation_id: int, note: str, now: d
     if not await uow.consultations.set_outcome(consultation_id, note, now):
         raise OutcomeWritten(str(consultation_id))
     await uow.commit()
-    return await uow.consultations.participants([consultation_id])
+    people = await uow.consultations.participant_ids(consultation_id)
+    return len(people | await holding.held_followers(uow, consultation_id))
 
 
 # --- the dispatcher -------------------------------------------------------------------------
@@ -500,9 +513,18 @@ class ConsultationPrivacy:
 
 async def privacy(uow: UnitOfWork, user_id: int) -> ConsultationPrivacy:
     named, following, notices = await uow.consultations.count_for(user_id)
+    ids = [c.id for c in await uow.consultations.all()]
     return ConsultationPrivacy(
         subscribed=await uow.consultations.is_subscribed(user_id),
         named_answers=named,
-        following=following,
+        following=following + await holding.held_follows_of(uow, user_id, ids),
         notices=notices,
     )
+
+
+async def delete_for(uow: UnitOfWork, user_id: int) -> None:
+    """/deleteme: named answers, opt-in, follows (written or still held) and notices.
+    Anonymous answers, written or held, are nobody's and stay."""
+    ids = [c.id for c in await uow.consultations.all()]
+    await holding.forget_follows_of(uow, user_id, ids)
+    await uow.consultations.delete_for(user_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,8 +18,10 @@ from bot.content.consultations import ConsultationSpec
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
+from bot.sealing import Sealer
 from bot.services.answer_limit import AnswerLimit
 from bot.services.faq_search import FaqIndex
+from bot.services.holding import BatchPolicy
 from bot.services.throttle import Throttle
 from bot.services.zones import ZoneIndex
 
@@ -60,9 +63,18 @@ class Services:
     answer_limit: AnswerLimit = field(default_factory=AnswerLimit)
     # built in post_init from the course; `faq` builds it on first use where nobody did
     faq_index: FaqIndex | None = None
+    # when held anonymous answers are written in a batch (see services/holding)
+    batch_policy: BatchPolicy = field(default_factory=BatchPolicy)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.session_factory, self.user_cache)
+        return UnitOfWork(self.session_factory, self.user_cache, self.sealer)
+
+    @functools.cached_property
+    def sealer(self) -> Sealer | None:
+        """Seals held anonymous answers (bot.sealing); the key comes from the token, which
+        every process of a deployment shares and the database never holds."""
+        token = self.settings.token
+        return Sealer.from_token(token) if token else None
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids

@@ -14,11 +14,15 @@ from bot.db.uow import UnitOfWork
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
 from bot.services.faq_search import FaqIndex, SearchResult
+from bot.services.safety import mentions_danger
 
 MAX_QUESTION = 1000  # characters kept of a question to a person (a Telegram text is 4096)
 MAX_REPLY = 3000  # a reply is shown inside a message with a header and a safety line
 MAX_GUIDE_ANSWER = 500  # seven answers and their labels fit in one 4096-character message
 PER_PAGE = 6  # topics per page when browsing a group
+# The entry whose answer is the general safety advice (content/faq/<lang>.yaml); it is also
+# shown above the answer to any typed question that mentions danger.
+SAFETY_ENTRY = "retaliation"
 
 # The "Preparing a complaint" guide asks these, in order; the last one is answered with
 # buttons (stay anonymous: yes or no).
@@ -75,6 +79,14 @@ def search(index: FaqIndex, text: str, language: str) -> SearchResult:
     if len(text) > MAX_QUESTION:
         raise QuestionTooLong()
     return index.search(text, language)
+
+
+def safety_first(course: Course, language: str, text: str) -> FaqEntry | None:
+    """The general safety advice to put above the answer when the question mentions threats,
+    violence, being watched, followed or detained; None otherwise."""
+    if not mentions_danger(text):
+        return None
+    return course.faq_in(language).entry(SAFETY_ENTRY)
 
 
 # --- questions to a person --------------------------------------------------------------------

@@ -129,7 +129,7 @@ async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None 
     """
     await uow.certificates.revoke_for(user_id, now or datetime.now(UTC))
     await uow.quizzes.delete_for(user_id)
-    await uow.consultations.delete_for(user_id)
+    await consultations.delete_for(uow, user_id)
     await uow.announcements.delete_for(user_id)
     await uow.cohorts.delete_for(user_id)
     await uow.faq.delete_for(user_id)

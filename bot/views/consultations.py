@@ -333,7 +333,11 @@ def render_admin_list(t: Translator, consultations: list[Loaded], files: list[st
     return "\n".join(lines)
 
 
-def render_admin_view(t: Translator, consultation: Loaded, counts: list[SectionCounts]) -> str:
+def render_admin_view(
+    t: Translator, consultation: Loaded, counts: list[SectionCounts], waiting: int = 0
+) -> str:
+    """Counts per section; `waiting` held anonymous answers are not in them (or the exports)
+    until their batch is written, and the admin is told so."""
     record = consultation.record
     lines = [
         f"<b>C{consultation.id} · " + html.escape(consultation.spec.text("en").title) + "</b>",
@@ -351,6 +355,18 @@ def render_admin_view(t: Translator, consultation: Loaded, counts: list[SectionC
         per = " · ".join(f"{STANCE_ICONS[s]} {section.counts[s]}" for s in section.counts)
         lines.append(f"{html.escape(section.clause)} {html.escape(section.title)}: {per}")
     lines += ["", t.gettext("Answers in all: {n}").format(n=total)]
+    if waiting:
+        lines.append(
+            "⏳ "
+            + t.ngettext(
+                "{n} anonymous answer is waiting: anonymous answers are written in batches, "
+                "with other people's, so it is not in these counts or the exports yet.",
+                "{n} anonymous answers are waiting: anonymous answers are written in "
+                "batches, with other people's, so they are not in these counts or the "
+                "exports yet.",
+                waiting,
+            ).format(n=waiting)
+        )
     if record.outcome:
         lines += ["", t.gettext("What changed (sent):"), html.escape(record.outcome)]
     return "\n".join(lines)

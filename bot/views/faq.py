@@ -15,14 +15,15 @@ from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
 
 PORTAL = "aluminium-stewardship.ethicspoint.com"
 PAGE = "aluminium-stewardship.org/complaints-mechanism"
+EMAIL = "info@aluminium-stewardship.org"  # ASI's published address (its help-desk page)
 
 
 def safety_line(t: Translator) -> str:
     """Said under every complaints answer: this bot is not the mechanism, and the real one."""
     return "⚠️ " + t.gettext(
         "This bot is not ASI's complaints mechanism: nothing you write here reaches ASI. "
-        "To complain, use {portal} or contact ASI ({page})."
-    ).format(portal=PORTAL, page=PAGE)
+        "To complain, use {portal} or write to ASI at {email} (see {page})."
+    ).format(portal=PORTAL, email=EMAIL, page=PAGE)
 
 
 def render_faq_home(t: Translator) -> str:
@@ -55,18 +56,31 @@ def _sources(t: Translator, entry: FaqEntry) -> str:
     return t.gettext("Sources: {links}").format(links=links)
 
 
-def render_answer(t: Translator, entry: FaqEntry) -> str:
-    """An entry (content is trusted, validated HTML) with its sources and the safety line."""
-    lines = ["<b>" + html.escape(entry.question) + "</b>", "", entry.answer]
+def _safety_first(safety: FaqEntry | None) -> list[str]:
+    """The general safety advice, first, for a question that mentions danger."""
+    if safety is None:
+        return []
+    return [safety.answer, "", "➖➖➖", ""]
+
+
+def render_answer(t: Translator, entry: FaqEntry, safety: FaqEntry | None = None) -> str:
+    """An entry (content is trusted, validated HTML) with its sources and the safety line;
+    `safety` (the general safety advice) goes above it when the question mentions danger,
+    and is not said twice when the entry is that advice itself."""
+    lines = _safety_first(safety)
+    lines += ["<b>" + html.escape(entry.question) + "</b>"]
+    if safety is None or safety.id != entry.id:
+        lines += ["", entry.answer]
     if entry.detail:
         lines += ["", entry.detail]
     lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
     return "\n".join(lines)
 
 
-def render_not_sure(t: Translator) -> str:
+def render_not_sure(t: Translator, safety: FaqEntry | None = None) -> str:
     return "\n".join(
         [
+            *_safety_first(safety),
             t.gettext("I am not sure I have the answer to that."),
             t.gettext(
                 "Here are the closest topics. If none of them helps, a person can answer you: "
@@ -267,8 +281,18 @@ def render_guide_intro(t: Translator) -> str:
                 "I will ask seven short questions to help you write down the facts. At the end "
                 "you get your own summary to send through ASI's official channel."
             ),
+            "",
+            "🔒 <b>" + t.gettext("Before you start") + "</b>",
             t.gettext(
-                "Nothing is stored unless you choose to save a draft. You can skip any question."
+                "This bot stores nothing unless you choose to save a draft, and you can skip "
+                "any question. But what you type stays in this chat: on your phone and with "
+                "Telegram, the messaging company."
+            ),
+            t.gettext(
+                "So leave out names (yours and other people's), phone numbers and anything "
+                "else that shows who you are, and keep places and dates general (a village, a "
+                "month). Give the exact details only in the official channel, and only if it "
+                "is safe. Do not send photos or documents here."
             ),
             "",
             safety_line(t),
@@ -316,9 +340,9 @@ def render_summary(t: Translator, summary: str) -> str:
             "",
             t.gettext(
                 "Send it through the official channel: the EthicsPoint portal {portal}, or "
-                "by email or post to ASI (see {page}). You may first ask ASI by phone or email "
-                "how to raise it."
-            ).format(portal=PORTAL, page=PAGE),
+                "by email or post to ASI ({email}; see {page}). You may first ask ASI, by "
+                "email or on the portal, how to raise it."
+            ).format(portal=PORTAL, email=EMAIL, page=PAGE),
             "",
             safety_line(t),
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Translator
+from bot.views.onboarding import not_official_training
 
 
 def render_menu(t: Translator) -> str:
@@ -13,6 +14,8 @@ def render_help(t: Translator) -> str:
     return "\n".join(
         [
             "<b>" + t.gettext("Help") + "</b>",
+            "",
+            "ℹ️ " + not_official_training(t),
             "",
             t.gettext("Read one card at a time. Press Next to go on, Back to read again."),
             t.gettext("Continue takes you back to the exact card where you stopped."),

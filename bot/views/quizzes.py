@@ -12,6 +12,7 @@ from bot.db.repositories import CertificateRecord
 from bot.i18n import Translator
 from bot.services.certificates import format_code
 from bot.services.quizzes import PASS_PERCENT, QUIZ_SIZE, PollToSend, QuizStats, ScoreCard
+from bot.views.onboarding import issued_by, not_official_training
 
 POLL_QUESTION_LIMIT = 300
 STATS_QUESTIONS_SHOWN = 25
@@ -110,6 +111,8 @@ def render_certificate_caption(t: Translator, cert: CertificateRecord, url: str)
             t.gettext(
                 "Anyone can check it at {url} or by sending /verify and the code to this bot."
             ).format(url=escape(url)),
+            "",
+            "ℹ️ " + issued_by(t) + " " + not_official_training(t),
         ]
     )
 
@@ -142,6 +145,7 @@ def render_verification(
         if module.id in cert.scores:
             score, total = cert.scores[module.id]
             lines.append(f"• {module.number}. {escape(module.title)}: {score}/{total}")
+    lines += ["", "ℹ️ " + issued_by(t) + " " + not_official_training(t)]
     return "\n".join(lines)
 
 

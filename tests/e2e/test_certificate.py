@@ -23,6 +23,13 @@ from tests.e2e.harness import Harness
 from tests.e2e.test_quizzes import answer
 
 FORGED = "ABCD-EFGH-JKMN"
+NOT_OFFICIAL = (
+    "This course is not ASI's official training, and it does not by itself meet ASI's "
+    "mandatory training level."
+)
+ISSUED_BY = (
+    "The certificate is issued by the open-source learning bot that ran this course, not by ASI."
+)
 WebClient = TestClient[Request, Application]
 
 
@@ -120,6 +127,10 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
     assert "Module 5: Complaints" in text or "Module 5" in text
     assert "5/5" in text and f"/verify/{cert.code}" in text.replace("\n", "")
     assert pretty in bot.text(user), "the caption gives the code"
+    flat = "".join(text.split())
+    for said in (NOT_OFFICIAL, ISSUED_BY):
+        assert said in bot.text(user), "the certificate screen says what the course is not"
+        assert "".join(said.split()) in flat, "and so does the certificate itself"
 
     await bot.press(user, "qc:get", message_id=bot.last(user)["message_id"])
     assert pretty in pdf_text(bot, user), "asking again sends the same certificate"
@@ -128,6 +139,7 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
     assert "Valid certificate of completion for <b>Ana Maria Souza</b>" in str(
         [r.params.get("text") for r in bot.standin.requests if r.method == "sendMessage"][-1]
     )
+    assert ISSUED_BY in bot.text(user) and NOT_OFFICIAL in bot.text(user), "/verify says it too"
     await bot.say(user, f"/verify {FORGED}")
     assert "No certificate has this code" in bot.text(user)
     await bot.say(user, "/verify hello")
@@ -135,6 +147,9 @@ async def test_certificate_with_the_confirmed_name_and_a_verifiable_code(
 
     response = await web.get(f"/verify/{cert.code}")
     assert response.status == 200 and "Ana Maria Souza" in await response.text()
+    assert html.escape(ISSUED_BY) in await response.text(), (
+        "whoever checks it learns who issued it"
+    )
     response = await web.get(f"/verify/{FORGED}")
     assert response.status == 404 and "No certificate has this code" in await response.text()
 
@@ -169,6 +184,10 @@ async def test_hindi_certificate_and_rate_limits(bot: Harness, web: WebClient) -
     text = pdf_text(bot, user)
     assert "प्रियंका क्षत्रिय" in text, "Devanagari is embedded and extractable"
     assert t.gettext("Certificate of completion") in text
+    flat = "".join(text.split())
+    assert "".join(t.gettext(ISSUED_BY).split()) in flat
+    assert "".join(t.gettext(NOT_OFFICIAL).split()) in flat
+    assert t.gettext(NOT_OFFICIAL) in bot.text(user), "in the caption, in Hindi"
 
     for _ in range(VERIFY_LIMIT):
         await bot.say(user, f"/verify {FORGED}")
@@ -182,6 +201,15 @@ async def test_hindi_certificate_and_rate_limits(bot: Harness, web: WebClient) -
 
     statuses = [(await web.get(f"/verify/{FORGED}")).status for _ in range(VERIFY_LIMIT + 1)]
     assert statuses == [404] * VERIFY_LIMIT + [429]
+
+
+async def test_help_says_the_course_is_not_asi_training(bot: Harness) -> None:
+    for language in ("en", "pt"):
+        user = USERS[language]
+        t = bot.services.i18n.translator(language)
+        await onboard(bot, user, language)
+        await bot.say(user, "/help")
+        assert t.gettext(NOT_OFFICIAL) in bot.text(user), language
 
 
 async def test_no_certificate_before_every_quiz_is_passed(bot: Harness) -> None:

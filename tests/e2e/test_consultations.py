@@ -24,7 +24,9 @@ from sqlalchemy import select
 from bot.config import Settings
 from bot.consultation_jobs import ConsultationTickReport, run_consultations
 from bot.db.models import Base
+from bot.services import holding
 from bot.services.answer_limit import MAX_PER_WINDOW
+from bot.services.holding import BatchPolicy
 from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
@@ -103,6 +105,13 @@ def notices(bot: Harness, user: int, since: int, marker: str) -> list[str]:
         and r.params.get("chat_id") == user
         and marker in str(r.params.get("text"))
     ]
+
+
+async def write_held(bot: Harness, clock: FakeClock) -> holding.BatchReport:
+    """Write the held anonymous answers now, however few people wrote them (the dispatcher
+    waits for answers of three people or the close: bot.services.holding)."""
+    async with bot.services.uow() as uow:
+        return await holding.write_batches(uow, clock.now, BatchPolicy(min_authors=1, chance=1))
 
 
 async def rows(bot: Harness, table: str) -> list[dict[str, Any]]:
@@ -232,22 +241,29 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     ] in bot.text(HI)
     after = {table: await rows(bot, table) for table in Base.metadata.tables}
 
-    # the only new or changed rows: the answer itself (and at most the user's last-seen time)
+    # the only new or changed rows: one sealed held row (and at most the user's last-seen time)
     changed = {
         table: [r for r in after[table] if r not in before[table]]
         for table in after
         if after[table] != before[table]
     }
-    assert set(changed) <= {"consultation_answers", "users"}, changed
+    assert set(changed) <= {"consultation_held", "users"}, changed
     for user_row in changed.get("users", []):
         (old_row,) = [r for r in before["users"] if r["id"] == user_row["id"]]
         differs = {k for k in user_row if user_row[k] != old_row[k]}
         assert differs == {"last_seen_at"}, differs
-    assert len(changed["consultation_answers"]) == 1
-    (answer,) = changed["consultation_answers"]
+    (held,) = changed["consultation_held"]
+    assert set(held) == {"id", "tag", "sealed"}
+    assert "मुझे डर".encode() not in held["sealed"] and str(HI).encode() not in held["sealed"]
+    # written in its batch: no value anywhere in the answer ties it to the author
+    await write_held(bot, clock)
+    assert await rows(bot, "consultation_held") == []
+    (answer,) = await rows(bot, "consultation_answers")
+    assert answer["text"] == "मुझे डर है कि कंपनी दबाव डालेगी।"
     assert answer["user_id"] is None and answer["author_name"] is None
     assert answer["submitted_on"] == date(2026, 11, 20), "the day only, never the time"
-    # no value anywhere in the answer ties it to the author: id, hash, name or exact time
+    receipt = REF_RE.search(bot.text(HI))
+    assert receipt and int(receipt.group(2)) == answer["number"], "the receipt's reference"
     needles = {str(HI), hashlib.sha256(str(HI).encode()).hexdigest()}
     needles |= {hashlib.md5(str(HI).encode()).hexdigest(), "Learner hi"}
     for value in answer.values():
@@ -256,6 +272,7 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
         assert value != HI
         assert not any(n in str(value) for n in needles), value
     # nothing else in the database mentions this answer (reference number or text)
+    after = {table: await rows(bot, table) for table in Base.metadata.tables}
     ref = str(answer["number"])
     for table, table_rows in after.items():
         if table == "consultation_answers":
@@ -268,15 +285,24 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     await bot.press(HI, "km:list")
     assert REF_RE.search(bot.text(HI)) is None
 
-    # asking to hear what changed stores (user, consultation) only
+    # asking to hear what changed is held until the close, then stores (user, consultation)
     await bot.press(HI, "m:consult")
     await choose(bot, HI, 1, "a", "a")
     await bot.say(HI, "ठीक है")
     await bot.press(HI, "kf:1")
-    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": HI}]
+    assert await rows(bot, "consultation_followers") == []
+    assert len(await rows(bot, "consultation_held")) == 2, "the answer and the request"
+    await bot.press(HI, "kf:1")  # a second tap holds nothing more
+    assert len(await rows(bot, "consultation_held")) == 2
+    await bot.restart()  # held rows are in the database: a restart loses nothing
     clock.now = CLOSES + timedelta(minutes=1)
     mark = len(bot.standin.requests)
-    assert (await tick(bot)).sent == {"thanks": 1}
+    report = await tick(bot)
+    assert (report.written.answers, report.written.follows) == (1, 1), "the close writes all"
+    assert report.sent == {"thanks": 1}
+    assert await rows(bot, "consultation_followers") == [{"consultation_id": 1, "user_id": HI}]
+    assert await rows(bot, "consultation_held") == []
+    assert len(await rows(bot, "consultation_answers")) == 2
     assert len(notices(bot, HI, mark, "🙏")) == 1
 
 
@@ -340,10 +366,11 @@ async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: F
         "You have sent 30 answers in the last hour. Please wait a while, then try again."
     ) in bot.text(PT)
     assert await rows(bot, "consultation_answers") == []
+    assert await rows(bot, "consultation_held") == []
     clock.now += timedelta(hours=1)
     await bot.say(PT, "One more")
     assert REF_RE.search(bot.text(PT))
-    assert len(await rows(bot, "consultation_answers")) == 1
+    assert len(await rows(bot, "consultation_held")) == 1, "held for its batch"
 
 
 async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeClock) -> None:
@@ -365,6 +392,11 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
         media[reference(bot, EN)[0]] = data
 
     await bot.press(ADMIN, "kc:1")
+    assert "⏳ 2 anonymous answers are waiting" in bot.text(ADMIN), "not in counts or exports"
+    assert "Answers in all: 1" in bot.text(ADMIN)
+    await write_held(bot, clock)
+    await bot.press(ADMIN, "kc:1")
+    assert "Answers in all: 3" in bot.text(ADMIN) and "⏳" not in bot.text(ADMIN)
     mark = len(bot.standin.requests)
     await bot.press(ADMIN, "kx:1-csv")
     await bot.press(ADMIN, "kx:1-xlsx")
@@ -388,6 +420,7 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
     voice_row = next(r for r in table if r["answer type"] == "voice")
     assert voice_row["named or anonymous"] == "anonymous" and voice_row["name"] == ""
     assert voice_row["stance"] == "concern" and voice_row["section"] == "2"
+    assert {r["date"] for r in table} == {"2026-11-20"}
     sheet = load_workbook(io.BytesIO(docs[f"{SLUG}-answers.xlsx"])).active
     assert sheet is not None
     values = [[c.value for c in r] for r in sheet.iter_rows()]
@@ -421,6 +454,8 @@ async def test_privacy_lists_and_deleteme_erases_named_answers(
     assert "Anonymous answers are not linked to you" in text
     await bot.say(EN, "/deleteme")
     await bot.press(EN, "del:yes")
+    assert len(await rows(bot, "consultation_held")) == 1, "the held request is gone"
+    await write_held(bot, clock)
     remaining = await rows(bot, "consultation_answers")
     assert [r["text"] for r in remaining] == ["Anonymous view"], "named deleted, anonymous kept"
     for table in ("consultation_subscribers", "consultation_followers", "consultation_notices"):

@@ -8,6 +8,8 @@ import html
 from sqlalchemy import func, select
 
 from bot.db.models import ComplaintDraft, FaqFeedback, FaqQuestion
+from bot.services.faq import SAFETY_ENTRY
+from bot.telegram_html import visible_text
 from bot.views.faq import PORTAL
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import Harness
@@ -85,6 +87,50 @@ async def test_typed_question_is_answered_in_the_learners_language(bot: Harness)
     assert "a:" not in " ".join(data_of(bot, fr))
     await bot.say(fr, "/faq")
     assert "ag:basics-0" in data_of(bot, fr)
+
+
+def safety_advice(bot: Harness, language: str) -> str:
+    """The general safety advice as the learner sees it (the retaliation entry's answer)."""
+    entry = bot.services.course.faq_in(language).entry(SAFETY_ENTRY)
+    assert entry is not None
+    return visible_text(entry.answer)
+
+
+async def test_a_question_about_threats_gets_the_safety_advice_first(bot: Harness) -> None:
+    user = USERS["en"]
+    await onboard(bot, user, "en")
+    advice = safety_advice(bot, "en")
+    assert advice.startswith("Staying safe when speaking up: general advice from defender")
+    await bot.say(user, "they threatened to kill us if we complain")
+    text = bot.text(user)
+    assert text.startswith(advice), "the labelled safety advice comes before anything else"
+    assert text.count(advice) == 1, "never twice, even when the answer is the advice itself"
+    assert "ASI cannot physically protect anyone." in text and PORTAL in text
+    # above whatever the search answers: another entry, or "I am not sure"
+    await bot.say(user, "men from the mine followed me home, can I complain without my name?")
+    text = bot.text(user)
+    anonymity = bot.services.course.faq_in("en").entry("anonymity")
+    assert anonymity is not None and anonymity.question in text
+    assert text.startswith(advice) and text.index(advice) < text.index(anonymity.question)
+    await bot.say(user, "the police detained my brother, what will the weather be tomorrow")
+    assert bot.text(user).startswith(advice)
+    # a near miss gets the answer alone
+    await bot.say(user, "can the threat of rain delay an audit")
+    assert advice not in bot.text(user)
+    await bot.say(user, "how do I follow my complaint")
+    assert advice not in bot.text(user)
+
+
+async def test_the_safety_advice_comes_first_in_every_language(bot: Harness) -> None:
+    for language, question in (
+        ("fr", "ils nous ont menacés, est-ce que je peux porter plainte sans mon nom"),
+        ("hi", "company ke log dhamki de rahe hain, shikayat kaise kare"),
+        ("pt", "fomos seguidos e ameaçados pelos seguranças da mina, o que fazer"),
+    ):
+        user = USERS[language]
+        await onboard(bot, user, language)
+        await bot.say(user, question)
+        assert bot.text(user).startswith(safety_advice(bot, language)), language
 
 
 async def test_unknown_question_says_so_and_offers_a_person(bot: Harness) -> None:
@@ -174,6 +220,10 @@ async def test_complaint_guide_stores_nothing_unless_saved(bot: Harness) -> None
     await bot.press(user, "m:faq")
     await bot.press(user, "ac:start")
     assert "Preparing a complaint" in bot.text(user) and "Question 1 of 7" in bot.text(user)
+    intro = bot.text(user)
+    assert "stays in this chat: on your phone and with Telegram" in intro
+    assert "leave out names" in intro and "phone numbers" in intro
+    assert intro.index("Before you start") < intro.index("Question 1 of 7"), "before it starts"
     await bot.say(user, "Red dust <b>covers</b> our crops & the well is muddy")
     assert "Question 2 of 7" in bot.text(user)
     await bot.say(user, "Near the haul road, Kamsar")

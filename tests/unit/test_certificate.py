@@ -99,3 +99,26 @@ def test_the_pdf_is_one_page_with_name_code_link_qr_and_both_fonts(
     assert len(PdfReader(io.BytesIO(data)).pages) == 1
     if language == "hi":
         assert len(page["/Resources"]["/Font"]) >= 2, fonts  # type: ignore[index]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "hi", "pt"])
+def test_the_pdf_names_its_issuer_and_says_it_is_not_asi_training(language: str) -> None:
+    from bot.views.onboarding import issued_by, not_official_training
+
+    course = load_course(PROJECT_ROOT / "content")
+    modules = course.modules_in(language)
+    scores = {m.id: (5, 5) for m in modules}
+    cert = CertificateRecord("ABCDEFGHJKMN", 1, "Ana Souza", language, scores, NOW, None)
+    issued = Issued(cert, tuple((m, scores[m.id]) for m in modules), new=True)
+    t = I18n(default="en").translator(language)
+    reader = PdfReader(io.BytesIO(render_certificate(t, issued, language, "https://x.org/")))
+    assert len(reader.pages) == 1, "the longer footer still fits on one page"
+    text = "".join(
+        ch for ch in reader.pages[0].extract_text() if ch != chr(ZERO_WIDTH_SPACE)
+    ).split()
+    for said in (issued_by(t), not_official_training(t)):
+        assert "".join(said.split()) in "".join(text), (language, said)
+    if language != "en":
+        assert not_official_training(t) != not_official_training(I18n().translator("en"))
+    assert reader.metadata is not None
+    assert "not ASI" in str(reader.metadata.get("/Creator")), "the PDF's creator is not ASI"

@@ -99,3 +99,182 @@ def test_a_translation_must_have_the_english_structure(tmp_path: Path) -> None:
 def test_bad_yaml_is_reported_not_raised(tmp_path: Path) -> None:
     _, problems = collect(_tree(tmp_path, {"modules/en/1-sample.yaml": "a: [unclosed"}))
     assert any("cannot be read as YAML" in str(p) for p in problems)
+
+
+DENYLIST = """\
+schema_version: 1
+hosts:
+  - scribd.com
+  - docslib.org
+"""
+CONSULTATION = """\
+schema_version: 1
+id: sample
+practice: true
+languages:
+  en:
+    summary: A copy is at <a href="https://www.docslib.org/doc/1">this page</a>.
+"""
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://scribd.com/document/1", "scribd.com"),
+        ("https://ro.scribd.com/document/461536912/ASI-Guidance", "scribd.com"),  # subdomain
+        ("http://WWW.DocsLib.org/doc/10407877", "docslib.org"),
+    ],
+)
+def test_a_source_on_the_deny_list_is_refused_with_its_file_and_field(
+    tmp_path: Path, url: str, host: str
+) -> None:
+    broken = MODULE.replace("sources: [https://example.org/two]", f"sources: [{url}]")
+    root = _tree(tmp_path, {"modules/en/1-sample.yaml": broken, "sources-denylist.yaml": DENYLIST})
+    _, problems = collect(root)
+    [problem] = problems
+    assert problem.file == "content/modules/en/1-sample.yaml"
+    assert problem.field == "lessons[1].sources[0]"
+    assert url in problem.message and f"({host}," in problem.message
+    with pytest.raises(ContentError):
+        load_course(root)
+
+
+def test_the_deny_list_covers_links_in_texts_and_every_content_file(tmp_path: Path) -> None:
+    card = MODULE.replace(
+        "text: Second card of lesson three",
+        'text: See <a href="https://ja.scribd.com/doc/2">the overview</a> or docslib.org/doc/3',
+    )
+    root = _tree(
+        tmp_path,
+        {
+            "modules/en/1-sample.yaml": card,
+            "consultations/sample.yaml": CONSULTATION,
+            "sources-denylist.yaml": DENYLIST,
+        },
+    )
+    _, problems = collect(root)
+    found = {(p.file, p.field, p.message.split(" ")[0]) for p in problems}
+    assert found == {
+        (
+            "content/modules/en/1-sample.yaml",
+            "lessons[2].cards[1].text",
+            "https://ja.scribd.com/doc/2",
+        ),
+        ("content/modules/en/1-sample.yaml", "lessons[2].cards[1].text", "docslib.org"),
+        (
+            "content/consultations/sample.yaml",
+            "languages.en.summary",
+            "https://www.docslib.org/doc/1",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://notscribd.com/x",  # another host that ends with the same letters
+        "https://example.org/?from=scribd.com",  # the host, not the query, is checked
+        "https://aluminium-stewardship.org/complaints-mechanism",
+    ],
+)
+def test_hosts_off_the_deny_list_are_allowed(tmp_path: Path, url: str) -> None:
+    ok = MODULE.replace("sources: [https://example.org/two]", f"sources: ['{url}']")
+    root = _tree(tmp_path, {"modules/en/1-sample.yaml": ok, "sources-denylist.yaml": DENYLIST})
+    assert collect(root)[1] == []
+
+
+def test_the_real_deny_list_names_the_mirrors() -> None:
+    from bot.content.sources import denied_host, read_denylist
+
+    problems: list[str] = []
+    hosts = read_denylist(
+        PROJECT_ROOT / "content" / "sources-denylist.yaml", lambda *p: problems.append(str(p))
+    )
+    assert not problems
+    for host in (
+        "wikizero.net",
+        "wikisum.wiki",
+        "wikimili.com",
+        "docslib.org",
+        "documents.pub",
+        "studylib.net",
+        "text-id.123dok.com",
+        "ja.scribd.com",
+        "us10.campaign-archive.com",
+        "globalresearch.ca",
+    ):
+        assert denied_host(host, hosts), host
+    assert denied_host("aluminium-stewardship.org", hosts) is None
+
+
+# --- safety first: the advice and the questions that get it ---------------------------------
+
+
+def test_the_safety_advice_opens_the_retaliation_entry_in_every_language() -> None:
+    from bot.services.faq import SAFETY_ENTRY
+
+    course = load_course(PROJECT_ROOT / "content")
+    for language in SUPPORTED_LANGUAGES:
+        entry = course.faq_in(language).entry(SAFETY_ENTRY)
+        assert entry is not None, language
+        label, _, advice = entry.answer.partition("\n")
+        assert label.startswith("<b>") and label.endswith("</b>"), (language, "a plain label")
+        for contact in ("info@aluminium-stewardship.org", "aluminium-stewardship.ethicspoint.com"):
+            assert contact in advice, (language, contact)
+        assert "IPAF" in advice, language
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "they threatened to kill us if we complain",
+        "I think I am being watched by the company guards",
+        "two men followed me home after the meeting",
+        "the police arrested my brother for speaking to the auditors",
+        "security guards beat our neighbour",
+        "ils nous ont menacés de mort si on parle",
+        "des hommes m'ont suivi jusqu'au village",
+        "on nous surveille depuis la réunion",
+        "mon frère a été arrêté par les gendarmes",
+        "eles ameaçaram matar a gente",
+        "fomos seguidos até a aldeia",
+        "a polícia prendeu meu irmão",
+        "estão vigiando a nossa casa",
+        "कंपनी के लोग हमें धमकी दे रहे हैं",
+        "पुलिस ने मेरे भाई को गिरफ़्तार कर लिया",
+        "कोई हमारा पीछा कर रहा है",
+        "हम पर नज़र रखी जा रही है",
+        "company wale dhamki de rahe hain",
+        "shikayat ki to maar denge bole",
+        "police ne giraftar kar liya",
+    ],
+)
+def test_a_question_that_mentions_danger_is_noticed(question: str) -> None:
+    from bot.services.safety import mentions_danger
+
+    assert mentions_danger(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does the threat of rain delay the audit",  # the weather, not a person
+        "how do I follow my complaint",
+        "what is a surveillance audit",
+        "is the chain of custody standard voluntary",
+        "la menace d'orage peut-elle retarder l'audit",
+        "comment suivre ma plainte",
+        "qu'est-ce qu'un audit de surveillance",
+        "a ameaça de chuva atrasa a auditoria?",
+        "o que é a cadeia de custódia",
+        "a mata perto da mina foi derrubada",
+        "हमारा गाँव खदान के पास है",
+        "अपनी शिकायत पर नज़र कैसे रखूँ",
+        "shikayat kaise kare",
+        "can I complain without giving my name",
+    ],
+)
+def test_a_near_miss_is_not_taken_for_danger(question: str) -> None:
+    from bot.services.safety import mentions_danger
+
+    assert not mentions_danger(question)

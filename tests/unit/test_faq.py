@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.faq import BLIND, BLIND2, HELD_OUT, TEST, evaluate, load_questions
+from benchmarks.faq import BLIND, BLIND2, BLIND3, HELD_OUT, TEST, evaluate, load_questions
 from bot.callbacks import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import Course
@@ -154,13 +154,14 @@ def test_quality_floor_on_the_labelled_set(index: FaqIndex) -> None:
 
 
 def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
-    """The second development set, the old test set and the first two blind sets (all tuned
-    on by now).
+    """The second development set, the old test set and the first three blind sets (all tuned
+    on by now; the third, run once in the fifth round, measured 93.9-100% and 0.8% in the
+    sixth).
 
-    The third blind set (benchmarks/faq_blind3.yaml) is deliberately not held to a floor
+    The fourth blind set (benchmarks/faq_blind4.yaml) is deliberately not held to a floor
     here: a test on it would invite tuning on it.
     """
-    sets = (HELD_OUT, TEST, BLIND, BLIND2)
+    sets = (HELD_OUT, TEST, BLIND, BLIND2, BLIND3)
     report = evaluate(index, [item for path in sets for item in load_questions(path)])
     for language, accuracy in report.accuracy.items():
         assert accuracy >= 0.85, (language, accuracy)
@@ -221,13 +222,13 @@ def test_on_topic_questions_need_less_evidence(course: Course, index: FaqIndex) 
 
 @pytest.mark.parametrize(
     ("language", "question"),
-    [("pt", "obrigado"), ("fr", "les frais de scolarite c combien cette annee")],
+    [("en", "how much are the school fees"), ("hi", "बिजली के बिल की शिकायत कहाँ करें")],
 )
 def test_off_topic_messages_keep_a_shared_word_from_answering(
     course: Course, index: FaqIndex, language: str, question: str
 ) -> None:
-    """Without the off-topic messages these get a confident answer ("obrigado", thanks, meets
-    "sou obrigado a...", must I, in company-grievance-first; school fees meet cost)."""
+    """Without the off-topic messages these get a confident answer (school fees meet cost; an
+    electricity bill's complaint meets how-to-submit)."""
     bare = Course(modules={}, faq={k: replace(f, off_topic=()) for k, f in course.faq.items()})
     assert FaqIndex(bare).search(question, language).best is not None
     result = index.search(question, language)
@@ -268,5 +269,12 @@ def test_cli_prints_one_json_line_per_question() -> None:
 
     [one] = run("faq", "ask", "--lang", "fr", "je peux me plaindre sans donner mon nom ?")
     assert one["id"] == "anonymity" and 0 < float(str(one["score"])) <= 1
+    assert one["shown"] == [], "nothing else is shown with a confident answer"
     many = run("faq", "ask", "--lang", "hi", stdin="shikayat kaise kare\nhello\n\n")
     assert [m["id"] for m in many] == ["how-to-submit", None, None]
+    # not sure: the three closest topics the bot would show, as the bot orders them
+    [unsure] = run("faq", "ask", "--lang", "en", "what does the mine do about the dust")
+    assert unsure["id"] is None and isinstance(unsure["shown"], list)
+    assert len(unsure["shown"]) == 3 and len(set(unsure["shown"])) == 3
+    hello = many[1]["shown"]
+    assert many[0]["shown"] == [] and isinstance(hello, list) and len(hello) == 3

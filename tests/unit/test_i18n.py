@@ -64,3 +64,32 @@ def test_translators_are_per_language() -> None:
 )
 def test_language_is_negotiated_from_telegram(code: str | None, expected: str) -> None:
     assert I18n().negotiate(code) == expected
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_contact_and_standing_strings_keep_what_they_must_say(language: str) -> None:
+    """The safety line and the summary keep every address; what the course is not, and who
+    issues the certificate, still name ASI."""
+    t = I18n().translator(language)
+    safety = (
+        "This bot is not ASI's complaints mechanism: nothing you write here reaches ASI. "
+        "To complain, use {portal} or write to ASI at {email} (see {page})."
+    )
+    summary = (
+        "Send it through the official channel: the EthicsPoint portal {portal}, or by email "
+        "or post to ASI ({email}; see {page}). You may first ask ASI, by email or on the "
+        "portal, how to raise it."
+    )
+    for msgid in (safety, summary):
+        translated = t.gettext(msgid)
+        assert translated != msgid, (language, msgid)
+        for placeholder in ("{portal}", "{email}", "{page}"):
+            assert placeholder in translated, (language, placeholder)
+    for msgid in (
+        "This course is not ASI's official training, and it does not by itself meet ASI's "
+        "mandatory training level.",
+        "The certificate is issued by the open-source learning bot that ran this course, "
+        "not by ASI.",
+    ):
+        translated = t.gettext(msgid)
+        assert translated != msgid and "ASI" in translated, (language, msgid)

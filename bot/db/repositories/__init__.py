@@ -28,6 +28,7 @@ from bot.db.repositories.faq import (
     FeedbackCount,
     QuestionRecord,
 )
+from bot.db.repositories.held import HeldRepository, HeldRow
 from bot.db.repositories.progress import ProgressRepository, SeenCard
 from bot.db.repositories.quizzes import (
     AnswerRecord,
@@ -66,6 +67,8 @@ __all__ = [
     "EventRepository",
     "FaqRepository",
     "FeedbackCount",
+    "HeldRepository",
+    "HeldRow",
     "InvitationRecord",
     "MemberRecord",
     "MissedQuestion",

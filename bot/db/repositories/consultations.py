@@ -143,6 +143,11 @@ class ConsultationRepository:
         )
         return (await self._session.scalar(stmt)) is not None
 
+    async def add_answers(self, rows: list[dict[str, Any]]) -> None:
+        """Insert a batch of held answers in one statement, in the order given."""
+        if rows:
+            await self._session.execute(self._insert()(ConsultationAnswer).values(rows))
+
     async def answer(self, consultation_id: int, number: int) -> ConsultationAnswerRecord | None:
         row = (
             await self._session.execute(
@@ -230,6 +235,22 @@ class ConsultationRepository:
             .on_conflict_do_nothing()
         )
 
+    async def add_followers(self, pairs: list[tuple[int, int]]) -> int:
+        """Insert (consultation, user) rows in the order given, skipping people who deleted
+        their data meanwhile; return how many rows are new."""
+        users = {p[1] for p in pairs}
+        known = set(await self._session.scalars(select(User.id).where(User.id.in_(users))))
+        values = [{"consultation_id": cid, "user_id": uid} for cid, uid in pairs if uid in known]
+        if not values:
+            return 0
+        added = await self._session.scalars(
+            self._insert()(ConsultationFollower)
+            .values(values)
+            .on_conflict_do_nothing()
+            .returning(ConsultationFollower.user_id)
+        )
+        return len(list(added))
+
     async def is_following(self, consultation_id: int, user_id: int) -> bool:
         found = await self._session.scalar(
             select(ConsultationFollower.user_id).where(
@@ -314,6 +335,18 @@ class ConsultationRepository:
             ConsultationAnswer,
         ):
             await self._session.execute(delete(model).where(model.user_id == user_id))
+
+    async def participant_ids(self, consultation_id: int) -> set[int]:
+        """Authors of named answers and written followers: who hears the outcome."""
+        named = select(ConsultationAnswer.user_id.label("user_id")).where(
+            ConsultationAnswer.consultation_id == consultation_id,
+            ConsultationAnswer.user_id.is_not(None),
+        )
+        followers = select(ConsultationFollower.user_id.label("user_id")).where(
+            ConsultationFollower.consultation_id == consultation_id
+        )
+        rows = await self._session.execute(named.union(followers))
+        return {int(user_id) for (user_id,) in rows if user_id is not None}
 
     async def participants(self, consultation_ids: Sequence[int]) -> int:
         """How many distinct people will hear the outcome (for the admin's confirmation)."""
