@@ -95,14 +95,14 @@ def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
     return f"{base}/{name}".replace("postgresql://", f"{driver}://", 1)
 
 
-async def _postgres_database() -> tuple[str, str] | str:
-    """A migrated throwaway database with no rows; return (url, name) or the reason it
-    cannot be had."""
+async def _postgres_database(*, migrated: bool = True) -> tuple[str, str] | str:
+    """A migrated throwaway database with no rows (or an empty one, not `migrated`);
+    return (url, name) or the reason it cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
         return "asyncpg is not installed"
-    if _READY:
+    if _READY and migrated:
         name = _READY.pop()
         return _postgres_url(name), name
     # The xdist worker's name too, for a reader of pg_database (the random part is enough).
@@ -120,7 +120,8 @@ async def _postgres_database() -> tuple[str, str] | str:
     finally:
         await conn.close()
     _CREATED.add(name)
-    await _migrate(_postgres_url(name))
+    if migrated:
+        await _migrate(_postgres_url(name))
     return _postgres_url(name), name
 
 
@@ -184,13 +185,30 @@ async def database_url(
     if request.param == "sqlite":
         yield await _sqlite_database(tmp_path, tmp_path_factory)
         return
-    created = await _postgres_database()
-    if isinstance(created, str):
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
-        pytest.skip(created)
-    url, name = created
+    url, name = _or_skip(await _postgres_database())
     try:
         yield url
     finally:
         await _empty_postgres_database(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """As database_url, but with nothing in the database, not even the schema: for tests of
+    the migrations themselves (a PostgreSQL database is made for the test and dropped)."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
+        return
+    url, name = _or_skip(await _postgres_database(migrated=False))
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(name)
+
+
+def _or_skip(created: tuple[str, str] | str) -> tuple[str, str]:
+    if isinstance(created, str):
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
+        pytest.skip(created)
+    return created
