@@ -35,7 +35,7 @@ _Field = Mapping[str, Any]
 
 @functools.lru_cache(maxsize=4)
 def _read_spec(path: Path) -> dict[str, Any]:
-    """The parsed spec, read once per process (a stand-in per test reads it again)."""
+    """The parsed spec, read once per process (the tests start a stand-in per test)."""
     data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return data
 
