@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import os
 import shutil
@@ -13,9 +14,26 @@ from pathlib import Path
 
 import pytest
 
+from bot.content import Course, load_course
+from bot.services.faq_search import FaqIndex
+
 REPO = Path(__file__).resolve().parents[1]
 SPEC_PATH = REPO.parent / "shared" / "telegram-bot-api" / "api.json"
 POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://127.0.0.1:5432/test")
+
+
+@functools.cache
+def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
+    """The course and its FAQ index, built once per test process and content folder (both
+    are read-only once built): the e2e harness hands them to every start that brings no
+    course of its own."""
+    course = load_course(content_dir)
+    return course, FaqIndex(course)
+
+
+def course_of(content_dir: Path) -> Course:
+    """The course in `content_dir`, loaded once per test process (see shared_content)."""
+    return shared_content(content_dir)[0]
 
 
 _PORT_BLOCK = 400
@@ -78,8 +96,8 @@ def _postgres_url(name: str, driver: str = "postgresql+asyncpg") -> str:
 
 
 async def _postgres_database(*, migrated: bool = True) -> tuple[str, str] | str:
-    """A migrated throwaway database with no rows (with `migrated=False`, one with no
-    schema at all, never reused); return (url, name) or the reason it cannot be had."""
+    """A migrated throwaway database with no rows (or an empty one, not `migrated`);
+    return (url, name) or the reason it cannot be had."""
     try:
         import asyncpg
     except ImportError:  # pragma: no cover - asyncpg is a runtime dependency
@@ -167,12 +185,7 @@ async def database_url(
     if request.param == "sqlite":
         yield await _sqlite_database(tmp_path, tmp_path_factory)
         return
-    created = await _postgres_database()
-    if isinstance(created, str):
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
-        pytest.skip(created)
-    url, name = created
+    url, name = _or_skip(await _postgres_database())
     try:
         yield url
     finally:
@@ -180,18 +193,22 @@ async def database_url(
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-async def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A database with no schema at all, for tests of the migrations themselves."""
+async def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """As database_url, but with nothing in the database, not even the schema: for tests of
+    the migrations themselves (a PostgreSQL database is made for the test and dropped)."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+        yield f"sqlite+aiosqlite:///{tmp_path / 'empty.db'}"
         return
-    created = await _postgres_database(migrated=False)
-    if isinstance(created, str):
-        if os.environ.get("REQUIRE_POSTGRES"):
-            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
-        pytest.skip(created)
-    url, name = created
+    url, name = _or_skip(await _postgres_database(migrated=False))
     try:
         yield url
     finally:
         await _drop_postgres_database(name)
+
+
+def _or_skip(created: tuple[str, str] | str) -> tuple[str, str]:
+    if isinstance(created, str):
+        if os.environ.get("REQUIRE_POSTGRES"):
+            pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
+        pytest.skip(created)
+    return created

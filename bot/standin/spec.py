@@ -9,6 +9,7 @@ descriptions with regular expressions, and Telegram's HTML is checked where pars
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -32,11 +33,18 @@ _COUNT_OVERRIDES = {("sendPoll", "options"): (2, 12)}
 _Field = Mapping[str, Any]
 
 
+@functools.lru_cache(maxsize=4)
+def _read_spec(path: Path) -> dict[str, Any]:
+    """The parsed spec, read once per process (the tests start a stand-in per test)."""
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
 class SpecValidator:
     """Validate Bot API method calls against the JSON spec at `spec_path`."""
 
     def __init__(self, spec_path: Path) -> None:
-        data = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+        data = _read_spec(Path(spec_path))
         self.version: str = data.get("version", "")
         self._methods: dict[str, _Field] = {
             name.lower(): method for name, method in data["methods"].items()

@@ -13,7 +13,6 @@ from collections.abc import Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from telegram.ext import BaseRateLimiter
@@ -23,10 +22,11 @@ from bot.channels.telegram.context import BotApplication
 from bot.channels.telegram.runner import running
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings, load_settings
-from bot.content import Course, load_course
+from bot.content import Course
+from bot.i18n import I18n
 from bot.services.container import Services
-from bot.services.faq_search import FaqIndex
 from bot.standin import BotApiStandIn
+from tests.conftest import shared_content
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
 VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}
@@ -45,12 +45,9 @@ def make_settings(root: str | None, database_url: str, **extra: Any) -> Settings
 
 
 @functools.cache
-def shared_content(content_dir: Path) -> tuple[Course, FaqIndex]:
-    """The course and its FAQ index, built once per test process and content folder and
-    handed to every start that brings no course of its own (both are read-only once built).
-    """
-    course = load_course(content_dir)
-    return course, FaqIndex(course)
+def shared_i18n(default_language: str) -> I18n:
+    """The interface catalogues, compiled once per test process (read-only once built)."""
+    return I18n(default=default_language)
 
 
 @dataclass
@@ -66,7 +63,10 @@ class Harness:
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
     async def start(self) -> None:
-        kwargs: dict[str, Any] = {"course": self.course}
+        kwargs: dict[str, Any] = {
+            "course": self.course,
+            "i18n": shared_i18n(self.settings.default_language),
+        }
         if self.course is None:
             kwargs["course"], kwargs["faq_index"] = shared_content(self.settings.content_dir)
         if self.clock is not None:
@@ -111,13 +111,13 @@ class Harness:
         message_id: int | None = None,
         expect_reply: bool = True,
         settle: bool = True,
-        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, per press
+        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, not a deadline
     ) -> None:
         """Press a button by its callback data, on the given or the last bot message.
 
-        `settle=False` returns at the first reply instead of waiting until the bot is quiet
-        (which a long background job such as a delivery would put off until it ends);
-        `timeout` is longer for a reply that takes seconds to make (a Hindi PDF)."""
+        `settle=False` returns at the first reply instead of waiting until the update has
+        been handled to the end. `timeout` is how long the reply may take (a PDF the bot
+        draws takes seconds on a busy machine)."""
         if message_id is None:
             message_id = self.last(user_id)["message_id"]
         mark = len(self.standin.requests)
@@ -147,7 +147,7 @@ class Harness:
         expect_reply: bool,
         *,
         quiet: bool = True,
-        timeout: float = 10,  # noqa: ASYNC109 - how long a reply may take, per press
+        timeout: float = 10,  # noqa: ASYNC109 - see press
     ) -> None:
         deadline = time.monotonic() + timeout
         if expect_reply:

@@ -12,9 +12,8 @@ import aiohttp
 
 from bot.channels.telegram.runner import run_playground
 from bot.config import load_settings
-from bot.content import load_course
 from bot.telegram_html import visible_text
-from tests.conftest import free_port
+from tests.conftest import course_of, free_port
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 CONTENT = Path(__file__).resolve().parents[2] / "content"
@@ -27,7 +26,7 @@ async def playground(database: Path, port: int) -> AsyncIterator[str]:
         _env_file=None, database_url=f"sqlite+aiosqlite:///{database}", playground_port=port
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(run_playground(settings, load_course(settings.content_dir), stop))
+    task = asyncio.create_task(run_playground(settings, course_of(settings.content_dir), stop))
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
@@ -82,7 +81,7 @@ class Page:
 
 
 async def test_pick_french_read_restart_and_continue(tmp_path: Path) -> None:
-    course = load_course(CONTENT)
+    course = course_of(CONTENT)
     cards = course.modules_in("fr")[0].card_ids
     third = course.place("fr", cards[2])
     assert third is not None

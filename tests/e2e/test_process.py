@@ -14,9 +14,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.content import load_course
 from bot.telegram_html import visible_text
-from tests.conftest import free_port
+from tests.conftest import course_of, free_port
 from tests.e2e.test_playground import AWA, CONTENT, Page
 
 
@@ -61,7 +60,7 @@ async def bot_process(tmp_path: Path, port: int) -> AsyncIterator[asyncio.subpro
 
 
 async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> None:
-    cards = load_course(CONTENT).modules_in("fr")[0].card_ids
+    cards = course_of(CONTENT).modules_in("fr")[0].card_ids
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
@@ -87,7 +86,7 @@ async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> Non
         menu = await page.wait_bot(lambda m: "m:continue" in str(m.get("reply_markup")))
         await page.press(menu, "m:continue")
         shown = await page.wait_bot(lambda m: "c:" in str(m.get("reply_markup")))
-        third = load_course(CONTENT).place("fr", cards[2])
+        third = course_of(CONTENT).place("fr", cards[2])
         assert third is not None and visible_text(third.card.text) in shown["text"]
 
         process.send_signal(signal.SIGTERM)

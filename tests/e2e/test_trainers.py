@@ -247,7 +247,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
 
     cohort_id, _ = await create_cohort(bot, TRAINER, "Weipa", "en", None)
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, ModulePack(cohort_id, "complaints").pack())
+    await bot.press(TRAINER, ModulePack(cohort_id, "complaints").pack(), timeout=60)
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     module = bot.services.course.module("en", "complaints")

@@ -7,9 +7,8 @@ import asyncio
 import aiohttp
 
 from bot.channels.telegram.runner import run_webhook
-from bot.content import load_course
 from bot.standin import BotApiStandIn
-from tests.conftest import free_port
+from tests.conftest import course_of, free_port
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import make_settings
 
@@ -42,7 +41,7 @@ async def test_webhook_rejects_a_wrong_secret_and_accepts_the_right_one(
         port=port,
     )
     stop = asyncio.Event()
-    task = asyncio.create_task(run_webhook(settings, load_course(settings.content_dir), stop))
+    task = asyncio.create_task(run_webhook(settings, course_of(settings.content_dir), stop))
     try:
         hook = await standin.wait_for_request(lambda r: r.method == "setWebhook", timeout=20)
         assert hook.params["url"] == f"https://127.0.0.1:{port}/telegram"

@@ -91,9 +91,9 @@ def _read_all(connection: Connection, names: list[str]) -> dict[str, list[tuple[
 
 
 async def test_every_table_reads_the_same_and_every_user_has_a_telegram_account(
-    blank_database_url: str,
+    empty_database_url: str,
 ) -> None:
-    engine: AsyncEngine = create_engine(blank_database_url)
+    engine: AsyncEngine = create_engine(empty_database_url)
     try:
         await upgrade(engine, BEFORE)
         async with engine.begin() as connection:

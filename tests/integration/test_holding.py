@@ -199,8 +199,8 @@ def test_numbers_are_drawn_at_random_and_grow_when_half_are_taken() -> None:
 
 
 @pytest.fixture
-async def engine_at_0008(blank_database_url: str) -> Any:
-    engine = create_engine(blank_database_url)
+async def engine_at_0008(empty_database_url: str) -> Any:
+    engine = create_engine(empty_database_url)
     await upgrade(engine, "0008")
     yield engine
     await engine.dispose()

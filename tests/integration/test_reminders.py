@@ -9,12 +9,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import PROJECT_ROOT
-from bot.content import Course, load_course
+from bot.content import Course
 from bot.db.engine import create_engine
 from bot.db.repositories import Outcome
 from bot.services import learners, reminders
 from bot.services.reminders import LEASE, Delivery
 from tests.accounts import arrive_as
+from tests.conftest import course_of
 from tests.integration.conftest import uow_for
 
 T0 = datetime(2026, 3, 23, 10, tzinfo=UTC)  # a Monday
@@ -25,7 +26,7 @@ DUE = datetime(2026, 3, 26, 18, tzinfo=UTC)
 
 @pytest.fixture(scope="module")
 def course() -> Course:
-    return load_course(PROJECT_ROOT / "content")
+    return course_of(PROJECT_ROOT / "content")
 
 
 async def _opt_in(engine: AsyncEngine, user_id: int, now: datetime = T0) -> datetime | None:

@@ -13,7 +13,7 @@ import pytest
 from benchmarks.faq import BLIND, BLIND2, BLIND3, HELD_OUT, TEST, evaluate, load_questions
 from bot.actions.faq import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
-from bot.content import Course, load_course
+from bot.content import Course
 from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
 from bot.services.faq_search import (
     CONFIDENCE,
@@ -27,17 +27,18 @@ from bot.services.faq_search import (
     words,
 )
 from bot.telegram_html import visible_text
+from tests.conftest import course_of, shared_content
 from tests.unit.test_content import MODULE, _tree
 
 
 @pytest.fixture(scope="module")
 def course() -> Course:
-    return load_course(PROJECT_ROOT / "content")
+    return course_of(PROJECT_ROOT / "content")
 
 
 @pytest.fixture(scope="module")
-def index(course: Course) -> FaqIndex:
-    return FaqIndex(course)
+def index() -> FaqIndex:
+    return shared_content(PROJECT_ROOT / "content")[1]
 
 
 def test_every_required_entry_exists_in_every_language(course: Course) -> None:
@@ -206,11 +207,11 @@ def test_a_question_that_names_the_complaint_is_on_topic(
     assert index.on_topic(question, language) is expected
 
 
-def test_on_topic_questions_need_less_evidence(course: Course) -> None:
+def test_on_topic_questions_need_less_evidence(course: Course, index: FaqIndex) -> None:
     """The same scores: confident when the complaint is named, not confident otherwise."""
     assert CONFIDENCE_ON_TOPIC < CONFIDENCE
     strict = FaqIndex(course, topic_threshold=CONFIDENCE)
-    loose = FaqIndex(course)
+    loose = index  # the default thresholds
     question = "o rio ficou sujo por causa da mina, como reclamo"
     score = loose.search(question, "pt").matches[0].score
     assert CONFIDENCE_ON_TOPIC <= score < CONFIDENCE

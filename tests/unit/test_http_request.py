@@ -92,7 +92,7 @@ async def test_files_go_as_multipart(server: str, request_: AiohttpRequest) -> N
 
 async def test_a_slow_answer_is_timed_out(server: str, request_: AiohttpRequest) -> None:
     with pytest.raises(TimedOut):
-        await request_.do_request(f"{server}/slow?s=2", "POST", _data(chat_id=1))
+        await request_.do_request(f"{server}/slow?s=1", "POST", _data(chat_id=1))
     # a longer read timeout for this call (as PTB gives getUpdates) waits it out
     status, _ = await request_.do_request(
         f"{server}/slow?s=0.5", "POST", _data(chat_id=1), read_timeout=2

@@ -64,11 +64,12 @@ def build_application(
     webhook: bool = False,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     faq_index: FaqIndex | None = None,
+    i18n: I18n | None = None,
 ) -> BotApplication:
     """Wire the Application; services are created in post_init, inside the event loop.
 
     `rate_limiter` replaces the default one (tests that must not wait at 30 messages/s);
-    `faq_index`, built from `course`, saves building it at each start (tests).
+    `faq_index`, built from `course`, and `i18n` save building them at each start (tests).
     """
     # Opt in to PTB's timedelta durations (retry_after...): the int form is deprecated and
     # warns on every 429. Our code reads no such attribute, AIORateLimiter handles both.
@@ -100,7 +101,7 @@ def build_application(
         )
         .post_init(
             lambda app: start_services(
-                app, settings, course=course, clock=clock, faq_index=faq_index
+                app, settings, course=course, clock=clock, faq_index=faq_index, i18n=i18n
             )
         )
         .post_shutdown(stop_services)
@@ -123,14 +124,17 @@ async def start_services(
     course: Course | None = None,
     clock: Callable[[], datetime] = utc_now,
     faq_index: FaqIndex | None = None,
+    i18n: I18n | None = None,
 ) -> None:
     """Open the database (migrating it), load content and catalogues, register commands,
     schedule the reminder and consultation dispatchers.
 
-    `faq_index` must have been built from `course`; without one it is built here."""
+    `faq_index` must have been built from `course`, `i18n` with the settings' default
+    language; without them they are built here."""
     engine = create_engine(settings.database_url)
     await upgrade(engine)
-    i18n = I18n(default=settings.default_language)
+    if i18n is None:
+        i18n = I18n(default=settings.default_language)
     consultation_files, problems = collect_consultations(settings.content_dir)
     if problems:
         raise ContentError(problems)
