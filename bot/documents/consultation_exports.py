@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from bot.db.repositories import ConsultationAnswerRecord
+from bot.documents.cells import safe_text
 from bot.services.consultations import Loaded, reference
 
 HEADER = (
@@ -41,8 +42,6 @@ MIME_SUFFIX = {
     "text/plain": "txt",
 }
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-# A spreadsheet treats a cell starting with these as a formula; exported text is data.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def rows(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> list[tuple[str, ...]]:
@@ -70,16 +69,12 @@ def rows(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> list[
     return result
 
 
-def _cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 def to_csv(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADER)
     for row in rows(consultation, answers):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([safe_text(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -90,7 +85,7 @@ def to_xlsx(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> by
     sheet.title = "answers"
     sheet.append(list(HEADER))
     for row in rows(consultation, answers):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([safe_text(v) for v in row])
     for i, width in enumerate((22, 8, 30, 11, 60, 10, 24, 8, 11, 11, 10, 20), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"

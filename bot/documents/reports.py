@@ -18,6 +18,7 @@ from pathlib import Path
 
 from bot.content import Module, Question
 from bot.db.repositories import CohortRecord
+from bot.documents.cells import safe_cell
 from bot.i18n import Translator
 from bot.services.cohorts import CohortProgress
 from bot.telegram_html import visible_text
@@ -90,8 +91,8 @@ def csv_bytes(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read accents and Devanagari."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([safe_cell(h) for h in header])
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
