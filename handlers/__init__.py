@@ -28,9 +28,6 @@ def register(app: BotApplication) -> None:
     Feature handlers come first; `fallback` catches what none of them took (free text,
     unknown commands, stale buttons), so it must stay last.
     """
-    # Group -1 runs before every feature and never answers: pressing any button or sending
-    # a command ends a wait for a typed consultation answer.
-    app.add_handlers(consultations.interrupts(), group=-1)
     features = (start, menu, lessons, glossary, account, reminders, invitations, quizzes)
     for feature in (*features, consultations, announcements, trainers, faq, membership):
         app.add_handlers(feature.handlers(), group=0)

@@ -51,6 +51,8 @@ async def on_delete(update: Update, context: BotContext, turn_: Turn) -> None:
     elif answer.step == "yes":
         await learners.delete_everything(turn_.uow, turn_.user.id, turn_.services.clock())
         if context.user_data is not None:
+            # nothing typed before the deletion may be sent after it ("Ask a person")
+            context.user_data.forget()
             context.user_data.language = None
         await show(update, render_deleted(turn_.t))
     else:

@@ -45,9 +45,10 @@ from bot.views.announcements import (
     render_scheduled,
     render_scheduled_list,
 )
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import AnnouncementText
+from handlers.common import Turn, picked, show, turn, wait, waiting_for
 from handlers.menu import require_ready
-from handlers.trainers import current_step, is_trainer, set_step
+from handlers.trainers import is_trainer
 
 COPYABLE = ("photo", "document", "voice", "audio", "video")
 
@@ -77,7 +78,7 @@ async def on_write(update: Update, context: BotContext, turn_: Turn) -> None:
     picked(update, WriteAnnouncement)
     if not await _may_announce(update, turn_, "announce"):
         return
-    set_step(context, turn_, "announce")
+    wait(context, AnnouncementText(turn_.services.clock()))
     await show(update, render_compose_prompt(turn_.t), cancel_keyboard(turn_.t))
 
 
@@ -88,7 +89,6 @@ async def on_scheduled(update: Update, context: BotContext, turn_: Turn) -> None
     if not await _may_announce(update, turn_, "announce"):
         return
     t = turn_.t
-    set_step(context, turn_, None)
     records = await announcements.scheduled(turn_.uow, turn_.user.id)
     zone = announcements.zone_of(turn_.user, turn_.language)
     await show(
@@ -101,13 +101,15 @@ async def on_scheduled(update: Update, context: BotContext, turn_: Turn) -> None
 async def take_announcement(update: Update, context: BotContext, turn_: Turn) -> bool:
     """The message to announce, when the Trainer menu asked for one; False otherwise."""
     message = update.message
-    if message is None or current_step(context, turn_) != "announce" or not is_trainer(turn_):
+    if message is None or waiting_for(context, AnnouncementText) is None:
+        return False
+    if not is_trainer(turn_):
         return False
     kind = _kind(message)
     if kind is None:
         await show(update, render_not_copyable(turn_.t), cancel_keyboard(turn_.t), edit=False)
         return True
-    set_step(context, turn_, None)
+    wait(context, None)
     announcement_id = await announcements.start_draft(
         turn_.uow, turn_.user.id, message.chat_id, message.message_id, kind, turn_.services.clock()
     )

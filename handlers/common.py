@@ -11,8 +11,9 @@ from typing import Any, TypeVar
 from telegram import Message, Update
 from telegram.error import BadRequest
 
-from bot.actions import Action
-from bot.channels.telegram.context import BotContext, durable_steps, restore_steps
+from bot import waiting
+from bot.actions import Action, parse_action
+from bot.channels.telegram.context import BotContext, load_steps, steps_to_save
 from bot.channels.telegram.render import markup
 from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
@@ -21,6 +22,7 @@ from bot.i18n import Translator
 from bot.screens import Keyboard
 from bot.services import learners
 from bot.services.container import Services
+from bot.waiting import Wait
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +72,9 @@ UpdateHandler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 def turn(fn: TurnHandler) -> UpdateHandler:
     """Open one unit of work for the update, record the user's visit, pick their translator.
 
-    The first update of a user in this process puts back the steps saved before a restart;
-    after the handler, changed steps are saved (bot.context.durable_steps).
+    What the bot waits for is read from the user's row, ended by the interrupt rule (a
+    command, or a button of another feature: bot.waiting.ended_by) or by its timeout, and
+    written back after the handler when it changed.
     """
 
     @functools.wraps(fn)
@@ -90,15 +93,49 @@ def turn(fn: TurnHandler) -> UpdateHandler:
             data = context.user_data
             if data is not None:
                 data.language = language
-                if not data.restored:
-                    restore_steps(data, user.waiting)
+                load_steps(data, user.waiting, user.id, services.sealer)
+                data.waiting = waiting.current(data.waiting, services.clock())
+                if waiting.ended_by(data.waiting, _feature_of(update)):
+                    data.waiting = None
             t = services.i18n.translator(language)
             await fn(update, context, Turn(user, language, t, uow, services))
-            if data is not None and (steps := durable_steps(data)) != data.saved_steps:
+            if data is not None and (data.waiting, data.pending_invitation) != data.loaded:
+                steps = steps_to_save(data, user.id, services.sealer)
                 await learners.save_steps(uow, user.id, steps)
-                data.saved_steps = steps
 
     return wrapper
+
+
+def _feature_of(update: Update) -> str | None:
+    """Which feature this update belongs to, for the interrupt rule: a pressed button's
+    (the module of its action), none for a command, the waiting one's for anything else."""
+    query = update.callback_query
+    if query is not None:
+        action = parse_action(query.data)
+        return type(action).__module__.rsplit(".", 1)[-1] if action is not None else None
+    message = update.message
+    text = message.text if message is not None else None
+    if text is not None and text.startswith("/"):
+        return None
+    return KEEP
+
+
+# Not a feature: a typed message or a file keeps whatever the bot waits for.
+KEEP = "*"
+
+W = TypeVar("W", bound=Wait)
+
+
+def wait(context: BotContext, step: Wait | None) -> None:
+    """Wait for a typed message (saved at the end of the update), or stop waiting."""
+    if context.user_data is not None:
+        context.user_data.waiting = step
+
+
+def waiting_for(context: BotContext, kind: type[W]) -> W | None:
+    """The step the bot waits in, if it is of this kind."""
+    step = context.user_data.waiting if context.user_data is not None else None
+    return step if isinstance(step, kind) else None
 
 
 async def answer_quietly(update: Update, text: str | None = None) -> None:

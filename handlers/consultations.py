@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import timedelta
 
 from telegram import InputFile, Message, Update
 from telegram.error import TelegramError
@@ -12,7 +11,6 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     filters,
 )
 
@@ -37,7 +35,7 @@ from bot.actions.consultations import (
     KWithdrawYes,
 )
 from bot.actions.menu import Menu
-from bot.channels.telegram.context import BotContext, PendingAnswer
+from bot.channels.telegram.context import BotContext
 from bot.documents import consultation_exports as exports
 from bot.errors import AppError, StaleButton
 from bot.keyboards.consultations import (
@@ -81,13 +79,13 @@ from bot.views.consultations import (
     render_withdraw_confirm,
     render_withdrawn,
 )
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import ConsultationAnswer, ConsultationOutcome
+from handlers.common import Turn, picked, show, turn, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 log = logging.getLogger(__name__)
 
 # How long after choosing a section (or Change) a message still counts as the answer.
-ANSWER_WAIT = timedelta(hours=1)
 # Telegram takes uploads of up to 50 MB from bots; ZIPs are split below that.
 ZIP_PART_BYTES = 45 * 1024 * 1024
 
@@ -104,9 +102,9 @@ async def _show_list(update: Update, turn_: Turn, *, edit: bool = True) -> None:
     )
 
 
-def _set_pending(context: BotContext, pending: PendingAnswer | None) -> None:
-    if context.user_data is not None:
-        context.user_data.pending_answer = pending
+def _set_pending(context: BotContext, pending: ConsultationAnswer | None) -> None:
+    if pending is not None or waiting_for(context, ConsultationAnswer) is not None:
+        wait(context, pending)
 
 
 @turn
@@ -190,7 +188,16 @@ async def on_identity(update: Update, context: BotContext, turn_: Turn) -> None:
     if not consultation.is_open(now):
         raise ConsultationClosed(str(cid))
     anonymous = choice.anonymous
-    _set_pending(context, PendingAnswer(cid, index, CODE_STANCES[choice.stance], anonymous, now))
+    _set_pending(
+        context,
+        ConsultationAnswer(
+            now,
+            consultation=cid,
+            section=index,
+            stance=CODE_STANCES[choice.stance],
+            anonymous=anonymous,
+        ),
+    )
     mb = turn_.services.settings.consultation_max_file_mb
     await show(update, render_ask_answer(turn_.t, anonymous, mb), cancel_keyboard(turn_.t))
 
@@ -199,9 +206,7 @@ async def on_identity(update: Update, context: BotContext, turn_: Turn) -> None:
 async def on_cancel(update: Update, context: BotContext, turn_: Turn) -> None:
     """Drop the answer being written."""
     picked(update, KCancel)
-    _set_pending(context, None)
-    if context.user_data is not None:
-        context.user_data.outcome_for = None
+    wait(context, None)
     await show(update, render_cancelled(turn_.t), back_to_menu_keyboard(turn_.t))
 
 
@@ -229,15 +234,12 @@ async def take_message(update: Update, context: BotContext, turn_: Turn) -> bool
     """Treat the message as the awaited consultation answer or admin note; False otherwise."""
     if await _take_outcome(update, context, turn_):
         return True
-    pending = context.user_data.pending_answer if context.user_data else None
+    pending = waiting_for(context, ConsultationAnswer)
     message = update.message
     if pending is None or message is None:
         return False
     services = turn_.services
     now = services.clock()
-    if now - pending.since > ANSWER_WAIT:
-        _set_pending(context, None)
-        return False
     t = turn_.t
     max_mb = services.settings.consultation_max_file_mb
     try:
@@ -247,7 +249,7 @@ async def take_message(update: Update, context: BotContext, turn_: Turn) -> bool
                 turn_.uow,
                 services.answer_limit,
                 user_id=turn_.user.id,
-                consultation_id=pending.consultation_id,
+                consultation_id=pending.consultation,
                 number=pending.edit_number,
                 answer=answer,
                 now=now,
@@ -256,7 +258,7 @@ async def take_message(update: Update, context: BotContext, turn_: Turn) -> bool
             await show(
                 update,
                 render_changed(t, receipt.reference),
-                receipt_keyboard(t, pending.consultation_id, False),
+                receipt_keyboard(t, pending.consultation, False),
                 edit=False,
             )
             return True
@@ -264,7 +266,7 @@ async def take_message(update: Update, context: BotContext, turn_: Turn) -> bool
         receipt = await consultations.submit(
             turn_.uow,
             services.answer_limit,
-            consultation_id=pending.consultation_id,
+            consultation_id=pending.consultation,
             section=pending.section,
             stance=pending.stance,
             answer=answer,
@@ -288,7 +290,7 @@ async def take_message(update: Update, context: BotContext, turn_: Turn) -> bool
     await show(
         update,
         render_receipt(t, receipt, turn_.language),
-        receipt_keyboard(t, pending.consultation_id, receipt.anonymous),
+        receipt_keyboard(t, pending.consultation, receipt.anonymous),
         edit=False,
     )
     return True
@@ -354,7 +356,17 @@ async def on_edit(update: Update, context: BotContext, turn_: Turn) -> None:
     if not mine.consultation.is_open(now):
         raise ConsultationClosed(str(cid))
     a = mine.answer
-    _set_pending(context, PendingAnswer(cid, a.section, a.stance, False, now, edit_number=number))
+    _set_pending(
+        context,
+        ConsultationAnswer(
+            now,
+            consultation=cid,
+            section=a.section,
+            stance=a.stance,
+            anonymous=False,
+            edit_number=number,
+        ),
+    )
     await show(update, render_edit_prompt(turn_.t, mine.reference), cancel_keyboard(turn_.t))
 
 
@@ -527,51 +539,30 @@ async def on_outcome(update: Update, context: BotContext, turn_: Turn) -> None:
     if not _is_admin(turn_):
         raise StaleButton("kq")
     await consultations.get(turn_.uow, consultation_id)
-    if context.user_data is not None:
-        context.user_data.outcome_for = (consultation_id, turn_.services.clock())
+    wait(context, ConsultationOutcome(turn_.services.clock(), consultation=consultation_id))
     await show(update, render_outcome_prompt(turn_.t), cancel_keyboard(turn_.t))
 
 
 async def _take_outcome(update: Update, context: BotContext, turn_: Turn) -> bool:
-    waiting = context.user_data.outcome_for if context.user_data else None
+    waiting = waiting_for(context, ConsultationOutcome)
     text = update.message.text if update.message else None
-    if waiting is None or context.user_data is None or not _is_admin(turn_):
+    if waiting is None or not _is_admin(turn_):
         return False
-    consultation_id, since = waiting
+    consultation_id = waiting.consultation
     now = turn_.services.clock()
-    if now - since > ANSWER_WAIT or text is None:
-        context.user_data.outcome_for = None
+    if text is None:
+        wait(context, None)
         return False
     try:
         people = await consultations.write_outcome(turn_.uow, consultation_id, text, now)
     except AppError as err:
-        context.user_data.outcome_for = None
+        wait(context, None)
         await show(update, turn_.t.gettext(err.msgid), back_to_menu_keyboard(turn_.t), edit=False)
         return True
-    context.user_data.outcome_for = None
+    wait(context, None)
     await show(update, render_outcome_saved(turn_.t, people), edit=False)
     await _admin_view(update, turn_, consultation_id, edit=False)
     return True
-
-
-async def on_elsewhere(update: Update, context: BotContext) -> None:
-    """Any button or command first drops the answer (or note) being waited for.
-
-    Runs in an earlier group, so the button that starts a new answer sets it again after;
-    a person who wandered off to the lessons never has a glossary word or a stray message
-    filed as a consultation answer, least of all an anonymous one they could not withdraw.
-    """
-    if context.user_data is not None:
-        context.user_data.pending_answer = None
-        context.user_data.outcome_for = None
-
-
-def interrupts() -> list[BaseHandler[Update, BotContext, None]]:
-    """Handlers for the group before the features' (see handlers.register)."""
-    return [
-        CallbackQueryHandler(on_elsewhere),
-        MessageHandler(filters.COMMAND, on_elsewhere),
-    ]
 
 
 def handlers() -> list[BaseHandler[Update, BotContext, None]]:

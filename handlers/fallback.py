@@ -10,6 +10,16 @@ from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.services import glossary
 from bot.views.menu import render_not_understood
+from bot.waiting import (
+    AnnouncementText,
+    CertificateName,
+    CityName,
+    CohortName,
+    CohortPlace,
+    ConsultationAnswer,
+    ConsultationOutcome,
+    Wait,
+)
 from handlers import announcements, consultations, faq, quizzes, reminders, trainers
 from handlers.common import Turn, show, turn
 from handlers.glossary import show_term
@@ -30,18 +40,9 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
     if not turn_.ready:
         await ask_language(update, turn_)
         return
-    if await consultations.take_message(update, context, turn_):
-        return
-    if await announcements.take_announcement(update, context, turn_):
-        return
-    if await trainers.take_typed_text(update, context, turn_):
-        return
     text = update.message.text if update.message else None
-    if text and await reminders.take_typed_city(update, context, turn_, text):
-        return
-    if text and await quizzes.take_typed_name(update, context, turn_, text):
-        return
-    if text and await faq.take_typed(update, context, turn_, text):
+    step = context.user_data.waiting if context.user_data is not None else None
+    if step is not None and await _take(step, update, context, turn_, text):
         return
     term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
     if term is not None:
@@ -51,6 +52,26 @@ async def on_other_message(update: Update, context: BotContext, turn_: Turn) -> 
         await faq.answer_question(update, context, turn_, text.strip())
         return
     await show(update, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
+
+
+async def _take(
+    step: Wait, update: Update, context: BotContext, turn_: Turn, text: str | None
+) -> bool:
+    """Hand the message to the one feature whose step the bot waits in; False when that
+    feature does not take it (a glossary word during a city search, a sticker)."""
+    if isinstance(step, ConsultationAnswer | ConsultationOutcome):
+        return await consultations.take_message(update, context, turn_)
+    if isinstance(step, AnnouncementText):
+        return await announcements.take_announcement(update, context, turn_)
+    if isinstance(step, CohortName | CohortPlace):
+        return await trainers.take_typed_text(update, context, turn_)
+    if not text:
+        return False
+    if isinstance(step, CityName):
+        return await reminders.take_typed_city(update, context, turn_, text)
+    if isinstance(step, CertificateName):
+        return await quizzes.take_typed_name(update, context, turn_, text)
+    return await faq.take_typed(update, context, turn_, text)
 
 
 @turn

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import Update
 from telegram.error import BadRequest, Forbidden
@@ -44,16 +43,20 @@ from bot.screens import Keyboard
 from bot.services import faq
 from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
 from bot.views import faq as views
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import (
+    AnswerBack,
+    GuideAnswer,
+    GuideSummary,
+    QuestionToPerson,
+    StaffReply,
+    Wait,
+)
+from handlers.common import Turn, picked, show, turn, wait
 from handlers.menu import require_ready, unknown_command
 
 log = logging.getLogger(__name__)
 
-# How long typed text counts as what the bot asked for (a question, a reply, a guide answer).
-WAIT_FOR = timedelta(minutes=30)
-
-
-# --- waiting for typed text (kept in memory only) ----------------------------------------------
+# --- what the FAQ waits for (bot.waiting); the guide's answers stay in this process's memory
 
 
 def _data(context: BotContext) -> UserData:
@@ -61,23 +64,64 @@ def _data(context: BotContext) -> UserData:
     return context.user_data
 
 
-def _wait(context: BotContext, turn_: Turn, what: str | None, question: int | None = None) -> None:
-    data = _data(context)
-    data.faq_waiting = what
-    data.faq_waiting_since = turn_.services.clock() if what else None
-    data.faq_question_id = question
+_STEPS: dict[str, type[Wait]] = {
+    "ask": QuestionToPerson,
+    "reply": StaffReply,
+    "answer-back": AnswerBack,
+    "guide": GuideAnswer,
+    "summary": GuideSummary,
+}
+_NAMES = {cls: name for name, cls in _STEPS.items()}
+
+
+def _wait(
+    context: BotContext,
+    turn_: Turn,
+    what: str | None,
+    question: int | None = None,
+    *,
+    step: int = 0,
+) -> None:
+    if what is None:
+        if _waiting_for(context, turn_) is not None:
+            wait(context, None)
+        return
+    now = turn_.services.clock()
+    made: Wait
+    if what == "reply":
+        made = StaffReply(now, question=question or 0)
+    elif what == "answer-back":
+        made = AnswerBack(now, question=question or 0)
+    elif what == "guide":
+        made = GuideAnswer(now, step=step)
+    else:
+        made = _STEPS[what](now)
+    wait(context, made)
 
 
 def _waiting_for(context: BotContext, turn_: Turn) -> str | None:
-    data = _data(context)
-    since = data.faq_waiting_since
-    if data.faq_waiting is None or since is None:
-        return None
-    if turn_.services.clock() - since > WAIT_FOR:
-        _wait(context, turn_, None)
-        data.guide_answers = {}
-        return None
-    return data.faq_waiting
+    """Which of the FAQ's steps the bot waits in (the timeout is bot.waiting's)."""
+    step = _data(context).waiting
+    return _NAMES.get(type(step)) if step is not None else None
+
+
+def _question_id(context: BotContext) -> int | None:
+    step = _data(context).waiting
+    return step.question if isinstance(step, StaffReply | AnswerBack) else None
+
+
+def _guide_step(context: BotContext) -> int:
+    step = _data(context).waiting
+    return step.step if isinstance(step, GuideAnswer) else 0
+
+
+# The guide's answers are never written down: a guide under way in another process, or
+# before a restart, has none here. This mark says the answers here are that guide's.
+_STARTED = "\x00started"
+
+
+def _guide_lost(context: BotContext) -> bool:
+    return _STARTED not in _data(context).guide_answers
 
 
 def _stop_waiting(context: BotContext, turn_: Turn) -> None:
@@ -336,16 +380,16 @@ async def _guide_next(
 ) -> None:
     """Record the answer to the current step (None: skipped) and ask the next one."""
     data = _data(context)
-    step = data.guide_step
+    step = _guide_step(context)
     if answer:
         data.guide_answers[GUIDE_STEPS[step]] = answer
     if step + 1 < len(GUIDE_STEPS):
-        data.guide_step = step + 1
-        _wait(context, turn_, "guide")
+        _wait(context, turn_, "guide", step=step + 1)
         await _guide_prompt(update, turn_, step + 1, intro=False)
         return
-    summary = views.compose_summary(turn_.t, data.guide_answers)
-    data.guide_answers = {"summary": summary}
+    answers = {k: v for k, v in data.guide_answers.items() if k != _STARTED}
+    summary = views.compose_summary(turn_.t, answers)
+    data.guide_answers = {_STARTED: "1", "summary": summary}
     _wait(context, turn_, "summary")
     await show(
         update, views.render_summary(turn_.t, summary), summary_keyboard(turn_.t), edit=False
@@ -362,12 +406,15 @@ async def on_guide(update: Update, context: BotContext, turn_: Turn) -> None:
     t, uow, user_id = turn_.t, turn_.uow, turn_.user.id
     waiting = _waiting_for(context, turn_)
     if action == "start":
-        data.guide_answers, data.guide_step = {}, 0
-        _wait(context, turn_, "guide")
+        data.guide_answers = {_STARTED: "1"}
+        _wait(context, turn_, "guide", step=0)
         await _guide_prompt(update, turn_, 0, intro=True)
+    elif waiting in ("guide", "summary") and _guide_lost(context):
+        _stop_waiting(context, turn_)  # its answers were in another process, or lost
+        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
     elif action in ("skip", "yes", "no") and waiting == "guide":
         answer = {"yes": t.gettext("Yes"), "no": t.gettext("No")}.get(action)
-        if action != "skip" and GUIDE_STEPS[data.guide_step] != "anonymous":
+        if action != "skip" and GUIDE_STEPS[_guide_step(context)] != "anonymous":
             raise StaleButton(action)
         await _guide_next(update, context, turn_, answer)
     elif action == "save" and waiting == "summary":
@@ -402,21 +449,26 @@ async def take_typed(update: Update, context: BotContext, turn_: Turn, text: str
     waiting = _waiting_for(context, turn_)
     if waiting is None:
         return False
-    data = _data(context)
     if not text.strip():
         return False
     if waiting == "ask":
         await _send_to_person(update, context, turn_, text)
-    elif waiting == "reply" and data.faq_question_id is not None and _is_staff(turn_):
-        await _deliver_reply(update, context, turn_, data.faq_question_id, text)
-    elif waiting == "answer-back" and data.faq_question_id is not None:
-        await _deliver_answer_back(update, context, turn_, data.faq_question_id, text)
+    elif waiting == "reply" and (question := _question_id(context)) and _is_staff(turn_):
+        await _deliver_reply(update, context, turn_, question, text)
+    elif waiting == "answer-back" and (question := _question_id(context)):
+        await _deliver_answer_back(update, context, turn_, question, text)
+    elif waiting in ("guide", "summary") and _guide_lost(context):
+        # the guide's answers were never written down; nothing typed here is kept either
+        _stop_waiting(context, turn_)
+        t = turn_.t
+        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
     elif waiting == "guide":
         if len(text) > MAX_GUIDE_ANSWER:
             await show(update, views.render_answer_too_long(turn_.t), edit=False)
             return True
-        if GUIDE_STEPS[data.guide_step] == "anonymous":
-            await _guide_prompt(update, turn_, data.guide_step, intro=False)
+        step = _guide_step(context)
+        if GUIDE_STEPS[step] == "anonymous":
+            await _guide_prompt(update, turn_, step, intro=False)
             return True
         await _guide_next(update, context, turn_, text.strip())
     else:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from typing import Literal, cast
 
 from telegram import InputFile, InputPollOption, Poll, Update
@@ -40,11 +39,11 @@ from bot.views.quizzes import (
     render_verification,
     render_verify_usage,
 )
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import CertificateName
+from handlers.common import Turn, picked, show, turn, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 # How long a typed text counts as the name the bot asked for.
-NAME_ASKED_FOR = timedelta(minutes=15)
 
 
 async def send_question(context: BotContext, chat_id: int, turn_: Turn, poll: PollToSend) -> None:
@@ -156,10 +155,9 @@ async def on_poll_answer(update: Update, context: BotContext, turn_: Turn) -> No
 
 
 def _wait_for_name(context: BotContext, turn_: Turn, *, on: bool) -> None:
-    if context.user_data is not None:
-        context.user_data.name_asked_since = turn_.services.clock() if on else None
-        if on:
-            context.user_data.certificate_name = None
+    wait(context, CertificateName(turn_.services.clock()) if on else None)
+    if on and context.user_data is not None:
+        context.user_data.certificate_name = None
 
 
 async def _send_certificate(update: Update, turn_: Turn, name: str | None) -> None:
@@ -203,17 +201,16 @@ async def on_certificate(update: Update, context: BotContext, turn_: Turn) -> No
 
 async def take_typed_name(update: Update, context: BotContext, turn_: Turn, text: str) -> bool:
     """Treat the text as the name the bot asked for; False when it asked for none."""
-    since = context.user_data.name_asked_since if context.user_data else None
-    if since is None or turn_.services.clock() - since > NAME_ASKED_FOR:
+    if waiting_for(context, CertificateName) is None:
         return False
     try:
         name = certificates.clean_name(text, printable())
     except AppError as err:
         await show(update, turn_.t.gettext(err.msgid), edit=False)
         return True
+    wait(context, None)
     if context.user_data is not None:
         context.user_data.certificate_name = name
-        context.user_data.name_asked_since = None
     await show(
         update, render_name_confirm(turn_.t, name), confirm_name_keyboard(turn_.t), edit=False
     )

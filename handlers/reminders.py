@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -43,11 +41,11 @@ from bot.views.reminders import (
     render_time_prompt,
     render_zone_prompt,
 )
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import CityName
+from handlers.common import Turn, picked, show, turn, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 # How long a typed text counts as the city the bot asked for.
-CITY_SEARCH_FOR = timedelta(minutes=10)
 
 
 async def show_reminders(
@@ -66,8 +64,10 @@ async def show_reminders(
 
 
 def _search_city(context: BotContext, turn_: Turn, *, on: bool) -> None:
-    if context.user_data is not None:
-        context.user_data.city_search_since = turn_.services.clock() if on else None
+    if on:
+        wait(context, CityName(turn_.services.clock()))
+    elif waiting_for(context, CityName) is not None:
+        wait(context, None)
 
 
 async def _show_screen(update: Update, context: BotContext, turn_: Turn, screen: str) -> None:
@@ -217,9 +217,8 @@ async def take_typed_city(update: Update, context: BotContext, turn_: Turn, text
 
     A glossary word ends the search and is left to the glossary.
     """
-    since = context.user_data.city_search_since if context.user_data else None
     services = turn_.services
-    if since is None or services.clock() - since > CITY_SEARCH_FOR:
+    if waiting_for(context, CityName) is None:
         return False
     zones = services.zones.find(text, turn_.language)
     if len(zones) == 1:

@@ -4,7 +4,6 @@ CSV, most-missed questions), workshop packs, and /trainers for admins."""
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from html import escape
 
 from telegram import Chat, Update
@@ -58,36 +57,21 @@ from bot.views.trainers import (
     render_trainer_removed,
     render_trainers,
 )
-from handlers.common import Turn, picked, show, turn
+from bot.waiting import CohortName, CohortPlace
+from handlers.common import Turn, picked, show, turn, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 # How long typed text counts as the answer the Trainer menu asked for.
-STEP_FOR = timedelta(minutes=15)
 
 
 def is_trainer(turn_: Turn) -> bool:
     return cohorts.is_trainer(turn_.user, turn_.is_admin)
 
 
-def set_step(context: BotContext, turn_: Turn, step: str | None) -> None:
-    if context.user_data is not None:
-        context.user_data.trainer_step = step
-        context.user_data.trainer_step_since = turn_.services.clock() if step else None
-
-
-def current_step(context: BotContext, turn_: Turn) -> str | None:
-    data = context.user_data
-    if data is None or data.trainer_step is None or data.trainer_step_since is None:
-        return None
-    if turn_.services.clock() - data.trainer_step_since > STEP_FOR:
-        return None
-    return data.trainer_step
-
-
 async def show_trainer_menu(
     update: Update, context: BotContext, turn_: Turn, *, edit: bool
 ) -> None:
-    set_step(context, turn_, None)
+    wait(context, None)
     mine = await cohorts.cohorts_of(turn_.uow, turn_.user.id)
     await show(
         update, render_trainer_menu(turn_.t, mine), trainer_menu_keyboard(turn_.t, mine), edit=edit
@@ -120,7 +104,7 @@ async def on_new_cohort(update: Update, context: BotContext, turn_: Turn) -> Non
     picked(update, NewCohort)
     if not await _may_train(update, turn_, "trainer"):
         return
-    set_step(context, turn_, "cohort-name")
+    wait(context, CohortName(turn_.services.clock()))
     await show(update, render_new_cohort_name(turn_.t), cancel_keyboard(turn_.t))
 
 
@@ -130,12 +114,10 @@ async def on_cohort_language(update: Update, context: BotContext, turn_: Turn) -
     action = picked(update, CohortLanguage)
     if not await _may_train(update, turn_, "trainer"):
         return
-    name = context.user_data.new_cohort if context.user_data else None
-    if name is None or action.language not in SUPPORTED_LANGUAGES:
+    draft = waiting_for(context, CohortPlace)
+    if draft is None or action.language not in SUPPORTED_LANGUAGES:
         raise StaleButton(action.pack())
-    if context.user_data is not None:
-        context.user_data.new_cohort = (name[0], action.language)
-    set_step(context, turn_, "cohort-place")
+    wait(context, CohortPlace(turn_.services.clock(), name=draft.name, language=action.language))
     await show(update, render_new_cohort_place(turn_.t), skip_place_keyboard(turn_.t))
 
 
@@ -151,8 +133,8 @@ async def on_skip_cohort_place(update: Update, context: BotContext, turn_: Turn)
 async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> bool:
     """A typed cohort name or place; False when the Trainer menu asked for neither (or the
     user is no trainer any more)."""
-    step = current_step(context, turn_)
-    if step not in ("cohort-name", "cohort-place") or not is_trainer(turn_):
+    naming, placing = waiting_for(context, CohortName), waiting_for(context, CohortPlace)
+    if not is_trainer(turn_):
         return False
     message = update.message
     if message is None:
@@ -161,11 +143,10 @@ async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> b
     if text is None:
         return False
     t = turn_.t
-    if step == "cohort-name":
+    if naming is not None:
         name = cohorts.clean_text(text)
-        if context.user_data is not None:
-            context.user_data.new_cohort = (name, turn_.language)
-        set_step(context, turn_, "cohort-language")
+        # the language comes next (a button); the name waits with the draft
+        wait(context, CohortPlace(turn_.services.clock(), name=name, language=""))
         await show(
             update,
             render_new_cohort_language(t),
@@ -173,7 +154,7 @@ async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> b
             edit=False,
         )
         return True
-    if step == "cohort-place":
+    if placing is not None and placing.language:
         await _create_cohort(update, context, turn_, text)
         return True
     return False
@@ -182,16 +163,13 @@ async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> b
 async def _create_cohort(
     update: Update, context: BotContext, turn_: Turn, place: str | None
 ) -> None:
-    draft = context.user_data.new_cohort if context.user_data else None
-    if draft is None:
+    draft = waiting_for(context, CohortPlace)
+    if draft is None or not draft.language:
         raise StaleButton("no cohort being created")
-    name, language = draft
     card = await cohorts.create_cohort(
-        turn_.uow, turn_.user.id, name, language, place, turn_.services.clock()
+        turn_.uow, turn_.user.id, draft.name, draft.language, place, turn_.services.clock()
     )
-    if context.user_data is not None:
-        context.user_data.new_cohort = None
-    set_step(context, turn_, None)
+    wait(context, None)
     username = update.get_bot().username
     await show(
         update,

@@ -251,7 +251,9 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
     for user_row in changed.get("users", []):
         (old_row,) = [r for r in before["users"] if r["id"] == user_row["id"]]
         differs = {k for k in user_row if user_row[k] != old_row[k]}
-        assert differs == {"last_seen_at"}, differs
+        # what the bot waited for (sealed: bot.waiting) is cleared, nothing else is said
+        assert differs <= {"last_seen_at", "waiting"}, differs
+        assert "मुझे डर" not in str(user_row["waiting"])
     (held,) = changed["consultation_held"]
     assert set(held) == {"id", "tag", "sealed"}
     assert "मुझे डर".encode() not in held["sealed"] and str(HI).encode() not in held["sealed"]
@@ -492,3 +494,40 @@ async def test_the_job_opens_and_closes_by_itself_after_a_restart(
         assert kinds == ["closing", "open"], "both sent once, after the restart"
     finally:
         await bot.stop()
+
+
+async def test_a_wait_of_one_feature_never_takes_another_features_text(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """One waiting state: an abandoned "Ask a person" or staff Reply, then an anonymous
+    answer and a restart: the text is the anonymous answer, and reaches no one."""
+    await publish(bot)
+    clock.now = OPENED + timedelta(hours=1)
+    await onboard(bot, EN, "en")
+    await bot.press(EN, "m:faq")
+    await bot.press(EN, "ap:type")
+    await bot.say(EN, "Who fixes the road to the mine?")
+    async with bot.services.uow() as uow:
+        [question] = await uow.faq.open_questions()
+    # the learner starts another question to a person, the admin starts a reply...
+    await bot.press(EN, "m:faq")
+    await bot.press(EN, "ap:type")
+    await bot.press(ADMIN, f"aq:{question.id}")
+    # ...and both leave it for an anonymous answer, then the bot restarts
+    await onboard(bot, FR, "fr")
+    await choose(bot, EN, 0, "c", "a")
+    await choose(bot, ADMIN, 1, "s", "a")
+    await bot.restart()
+    mark = len(bot.standin.requests)
+    await bot.say(EN, "The trucks pass at night near the school.")
+    await bot.say(ADMIN, "The notice came too late for our village.")
+    sent = [r for r in bot.requests_since(mark) if r.method == "sendMessage"]
+    for request in sent:
+        text = str(request.params.get("text"))
+        assert "trucks pass" not in text and "too late" not in text, "nobody gets them"
+    assert {r.params.get("chat_id") for r in sent} <= {EN, ADMIN}, "only the receipts"
+    assert len(await rows(bot, "consultation_held")) == 2, "both are held anonymous answers"
+    async with bot.services.uow() as uow:
+        open_ = await uow.faq.open_questions()
+    assert [q.text for q in open_] == ["Who fixes the road to the mine?"], "no new question"
+    assert all(q.id == question.id for q in open_)

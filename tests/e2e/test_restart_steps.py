@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from bot import waiting
 from bot.db.models import User
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import Harness
@@ -18,6 +19,13 @@ async def saved_steps(bot: Harness, user: int) -> dict[str, object] | None:
     return value
 
 
+async def saved_step(bot: Harness, user: int) -> waiting.Wait | None:
+    """The step users.waiting holds, opened with the deployment's key."""
+    steps = await saved_steps(bot, user)
+    stored = steps.get("wait") if steps else None
+    return waiting.unseal(stored, await bot.uid(user), bot.services.sealer)
+
+
 async def test_an_admins_reply_typed_after_a_restart_reaches_the_learner(bot: Harness) -> None:
     learner = USERS["fr"]
     await onboard(bot, ADMIN, "en")
@@ -29,9 +37,9 @@ async def test_an_admins_reply_typed_after_a_restart_reaches_the_learner(bot: Ha
         [question] = await uow.faq.open_questions()
     await bot.press(ADMIN, f"aq:{question.id}")
     assert "Type your reply to question" in bot.text(ADMIN)
-    steps = await saved_steps(bot, ADMIN)
-    assert steps is not None and steps["faq_waiting"] == "reply"
-    assert steps["faq_question_id"] == question.id
+    step = await saved_step(bot, ADMIN)
+    assert isinstance(step, waiting.StaffReply) and step.question == question.id
+    assert "reply" not in str(await saved_steps(bot, ADMIN)), "sealed in the database"
 
     await bot.restart()
     await bot.say(ADMIN, "Demandez au bureau de la commune.")
@@ -47,13 +55,13 @@ async def test_a_certificate_name_typed_after_a_restart_is_taken_as_the_name(
     await earn_certificate_offer(bot, user, "en")
     await bot.press(user, "qc:get")
     assert "Type your name" in bot.text(user)
-    await bot.say(user, "/privacy")
-    assert "A step in progress: which answer the bot waits for" in bot.text(user)
+    assert isinstance(await saved_step(bot, user), waiting.CertificateName)
     await bot.restart()
     await bot.say(user, "Ana Souza")
     assert "Your certificate will say: Ana Souza" in bot.text(user)
     steps = await saved_steps(bot, user)
     assert "Ana" not in str(steps), "the name itself is not saved"
+    assert await saved_step(bot, user) is None, "the name is typed: nothing waited for"
 
 
 async def test_the_complaint_guide_is_never_saved(bot: Harness) -> None:
@@ -63,7 +71,28 @@ async def test_the_complaint_guide_is_never_saved(bot: Harness) -> None:
     await bot.press(user, "ac:start")
     await bot.say(user, "Red dust covers our crops near Juruti")
     assert "Question 2 of 7" in bot.text(user)
-    assert await saved_steps(bot, user) is None
+    step = await saved_step(bot, user)
+    assert isinstance(step, waiting.GuideAnswer) and step.step == 1, "which step, not what"
     async with bot.services.uow() as uow:
         rows = (await uow.session.execute(select(User.waiting))).scalars().all()
     assert all("Juruti" not in str(row) for row in rows)
+    # after a restart the answers are gone, so is the guide: the next text is not searched
+    # as a question nor kept anywhere
+    await bot.restart()
+    await bot.say(user, "It started in March")
+    assert "The guide is stopped. Nothing was stored." in bot.text(user)
+    async with bot.services.uow() as uow:
+        assert await uow.faq.open_questions() == []
+        rows = (await uow.session.execute(select(User.waiting))).scalars().all()
+    assert all("March" not in str(row) for row in rows)
+
+
+async def test_a_command_ends_any_wait(bot: Harness) -> None:
+    """The interrupt rule: after a command, a typed text is no longer the awaited name."""
+    user = USERS["en"]
+    await earn_certificate_offer(bot, user, "en")
+    await bot.press(user, "qc:get")
+    await bot.say(user, "/progress")
+    assert await saved_step(bot, user) is None
+    await bot.say(user, "Ana Souza")
+    assert "Your certificate will say" not in bot.text(user)

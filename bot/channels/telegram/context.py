@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from telegram.request import BaseRequest
 
+from bot import waiting
+from bot.sealing import Sealer
 from bot.services.container import Services
+from bot.waiting import Wait
 
 log = logging.getLogger(__name__)
 
@@ -26,125 +28,52 @@ class BotData:
 
 @dataclass
 class UserData:
-    """Per-user cache: the language, so even an error reply is in the user's language,
-    since when the bot waits for a typed city (Settings → Reminders → Time zone), the
-    certificate name being typed and confirmed, the consultation answer being written, and
-    the Trainer menu's steps.
+    """Per-user memory of this process.
 
-    FAQ (issue 5): the last question the FAQ could not answer (for "Ask a person"), what
-    typed text the bot now waits for and since when, and the answers given so far in the
-    "Preparing a complaint" guide.
-
-    Only the steps listed in durable_steps are saved (users.waiting) and survive a restart;
-    everything else here lives in memory only.
+    `waiting` (bot.waiting) is what typed message the bot waits for; it is read back from
+    users.waiting at every update and written there when it changes, so it survives a
+    restart and is the same in every process. `pending_invitation` (a cohort code opened
+    before onboarding was done) is kept beside it. Everything else here is never written
+    to the database: the language (a cache), a certificate name typed but not yet
+    confirmed, the question the FAQ could not answer (offered to "Ask a person"), and the
+    complaint guide's answers so far.
     """
 
     language: str | None = None
-    city_search_since: datetime | None = None
-    # Certificate: since when the bot waits for the typed name, and the name to confirm.
-    name_asked_since: datetime | None = None
-    certificate_name: str | None = None
-    # the consultation answer being written (Have your say), kept in memory only so that an
-    # anonymous answer's author is never written down, and the admin's "what changed" note
-    pending_answer: PendingAnswer | None = None
-    outcome_for: tuple[int, datetime] | None = None
-    # Trainers (issue 7): an invitation code opened before onboarding was done, and the
-    # typed input the Trainer menu waits for (`cohort-name`, `cohort-place`, `announce`),
-    # since when, and the new cohort's name and language so far.
+    waiting: Wait | None = None
     pending_invitation: str | None = None
-    trainer_step: str | None = None
-    trainer_step_since: datetime | None = None
-    new_cohort: tuple[str, str] | None = None
-    # FAQ
+    certificate_name: str | None = None
     faq_unanswered: str | None = None
-    faq_waiting: str | None = None  # "ask", "reply", "answer-back" or "guide"
-    faq_waiting_since: datetime | None = None
-    faq_question_id: int | None = None  # the question a reply or answer back is about
     guide_answers: dict[str, str] = field(default_factory=dict)
-    guide_step: int = 0
-    # Whether the steps saved in the database were read back in this process, and what was
-    # last saved (see durable_steps).
-    restored: bool = False
-    saved_steps: dict[str, Any] | None = None
+    # what users.waiting held at the start of this update, to write only a change
+    loaded: tuple[Wait | None, str | None] = (None, None)
+
+    def forget(self) -> None:
+        """Drop everything held for this person (after /deleteme)."""
+        self.waiting = None
+        self.pending_invitation = None
+        self.certificate_name = None
+        self.faq_unanswered = None
+        self.guide_answers = {}
 
 
-# What survives a restart (users.waiting): which typed text the bot waits for and since
-# when, so that after a restart a reply, a name or a cohort name is taken as what it is and
-# not searched as a question. Never what a user wrote to be kept apart: the guide's answers
-# (stored only as a draft the learner saves), a consultation answer being written (an
-# anonymous one must not be tied to its author), a question not yet sent to a person, a
-# certificate name not yet confirmed. A trainer's new cohort name is kept: it is stored
-# anyway a step later.
-_DURABLE_TIMES = ("city_search_since", "name_asked_since", "trainer_step_since")
-_DURABLE_TEXTS = ("pending_invitation", "trainer_step")
-_FAQ_WAITS = ("ask", "reply", "answer-back")  # not "guide": its answers live in memory only
+def load_steps(data: UserData, saved: object, user_id: int, sealer: Sealer | None) -> None:
+    """Put back what users.waiting holds; what does not parse is dropped, not guessed."""
+    stored = saved if isinstance(saved, dict) else {}
+    data.waiting = waiting.unseal(stored.get("wait"), user_id, sealer)
+    invitation = stored.get("invitation")
+    data.pending_invitation = invitation if isinstance(invitation, str) else None
+    data.loaded = (data.waiting, data.pending_invitation)
 
 
-def durable_steps(data: UserData) -> dict[str, Any] | None:
-    """The steps to save, as JSON values; None when the bot waits for nothing."""
+def steps_to_save(data: UserData, user_id: int, sealer: Sealer | None) -> dict[str, Any] | None:
+    """What users.waiting should hold now; None when the bot waits for nothing."""
     out: dict[str, Any] = {}
-    for name in _DURABLE_TIMES:
-        value = getattr(data, name)
-        if value is not None:
-            out[name] = value.isoformat()
-    for name in _DURABLE_TEXTS:
-        if getattr(data, name) is not None:
-            out[name] = getattr(data, name)
-    if data.new_cohort is not None:
-        out["new_cohort"] = list(data.new_cohort)
-    if data.outcome_for is not None:
-        out["outcome_for"] = [data.outcome_for[0], data.outcome_for[1].isoformat()]
-    if data.faq_waiting in _FAQ_WAITS and data.faq_waiting_since is not None:
-        out["faq_waiting"] = data.faq_waiting
-        out["faq_waiting_since"] = data.faq_waiting_since.isoformat()
-        if data.faq_question_id is not None:
-            out["faq_question_id"] = data.faq_question_id
+    if data.waiting is not None:
+        out["wait"] = waiting.seal(data.waiting, user_id, sealer)
+    if data.pending_invitation is not None:
+        out["invitation"] = data.pending_invitation
     return out or None
-
-
-def restore_steps(data: UserData, saved: dict[str, Any] | None) -> None:
-    """Put saved steps back; steps that do not parse are all dropped, not guessed."""
-    data.restored = True
-    data.saved_steps = saved
-    if not saved:
-        return
-    values: dict[str, Any] = {}
-    try:
-        for name in _DURABLE_TIMES:
-            if isinstance(saved.get(name), str):
-                values[name] = datetime.fromisoformat(saved[name])
-        for name in _DURABLE_TEXTS:
-            if isinstance(saved.get(name), str):
-                values[name] = saved[name]
-        cohort = saved.get("new_cohort")
-        if isinstance(cohort, list) and len(cohort) == 2:
-            values["new_cohort"] = (str(cohort[0]), str(cohort[1]))
-        outcome = saved.get("outcome_for")
-        if isinstance(outcome, list) and len(outcome) == 2:
-            values["outcome_for"] = (int(outcome[0]), datetime.fromisoformat(outcome[1]))
-        since = saved.get("faq_waiting_since")
-        if saved.get("faq_waiting") in _FAQ_WAITS and isinstance(since, str):
-            values["faq_waiting"] = saved["faq_waiting"]
-            values["faq_waiting_since"] = datetime.fromisoformat(since)
-            question = saved.get("faq_question_id")
-            values["faq_question_id"] = question if isinstance(question, int) else None
-    except (TypeError, ValueError) as err:
-        log.warning("dropped saved steps that do not parse: %s", err)
-        return
-    for name, value in values.items():
-        setattr(data, name, value)
-
-
-@dataclass(frozen=True)
-class PendingAnswer:
-    """What the next message answers: a section with a stance, or a named answer to edit."""
-
-    consultation_id: int
-    section: int
-    stance: str
-    anonymous: bool
-    since: datetime
-    edit_number: int | None = None
 
 
 class ChatData:
