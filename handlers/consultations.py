@@ -521,6 +521,7 @@ async def _send_zip(
             log.warning("could not fetch %s: %s", name, err)
             missing.append(f"{name}: {err}")
             continue
+        name = exports.file_name(consultation, answer, data)  # the type its bytes show
         if not part.fits(len(data)):
             parts += 1
             await chat.send_document(InputFile(part.close(), filename=f"{slug}-files-{parts}.zip"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 
@@ -17,6 +16,7 @@ from openpyxl.utils import get_column_letter
 
 from bot.db.repositories import ConsultationAnswerRecord
 from bot.documents.cells import safe_text
+from bot.documents.filetypes import sniff
 from bot.services.consultations import Loaded, reference
 
 HEADER = (
@@ -41,7 +41,6 @@ MIME_SUFFIX = {
     "application/pdf": "pdf",
     "text/plain": "txt",
 }
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def rows(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> list[tuple[str, ...]]:
@@ -94,14 +93,19 @@ def to_xlsx(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> by
     return buffer.getvalue()
 
 
-def file_name(consultation: Loaded, answer: ConsultationAnswerRecord) -> str:
-    """The name of an answer's file in the ZIP: reference, clause, kind, suffix."""
+def file_name(
+    consultation: Loaded, answer: ConsultationAnswerRecord, data: bytes | None = None
+) -> str:
+    """The name of an answer's file: reference, clause, kind, suffix.
+
+    In the ZIP the suffix comes from the file's bytes (bot.documents.filetypes); in the CSV,
+    written without the bytes, from the MIME type, and only when that is on the allow-list.
+    Never from the sender's file name.
+    """
     clause = consultation.spec.clauses[answer.section]
-    suffix = MIME_SUFFIX.get(answer.mime_type or "")
-    if suffix is None and answer.file_name and "." in answer.file_name:
-        suffix = _UNSAFE_NAME.sub("", answer.file_name.rsplit(".", 1)[-1])[:8]
+    suffix = sniff(data) if data is not None else MIME_SUFFIX.get(answer.mime_type or "", "bin")
     name = f"{reference(answer.consultation_id, answer.number)}_{clause}_{answer.kind}"
-    return f"{name}.{suffix or 'bin'}"
+    return f"{name}.{suffix}"
 
 
 @dataclass

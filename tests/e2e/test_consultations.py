@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from bot.config import Settings
 from bot.db.models import Base
+from bot.documents.filetypes import ALLOWED
 from bot.jobs.consultations import ConsultationTickReport, run_consultations
 from bot.services import holding
 from bot.services.answer_limit import MAX_PER_WINDOW
@@ -394,13 +395,23 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
         await bot.standin.send_media(EN, kind, data, caption=caption)
         await bot._settle(EN, mark, True)
         media[reference(bot, EN)[0]] = data
+    # a program sent as a Word document: its bytes, not its name or MIME type, decide
+    program = b"MZ\x90\x00" + bytes(60)
+    await choose(bot, EN, 0, "s", "a")
+    mark = len(bot.standin.requests)
+    await bot.standin.send_media(
+        EN, "document", program, file_name="x.exe", mime_type="application/msword"
+    )
+    await bot._settle(EN, mark, True)
+    disguised = reference(bot, EN)[0]
+    media[disguised] = program
 
     await bot.press(ADMIN, "kc:1")
-    assert "⏳ 2 anonymous answers are waiting" in bot.text(ADMIN), "not in counts or exports"
+    assert "⏳ 3 anonymous answers are waiting" in bot.text(ADMIN), "not in counts or exports"
     assert "Answers in all: 1" in bot.text(ADMIN)
     await write_held(bot, clock)
     await bot.press(ADMIN, "kc:1")
-    assert "Answers in all: 3" in bot.text(ADMIN) and "⏳" not in bot.text(ADMIN)
+    assert "Answers in all: 4" in bot.text(ADMIN) and "⏳" not in bot.text(ADMIN)
     mark = len(bot.standin.requests)
     await bot.press(ADMIN, "kx:1:csv")
     await bot.press(ADMIN, "kx:1:xlsx")
@@ -434,6 +445,10 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
     got = {name.split("_")[0]: archive.read(name) for name in archive.namelist()}
     assert got == media, "every file fetched with getFile, byte for byte"
     assert any(n.endswith("_2_voice.ogg") for n in archive.namelist())
+    names = archive.namelist()
+    assert not any(n.endswith(".exe") for n in names), names
+    assert any(n.startswith(disguised) and n.endswith("_document.bin") for n in names), names
+    assert all(n.rsplit(".", 1)[-1] in {*ALLOWED, "bin"} for n in names), names
     assert bot.standin.requests and any(r.method == "getFile" for r in bot.standin.requests)
 
 
