@@ -8,32 +8,30 @@ restart. Several bot processes each count separately.
 
 from __future__ import annotations
 
-from collections import deque
 from datetime import datetime, timedelta
+
+from bot.services.throttle import MAX_KEYS, Windows
 
 WINDOW = timedelta(hours=1)
 MAX_PER_WINDOW = 30
 
 
 class AnswerLimit:
-    def __init__(self, limit: int = MAX_PER_WINDOW, window: timedelta = WINDOW) -> None:
+    """Answers per person in the last hour; people idle for an hour are forgotten, and at
+    most `max_keys` are remembered (bot.services.throttle.Windows)."""
+
+    def __init__(
+        self, limit: int = MAX_PER_WINDOW, window: timedelta = WINDOW, max_keys: int = MAX_KEYS
+    ) -> None:
         self.limit = limit
         self.window = window
-        self._times: dict[int, deque[datetime]] = {}
-
-    def _recent(self, user_id: int, now: datetime) -> deque[datetime]:
-        times = self._times.get(user_id, deque())
-        while times and now - times[0] >= self.window:
-            times.popleft()
-        if times:
-            self._times[user_id] = times
-        else:
-            self._times.pop(user_id, None)
-        return times
+        self._times: Windows[int] = Windows(window, max_keys)
 
     def allows(self, user_id: int, now: datetime) -> bool:
-        return len(self._recent(user_id, now)) < self.limit
+        return self._times.count(user_id, now) < self.limit
 
     def note(self, user_id: int, now: datetime) -> None:
-        self._recent(user_id, now)
-        self._times.setdefault(user_id, deque()).append(now)
+        self._times.add(user_id, now)
+
+    def __len__(self) -> int:
+        return len(self._times)

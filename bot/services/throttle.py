@@ -1,33 +1,82 @@
-"""A sliding-window counter: at most `limit` tries per key within `window`.
+"""Sliding-window counters kept in memory, with bounded memory and constant work per call.
 
-Kept in memory, per process: it slows down one person or address guessing verification
-codes; a restart forgets it, which costs a guesser nothing worth having (see certificates).
+`Throttle` allows at most `limit` tries per key within `window` (the /verify guesses, per
+person or address); `AnswerLimit` (bot.services.answer_limit) counts answers the same way.
+Keys live in least-recently-used order, so those idle for a whole window sit at the front
+and are dropped a few at a time as new tries come in, instead of scanning every key once
+many are active; past `max_keys` the least recently used key is dropped even if active (a
+guesser who rotates through that many addresses gets a fresh window on the oldest of them,
+which at these odds gains nothing). A restart forgets everything; several processes each
+count apart (see README, Several instances).
 """
 
 from __future__ import annotations
 
-from collections import deque
-from dataclasses import dataclass, field
+from collections import OrderedDict, deque
+from collections.abc import Hashable
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+
+MAX_KEYS = 10_000
 
 
-@dataclass
+class Windows(Generic[K]):
+    """Recent times per key, within `window`, for at most `max_keys` keys."""
+
+    def __init__(self, window: timedelta, max_keys: int = MAX_KEYS) -> None:
+        self.window = window
+        self.max_keys = max_keys
+        self._times: OrderedDict[K, deque[datetime]] = OrderedDict()
+
+    def count(self, key: K, now: datetime) -> int:
+        """How many times within the window (older ones are forgotten)."""
+        times = self._times.get(key)
+        if times is None:
+            return 0
+        while times and now - times[0] >= self.window:
+            times.popleft()
+        if not times:
+            del self._times[key]
+        return len(times)
+
+    def add(self, key: K, now: datetime) -> None:
+        self.count(key, now)
+        self._times.setdefault(key, deque()).append(now)
+        self._times.move_to_end(key)
+        self._forget_idle(now)
+
+    def _forget_idle(self, now: datetime) -> None:
+        # at most a few keys per call: the front is the least recently used
+        for _ in range(2):
+            if not self._times:
+                break
+            key, times = next(iter(self._times.items()))
+            if times and now - times[-1] < self.window:
+                break
+            del self._times[key]
+        while len(self._times) > self.max_keys:
+            self._times.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._times)
+
+
 class Throttle:
-    limit: int
-    window: timedelta
-    _tries: dict[str, deque[datetime]] = field(default_factory=dict)
+    """At most `limit` tries per key within `window`."""
+
+    def __init__(self, limit: int, window: timedelta, max_keys: int = MAX_KEYS) -> None:
+        self.limit = limit
+        self.window = window
+        self._tries: Windows[str] = Windows(window, max_keys)
 
     def allow(self, key: str, now: datetime) -> bool:
         """Count a try; False when the key has used up its tries in the window."""
-        tries = self._tries.setdefault(key, deque())
-        while tries and now - tries[0] >= self.window:
-            tries.popleft()
-        if len(tries) >= self.limit:
+        if self._tries.count(key, now) >= self.limit:
             return False
-        tries.append(now)
-        if len(self._tries) > 10_000:  # forget idle keys so memory stays bounded
-            for stale in [
-                k for k, v in self._tries.items() if not v or now - v[-1] >= self.window
-            ]:
-                del self._tries[stale]
+        self._tries.add(key, now)
         return True
+
+    def __len__(self) -> int:
+        return len(self._tries)
