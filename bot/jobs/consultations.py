@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from telegram import Bot
-from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.render import markup
+from bot.channels.telegram.sending import Sent, attempt
 from bot.keyboards.consultations import notice_keyboard
 from bot.redact import user_ref
 from bot.services import consultations, holding, learners
@@ -25,6 +26,8 @@ from bot.services.container import Services
 from bot.views.consultations import render_notice
 
 log = logging.getLogger(__name__)
+# The release is immediate; the dispatcher's next run (every CONSULTATION_INTERVAL) retries.
+RETRY_AFTER_NETWORK_ERROR = timedelta(seconds=30)
 
 
 @dataclass
@@ -34,13 +37,14 @@ class ConsultationTickReport:
     consultations: int = 0
     sent: dict[str, int] = field(default_factory=dict)
     failed: int = 0
+    retried: int = 0  # not sent now (flood limit, network): the next run sends them
     written: holding.BatchReport = field(default_factory=holding.BatchReport)
 
 
 async def dispatch_consultations(context: BotContext) -> None:
     """Open and close consultations by their dates and send due notices (JobQueue job)."""
     report = await run_consultations(context.bot, context.services)
-    if report.sent or report.failed or report.written:
+    if report.sent or report.failed or report.retried or report.written:
         log.info("consultations: %s", report)
 
 
@@ -60,38 +64,48 @@ async def run_consultations(bot: Bot, services: Services) -> ConsultationTickRep
                     batch = await consultations.claim(uow, consultation, kind, audience)
                     people = [d.recipient.user_id for d in batch]
                     addresses = await uow.accounts.addresses(people, "telegram")
+                later = False
                 for delivery in batch:
                     address = addresses.get(delivery.recipient.user_id)
                     if address is None:
                         report.failed += 1  # not on Telegram: nothing to send it to here
                         continue
-                    await _send(bot, services, delivery, int(address), report)
-                if len(batch) < consultations.NOTICE_BATCH:
-                    break
+                    later |= not await _send(bot, services, delivery, int(address), report)
+                if later or len(batch) < consultations.NOTICE_BATCH:
+                    break  # what could not go out now waits for the next run
     return report
 
 
 async def _send(
     bot: Bot, services: Services, delivery: Delivery, chat_id: int, report: ConsultationTickReport
-) -> None:
-    """Send one notice through the app's rate limiter (the bot's request layer)."""
+) -> bool:
+    """Send one notice through the app's rate limiter and sort the answer as every
+    background send does (bot.channels.telegram.sending); False when it is left for the
+    next run: it was released, so it is never recorded as delivered when it was not."""
     recipient = delivery.recipient
     t = services.i18n.translator(recipient.language)
     language = recipient.language or services.i18n.default
     open_ = delivery.kind in (Notice.OPEN, Notice.CLOSING)
-    try:
-        await bot.send_message(
+    done = await attempt(
+        bot.send_message(
             chat_id,
             render_notice(t, delivery.kind, delivery.consultation, language),
             reply_markup=markup(notice_keyboard(t, delivery.consultation.id, open_)),
-        )
-    except Forbidden:
+        ),
+        f"consultation notice to {user_ref(recipient.user_id)}",
+        RETRY_AFTER_NETWORK_ERROR,
+    )
+    if done.result is Sent.LATER:
+        async with services.uow() as uow:
+            await consultations.release(uow, delivery)
+        report.retried += 1
+        return False
+    if done.result is Sent.BLOCKED:
         async with services.uow() as uow:
             await learners.mark_blocked(uow, recipient.user_id)
         report.failed += 1
-        return
-    except (BadRequest, TelegramError) as err:
-        log.warning("consultation notice to %s failed: %s", user_ref(recipient.user_id), err)
+    elif done.result is Sent.FAILED:
         report.failed += 1
-        return
-    report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1
+    else:
+        report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1
+    return True

@@ -489,6 +489,14 @@ def due_notices(consultation: Loaded, now: datetime) -> list[tuple[Notice, str]]
     return due
 
 
+async def release(uow: UnitOfWork, delivery: Delivery) -> None:
+    """A claimed notice that could not go out now: the next run sends it."""
+    await uow.consultations.release_notice(
+        delivery.consultation.id, delivery.kind, delivery.recipient.user_id
+    )
+    await uow.commit()
+
+
 async def claim(
     uow: UnitOfWork, consultation: Loaded, kind: Notice, audience: str
 ) -> list[Delivery]:

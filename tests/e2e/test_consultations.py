@@ -546,3 +546,30 @@ async def test_a_wait_of_one_feature_never_takes_another_features_text(
         open_ = await uow.faq.open_questions()
     assert [q.text for q in open_] == ["Who fixes the road to the mine?"], "no new question"
     assert all(q.id == question.id for q in open_)
+
+
+async def test_a_notice_held_up_by_a_flood_limit_goes_at_the_next_run(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """Never recorded as delivered when it was not: a notice Telegram kept refusing with
+    429 (beyond the rate limiter's own retries) is released, and the next run sends it."""
+    await publish(bot)
+    await onboard(bot, FR, "fr")
+    await bot.press(FR, "m:consult")
+    await bot.press(FR, "kn:on")
+    clock.now = OPENED
+    bot.standin.fail_next(
+        "sendMessage",
+        status=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        times=4,
+    )
+    mark = len(bot.standin.requests)
+    first = await tick(bot)
+    assert first.sent == {} and first.retried == 1 and first.failed == 0
+    assert not notices(bot, FR, mark, "📣")
+    second = await tick(bot)
+    assert second.sent == {"open": 1}
+    assert len(notices(bot, FR, mark, "📣")) == 1
+    assert (await tick(bot)).sent == {}, "and once only"

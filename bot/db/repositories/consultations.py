@@ -261,6 +261,17 @@ class ConsultationRepository:
         return found is not None
 
     # --- notices ------------------------------------------------------------------------
+    async def release_notice(self, consultation_id: int, kind: str, user_id: int) -> None:
+        """Forget a claimed notice that was not sent (a flood limit, the network), so the
+        next run claims and sends it."""
+        await self._session.execute(
+            delete(ConsultationNotice).where(
+                ConsultationNotice.consultation_id == consultation_id,
+                ConsultationNotice.kind == kind,
+                ConsultationNotice.user_id == user_id,
+            )
+        )
+
     async def claim_notices(
         self, consultation_id: int, kind: str, audience: str, limit: int
     ) -> list[Recipient]:
