@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
+    # The key that seals what waits in the database (held anonymous answers, waiting steps):
+    # every process of a deployment must have the same one, and the database never does.
+    # Without it the key comes from the Telegram token, so changing the token, or running
+    # without one, could no longer open what waits.
+    sealing_key: SecretStr | None = Field(default=None, min_length=16)
     port: int = Field(default=8080, ge=1, le=65535)
     admin_ids: Annotated[frozenset[int], NoDecode] = frozenset()
     default_language: str = "en"
@@ -126,6 +131,11 @@ class Settings(BaseSettings):
         if value not in SUPPORTED_LANGUAGES:
             raise ValueError(f"must be one of {', '.join(SUPPORTED_LANGUAGES)}")
         return value
+
+    @property
+    def sealing_secret(self) -> str | None:
+        """SEALING_KEY if set, else the Telegram token (the deployments from before it)."""
+        return self.sealing_key.get_secret_value() if self.sealing_key else self.token
 
     @property
     def token(self) -> str | None:

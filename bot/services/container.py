@@ -71,10 +71,10 @@ class Services:
 
     @functools.cached_property
     def sealer(self) -> Sealer | None:
-        """Seals held anonymous answers (bot.sealing); the key comes from the token, which
-        every process of a deployment shares and the database never holds."""
-        token = self.settings.token
-        return Sealer.from_token(token) if token else None
+        """Seals what waits in the database (bot.sealing) with SEALING_KEY, or the token,
+        which every process of a deployment shares and the database never holds."""
+        secret = self.settings.sealing_secret
+        return Sealer.from_token(secret) if secret else None
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_ids

@@ -75,3 +75,25 @@ def test_unreachable_database_exits_2_with_one_line(tmp_path) -> None:  # type: 
     assert result.returncode == 2
     assert result.stderr.startswith("asi-bot: DATABASE_URL: cannot use the database")
     assert "Traceback" not in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_a_sealing_key_keeps_what_waits_readable_when_the_token_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.sealing import Sealer
+
+    monkeypatch.setenv("SEALING_KEY", "the same in every instance")
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAoldTokenForTheTests_abcdefghijkl")
+    before = load_settings(_env_file=None)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123456789:AAnewTokenForTheTests_abcdefghijkl")
+    after = load_settings(_env_file=None)
+    assert before.sealing_secret == after.sealing_secret == "the same in every instance"
+    sealed = Sealer.from_token(before.sealing_secret or "").seal("row", {"a": 1}, 64)
+    assert Sealer.from_token(after.sealing_secret or "").open("row", sealed) == {"a": 1}
+    monkeypatch.delenv("SEALING_KEY")
+    new = "123456789:AAnewTokenForTheTests_abcdefghijkl"
+    assert load_settings(_env_file=None).sealing_secret == new, "as before"
+    monkeypatch.setenv("SEALING_KEY", "short")
+    with pytest.raises(ConfigError) as caught:
+        load_settings(_env_file=None)
+    assert str(caught.value).startswith("SEALING_KEY")
