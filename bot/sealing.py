@@ -4,10 +4,10 @@ Anonymous answers and "tell me what changed" requests wait in `consultation_held
 batch is written (bot.services.holding). A held row is inserted while its author is using
 the bot, so on PostgreSQL its `xmin` and `ctid` (and on any database, when it appeared)
 place it beside that person's other writes. It must therefore say nothing: its content is
-encrypted (AES-GCM) with a key derived from the bot's token, which lives in the process's
-environment, never in the database; every answer is padded to one fixed size first (follow
-requests to a smaller one), so the stored length does not give away how long the answer
-is; and the only other columns are a
+encrypted (AES-GCM) with a key derived from SEALING_KEY or the bot's token, which lives in
+the process's environment, never in the database; every answer is padded to one fixed size
+first (follow requests to a smaller one), so the stored length does not give away how long
+the answer is; and the only other columns are a
 random id and a keyed tag (HMAC) that lets the bot find duplicates without reading rows.
 
 Someone with the database alone sees that a sealed row was written at some moment and
