@@ -246,7 +246,13 @@ async def on_ask(update: Update, context: BotContext, turn_: Turn) -> None:
 async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text: str) -> None:
     services = turn_.services
     question = await faq.send_to_person(
-        turn_.uow, turn_.user, turn_.language, text, services.faq, services.clock()
+        turn_.uow,
+        turn_.user,
+        turn_.language,
+        text,
+        services.faq,
+        services.clock(),
+        services.ask_limit,
     )
     _data(context).faq_unanswered = None
     _wait(context, turn_, None)

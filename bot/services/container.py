@@ -19,6 +19,7 @@ from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
 from bot.sealing import Sealer
+from bot.services import faq
 from bot.services.answer_limit import AnswerLimit
 from bot.services.faq_search import FaqIndex
 from bot.services.holding import BatchPolicy
@@ -32,6 +33,10 @@ VERIFY_LIMIT, VERIFY_WINDOW = 10, timedelta(minutes=10)
 
 def _verify_throttle() -> Throttle:
     return Throttle(VERIFY_LIMIT, VERIFY_WINDOW)
+
+
+def _ask_throttle() -> Throttle:
+    return Throttle(faq.ASK_LIMIT, faq.ASK_WINDOW)
 
 
 def utc_now() -> datetime:
@@ -57,6 +62,8 @@ class Services:
     rng: random.Random = field(default_factory=random.Random)
     verify_in_bot: Throttle = field(default_factory=_verify_throttle)
     verify_on_web: Throttle = field(default_factory=_verify_throttle)
+    # questions to a person per learner (see services/faq)
+    ask_limit: Throttle = field(default_factory=_ask_throttle)
     # consultation files found at start-up, by id (content/consultations/)
     consultation_files: dict[str, ConsultationSpec] = field(default_factory=dict)
     # answers per person in the last hour, kept in memory only (see services/answer_limit)

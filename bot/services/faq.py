@@ -6,7 +6,7 @@ Telegram-free: handlers pass plain values and render what comes back.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.content import Course, Faq, FaqEntry, FaqGroup
 from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
@@ -15,6 +15,7 @@ from bot.errors import AppError, StaleButton
 from bot.i18n import N_
 from bot.services.faq_search import FaqIndex, SearchResult
 from bot.services.safety import mentions_danger
+from bot.services.throttle import Throttle
 
 MAX_QUESTION = 1000  # characters kept of a question to a person (a Telegram text is 4096)
 MAX_REPLY = 3000  # a reply is shown inside a message with a header and a safety line
@@ -27,6 +28,20 @@ SAFETY_ENTRY = "retaliation"
 # The "Preparing a complaint" guide asks these, in order; the last one is answered with
 # buttons (stay anonymous: yes or no).
 GUIDE_STEPS = ("what", "where", "when", "who", "evidence", "outcome", "anonymous")
+
+
+class TooManyQuestions(AppError):
+    """More questions to a person than ASK_LIMIT in ASK_WINDOW: staff are people, and one
+    learner must not bury everyone else's questions (or their phones)."""
+
+    msgid = N_(
+        "You have sent several questions to a person in the last hour. Please wait a while, "
+        "then send this one again."
+    )
+
+
+# Questions to a person: 5 an hour per learner, counted in memory like /verify's tries.
+ASK_LIMIT, ASK_WINDOW = 5, timedelta(hours=1)
 
 
 class QuestionTooLong(AppError):
@@ -93,12 +108,20 @@ def safety_first(course: Course, language: str, text: str) -> FaqEntry | None:
 
 
 async def send_to_person(
-    uow: UnitOfWork, user: UserRecord, language: str, text: str, index: FaqIndex, now: datetime
+    uow: UnitOfWork,
+    user: UserRecord,
+    language: str,
+    text: str,
+    index: FaqIndex,
+    now: datetime,
+    limit: Throttle,
 ) -> QuestionRecord:
     """Queue the question for admins and trainers; what the FAQ found is kept for /faqgaps."""
     text = text.strip()
     if len(text) > MAX_QUESTION:
         raise QuestionTooLong()
+    if not limit.allow(str(user.id), now):
+        raise TooManyQuestions()
     result = index.search(text, language)
     closest = result.matches[0] if result.matches else None
     question = await uow.faq.add_question(

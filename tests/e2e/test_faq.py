@@ -8,7 +8,7 @@ import html
 from sqlalchemy import func, select
 
 from bot.db.models import ComplaintDraft, FaqFeedback, FaqQuestion
-from bot.services.faq import SAFETY_ENTRY
+from bot.services.faq import ASK_LIMIT, SAFETY_ENTRY, TooManyQuestions
 from bot.telegram_html import visible_text
 from bot.views.faq import PORTAL
 from tests.e2e.conftest import ADMIN, USERS, onboard
@@ -320,3 +320,36 @@ async def test_privacy_lists_and_deleteme_erases_questions_ratings_and_draft(
     await bot.press(user, "del:yes")
     for table in (FaqQuestion, FaqFeedback, ComplaintDraft):
         assert await count(bot, table) == 0, table
+
+
+async def test_questions_to_a_person_are_limited_per_learner(bot: Harness) -> None:
+    """Five an hour per learner: the sixth is refused with a clear answer, stored nowhere and
+    sent to nobody; another learner is not held up."""
+    learner, other = USERS["pt"], USERS["en"]
+    await onboard(bot, ADMIN, "en")
+    await onboard(bot, learner, "pt")
+    await onboard(bot, other, "en")
+    for n in range(ASK_LIMIT):
+        await bot.press(learner, "m:faq")
+        await bot.press(learner, "ap:type")
+        await bot.say(learner, f"Pergunta número {n} sobre a poeira")
+    mark = len(bot.standin.requests)
+    await bot.press(learner, "m:faq")
+    await bot.press(learner, "ap:type")
+    await bot.say(learner, "Mais uma pergunta sobre a poeira")
+    t = bot.services.i18n.translator("pt")
+    assert t.gettext(TooManyQuestions.msgid) in bot.text(learner)
+    staff = [
+        r
+        for r in bot.requests_since(mark)
+        if r.method == "sendMessage" and r.params.get("chat_id") == ADMIN
+    ]
+    assert not staff, "nobody was told of the refused question"
+    async with bot.services.uow() as uow:
+        texts = [q.text for q in await uow.faq.open_questions()]
+    assert len(texts) == ASK_LIMIT and "Mais uma pergunta sobre a poeira" not in texts
+    await bot.press(other, "m:faq")
+    await bot.press(other, "ap:type")
+    await bot.say(other, "Who fixes the road?")
+    async with bot.services.uow() as uow:
+        assert len(await uow.faq.open_questions()) == ASK_LIMIT + 1
