@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import logging
+import typing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, ClassVar
@@ -165,23 +166,7 @@ Waiting = (
     | GuideAnswer
     | GuideSummary
 )
-_KINDS: dict[str, type[Wait]] = {
-    cls.KIND: cls
-    for cls in (
-        CityName,
-        CertificateName,
-        ConsultationAnswer,
-        ConsultationOutcome,
-        CohortName,
-        CohortPlace,
-        AnnouncementText,
-        QuestionToPerson,
-        StaffReply,
-        AnswerBack,
-        GuideAnswer,
-        GuideSummary,
-    )
-}
+_KINDS: dict[str, type[Wait]] = {cls.KIND: cls for cls in typing.get_args(Waiting)}
 
 
 def current(waiting: Wait | None, now: datetime) -> Wait | None:
@@ -191,10 +176,14 @@ def current(waiting: Wait | None, now: datetime) -> Wait | None:
     return waiting
 
 
+# What a typed message or a file counts as for the interrupt rule: no feature, it keeps the wait.
+TYPED = "*"
+
+
 def ended_by(waiting: Wait | None, feature: str | None) -> bool:
     """The interrupt rule: a command or a stale button (feature None) or another feature's
-    button ends it; a typed message or a file ("*") keeps it."""
-    if waiting is None or feature == "*":
+    button ends it; a typed message or a file (TYPED) keeps it."""
+    if waiting is None or feature == TYPED:
         return False
     return feature is None or waiting.STRICT or feature != waiting.FEATURE
 

@@ -117,11 +117,8 @@ def _feature_of(update: Update) -> str | None:
     text = message.text if message is not None else None
     if text is not None and text.startswith("/"):
         return None
-    return KEEP
+    return waiting.TYPED
 
-
-# Not a feature: a typed message or a file keeps whatever the bot waits for.
-KEEP = "*"
 
 W = TypeVar("W", bound=Wait)
 

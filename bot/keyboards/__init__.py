@@ -6,16 +6,11 @@ renders (an inline keyboard on Telegram).
 
 from __future__ import annotations
 
-from typing import Protocol
-
+from bot.actions import Action
 from bot.screens import Choice
 
 
-class Packable(Protocol):
-    def pack(self) -> str: ...
-
-
-def button(text: str, data: Packable) -> Choice:
-    """A choice; packing (checked once here) enforces the 64-byte limit."""
-    data.pack()
-    return Choice(text, data)  # type: ignore[arg-type]
+def button(text: str, action: Action) -> Choice:
+    """A choice; packing it once here refuses a value over the 64-byte limit at once."""
+    action.pack()
+    return Choice(text, action)
