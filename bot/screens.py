@@ -26,6 +26,7 @@ __all__ = [
     "ChoiceRow",
     "Keyboard",
     "LinkChoice",
+    "Question",
     "Screen",
     "WhatsAppFit",
     "fit_whatsapp",
@@ -198,3 +199,15 @@ def _row(choice: Choice, limits: WhatsAppLimits) -> ListRow:
     return ListRow(
         shorten(label, limits.row_title), shorten(description, limits.row_description), choice.data
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A question with one right option. Telegram sends it as a native quiz poll (which
+    shows the explanation itself); a channel without quizzes sends the options as choices.
+    Plain text throughout: polls take no markup."""
+
+    prompt: str
+    options: tuple[str, ...]
+    correct: int
+    explanation: str | None = None

@@ -270,7 +270,7 @@ async def _send_now(update: Update, turn_: Turn, announcement_id: int) -> None:
         announcement_id,
         turn_.services.clock(),
         _admin(turn_),
-        progress_message_id=line.message_id if line is not None else None,
+        progress_message_id=int(line) if line is not None else None,
     )
 
 

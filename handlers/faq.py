@@ -19,8 +19,9 @@ from bot.actions.faq import (
     FaqReply,
 )
 from bot.actions.menu import Menu
-from bot.channels.telegram.context import BotContext, UserData
+from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.render import markup
+from bot.conversation.memory import Memory
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.keyboards.faq import (
@@ -59,7 +60,7 @@ log = logging.getLogger(__name__)
 # --- what the FAQ waits for (bot.waiting); the guide's answers stay in this process's memory
 
 
-def _data(context: BotContext) -> UserData:
+def _data(context: BotContext) -> Memory:
     assert context.user_data is not None, "private chats always have user data"
     return context.user_data
 

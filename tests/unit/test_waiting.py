@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot import waiting
-from bot.channels.telegram.context import UserData, load_steps, steps_to_save
+from bot.conversation.memory import Memory, load_steps, steps_to_save
 from bot.sealing import Sealer
 from bot.waiting import (
     AnnouncementText,
@@ -47,19 +47,19 @@ EVERY: list[Wait] = [
 
 @pytest.mark.parametrize("step", EVERY, ids=lambda w: w.KIND)
 def test_every_step_survives_the_database_sealed(step: Wait) -> None:
-    data = UserData(waiting=step, pending_invitation="CODE-1")
+    data = Memory(waiting=step, pending_invitation="CODE-1")
     saved = json.loads(json.dumps(steps_to_save(data, 42, SEALER)))
-    again = UserData()
+    again = Memory()
     load_steps(again, saved, 42, SEALER)
     assert again.waiting == step and again.pending_invitation == "CODE-1"
 
 
 def test_a_stored_step_says_nothing_without_the_key() -> None:
     step = ConsultationAnswer(T0, consultation=3, section=1, stance="concern", anonymous=True)
-    stored = json.dumps(steps_to_save(UserData(waiting=step), 42, SEALER))
+    stored = json.dumps(steps_to_save(Memory(waiting=step), 42, SEALER))
     for word in ("concern", "consultation", "anonymous", "section", "true"):
         assert word not in stored
-    again = UserData()
+    again = Memory()
     load_steps(again, json.loads(stored), 43, SEALER)
     assert again.waiting is None, "sealed for one person: not readable as another's"
     load_steps(again, json.loads(stored), 42, Sealer(b"another key"))
@@ -67,7 +67,7 @@ def test_a_stored_step_says_nothing_without_the_key() -> None:
 
 
 def test_what_is_typed_is_never_saved() -> None:
-    data = UserData(
+    data = Memory(
         waiting=GuideAnswer(T0, step=2),
         certificate_name="Awa Camara",
         faq_unanswered="my secret question",
@@ -76,7 +76,7 @@ def test_what_is_typed_is_never_saved() -> None:
     stored = json.dumps(steps_to_save(data, 42, None))
     for text in ("Awa", "secret", "poisoned"):
         assert text not in stored
-    assert steps_to_save(UserData(), 42, SEALER) is None
+    assert steps_to_save(Memory(), 42, SEALER) is None
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_what_is_typed_is_never_saved() -> None:
     ],
 )
 def test_steps_that_do_not_parse_are_dropped_not_guessed(saved: object) -> None:
-    data = UserData(waiting=CityName(T0))
+    data = Memory(waiting=CityName(T0))
     load_steps(data, saved, 42, SEALER)
     assert data.waiting is None
 

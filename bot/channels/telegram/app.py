@@ -12,13 +12,14 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
-from bot.channels.telegram.context import BotApplication, BotContext, BotData, ChatData, UserData
+from bot.channels.telegram.context import BotApplication, BotContext, BotData, ChatData
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentError, Course, load_course
 from bot.content.consultations import collect_consultations
+from bot.conversation.memory import Memory
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
@@ -84,7 +85,7 @@ def build_application(
         .base_file_url(f"{api}/file/bot")
         .context_types(
             ContextTypes(
-                context=BotContext, bot_data=BotData, user_data=UserData, chat_data=ChatData
+                context=BotContext, bot_data=BotData, user_data=Memory, chat_data=ChatData
             )
         )
         .defaults(

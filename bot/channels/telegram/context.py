@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from telegram.request import BaseRequest
 
-from bot import waiting
-from bot.sealing import Sealer
+from bot.conversation.memory import Memory
 from bot.services.container import Services
-from bot.waiting import Wait
 
 log = logging.getLogger(__name__)
 
@@ -26,61 +22,11 @@ class BotData:
         self.transports: tuple[BaseRequest, ...] = ()
 
 
-@dataclass
-class UserData:
-    """Per-user memory of this process.
-
-    `waiting` (bot.waiting) is what typed message the bot waits for; it is read back from
-    users.waiting at every update and written there when it changes, so it survives a
-    restart and is the same in every process. `pending_invitation` (a cohort code opened
-    before onboarding was done) is kept beside it. Everything else here is never written
-    to the database: the language (a cache), a certificate name typed but not yet
-    confirmed, the question the FAQ could not answer (offered to "Ask a person"), and the
-    complaint guide's answers so far.
-    """
-
-    language: str | None = None
-    waiting: Wait | None = None
-    pending_invitation: str | None = None
-    certificate_name: str | None = None
-    faq_unanswered: str | None = None
-    guide_answers: dict[str, str] = field(default_factory=dict)
-    # what users.waiting held at the start of this update, to write only a change
-    loaded: tuple[Wait | None, str | None] = (None, None)
-
-    def forget(self) -> None:
-        """Drop everything held for this person (after /deleteme)."""
-        self.waiting = None
-        self.pending_invitation = None
-        self.certificate_name = None
-        self.faq_unanswered = None
-        self.guide_answers = {}
-
-
-def load_steps(data: UserData, saved: object, user_id: int, sealer: Sealer | None) -> None:
-    """Put back what users.waiting holds; what does not parse is dropped, not guessed."""
-    stored = saved if isinstance(saved, dict) else {}
-    data.waiting = waiting.unseal(stored.get("wait"), user_id, sealer)
-    invitation = stored.get("invitation")
-    data.pending_invitation = invitation if isinstance(invitation, str) else None
-    data.loaded = (data.waiting, data.pending_invitation)
-
-
-def steps_to_save(data: UserData, user_id: int, sealer: Sealer | None) -> dict[str, Any] | None:
-    """What users.waiting should hold now; None when the bot waits for nothing."""
-    out: dict[str, Any] = {}
-    if data.waiting is not None:
-        out["wait"] = waiting.seal(data.waiting, user_id, sealer)
-    if data.pending_invitation is not None:
-        out["invitation"] = data.pending_invitation
-    return out or None
-
-
 class ChatData:
     """Unused; a typed empty class instead of an untyped dict."""
 
 
-class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
+class BotContext(CallbackContext[ExtBot[None], Memory, ChatData, BotData]):
     @property
     def services(self) -> Services:
         services = self.bot_data.services
@@ -90,5 +36,5 @@ class BotContext(CallbackContext[ExtBot[None], UserData, ChatData, BotData]):
 
 
 BotApplication = Application[
-    ExtBot[None], BotContext, UserData, ChatData, BotData, JobQueue[BotContext]
+    ExtBot[None], BotContext, Memory, ChatData, BotData, JobQueue[BotContext]
 ]

@@ -11,32 +11,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable
-from dataclasses import dataclass
 from datetime import timedelta
-from enum import Enum
 
+from telegram import Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from bot.conversation.ports import Attempt, Sent
+
 log = logging.getLogger(__name__)
-
-
-class Sent(Enum):
-    SENT = "sent"
-    BLOCKED = "blocked"
-    FAILED = "failed"
-    LATER = "later"
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    result: Sent
-    retry_in: timedelta | None = None  # for LATER
 
 
 async def attempt(send: Awaitable[object], what: str, network_retry: timedelta) -> Attempt:
     """Await `send` and sort Telegram's answer; `what` names the message in the log."""
     try:
-        await send
+        result = await send
     except Forbidden:
         return Attempt(Sent.BLOCKED)
     except RetryAfter as err:
@@ -58,4 +46,5 @@ async def attempt(send: Awaitable[object], what: str, network_retry: timedelta) 
     except TelegramError as err:
         log.warning("%s failed: %s", what, err)
         return Attempt(Sent.FAILED)
-    return Attempt(Sent.SENT)
+    ref = str(result.message_id) if isinstance(result, Message) else None
+    return Attempt(Sent.SENT, ref=ref)

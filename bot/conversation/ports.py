@@ -1,0 +1,114 @@
+"""What the core asks of a channel: answer the person of this turn, reach any person.
+
+`Replies` answers within a turn (it knows the message whose button was pressed, so Telegram
+can edit it in place). `Channel` reaches an account at any time: jobs, a staff member's
+reply to a learner, an alert to admins. Each adapter in bot/channels/<platform>/ implements
+both; the core picks the channel by the account's platform.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+from typing import Protocol
+
+from bot.screens import Keyboard, Question
+
+
+class Sent(Enum):
+    """What became of a message sent outside a turn."""
+
+    SENT = "sent"
+    BLOCKED = "blocked"  # the person blocked the bot, or the chat is gone
+    FAILED = "failed"  # refused or timed out: never retried, a message must not come twice
+    LATER = "later"  # surely not delivered (flood limit, no connection): worth another try
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    result: Sent
+    retry_in: timedelta | None = None  # for LATER
+    ref: str | None = None  # the channel's reference to the message, when SENT
+
+
+@dataclass(frozen=True, slots=True)
+class OutFile:
+    """A file to send: bytes and the name the person sees."""
+
+    data: bytes
+    filename: str
+    kind: str = "document"  # "document" or "photo"
+
+
+class Replies(Protocol):
+    """How a handler answers the person of this turn."""
+
+    async def show(
+        self, text: str, keyboard: Keyboard | None = None, *, edit: bool = True
+    ) -> str | None:
+        """Show a screen: in place of the pressed message where the channel can edit and
+        `edit` is true, else as a new message. Returns the message's reference."""
+        ...
+
+    async def send_file(
+        self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None
+    ) -> None:
+        """Send a photo or a document, with a caption and choices under it."""
+        ...
+
+    async def ask(self, question: Question) -> str | None:
+        """Send a quiz question; returns the reference its answer will carry (a poll id),
+        or None when the channel answers with a pressed choice instead."""
+        ...
+
+    async def fetch(self, file_id: str) -> bytes:
+        """Download a file the person sent (a Media event's file_id)."""
+        ...
+
+    def invite_link(self, code: str) -> str:
+        """A link that opens the bot with this code (a cohort invitation)."""
+        ...
+
+
+class Channel(Protocol):
+    """How the core reaches an account outside a turn. Errors come back as an Attempt,
+    never as the platform's exceptions."""
+
+    platform: str
+
+    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt: ...
+
+    async def send_file(
+        self, address: str, file: OutFile, caption: str | None = None
+    ) -> Attempt: ...
+
+    async def edit(
+        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+    ) -> Attempt:
+        """Change a message sent before (a progress line); channels without edits send anew."""
+        ...
+
+    async def fetch(self, file_id: str) -> bytes: ...
+
+    def invite_link(self, code: str) -> str: ...
+
+
+class Channels:
+    """The channels this process runs, by platform name."""
+
+    def __init__(self, channels: Mapping[str, Channel] | None = None) -> None:
+        self._by_platform: dict[str, Channel] = dict(channels or {})
+
+    def add(self, channel: Channel) -> None:
+        self._by_platform[channel.platform] = channel
+
+    def get(self, platform: str) -> Channel | None:
+        """The channel of an account's platform; None when this process does not run it
+        (a WhatsApp account while only Telegram is configured)."""
+        return self._by_platform.get(platform)
+
+    @property
+    def platforms(self) -> tuple[str, ...]:
+        return tuple(self._by_platform)
