@@ -82,7 +82,7 @@ async def deliver(database_url: str, api_url: str) -> dict[str, Any]:
         services = app.bot_data.services
         assert services is not None
         started = time.perf_counter()
-        report = await deliver_announcements(app.bot, services)
+        report = await deliver_announcements(services)
         elapsed = time.perf_counter() - started
     return {
         "seconds": elapsed,

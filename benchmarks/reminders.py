@@ -295,7 +295,7 @@ async def bench_delivery(database_url: str, count: int, course: Course) -> dict[
             assert services is not None
             mark = len(standin.requests)
             started = time.perf_counter()
-            report = await send_due_reminders(app.bot, services)
+            report = await send_due_reminders(services)
             elapsed = time.perf_counter() - started
         sends = [r for r in standin.requests[mark:] if r.method == "sendMessage"]
     finally:

@@ -1,19 +1,22 @@
-"""Telegram handlers, one module per feature, registered in one explicit order."""
+"""The features, one module per feature; each adds its routes to one router.
+
+A feature's module knows no channel: it reads the turn's event and answers with screens
+through the turn's replies. `fallback` takes what no feature's route took (typed text and
+files, unknown commands, stale buttons) and hands typed text to the feature that waits.
+"""
 
 from __future__ import annotations
 
-from bot.channels.telegram.context import BotApplication
+from bot.conversation.router import Router
 from handlers import (
     account,
     announcements,
     consultations,
-    errors,
     fallback,
     faq,
     glossary,
     invitations,
     lessons,
-    membership,
     menu,
     quizzes,
     reminders,
@@ -21,15 +24,26 @@ from handlers import (
     trainers,
 )
 
+FEATURES = (
+    start,
+    menu,
+    lessons,
+    glossary,
+    account,
+    reminders,
+    invitations,
+    quizzes,
+    consultations,
+    announcements,
+    trainers,
+    faq,
+    fallback,
+)
 
-def register(app: BotApplication) -> None:
-    """Add every handler. Order matters: within group 0 the first match wins.
 
-    Feature handlers come first; `fallback` catches what none of them took (free text,
-    unknown commands, stale buttons), so it must stay last.
-    """
-    features = (start, menu, lessons, glossary, account, reminders, invitations, quizzes)
-    for feature in (*features, consultations, announcements, trainers, faq, membership):
-        app.add_handlers(feature.handlers(), group=0)
-    app.add_handlers(fallback.handlers(), group=0)
-    app.add_error_handler(errors.on_error)
+def build_router() -> Router:
+    """Every feature's routes in one router (a command or an action has one handler)."""
+    router = Router()
+    for feature in FEATURES:
+        feature.routes(router)
+    return router

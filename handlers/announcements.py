@@ -4,9 +4,6 @@ Delivery itself is the background job in bot.jobs.announcements."""
 
 from __future__ import annotations
 
-from telegram import Message, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler
-
 from bot.actions.announcements import (
     CancelAnnouncement,
     ChangeAudience,
@@ -20,7 +17,9 @@ from bot.actions.announcements import (
     ToggleCohort,
     WriteAnnouncement,
 )
-from bot.channels.telegram.context import BotContext
+from bot.conversation.events import Media, Typed
+from bot.conversation.router import Router
+from bot.db.repositories import AnnouncementContent
 from bot.errors import StaleButton
 from bot.keyboards.announcements import (
     audience_keyboard,
@@ -46,76 +45,80 @@ from bot.views.announcements import (
     render_scheduled_list,
 )
 from bot.waiting import AnnouncementText
-from handlers.common import Turn, picked, show, turn, wait, waiting_for
+from handlers.common import Turn, picked, show, wait, waiting_for
 from handlers.menu import require_ready
 from handlers.trainers import is_trainer
 
-COPYABLE = ("photo", "document", "voice", "audio", "video")
+
+async def _content(turn_: Turn) -> AnnouncementContent | None:
+    """What the trainer sent, kept as it is (the text with its formatting, our own copy of
+    the file); None for what cannot be announced (a sticker, a location)."""
+    event = turn_.event
+    if isinstance(event, Typed):
+        return AnnouncementContent("text", event.html)
+    if not isinstance(event, Media):
+        return None
+    if event.size is not None and event.size > announcements.MAX_FILE_MB * 1024 * 1024:
+        raise announcements.FileTooLarge()
+    data = await turn_.reply.fetch(event.file_id)
+    if len(data) > announcements.MAX_FILE_MB * 1024 * 1024:
+        raise announcements.FileTooLarge()
+    return AnnouncementContent(event.kind, event.caption_html, data, event.name, event.mime)
 
 
-def _kind(message: Message) -> str | None:
-    """What the trainer sent, if copyMessage can pass it on as it is."""
-    if message.forward_origin is not None:
-        return "forward"
-    if message.text is not None:
-        return "text"
-    return next((kind for kind in COPYABLE if getattr(message, kind)), None)
-
-
-async def _may_announce(update: Update, turn_: Turn, what: str) -> bool:
+async def _may_announce(turn_: Turn, what: str) -> bool:
     """Onboarding done (else it is asked for, False) and a trainer or admin (else the button
     is refused as stale: learners cannot announce)."""
-    if not await require_ready(update, turn_):
+    if not await require_ready(turn_):
         return False
     if not is_trainer(turn_):
         raise StaleButton(what)
     return True
 
 
-@turn
-async def on_write(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_write(turn_: Turn) -> None:
     """Trainer menu → New announcement: wait for the message to announce."""
-    picked(update, WriteAnnouncement)
-    if not await _may_announce(update, turn_, "announce"):
+    picked(turn_, WriteAnnouncement)
+    if not await _may_announce(turn_, "announce"):
         return
-    wait(context, AnnouncementText(turn_.services.clock()))
-    await show(update, render_compose_prompt(turn_.t), cancel_keyboard(turn_.t))
+    wait(turn_, AnnouncementText(turn_.services.clock()))
+    await show(turn_, render_compose_prompt(turn_.t), cancel_keyboard(turn_.t))
 
 
-@turn
-async def on_scheduled(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_scheduled(turn_: Turn) -> None:
     """Trainer menu → Scheduled: the announcements waiting to go out, each with Cancel."""
-    picked(update, ScheduledAnnouncements)
-    if not await _may_announce(update, turn_, "announce"):
+    picked(turn_, ScheduledAnnouncements)
+    if not await _may_announce(turn_, "announce"):
         return
     t = turn_.t
     records = await announcements.scheduled(turn_.uow, turn_.user.id)
     zone = announcements.zone_of(turn_.user, turn_.language)
     await show(
-        update,
+        turn_,
         render_scheduled_list(t, records, zone, turn_.language),
         scheduled_keyboard(t, records),
     )
 
 
-async def take_announcement(update: Update, context: BotContext, turn_: Turn) -> bool:
+async def take_announcement(turn_: Turn) -> bool:
     """The message to announce, when the Trainer menu asked for one; False otherwise."""
-    message = update.message
-    if message is None or waiting_for(context, AnnouncementText) is None:
+    if waiting_for(turn_, AnnouncementText) is None or not is_trainer(turn_):
         return False
-    if not is_trainer(turn_):
-        return False
-    kind = _kind(message)
-    if kind is None:
-        await show(update, render_not_copyable(turn_.t), cancel_keyboard(turn_.t), edit=False)
+    try:
+        content = await _content(turn_)
+    except announcements.FileTooLarge as err:
+        await show(turn_, turn_.t.gettext(err.msgid), cancel_keyboard(turn_.t), edit=False)
         return True
-    wait(context, None)
+    if content is None:
+        await show(turn_, render_not_copyable(turn_.t), cancel_keyboard(turn_.t), edit=False)
+        return True
+    wait(turn_, None)
     announcement_id = await announcements.start_draft(
-        turn_.uow, turn_.user.id, message.chat_id, message.message_id, kind, turn_.services.clock()
+        turn_.uow, turn_.user.id, content, turn_.services.clock()
     )
     draft = await announcements.draft(turn_.uow, turn_.user.id, announcement_id, _admin(turn_))
     await show(
-        update, render_audience(turn_.t, draft), audience_keyboard(turn_.t, draft), edit=False
+        turn_, render_audience(turn_.t, draft), audience_keyboard(turn_.t, draft), edit=False
     )
     return True
 
@@ -124,69 +127,63 @@ def _admin(turn_: Turn) -> bool:
     return turn_.is_admin
 
 
-async def _audience(update: Update, turn_: Turn, draft: Draft) -> None:
-    await show(update, render_audience(turn_.t, draft), audience_keyboard(turn_.t, draft))
+async def _audience(turn_: Turn, draft: Draft) -> None:
+    await show(turn_, render_audience(turn_.t, draft), audience_keyboard(turn_.t, draft))
 
 
 # One handler per button of an announcement. The announcement being the trainer's own (and
 # a cohort being one of theirs) is checked by the service, as is its status.
 
 
-@turn
-async def on_toggle_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_toggle_cohort(turn_: Turn) -> None:
     """Add a cohort to the recipients, or take it out."""
-    action = picked(update, ToggleCohort)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, ToggleCohort)
+    if not await _may_announce(turn_, "announcement"):
         return
     draft = await announcements.toggle_cohort(
         turn_.uow, turn_.user.id, action.announcement, action.cohort, _admin(turn_)
     )
-    await _audience(update, turn_, draft)
+    await _audience(turn_, draft)
 
 
-@turn
-async def on_to_everyone(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_to_everyone(turn_: Turn) -> None:
     """Admins: address every learner (or stop doing so)."""
-    action = picked(update, ToEveryone)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, ToEveryone)
+    if not await _may_announce(turn_, "announcement"):
         return
     draft = await announcements.toggle_everyone(
         turn_.uow, turn_.user.id, action.announcement, _admin(turn_)
     )
-    await _audience(update, turn_, draft)
+    await _audience(turn_, draft)
 
 
-@turn
-async def on_change_audience(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_change_audience(turn_: Turn) -> None:
     """From the preview, back to choosing the cohorts."""
-    action = picked(update, ChangeAudience)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, ChangeAudience)
+    if not await _may_announce(turn_, "announcement"):
         return
     draft = await announcements.draft(turn_.uow, turn_.user.id, action.announcement, _admin(turn_))
-    await _audience(update, turn_, draft)
+    await _audience(turn_, draft)
 
 
-@turn
-async def on_preview(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_preview(turn_: Turn) -> None:
     """The message exactly as learners will get it, then send now, schedule or discard."""
-    action = picked(update, PreviewAnnouncement)
-    if await _may_announce(update, turn_, "announcement"):
-        await _preview(update, turn_, action.announcement)
+    action = picked(turn_, PreviewAnnouncement)
+    if await _may_announce(turn_, "announcement"):
+        await _preview(turn_, action.announcement)
 
 
-@turn
-async def on_send_now(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_send_now(turn_: Turn) -> None:
     """Send now: the delivery job takes it from here."""
-    action = picked(update, SendAnnouncement)
-    if await _may_announce(update, turn_, "announcement"):
-        await _send_now(update, turn_, action.announcement)
+    action = picked(turn_, SendAnnouncement)
+    if await _may_announce(turn_, "announcement"):
+        await _send_now(turn_, action.announcement)
 
 
-@turn
-async def on_choose_send_time(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_choose_send_time(turn_: Turn) -> None:
     """The slots to schedule a draft at, in the trainer's time zone."""
-    action = picked(update, ChooseSendTime)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, ChooseSendTime)
+    if not await _may_announce(turn_, "announcement"):
         return
     t = turn_.t
     draft = await announcements.draft(turn_.uow, turn_.user.id, action.announcement, _admin(turn_))
@@ -195,96 +192,92 @@ async def on_choose_send_time(update: Update, context: BotContext, turn_: Turn) 
     zone = announcements.zone_of(turn_.user, turn_.language)
     choices = announcements.schedule_choices(turn_.services.clock(), zone)
     await show(
-        update,
+        turn_,
         render_schedule_prompt(t, zone),
         schedule_keyboard(t, action.announcement, choices, zone, turn_.language),
     )
 
 
-@turn
-async def on_send_at(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_send_at(turn_: Turn) -> None:
     """Schedule at one of the offered slots (the service refuses any slot it did not offer)."""
-    action = picked(update, SendAt)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, SendAt)
+    if not await _may_announce(turn_, "announcement"):
         return
     t = turn_.t
     zone = announcements.zone_of(turn_.user, turn_.language)
     at = announcements.slot_time(turn_.services.clock(), zone, action.day, action.hour)
     await announcements.send_at(turn_.uow, turn_.user.id, action.announcement, at, _admin(turn_))
     await show(
-        update,
+        turn_,
         render_scheduled(t, at, zone, turn_.language),
         cancel_one_keyboard(t, action.announcement),
     )
 
 
-@turn
-async def on_drop(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_drop(turn_: Turn) -> None:
     """Discard a draft."""
-    action = picked(update, DropAnnouncement)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, DropAnnouncement)
+    if not await _may_announce(turn_, "announcement"):
         return
     t = turn_.t
     cancelled = await announcements.cancel(turn_.uow, turn_.user.id, action.announcement)
     text = render_discarded(t) if cancelled else render_cancelled(t, cancelled)
-    await show(update, text, done_keyboard(t))
+    await show(turn_, text, done_keyboard(t))
 
 
-@turn
-async def on_cancel(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cancel(turn_: Turn) -> None:
     """Cancel a scheduled announcement, unless it already started."""
-    action = picked(update, CancelAnnouncement)
-    if not await _may_announce(update, turn_, "announcement"):
+    action = picked(turn_, CancelAnnouncement)
+    if not await _may_announce(turn_, "announcement"):
         return
     cancelled = await announcements.cancel(turn_.uow, turn_.user.id, action.announcement)
-    await show(update, render_cancelled(turn_.t, cancelled), done_keyboard(turn_.t))
+    await show(turn_, render_cancelled(turn_.t, cancelled), done_keyboard(turn_.t))
 
 
-async def _preview(update: Update, turn_: Turn, announcement_id: int) -> None:
-    """Copy the message to the trainer exactly as learners will get it, then the choices."""
+async def _preview(turn_: Turn, announcement_id: int) -> None:
+    """Send the message to the trainer exactly as learners will get it, then the choices."""
     draft = await announcements.draft(turn_.uow, turn_.user.id, announcement_id, _admin(turn_))
     record = draft.announcement
     if record.status != "draft" or draft.audience == 0:
         raise StaleButton("nothing to preview")
-    chat = update.effective_chat
-    if chat is None:
+    channel = turn_.services.channels.get(turn_.person.platform)
+    if channel is None:
         return
-    await update.get_bot().copy_message(chat.id, record.source_chat_id, record.source_message_id)
+    content = await announcements.content(turn_.uow, announcement_id)
+    await announcements.deliver(channel, turn_.person.address, content)
     await show(
-        update,
+        turn_,
         render_preview_note(turn_.t, draft),
         preview_keyboard(turn_.t, announcement_id),
         edit=False,
     )
 
 
-async def _send_now(update: Update, turn_: Turn, announcement_id: int) -> None:
+async def _send_now(turn_: Turn, announcement_id: int) -> None:
     """Queue it for the delivery job; this message becomes the progress line."""
     draft = await announcements.draft(turn_.uow, turn_.user.id, announcement_id, _admin(turn_))
     if draft.announcement.status != "draft" or draft.audience == 0:
         raise StaleButton("already sent")
-    line = await show(update, render_progress_line(turn_.t, {}, final=False))
+    line = await show(turn_, render_progress_line(turn_.t, {}, final=False))
     await announcements.send_at(
         turn_.uow,
         turn_.user.id,
         announcement_id,
         turn_.services.clock(),
         _admin(turn_),
-        progress_message_id=int(line) if line is not None else None,
+        progress_ref=line,
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [
-        CallbackQueryHandler(on_write, pattern=WriteAnnouncement.matches),
-        CallbackQueryHandler(on_scheduled, pattern=ScheduledAnnouncements.matches),
-        CallbackQueryHandler(on_toggle_cohort, pattern=ToggleCohort.matches),
-        CallbackQueryHandler(on_to_everyone, pattern=ToEveryone.matches),
-        CallbackQueryHandler(on_change_audience, pattern=ChangeAudience.matches),
-        CallbackQueryHandler(on_preview, pattern=PreviewAnnouncement.matches),
-        CallbackQueryHandler(on_send_now, pattern=SendAnnouncement.matches),
-        CallbackQueryHandler(on_choose_send_time, pattern=ChooseSendTime.matches),
-        CallbackQueryHandler(on_send_at, pattern=SendAt.matches),
-        CallbackQueryHandler(on_drop, pattern=DropAnnouncement.matches),
-        CallbackQueryHandler(on_cancel, pattern=CancelAnnouncement.matches),
-    ]
+def routes(router: Router) -> None:
+    router.action(WriteAnnouncement, on_write)
+    router.action(ScheduledAnnouncements, on_scheduled)
+    router.action(ToggleCohort, on_toggle_cohort)
+    router.action(ToEveryone, on_to_everyone)
+    router.action(ChangeAudience, on_change_audience)
+    router.action(PreviewAnnouncement, on_preview)
+    router.action(SendAnnouncement, on_send_now)
+    router.action(ChooseSendTime, on_choose_send_time)
+    router.action(SendAt, on_send_at)
+    router.action(DropAnnouncement, on_drop)
+    router.action(CancelAnnouncement, on_cancel)

@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import BadRequest, Forbidden
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
-
 from bot.actions.faq import (
     ComplaintGuide,
     FaqAnswer,
@@ -19,9 +15,10 @@ from bot.actions.faq import (
     FaqReply,
 )
 from bot.actions.menu import Menu
-from bot.channels.telegram.context import BotContext
-from bot.channels.telegram.render import markup
 from bot.conversation.memory import Memory
+from bot.conversation.ports import Sent
+from bot.conversation.reach import where
+from bot.conversation.router import Router
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.keyboards.faq import (
@@ -52,7 +49,7 @@ from bot.waiting import (
     StaffReply,
     Wait,
 )
-from handlers.common import Turn, picked, show, turn, wait
+from handlers.common import Turn, picked, show, wait
 from handlers.menu import require_ready, unknown_command
 
 log = logging.getLogger(__name__)
@@ -60,9 +57,8 @@ log = logging.getLogger(__name__)
 # --- what the FAQ waits for (bot.waiting); the guide's answers stay in this process's memory
 
 
-def _data(context: BotContext) -> Memory:
-    assert context.user_data is not None, "private chats always have user data"
-    return context.user_data
+def _data(turn_: Turn) -> Memory:
+    return turn_.memory
 
 
 _STEPS: dict[str, type[Wait]] = {
@@ -76,7 +72,6 @@ _NAMES = {cls: name for name, cls in _STEPS.items()}
 
 
 def _wait(
-    context: BotContext,
     turn_: Turn,
     what: str | None,
     question: int | None = None,
@@ -84,8 +79,8 @@ def _wait(
     step: int = 0,
 ) -> None:
     if what is None:
-        if _waiting_for(context, turn_) is not None:
-            wait(context, None)
+        if _waiting_for(turn_) is not None:
+            wait(turn_, None)
         return
     now = turn_.services.clock()
     made: Wait
@@ -97,22 +92,22 @@ def _wait(
         made = GuideAnswer(now, step=step)
     else:
         made = _STEPS[what](now)
-    wait(context, made)
+    wait(turn_, made)
 
 
-def _waiting_for(context: BotContext, turn_: Turn) -> str | None:
+def _waiting_for(turn_: Turn) -> str | None:
     """Which of the FAQ's steps the bot waits in (the timeout is bot.waiting's)."""
-    step = _data(context).waiting
+    step = _data(turn_).waiting
     return _NAMES.get(type(step)) if step is not None else None
 
 
-def _question_id(context: BotContext) -> int | None:
-    step = _data(context).waiting
+def _question_id(turn_: Turn) -> int | None:
+    step = _data(turn_).waiting
     return step.question if isinstance(step, StaffReply | AnswerBack) else None
 
 
-def _guide_step(context: BotContext) -> int:
-    step = _data(context).waiting
+def _guide_step(turn_: Turn) -> int:
+    step = _data(turn_).waiting
     return step.step if isinstance(step, GuideAnswer) else 0
 
 
@@ -121,93 +116,88 @@ def _guide_step(context: BotContext) -> int:
 _STARTED = "\x00started"
 
 
-def _guide_lost(context: BotContext) -> bool:
-    return _STARTED not in _data(context).guide_answers
+def _guide_lost(turn_: Turn) -> bool:
+    return _STARTED not in _data(turn_).guide_answers
 
 
-def _stop_waiting(context: BotContext, turn_: Turn) -> None:
-    _wait(context, turn_, None)
-    _data(context).guide_answers = {}
+def _stop_waiting(turn_: Turn) -> None:
+    _wait(turn_, None)
+    _data(turn_).guide_answers = {}
 
 
 # --- browsing ----------------------------------------------------------------------------
 
 
-async def _home(update: Update, context: BotContext, turn_: Turn, *, edit: bool) -> None:
-    _stop_waiting(context, turn_)
+async def _home(turn_: Turn, *, edit: bool) -> None:
+    _stop_waiting(turn_)
     has_draft = await faq.draft(turn_.uow, turn_.user.id) is not None
     keyboard = faq_home_keyboard(
         turn_.t, faq.faq_for(turn_.services.course, turn_.language), has_draft
     )
-    await show(update, views.render_faq_home(turn_.t), keyboard, edit=edit)
+    await show(turn_, views.render_faq_home(turn_.t), keyboard, edit=edit)
 
 
-@turn
-async def cmd_faq(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_faq(turn_: Turn) -> None:
     """Show the FAQ topics."""
-    if await require_ready(update, turn_):
-        await _home(update, context, turn_, edit=False)
+    if await require_ready(turn_):
+        await _home(turn_, edit=False)
 
 
-@turn
-async def on_faq_menu(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_faq_menu(turn_: Turn) -> None:
     """Show the FAQ topics from a button (also cancels a typed-text wait)."""
-    if await require_ready(update, turn_):
-        await _home(update, context, turn_, edit=True)
+    if await require_ready(turn_):
+        await _home(turn_, edit=True)
 
 
-@turn
-async def on_group(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_group(turn_: Turn) -> None:
     """Show one page of a group's questions."""
-    data = picked(update, FaqGroupPage)
-    if not await require_ready(update, turn_):
+    data = picked(turn_, FaqGroupPage)
+    if not await require_ready(turn_):
         return
     page = faq.group_page(turn_.services.course, turn_.language, data.group, data.page)
-    await show(update, views.render_group(turn_.t, page), group_keyboard(turn_.t, page))
+    await show(turn_, views.render_group(turn_.t, page), group_keyboard(turn_.t, page))
 
 
-@turn
-async def on_entry(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_entry(turn_: Turn) -> None:
     """Show an answer with its related questions."""
-    entry_id = picked(update, FaqAnswer).entry_id
-    if not await require_ready(update, turn_):
+    entry_id = picked(turn_, FaqAnswer).entry_id
+    if not await require_ready(turn_):
         return
     course, language = turn_.services.course, turn_.language
     entry = faq.entry(course, language, entry_id)
     keyboard = answer_keyboard(turn_.t, faq.faq_for(course, language), entry)
-    await show(update, views.render_answer(turn_.t, entry), keyboard, edit=False)
+    await show(turn_, views.render_answer(turn_.t, entry), keyboard, edit=False)
 
 
-@turn
-async def on_rate(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_rate(turn_: Turn) -> None:
     """Record 👍 or 👎 for an answer."""
-    data = picked(update, FaqRate)
-    if not await require_ready(update, turn_):
+    data = picked(turn_, FaqRate)
+    if not await require_ready(turn_):
         return
     now = turn_.services.clock()
     await faq.rate(
         turn_.uow, turn_.services.course, turn_.user.id, data.entry_id, data.helpful, now
     )
     text = views.render_thanks(turn_.t, data.helpful)
-    await show(update, text, rated_keyboard(turn_.t, data.helpful), edit=False)
+    await show(turn_, text, rated_keyboard(turn_.t, data.helpful), edit=False)
 
 
 # --- asking ----------------------------------------------------------------------------------
 
 
-async def answer_question(update: Update, context: BotContext, turn_: Turn, text: str) -> None:
+async def answer_question(turn_: Turn, text: str) -> None:
     """Free text is a question: the answer when the search is confident, else say so."""
     course, language, t = turn_.services.course, turn_.language, turn_.t
     result = faq.search(turn_.services.faq, text, language)
     local = faq.faq_for(course, language)
     safety = faq.safety_first(course, language, text)  # above any answer, when in danger
     if result.best is not None:
-        _data(context).faq_unanswered = None
+        _data(turn_).faq_unanswered = None
         best = result.best
         entry = faq.entry(course, language, best.entry_id)
         others = [m.entry_id for m in result.others()]
         await show(
-            update,
+            turn_,
             views.render_answer(t, entry, safety),
             answer_keyboard(t, local, entry, others),
             edit=False,
@@ -217,34 +207,33 @@ async def answer_question(update: Update, context: BotContext, turn_: Turn, text
         )
         await turn_.uow.commit()
         return
-    _data(context).faq_unanswered = text
+    _data(turn_).faq_unanswered = text
     closest = [m.entry_id for m in result.matches[:3]]
     await show(
-        update, views.render_not_sure(t, safety), not_sure_keyboard(t, local, closest), edit=False
+        turn_, views.render_not_sure(t, safety), not_sure_keyboard(t, local, closest), edit=False
     )
 
 
-@turn
-async def on_ask(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_ask(turn_: Turn) -> None:
     """Ask a person: send the question just asked, or wait for one to be typed."""
-    action = picked(update, FaqAsk).step
-    if not await require_ready(update, turn_):
+    action = picked(turn_, FaqAsk).step
+    if not await require_ready(turn_):
         return
     if action == "type":
-        _wait(context, turn_, "ask")
-        await show(update, views.render_ask_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False)
+        _wait(turn_, "ask")
+        await show(turn_, views.render_ask_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False)
         return
-    text = _data(context).faq_unanswered
+    text = _data(turn_).faq_unanswered
     if not text:
-        _wait(context, turn_, "ask")
+        _wait(turn_, "ask")
         await show(
-            update, views.render_nothing_to_send(turn_.t), cancel_keyboard(turn_.t), edit=False
+            turn_, views.render_nothing_to_send(turn_.t), cancel_keyboard(turn_.t), edit=False
         )
         return
-    await _send_to_person(update, context, turn_, text)
+    await _send_to_person(turn_, text)
 
 
-async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text: str) -> None:
+async def _send_to_person(turn_: Turn, text: str) -> None:
     services = turn_.services
     question = await faq.send_to_person(
         turn_.uow,
@@ -255,12 +244,12 @@ async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text
         services.clock(),
         services.ask_limit,
     )
-    _data(context).faq_unanswered = None
-    _wait(context, turn_, None)
+    _data(turn_).faq_unanswered = None
+    _wait(turn_, None)
     staff = await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
     staff = [i for i in staff if i != turn_.user.id]
     await show(
-        update,
+        turn_,
         views.render_question_sent(turn_.t, question, len(staff)),
         back_to_menu_keyboard(turn_.t),
         edit=False,
@@ -268,7 +257,7 @@ async def _send_to_person(update: Update, context: BotContext, turn_: Turn, text
     for staff_id in staff:
         t, language = await _translator_of(turn_, staff_id)
         text_ = views.render_staff_question(t, question, faq.faq_for(services.course, language))
-        await _send(context, turn_, staff_id, text_, staff_question_keyboard(t, question))
+        await _send(turn_, staff_id, text_, staff_question_keyboard(t, question))
 
 
 async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
@@ -277,17 +266,14 @@ async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
     return turn_.services.i18n.translator(language), language
 
 
-async def _send(
-    context: BotContext, turn_: Turn, user_id: int, text: str, keyboard: Keyboard
-) -> bool:
+async def _send(turn_: Turn, user_id: int, text: str, keyboard: Keyboard) -> bool:
     """Send to someone other than the user of this update; False if they cannot get it."""
-    address = (await turn_.uow.accounts.addresses([user_id], "telegram")).get(user_id)
-    if address is None:
+    found = (await where(turn_.uow, turn_.services.channels, [user_id])).get(user_id)
+    if found is None:
         return False
-    try:
-        await context.bot.send_message(int(address), text, reply_markup=markup(keyboard))
-    except (Forbidden, BadRequest) as err:
-        log.info("could not deliver an FAQ message to %s: %s", user_ref(user_id), err)
+    sent = await found.channel.send(found.address, text, keyboard)
+    if sent.result is not Sent.SENT:
+        log.info("could not deliver an FAQ message to %s: %s", user_ref(user_id), sent.result)
         return False
     return True
 
@@ -299,61 +285,54 @@ def _is_staff(turn_: Turn) -> bool:
     return faq.is_staff(turn_.user)
 
 
-@turn
-async def on_reply(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_reply(turn_: Turn) -> None:
     """An admin or trainer pressed Reply: wait for their typed reply."""
-    question_id = picked(update, FaqReply).question
+    question_id = picked(turn_, FaqReply).question
     if not _is_staff(turn_):
-        await show(update, views.render_not_staff(turn_.t), edit=False)
+        await show(turn_, views.render_not_staff(turn_.t), edit=False)
         return
     question = await faq.question_for_reply(turn_.uow, question_id)
-    _wait(context, turn_, "reply", question.id)
+    _wait(turn_, "reply", question.id)
     await show(
-        update,
+        turn_,
         views.render_reply_prompt(turn_.t, question),
         back_to_menu_keyboard(turn_.t),
         edit=False,
     )
 
 
-@turn
-async def on_answer_back(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_answer_back(turn_: Turn) -> None:
     """The learner pressed Answer back: wait for their typed answer."""
-    question_id = picked(update, FaqAnswerBack).question
+    question_id = picked(turn_, FaqAnswerBack).question
     question = await faq.question_for_reply(turn_.uow, question_id)
     if question.user_id != turn_.user.id:
         raise StaleButton(str(question_id))
-    _wait(context, turn_, "answer-back", question.id)
+    _wait(turn_, "answer-back", question.id)
     await show(
-        update, views.render_answer_back_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False
+        turn_, views.render_answer_back_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False
     )
 
 
-async def _deliver_reply(
-    update: Update, context: BotContext, turn_: Turn, question_id: int, text: str
-) -> None:
+async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
     question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
-    _wait(context, turn_, None)
+    _wait(turn_, None)
     t, _ = await _translator_of(turn_, question.user_id)
     delivered = await _send(
-        context,
         turn_,
         question.user_id,
         views.render_reply_to_learner(t, question, text),
         answer_back_keyboard(t, question),
     )
     done = views.render_sent(turn_.t) if delivered else views.render_not_delivered(turn_.t)
-    await show(update, done, back_to_menu_keyboard(turn_.t), edit=False)
+    await show(turn_, done, back_to_menu_keyboard(turn_.t), edit=False)
 
 
-async def _deliver_answer_back(
-    update: Update, context: BotContext, turn_: Turn, question_id: int, text: str
-) -> None:
+async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
     question = await faq.answer_back(turn_.uow, question_id, turn_.user.id, text, services.clock())
-    _wait(context, turn_, None)
-    await show(update, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
+    _wait(turn_, None)
+    await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
     current = await faq.question_for_reply(turn_.uow, question.id)
     recipients = (
         [current.taken_by]
@@ -363,7 +342,6 @@ async def _deliver_answer_back(
     for staff_id in recipients:
         t, _ = await _translator_of(turn_, staff_id)
         await _send(
-            context,
             turn_,
             staff_id,
             views.render_staff_answer_back(t, current, text),
@@ -374,75 +352,72 @@ async def _deliver_answer_back(
 # --- the "Preparing a complaint" guide --------------------------------------------------------
 
 
-async def _guide_prompt(update: Update, turn_: Turn, step: int, *, intro: bool) -> None:
+async def _guide_prompt(turn_: Turn, step: int, *, intro: bool) -> None:
     text = views.render_guide_step(turn_.t, step)
     if intro:
         text = views.render_guide_intro(turn_.t) + "\n\n" + text
     anonymity = GUIDE_STEPS[step] == "anonymous"
-    await show(update, text, guide_step_keyboard(turn_.t, anonymity), edit=False)
+    await show(turn_, text, guide_step_keyboard(turn_.t, anonymity), edit=False)
 
 
-async def _guide_next(
-    update: Update, context: BotContext, turn_: Turn, answer: str | None
-) -> None:
+async def _guide_next(turn_: Turn, answer: str | None) -> None:
     """Record the answer to the current step (None: skipped) and ask the next one."""
-    data = _data(context)
-    step = _guide_step(context)
+    data = _data(turn_)
+    step = _guide_step(turn_)
     if answer:
         data.guide_answers[GUIDE_STEPS[step]] = answer
     if step + 1 < len(GUIDE_STEPS):
-        _wait(context, turn_, "guide", step=step + 1)
-        await _guide_prompt(update, turn_, step + 1, intro=False)
+        _wait(turn_, "guide", step=step + 1)
+        await _guide_prompt(turn_, step + 1, intro=False)
         return
     answers = {k: v for k, v in data.guide_answers.items() if k != _STARTED}
     summary = views.compose_summary(turn_.t, answers)
     data.guide_answers = {_STARTED: "1", "summary": summary}
-    _wait(context, turn_, "summary")
+    _wait(turn_, "summary")
     await show(
-        update, views.render_summary(turn_.t, summary), summary_keyboard(turn_.t), edit=False
+        turn_, views.render_summary(turn_.t, summary), summary_keyboard(turn_.t), edit=False
     )
 
 
-@turn
-async def on_guide(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_guide(turn_: Turn) -> None:
     """Start, skip, answer yes/no, save or discard, show or delete the draft, stop."""
-    action = picked(update, ComplaintGuide).step
-    if not await require_ready(update, turn_):
+    action = picked(turn_, ComplaintGuide).step
+    if not await require_ready(turn_):
         return
-    data = _data(context)
+    data = _data(turn_)
     t, uow, user_id = turn_.t, turn_.uow, turn_.user.id
-    waiting = _waiting_for(context, turn_)
+    waiting = _waiting_for(turn_)
     if action == "start":
         data.guide_answers = {_STARTED: "1"}
-        _wait(context, turn_, "guide", step=0)
-        await _guide_prompt(update, turn_, 0, intro=True)
-    elif waiting in ("guide", "summary") and _guide_lost(context):
-        _stop_waiting(context, turn_)  # its answers were in another process, or lost
-        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
+        _wait(turn_, "guide", step=0)
+        await _guide_prompt(turn_, 0, intro=True)
+    elif waiting in ("guide", "summary") and _guide_lost(turn_):
+        _stop_waiting(turn_)  # its answers were in another process, or lost
+        await show(turn_, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
     elif action in ("skip", "yes", "no") and waiting == "guide":
         answer = {"yes": t.gettext("Yes"), "no": t.gettext("No")}.get(action)
-        if action != "skip" and GUIDE_STEPS[_guide_step(context)] != "anonymous":
+        if action != "skip" and GUIDE_STEPS[_guide_step(turn_)] != "anonymous":
             raise StaleButton(action)
-        await _guide_next(update, context, turn_, answer)
+        await _guide_next(turn_, answer)
     elif action == "save" and waiting == "summary":
         await faq.save_draft(uow, user_id, data.guide_answers["summary"], turn_.services.clock())
-        _stop_waiting(context, turn_)
-        await show(update, views.render_draft_saved(t), back_to_menu_keyboard(t), edit=False)
+        _stop_waiting(turn_)
+        await show(turn_, views.render_draft_saved(t), back_to_menu_keyboard(t), edit=False)
     elif action == "discard" and waiting == "summary":
-        _stop_waiting(context, turn_)
-        await show(update, views.render_guide_discarded(t), back_to_menu_keyboard(t), edit=False)
+        _stop_waiting(turn_)
+        await show(turn_, views.render_guide_discarded(t), back_to_menu_keyboard(t), edit=False)
     elif action == "stop":
-        _stop_waiting(context, turn_)
-        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
+        _stop_waiting(turn_)
+        await show(turn_, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
     elif action == "draft":
         saved = await faq.draft(uow, user_id)
         if saved is None:
-            await show(update, views.render_no_draft(t), back_to_menu_keyboard(t))
+            await show(turn_, views.render_no_draft(t), back_to_menu_keyboard(t))
         else:
-            await show(update, views.render_draft(t, saved, turn_.language), draft_keyboard(t))
+            await show(turn_, views.render_draft(t, saved, turn_.language), draft_keyboard(t))
     elif action == "delete":
         await faq.delete_draft(uow, user_id)
-        await show(update, views.render_draft_deleted(t), back_to_menu_keyboard(t))
+        await show(turn_, views.render_draft_deleted(t), back_to_menu_keyboard(t))
     else:
         raise StaleButton(action)  # a guide button from an earlier, finished guide
 
@@ -450,34 +425,34 @@ async def on_guide(update: Update, context: BotContext, turn_: Turn) -> None:
 # --- typed text the bot waits for ----------------------------------------------------------
 
 
-async def take_typed(update: Update, context: BotContext, turn_: Turn, text: str) -> bool:
+async def take_typed(turn_: Turn, text: str) -> bool:
     """Treat the text as what the FAQ asked for (a question to a person, a reply, an answer
     back, a guide answer); False when it asked for nothing."""
-    waiting = _waiting_for(context, turn_)
+    waiting = _waiting_for(turn_)
     if waiting is None:
         return False
     if not text.strip():
         return False
     if waiting == "ask":
-        await _send_to_person(update, context, turn_, text)
-    elif waiting == "reply" and (question := _question_id(context)) and _is_staff(turn_):
-        await _deliver_reply(update, context, turn_, question, text)
-    elif waiting == "answer-back" and (question := _question_id(context)):
-        await _deliver_answer_back(update, context, turn_, question, text)
-    elif waiting in ("guide", "summary") and _guide_lost(context):
+        await _send_to_person(turn_, text)
+    elif waiting == "reply" and (question := _question_id(turn_)) and _is_staff(turn_):
+        await _deliver_reply(turn_, question, text)
+    elif waiting == "answer-back" and (question := _question_id(turn_)):
+        await _deliver_answer_back(turn_, question, text)
+    elif waiting in ("guide", "summary") and _guide_lost(turn_):
         # the guide's answers were never written down; nothing typed here is kept either
-        _stop_waiting(context, turn_)
+        _stop_waiting(turn_)
         t = turn_.t
-        await show(update, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
+        await show(turn_, views.render_guide_stopped(t), back_to_menu_keyboard(t), edit=False)
     elif waiting == "guide":
         if len(text) > MAX_GUIDE_ANSWER:
-            await show(update, views.render_answer_too_long(turn_.t), edit=False)
+            await show(turn_, views.render_answer_too_long(turn_.t), edit=False)
             return True
-        step = _guide_step(context)
+        step = _guide_step(turn_)
         if GUIDE_STEPS[step] == "anonymous":
-            await _guide_prompt(update, turn_, step, intro=False)
+            await _guide_prompt(turn_, step, intro=False)
             return True
-        await _guide_next(update, context, turn_, text.strip())
+        await _guide_next(turn_, text.strip())
     else:
         return False
     return True
@@ -486,50 +461,45 @@ async def take_typed(update: Update, context: BotContext, turn_: Turn, text: str
 # --- admins and trainers ---------------------------------------------------------------------
 
 
-@turn
-async def cmd_questions(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_questions(turn_: Turn) -> None:
     """List open questions, oldest first, and who took each (admins and trainers)."""
     if not _is_staff(turn_):
-        await unknown_command(update, turn_)
+        await unknown_command(turn_)
         return
     questions, total = await faq.open_questions(turn_.uow)
     takers = await faq.takers(turn_.uow, questions)
     await show(
-        update,
+        turn_,
         views.render_questions(turn_.t, questions, total, turn_.language, takers),
         questions_keyboard(turn_.t, questions),
         edit=False,
     )
 
 
-@turn
-async def cmd_faqgaps(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_faqgaps(turn_: Turn) -> None:
     """List questions the FAQ could not answer and answers rated 👎 (admins and trainers)."""
     if not _is_staff(turn_):
-        await unknown_command(update, turn_)
+        await unknown_command(turn_)
         return
     gaps = await faq.gaps(turn_.uow)
     local = faq.faq_for(turn_.services.course, turn_.language)
     await show(
-        update,
+        turn_,
         views.render_gaps(turn_.t, gaps, local, turn_.language),
         back_to_menu_keyboard(turn_.t),
         edit=False,
     )
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("faq", cmd_faq, filters=private),
-        CommandHandler("questions", cmd_questions, filters=private),
-        CommandHandler("faqgaps", cmd_faqgaps, filters=private),
-        CallbackQueryHandler(on_faq_menu, pattern=Menu.only("faq")),
-        CallbackQueryHandler(on_group, pattern=FaqGroupPage.matches),
-        CallbackQueryHandler(on_entry, pattern=FaqAnswer.matches),
-        CallbackQueryHandler(on_rate, pattern=FaqRate.matches),
-        CallbackQueryHandler(on_ask, pattern=FaqAsk.matches),
-        CallbackQueryHandler(on_reply, pattern=FaqReply.matches),
-        CallbackQueryHandler(on_answer_back, pattern=FaqAnswerBack.matches),
-        CallbackQueryHandler(on_guide, pattern=ComplaintGuide.matches),
-    ]
+def routes(router: Router) -> None:
+    router.command("faq", cmd_faq)
+    router.command("questions", cmd_questions)
+    router.command("faqgaps", cmd_faqgaps)
+    router.choice(Menu("faq"), on_faq_menu)
+    router.action(FaqGroupPage, on_group)
+    router.action(FaqAnswer, on_entry)
+    router.action(FaqRate, on_rate)
+    router.action(FaqAsk, on_ask)
+    router.action(FaqReply, on_reply)
+    router.action(FaqAnswerBack, on_answer_back)
+    router.action(ComplaintGuide, on_guide)

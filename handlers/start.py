@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
-
 from bot.actions.menu import Menu
 from bot.actions.onboarding import Consent, PickLanguage
-from bot.channels.telegram.context import BotContext
+from bot.conversation.router import Router
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
 from bot.keyboards.onboarding import language_keyboard, welcome_keyboard
@@ -17,92 +14,83 @@ from bot.views.menu import render_menu
 from bot.views.onboarding import render_language_prompt, render_welcome
 from bot.views.reminders import render_reminder_question
 from handlers import invitations
-from handlers.common import Turn, picked, show, turn
+from handlers.common import Turn, command_args, picked, show
 
 
-async def ask_language(update: Update, turn_: Turn, note: str | None = None) -> None:
+async def ask_language(turn_: Turn, note: str | None = None) -> None:
     """Show the picker with the language we guess (saved choice or Telegram's) first."""
     text = render_language_prompt(turn_.t)
     if note:
         text = f"{note}\n\n{text}"
     await show(
-        update,
+        turn_,
         text,
         language_keyboard(turn_.services.i18n.languages, turn_.language),
-        edit=update.callback_query is not None,
+        edit=turn_.pressed,
     )
 
 
-@turn
-async def cmd_start(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_start(turn_: Turn) -> None:
     """Begin onboarding, or show the menu to someone already set up; `/start <code>` (an
     invitation link) offers the cohort or the trainer role, after onboarding."""
-    if context.args:
-        await invitations.start_with_code(update, context, turn_, context.args[0])
+    if command_args(turn_):
+        await invitations.start_with_code(turn_, command_args(turn_)[0])
     elif turn_.ready:
         await show(
-            update,
+            turn_,
             render_menu(turn_.t),
             menu_keyboard(turn_.t, trainer=turn_.is_trainer),
             edit=False,
         )
     else:
-        await ask_language(update, turn_)
+        await ask_language(turn_)
 
 
-@turn
-async def cmd_language(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_language(turn_: Turn) -> None:
     """Offer the language picker."""
-    await ask_language(update, turn_)
+    await ask_language(turn_)
 
 
-@turn
-async def on_language_menu(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_language_menu(turn_: Turn) -> None:
     """Open the language picker from Settings."""
-    await ask_language(update, turn_)
+    await ask_language(turn_)
 
 
-@turn
-async def on_pick_language(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_pick_language(turn_: Turn) -> None:
     """Save the language; continue onboarding or return to the menu in the new language."""
-    language = picked(update, PickLanguage).language
+    language = picked(turn_, PickLanguage).language
     if language not in turn_.services.i18n.languages:
         raise StaleButton("language")
     services = turn_.services
     await learners.choose_language(turn_.uow, turn_.user.id, language, services.clock())
-    if context.user_data is not None:
-        context.user_data.language = language
+    turn_.memory.language = language
     t = services.i18n.translator(language)
     if turn_.user.consent_at is None:
-        await show(update, render_welcome(t), welcome_keyboard(t))
+        await show(turn_, render_welcome(t), welcome_keyboard(t))
     else:
-        await show(update, render_menu(t), menu_keyboard(t, trainer=turn_.is_trainer))
+        await show(turn_, render_menu(t), menu_keyboard(t, trainer=turn_.is_trainer))
 
 
-@turn
-async def on_consent(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_consent(turn_: Turn) -> None:
     """The learner read what is stored and starts: open the main menu, offer reminders."""
     if turn_.user.language is None:
-        await ask_language(update, turn_)
+        await ask_language(turn_)
         return
     await learners.give_consent(turn_.uow, turn_.user.id, turn_.services.clock())
-    await show(update, render_menu(turn_.t), menu_keyboard(turn_.t, trainer=turn_.is_trainer))
+    await show(turn_, render_menu(turn_.t), menu_keyboard(turn_.t, trainer=turn_.is_trainer))
     if turn_.user.consent_at is None:  # asked once, at the end of onboarding
         await show(
-            update,
+            turn_,
             render_reminder_question(turn_.t),
             reminder_question_keyboard(turn_.t),
             edit=False,
         )
-    await invitations.offer_pending(update, context, turn_)
+    await invitations.offer_pending(turn_)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("start", cmd_start, filters=private),
-        CommandHandler("language", cmd_language, filters=private),
-        CallbackQueryHandler(on_pick_language, pattern=PickLanguage.matches),
-        CallbackQueryHandler(on_consent, pattern=Consent.matches),
-        CallbackQueryHandler(on_language_menu, pattern=Menu.only("language")),
-    ]
+def routes(router: Router) -> None:
+    router.command("start", cmd_start)
+    router.command("language", cmd_language)
+    router.action(PickLanguage, on_pick_language)
+    router.action(Consent, on_consent)
+    router.choice(Menu("language"), on_language_menu)

@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 from html import escape
 
-from telegram import Chat, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
-
 from bot.actions.menu import Menu
 from bot.actions.trainers import (
     CohortChart,
@@ -26,8 +23,9 @@ from bot.actions.trainers import (
     RenewCohortLink,
     SkipCohortPlace,
 )
-from bot.channels.telegram.context import BotContext
 from bot.config import SUPPORTED_LANGUAGES
+from bot.conversation.ports import OutFile
+from bot.conversation.router import Router
 from bot.documents import reports
 from bot.errors import StaleButton
 from bot.keyboards.menu import back_to_menu_keyboard
@@ -43,7 +41,6 @@ from bot.keyboards.trainers import (
 )
 from bot.services import cohorts
 from bot.views.trainers import (
-    invite_link,
     render_cohort_card,
     render_most_missed,
     render_new_cohort_language,
@@ -58,7 +55,7 @@ from bot.views.trainers import (
     render_trainers,
 )
 from bot.waiting import CohortName, CohortPlace
-from handlers.common import Turn, picked, show, turn, wait, waiting_for
+from handlers.common import Turn, picked, show, typed_text, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 # How long typed text counts as the answer the Trainer menu asked for.
@@ -68,138 +65,127 @@ def is_trainer(turn_: Turn) -> bool:
     return cohorts.is_trainer(turn_.user, turn_.is_admin)
 
 
-async def show_trainer_menu(
-    update: Update, context: BotContext, turn_: Turn, *, edit: bool
-) -> None:
-    wait(context, None)
+async def show_trainer_menu(turn_: Turn, *, edit: bool) -> None:
+    wait(turn_, None)
     mine = await cohorts.cohorts_of(turn_.uow, turn_.user.id)
     await show(
-        update, render_trainer_menu(turn_.t, mine), trainer_menu_keyboard(turn_.t, mine), edit=edit
+        turn_, render_trainer_menu(turn_.t, mine), trainer_menu_keyboard(turn_.t, mine), edit=edit
     )
 
 
-@turn
-async def on_trainer_menu(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_trainer_menu(turn_: Turn) -> None:
     """Open the Trainer menu (trainers and admins only)."""
-    if not await require_ready(update, turn_):
+    if not await require_ready(turn_):
         return
     if not is_trainer(turn_):
         raise StaleButton("trainer menu")
-    await show_trainer_menu(update, context, turn_, edit=True)
+    await show_trainer_menu(turn_, edit=True)
 
 
-async def _may_train(update: Update, turn_: Turn, what: str) -> bool:
+async def _may_train(turn_: Turn, what: str) -> bool:
     """Onboarding done (else it is asked for, False) and a trainer or admin (else the button
     is refused as stale: learners have no trainer buttons)."""
-    if not await require_ready(update, turn_):
+    if not await require_ready(turn_):
         return False
     if not is_trainer(turn_):
         raise StaleButton(what)
     return True
 
 
-@turn
-async def on_new_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_new_cohort(turn_: Turn) -> None:
     """New cohort: ask for its name (typed), then its language and place."""
-    picked(update, NewCohort)
-    if not await _may_train(update, turn_, "trainer"):
+    picked(turn_, NewCohort)
+    if not await _may_train(turn_, "trainer"):
         return
-    wait(context, CohortName(turn_.services.clock()))
-    await show(update, render_new_cohort_name(turn_.t), cancel_keyboard(turn_.t))
+    wait(turn_, CohortName(turn_.services.clock()))
+    await show(turn_, render_new_cohort_name(turn_.t), cancel_keyboard(turn_.t))
 
 
-@turn
-async def on_cohort_language(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_language(turn_: Turn) -> None:
     """The new cohort's language; then ask for its place (typed, or Skip)."""
-    action = picked(update, CohortLanguage)
-    if not await _may_train(update, turn_, "trainer"):
+    action = picked(turn_, CohortLanguage)
+    if not await _may_train(turn_, "trainer"):
         return
-    draft = waiting_for(context, CohortPlace)
+    draft = waiting_for(turn_, CohortPlace)
     if draft is None or action.language not in SUPPORTED_LANGUAGES:
         raise StaleButton(action.pack())
-    wait(context, CohortPlace(turn_.services.clock(), name=draft.name, language=action.language))
-    await show(update, render_new_cohort_place(turn_.t), skip_place_keyboard(turn_.t))
+    wait(turn_, CohortPlace(turn_.services.clock(), name=draft.name, language=action.language))
+    await show(turn_, render_new_cohort_place(turn_.t), skip_place_keyboard(turn_.t))
 
 
-@turn
-async def on_skip_cohort_place(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_skip_cohort_place(turn_: Turn) -> None:
     """No place for the new cohort: create it now."""
-    picked(update, SkipCohortPlace)
-    if not await _may_train(update, turn_, "trainer"):
+    picked(turn_, SkipCohortPlace)
+    if not await _may_train(turn_, "trainer"):
         return
-    await _create_cohort(update, context, turn_, None)
+    await _create_cohort(turn_, None)
 
 
-async def take_typed_text(update: Update, context: BotContext, turn_: Turn) -> bool:
+async def take_typed_text(turn_: Turn) -> bool:
     """A typed cohort name or place; False when the Trainer menu asked for neither (or the
     user is no trainer any more)."""
-    naming, placing = waiting_for(context, CohortName), waiting_for(context, CohortPlace)
+    naming, placing = waiting_for(turn_, CohortName), waiting_for(turn_, CohortPlace)
     if not is_trainer(turn_):
         return False
-    message = update.message
-    if message is None:
-        return False
-    text = message.text
+    text = typed_text(turn_)
     if text is None:
         return False
     t = turn_.t
     if naming is not None:
         name = cohorts.clean_text(text)
         # the language comes next (a button); the name waits with the draft
-        wait(context, CohortPlace(turn_.services.clock(), name=name, language=""))
+        wait(turn_, CohortPlace(turn_.services.clock(), name=name, language=""))
         await show(
-            update,
+            turn_,
             render_new_cohort_language(t),
             cohort_language_keyboard(t, turn_.services.i18n.languages),
             edit=False,
         )
         return True
     if placing is not None and placing.language:
-        await _create_cohort(update, context, turn_, text)
+        await _create_cohort(turn_, text)
         return True
     return False
 
 
-async def _create_cohort(
-    update: Update, context: BotContext, turn_: Turn, place: str | None
-) -> None:
-    draft = waiting_for(context, CohortPlace)
+async def _create_cohort(turn_: Turn, place: str | None) -> None:
+    draft = waiting_for(turn_, CohortPlace)
     if draft is None or not draft.language:
         raise StaleButton("no cohort being created")
     card = await cohorts.create_cohort(
         turn_.uow, turn_.user.id, draft.name, draft.language, place, turn_.services.clock()
     )
-    wait(context, None)
-    username = update.get_bot().username
+    wait(turn_, None)
+    link = turn_.reply.invite_link(card.code)
     await show(
-        update,
-        render_cohort_card(turn_.t, card, username, turn_.language),
+        turn_,
+        render_cohort_card(turn_.t, card, link, turn_.language),
         cohort_keyboard(turn_.t, card.cohort.id),
-        edit=update.callback_query is not None,
+        edit=turn_.pressed,
     )
 
 
-async def show_cohort(update: Update, turn_: Turn, cohort_id: int, *, renew: bool = False) -> None:
+async def show_cohort(turn_: Turn, cohort_id: int, *, renew: bool = False) -> None:
     card = await cohorts.cohort_card(
         turn_.uow, turn_.user.id, cohort_id, turn_.services.clock(), renew=renew
     )
     await show(
-        update,
-        render_cohort_card(turn_.t, card, update.get_bot().username, turn_.language),
+        turn_,
+        render_cohort_card(turn_.t, card, turn_.reply.invite_link(card.code), turn_.language),
         cohort_keyboard(turn_.t, cohort_id),
-        edit=update.callback_query is not None,
+        edit=turn_.pressed,
     )
 
 
-async def show_progress(update: Update, turn_: Turn, cohort_id: int) -> None:
+async def show_progress(turn_: Turn, cohort_id: int) -> None:
     progress = await cohorts.cohort_progress(
         turn_.uow, turn_.services.course, turn_.user.id, cohort_id
     )
     await show(
-        update,
+        turn_,
         render_progress(turn_.t, progress, turn_.language),
         back_to_cohort_keyboard(turn_.t, cohort_id),
-        edit=update.callback_query is not None,
+        edit=turn_.pressed,
     )
 
 
@@ -208,88 +194,75 @@ async def show_progress(update: Update, turn_: Turn, cohort_id: int) -> None:
 # id).
 
 
-@turn
-async def on_open_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_open_cohort(turn_: Turn) -> None:
     """One of the trainer's cohorts: its card (link, members) and what can be done with it."""
-    action = picked(update, OpenCohort)
-    if await _may_train(update, turn_, "cohort"):
-        await show_cohort(update, turn_, action.cohort)
+    action = picked(turn_, OpenCohort)
+    if await _may_train(turn_, "cohort"):
+        await show_cohort(turn_, action.cohort)
 
 
-@turn
-async def on_renew_cohort_link(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_renew_cohort_link(turn_: Turn) -> None:
     """A new invitation link for the cohort; the old one stops working."""
-    action = picked(update, RenewCohortLink)
-    if await _may_train(update, turn_, "cohort"):
-        await show_cohort(update, turn_, action.cohort, renew=True)
+    action = picked(turn_, RenewCohortLink)
+    if await _may_train(turn_, "cohort"):
+        await show_cohort(turn_, action.cohort, renew=True)
 
 
-@turn
-async def on_cohort_progress(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_progress(turn_: Turn) -> None:
     """Each member's modules and quiz results."""
-    action = picked(update, CohortProgress)
-    if await _may_train(update, turn_, "cohort"):
-        await show_progress(update, turn_, action.cohort)
+    action = picked(turn_, CohortProgress)
+    if await _may_train(turn_, "cohort"):
+        await show_progress(turn_, action.cohort)
 
 
-@turn
-async def on_cohort_qr(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_qr(turn_: Turn) -> None:
     """The cohort's invitation link as a QR code, to show at a workshop."""
-    action = picked(update, CohortQr)
-    if not await _may_train(update, turn_, "cohort"):
+    action = picked(turn_, CohortQr)
+    if not await _may_train(turn_, "cohort"):
         return
     card = await cohorts.cohort_card(
         turn_.uow, turn_.user.id, action.cohort, turn_.services.clock()
     )
-    link = invite_link(update.get_bot().username, card.code)
+    link = turn_.reply.invite_link(card.code)
     png = await asyncio.to_thread(reports.qr_png, link)
-    await _chat(update).send_photo(
-        png, caption=render_qr_caption(turn_.t, card.cohort) + "\n" + link
-    )
+    caption = render_qr_caption(turn_.t, card.cohort) + "\n" + link
+    await turn_.reply.send_file(OutFile(png, f"cohort-{action.cohort}-qr.png", "photo"), caption)
 
 
-@turn
-async def on_cohort_chart(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_chart(turn_: Turn) -> None:
     """Progress per module, as a chart."""
-    action = picked(update, CohortChart)
-    if not await _may_train(update, turn_, "cohort"):
+    action = picked(turn_, CohortChart)
+    if not await _may_train(turn_, "cohort"):
         return
     t = turn_.t
     progress = await cohorts.cohort_progress(
         turn_.uow, turn_.services.course, turn_.user.id, action.cohort
     )
     png = await asyncio.to_thread(reports.cohort_chart, t, progress)
-    await _chat(update).send_photo(
-        png,
-        caption=t.gettext("Progress per module: {name}").format(name=escape(progress.cohort.name)),
+    caption = t.gettext("Progress per module: {name}").format(name=escape(progress.cohort.name))
+    await turn_.reply.send_file(
+        OutFile(png, f"cohort-{action.cohort}-chart.png", "photo"), caption
     )
 
 
-@turn
-async def on_cohort_csv(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_csv(turn_: Turn) -> None:
     """The members' progress as a CSV file."""
-    action = picked(update, CohortCsv)
-    if not await _may_train(update, turn_, "cohort"):
+    action = picked(turn_, CohortCsv)
+    if not await _may_train(turn_, "cohort"):
         return
     t = turn_.t
     progress = await cohorts.cohort_progress(
         turn_.uow, turn_.services.course, turn_.user.id, action.cohort
     )
     data = await asyncio.to_thread(reports.cohort_csv, t, progress)
-    await _chat(update).send_document(
-        data,
-        filename=f"cohort-{action.cohort}.csv",
-        caption=t.gettext("Progress of {name} (UTF-8 CSV)").format(
-            name=escape(progress.cohort.name)
-        ),
-    )
+    caption = t.gettext("Progress of {name} (UTF-8 CSV)").format(name=escape(progress.cohort.name))
+    await turn_.reply.send_file(OutFile(data, f"cohort-{action.cohort}.csv"), caption)
 
 
-@turn
-async def on_cohort_missed(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_missed(turn_: Turn) -> None:
     """The quiz questions the cohort missed most."""
-    action = picked(update, CohortMissed)
-    if not await _may_train(update, turn_, "cohort"):
+    action = picked(turn_, CohortMissed)
+    if not await _may_train(turn_, "cohort"):
         return
     services, t = turn_.services, turn_.t
     cohort, missed = await cohorts.most_missed(
@@ -297,42 +270,34 @@ async def on_cohort_missed(update: Update, context: BotContext, turn_: Turn) -> 
     )
     modules = services.course.modules_in(cohort.language)
     await show(
-        update,
+        turn_,
         render_most_missed(t, cohort, missed, modules),
         back_to_cohort_keyboard(t, action.cohort),
     )
 
 
-@turn
-async def on_cohort_packs(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_cohort_packs(turn_: Turn) -> None:
     """Workshop packs: pick a module."""
-    action = picked(update, CohortPacks)
-    if not await _may_train(update, turn_, "cohort"):
+    action = picked(turn_, CohortPacks)
+    if not await _may_train(turn_, "cohort"):
         return
     cohort = await cohorts.own_cohort(turn_.uow, turn_.user.id, action.cohort)
     modules = turn_.services.course.modules_in(cohort.language)
     await show(
-        update,
+        turn_,
         render_pack_prompt(turn_.t, cohort),
         pack_keyboard(turn_.t, action.cohort, modules),
     )
 
 
-@turn
-async def on_module_pack(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_module_pack(turn_: Turn) -> None:
     """One module's workshop pack, as a PDF in the cohort's language."""
-    action = picked(update, ModulePack)
-    if await _may_train(update, turn_, "cohort"):
-        await _send_pack(update, turn_, action.cohort, action.module_id)
+    action = picked(turn_, ModulePack)
+    if await _may_train(turn_, "cohort"):
+        await _send_pack(turn_, action.cohort, action.module_id)
 
 
-def _chat(update: Update) -> Chat:
-    chat = update.effective_chat
-    assert chat is not None
-    return chat
-
-
-async def _send_pack(update: Update, turn_: Turn, cohort_id: int, module_id: str) -> None:
+async def _send_pack(turn_: Turn, cohort_id: int, module_id: str) -> None:
     services = turn_.services
     cohort = await cohorts.own_cohort(turn_.uow, turn_.user.id, cohort_id)
     module = cohorts.module_of(services.course, cohort.language, module_id)
@@ -346,60 +311,52 @@ async def _send_pack(update: Update, turn_: Turn, cohort_id: int, module_id: str
         questions,
         services.clock(),
     )
-    chat = update.effective_chat
-    assert chat is not None
-    await chat.send_document(
-        pdf,
-        filename=f"workshop-{module.number}-{module.id}-{cohort.language}.pdf",
-        caption=turn_.t.gettext("Workshop pack: module {n}").format(n=module.number),
-    )
+    name = f"workshop-{module.number}-{module.id}-{cohort.language}.pdf"
+    caption = turn_.t.gettext("Workshop pack: module {n}").format(n=module.number)
+    await turn_.reply.send_file(OutFile(pdf, name), caption)
 
 
-@turn
-async def cmd_cohort(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_cohort(turn_: Turn) -> None:
     """/cohort: the progress of the trainer's cohort (or the list to pick from); to others
     an unknown command."""
-    if not await require_ready(update, turn_):
+    if not await require_ready(turn_):
         return
     if not is_trainer(turn_):
-        await unknown_command(update, turn_)
+        await unknown_command(turn_)
         return
     mine = await cohorts.cohorts_of(turn_.uow, turn_.user.id)
     if len(mine) == 1:
-        await show_progress(update, turn_, mine[0].id)
+        await show_progress(turn_, mine[0].id)
     else:
-        await show_trainer_menu(update, context, turn_, edit=False)
+        await show_trainer_menu(turn_, edit=False)
 
 
-@turn
-async def cmd_trainers(update: Update, context: BotContext, turn_: Turn) -> None:
+async def cmd_trainers(turn_: Turn) -> None:
     """/trainers for admins: the trainers, invite one, take the role back."""
     if not turn_.is_admin:
-        await unknown_command(update, turn_)
+        await unknown_command(turn_)
         return
     listed = await cohorts.trainers(turn_.uow)
     await show(
-        update, render_trainers(turn_.t, listed), trainers_keyboard(turn_.t, listed), edit=False
+        turn_, render_trainers(turn_.t, listed), trainers_keyboard(turn_.t, listed), edit=False
     )
 
 
-@turn
-async def on_invite_trainer(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_invite_trainer(turn_: Turn) -> None:
     """Admins: a one-time link that makes its user a trainer."""
-    picked(update, InviteTrainer)
+    picked(turn_, InviteTrainer)
     if not turn_.is_admin:
         raise StaleButton("admin")
     t, now = turn_.t, turn_.services.clock()
     code = await cohorts.invite_trainer(turn_.uow, turn_.user.id, now)
-    link = invite_link(update.get_bot().username, code)
+    link = turn_.reply.invite_link(code)
     text = render_trainer_invitation(t, link, now + cohorts.TRAINER_LINK_VALID, turn_.language)
-    await show(update, text, back_to_menu_keyboard(t), edit=False)
+    await show(turn_, text, back_to_menu_keyboard(t), edit=False)
 
 
-@turn
-async def on_remove_trainer(update: Update, context: BotContext, turn_: Turn) -> None:
+async def on_remove_trainer(turn_: Turn) -> None:
     """Admins: take the trainer role back, then the list again."""
-    action = picked(update, RemoveTrainer)
+    action = picked(turn_, RemoveTrainer)
     if not turn_.is_admin:
         raise StaleButton("admin")
     t, uow = turn_.t, turn_.uow
@@ -407,27 +364,24 @@ async def on_remove_trainer(update: Update, context: BotContext, turn_: Turn) ->
     listed = await cohorts.trainers(uow)
     label = await cohorts.label_of(uow, action.user)
     text = render_trainer_removed(t, label, removed) + "\n\n" + render_trainers(t, listed)
-    await show(update, text, trainers_keyboard(t, listed))
+    await show(turn_, text, trainers_keyboard(t, listed))
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    private = filters.ChatType.PRIVATE
-    return [
-        CommandHandler("cohort", cmd_cohort, filters=private),
-        CommandHandler("trainers", cmd_trainers, filters=private),
-        CallbackQueryHandler(on_trainer_menu, pattern=Menu.only("trainer")),
-        CallbackQueryHandler(on_new_cohort, pattern=NewCohort.matches),
-        CallbackQueryHandler(on_cohort_language, pattern=CohortLanguage.matches),
-        CallbackQueryHandler(on_skip_cohort_place, pattern=SkipCohortPlace.matches),
-        CallbackQueryHandler(on_open_cohort, pattern=OpenCohort.matches),
-        CallbackQueryHandler(on_renew_cohort_link, pattern=RenewCohortLink.matches),
-        CallbackQueryHandler(on_cohort_progress, pattern=CohortProgress.matches),
-        CallbackQueryHandler(on_cohort_qr, pattern=CohortQr.matches),
-        CallbackQueryHandler(on_cohort_chart, pattern=CohortChart.matches),
-        CallbackQueryHandler(on_cohort_csv, pattern=CohortCsv.matches),
-        CallbackQueryHandler(on_cohort_missed, pattern=CohortMissed.matches),
-        CallbackQueryHandler(on_cohort_packs, pattern=CohortPacks.matches),
-        CallbackQueryHandler(on_module_pack, pattern=ModulePack.matches),
-        CallbackQueryHandler(on_invite_trainer, pattern=InviteTrainer.matches),
-        CallbackQueryHandler(on_remove_trainer, pattern=RemoveTrainer.matches),
-    ]
+def routes(router: Router) -> None:
+    router.command("cohort", cmd_cohort)
+    router.command("trainers", cmd_trainers)
+    router.choice(Menu("trainer"), on_trainer_menu)
+    router.action(NewCohort, on_new_cohort)
+    router.action(CohortLanguage, on_cohort_language)
+    router.action(SkipCohortPlace, on_skip_cohort_place)
+    router.action(OpenCohort, on_open_cohort)
+    router.action(RenewCohortLink, on_renew_cohort_link)
+    router.action(CohortProgress, on_cohort_progress)
+    router.action(CohortQr, on_cohort_qr)
+    router.action(CohortChart, on_cohort_chart)
+    router.action(CohortCsv, on_cohort_csv)
+    router.action(CohortMissed, on_cohort_missed)
+    router.action(CohortPacks, on_cohort_packs)
+    router.action(ModulePack, on_module_pack)
+    router.action(InviteTrainer, on_invite_trainer)
+    router.action(RemoveTrainer, on_remove_trainer)

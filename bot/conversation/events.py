@@ -20,7 +20,8 @@ class Person:
 
     `address` is what the channel needs to write to them (the chat on Telegram, the phone
     number on WhatsApp); `name` the display name the channel shows, used only where a
-    person chose to answer under their name.
+    person chose to answer under their name; `first_name` to greet them and to name them
+    to their trainer.
     """
 
     platform: str
@@ -28,6 +29,7 @@ class Person:
     address: str
     language_code: str | None = None
     name: str | None = None
+    first_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from bot.screens import Keyboard, Question
+
+FileKind = Literal["document", "photo", "voice", "audio", "video"]
+
+
+class FetchFailed(Exception):
+    """A file a person sent could not be downloaded (gone, too large, no connection)."""
 
 
 class Sent(Enum):
@@ -39,7 +45,8 @@ class OutFile:
 
     data: bytes
     filename: str
-    kind: str = "document"  # "document" or "photo"
+    kind: FileKind = "document"
+    mime: str | None = None
 
 
 class Replies(Protocol):
@@ -88,6 +95,11 @@ class Channel(Protocol):
         self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
     ) -> Attempt:
         """Change a message sent before (a progress line); channels without edits send anew."""
+        ...
+
+    async def copy(self, address: str, from_address: str, ref: str) -> Attempt:
+        """Send a copy of a message the channel itself keeps (announcements written before
+        their content was stored point at a Telegram message); FAILED where it cannot."""
         ...
 
     async def fetch(self, file_id: str) -> bytes: ...

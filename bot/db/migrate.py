@@ -31,9 +31,30 @@ def _upgrade(connection: Connection, revision: str) -> None:
 
 
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the database schema up to `revision` (idempotent)."""
-    async with engine.begin() as connection:
-        await connection.run_sync(_upgrade, revision)
+    """Bring the database schema up to `revision` (idempotent).
+
+    On SQLite, changing a column rebuilds its table (Alembic's batch mode), and dropping a
+    table with foreign keys on deletes the rows that point at it (ON DELETE CASCADE): keys
+    are switched off while migrating, as SQLite's documentation prescribes, and checked
+    before they are switched on again.
+    """
+    if engine.dialect.name != "sqlite":
+        async with engine.begin() as connection:
+            await connection.run_sync(_upgrade, revision)
+        return
+    async with engine.connect() as connection:
+        await connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await connection.commit()
+        try:
+            await connection.run_sync(_upgrade, revision)
+            broken = (await connection.exec_driver_sql("PRAGMA foreign_key_check")).all()
+            if broken:
+                raise RuntimeError(f"the migration left {len(broken)} rows pointing nowhere")
+            await connection.commit()
+        finally:
+            await connection.rollback()
+            await connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await connection.commit()
 
 
 def _current(connection: Connection) -> tuple[str | None, str | None]:

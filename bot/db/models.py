@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -187,15 +188,17 @@ class QuizAnswer(Base):
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class QuizPoll(Base):
-    """Telegram poll id -> the attempt and question it asks (PollAnswer carries no chat).
+class QuizQuestionSent(Base):
+    """A question sent to a learner: the channel's reference to it (a Telegram poll id,
+    which is all a poll answer carries) -> the attempt and question it asks.
 
     `option_order[i]` is the bank index of the option shown at place i (shuffled per attempt).
     """
 
-    __tablename__ = "quiz_polls"
+    __tablename__ = "quiz_questions_sent"
 
-    poll_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    ref: Mapped[str] = mapped_column(String(128), primary_key=True)
     attempt_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("quiz_attempts.id", ondelete="CASCADE"), index=True
     )
@@ -272,6 +275,9 @@ class ConsultationAnswer(Base):
     stance: Mapped[str] = mapped_column(String(16))  # agree, concern, suggestion
     kind: Mapped[str] = mapped_column(String(16))  # text, voice, photo, document
     text: Mapped[str | None] = mapped_column(String(4096))
+    # A file stays with the channel it came by, which fetches it for the export by its
+    # id (Telegram keeps a bot's files); `file_platform` names that channel.
+    file_platform: Mapped[str | None] = mapped_column(String(16))
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_size: Mapped[int | None] = mapped_column(Integer)
     mime_type: Mapped[str | None] = mapped_column(String(128))
@@ -403,11 +409,16 @@ class Invitation(Base):
 
 
 class Announcement(Base):
-    """A trainer's message to cohorts (or an admin's to everyone), copied from the trainer's
-    own chat with copyMessage so learners see exactly what was sent.
+    """A trainer's message to cohorts (or an admin's to everyone), stored as it was written
+    so it can reach learners on any channel: `body` is the text (or the file's caption) in
+    the restricted markup, `media` our own copy of the file with its kind, name and type.
 
-    `status`: draft, scheduled, sending, done or cancelled. `progress_message_id` is the
-    trainer's progress line, edited in place while it is delivered.
+    Announcements written before the content was stored have no body and point at the
+    trainer's Telegram message (`source_chat_id`, `source_message_id`): only Telegram can
+    send those, as a copy of that message.
+
+    `status`: draft, scheduled, sending, done or cancelled. `progress_ref` is the channel's
+    reference to the trainer's progress line, edited in place while it is delivered.
     """
 
     __tablename__ = "announcements"
@@ -417,9 +428,13 @@ class Announcement(Base):
     author_id: Mapped[int] = mapped_column(
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    source_chat_id: Mapped[int] = mapped_column(BigInteger)
-    source_message_id: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[str] = mapped_column(String(16))  # text, photo, document, voice, forward...
+    source_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    source_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))  # text, photo, document, voice, audio, video
+    body: Mapped[str | None] = mapped_column(Text)
+    media: Mapped[bytes | None] = mapped_column(LargeBinary)
+    media_name: Mapped[str | None] = mapped_column(String(255))
+    media_mime: Mapped[str | None] = mapped_column(String(127))
     cohort_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     everyone: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(16), default="draft")
@@ -427,7 +442,7 @@ class Announcement(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_ref: Mapped[str | None] = mapped_column(String(128))
 
 
 class AnnouncementRecipient(Base):

@@ -1,8 +1,8 @@
-"""The announcement delivery job: one repeating JobQueue job that starts due announcements
-and sends their copies, reading and writing every step in the database.
+"""The announcement delivery job: one repeating job (bot.jobs.scheduler) that starts due
+announcements and sends their copies, reading and writing every step in the database.
 
 Each copy is leased and committed before it is sent and its outcome is written as soon as
-Telegram answered, so a restart resumes with the copies not yet sent: nobody is skipped,
+the channel answered, so a restart resumes with the copies not yet sent: nobody is skipped,
 and nobody gets it twice. A graceful stop (SIGTERM, a redeploy) lets the copies in flight
 finish and be recorded and hands the rest back at once. Only a hard kill in the instant
 between a send and its record leaves a copy whose fate is unknown; it is sent again when
@@ -17,15 +17,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from types import MappingProxyType
 
-from telegram import Bot
-from telegram.error import TelegramError
-
-from bot.channels.telegram.context import BotContext
-from bot.channels.telegram.sending import Sent, attempt
-from bot.db.repositories import AnnouncementRecord, ClaimedCopy, Delivered
-from bot.redact import user_ref
+from bot.conversation.ports import Sent
+from bot.conversation.reach import Reach, where
+from bot.db.repositories import AnnouncementContent, AnnouncementRecord, ClaimedCopy, Delivered
 from bot.services import announcements
 from bot.services.container import Services
 from bot.views.announcements import render_progress_line
@@ -37,8 +32,6 @@ log = logging.getLogger(__name__)
 SENDING_AT_ONCE = 8
 # The trainer's progress line is edited at most this often (seconds).
 PROGRESS_EVERY = 3.0
-RETRY_AFTER_NETWORK_ERROR = timedelta(seconds=30)
-JOB_KWARGS = MappingProxyType({"misfire_grace_time": None, "coalesce": True, "max_instances": 1})
 
 
 @dataclass
@@ -57,14 +50,9 @@ class DeliveryReport:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
 
-async def dispatch_announcements(context: BotContext) -> None:
-    """Deliver due announcements (the JobQueue runs this every few seconds)."""
-    app, services = context.application, context.services
-    report = await deliver_announcements(
-        context.bot,
-        services,
-        keep_going=lambda: app.running and not services.stopping.is_set(),
-    )
+async def dispatch_announcements(services: Services, keep_going: Callable[[], bool]) -> None:
+    """Deliver due announcements (the scheduler runs this every few seconds)."""
+    report = await deliver_announcements(services, keep_going)
     if report.started or report.outcomes or report.retried:
         log.info("announcements: %s", report)
 
@@ -86,7 +74,7 @@ class _Pacer:
 
 
 async def deliver_announcements(
-    bot: Bot, services: Services, keep_going: Callable[[], bool] = lambda: True
+    services: Services, keep_going: Callable[[], bool] = lambda: True
 ) -> DeliveryReport:
     """One run: start what is due, then send batch after batch until nothing is left or
     `keep_going` turns false (the application is stopping)."""
@@ -94,7 +82,7 @@ async def deliver_announcements(
     async with services.uow() as uow:
         if not await announcements.has_work(uow, services.clock()):
             return report
-    progress = _ProgressLines(bot, services)
+    progress = _ProgressLines(services)
     async with services.uow() as uow:
         started = await announcements.start_due(uow, services.clock())
     report.started = len(started)
@@ -102,16 +90,26 @@ async def deliver_announcements(
         await progress.open(record)
     sending = asyncio.Semaphore(SENDING_AT_ONCE)
     pacer = _Pacer(services.settings.announcement_rate)
+    contents: dict[int, AnnouncementContent] = {}  # read once per run, not per copy
     while keep_going():
         async with services.uow() as uow:
             claimed = await announcements.claim(uow, services.clock())
-            people = [copy.user_id for copy in claimed]
-            addresses = await uow.accounts.addresses(people, "telegram")
+            reach = await where(uow, services.channels, [copy.user_id for copy in claimed])
+            for announcement_id in {copy.announcement_id for copy in claimed} - set(contents):
+                contents[announcement_id] = await announcements.content(uow, announcement_id)
         if not claimed:
             break
         results = await asyncio.gather(
             *(
-                _send(bot, services, copy, addresses.get(copy.user_id), sending, pacer, keep_going)
+                _send(
+                    services,
+                    copy,
+                    contents[copy.announcement_id],
+                    reach.get(copy.user_id),
+                    sending,
+                    pacer,
+                    keep_going,
+                )
                 for copy in claimed
             )
         )
@@ -125,17 +123,17 @@ async def deliver_announcements(
 
 
 async def _send(
-    bot: Bot,
     services: Services,
     copy: ClaimedCopy,
-    address: str | None,
+    content: AnnouncementContent,
+    reach: Reach | None,
     sending: asyncio.Semaphore,
     pacer: _Pacer,
     keep_going: Callable[[], bool],
 ) -> Delivered | None:
-    """Copy the announcement to one learner and record the outcome; None when the copy is
-    left for a later run. A learner not on Telegram counts as failed here."""
-    if address is None:
+    """Send the announcement to one learner and record the outcome; None when the copy is
+    left for a later run. A learner on no channel this process runs counts as failed."""
+    if reach is None:
         async with services.uow() as uow:
             await announcements.record(uow, copy, Delivered.FAILED, services.clock())
         return Delivered.FAILED
@@ -144,13 +142,9 @@ async def _send(
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None
-        done = await attempt(
-            bot.copy_message(int(address), copy.from_chat_id, copy.message_id),
-            f"announcement copy to {user_ref(copy.user_id)}",
-            RETRY_AFTER_NETWORK_ERROR,
-        )
+        done = await announcements.deliver(reach.channel, reach.address, content)
     if done.result is Sent.LATER:
-        await _retry(services, copy, done.retry_in or RETRY_AFTER_NETWORK_ERROR)
+        await _retry(services, copy, done.retry_in or timedelta(seconds=30))
         return None
     state = Delivered(done.result.value)
     async with services.uow() as uow:
@@ -167,23 +161,28 @@ class _ProgressLines:
     """The author's progress line per announcement, edited in place at most every
     PROGRESS_EVERY seconds, and finally with the totals."""
 
-    def __init__(self, bot: Bot, services: Services) -> None:
-        self._bot = bot
+    def __init__(self, services: Services) -> None:
         self._services = services
         self._edited: dict[int, float] = {}
 
+    async def _author(self, record: AnnouncementRecord) -> Reach | None:
+        async with self._services.uow() as uow:
+            found = await where(uow, self._services.channels, [record.author_id])
+        return found.get(record.author_id)
+
     async def open(self, record: AnnouncementRecord) -> None:
         """Post the line for an announcement that started (unless the author has one)."""
-        if record.progress_message_id is not None:
+        if record.progress_ref is not None:
             return
-        text = await self._text(record, final=False)
-        try:
-            message = await self._bot.send_message(record.source_chat_id, text)
-        except TelegramError as err:
-            log.info("no progress line for announcement %s: %s", record.id, err)
+        author = await self._author(record)
+        if author is None:
+            return
+        sent = await author.channel.send(author.address, await self._text(record, final=False))
+        if sent.result is not Sent.SENT or sent.ref is None:
+            log.info("no progress line for announcement %s: %s", record.id, sent.result)
             return
         async with self._services.uow() as uow:
-            await announcements.set_progress_message(uow, record.id, message.message_id)
+            await announcements.set_progress_ref(uow, record.id, sent.ref)
         self._edited[record.id] = time.monotonic()
 
     async def update(self, announcement_ids: set[int], *, final: bool = False) -> None:
@@ -194,17 +193,16 @@ class _ProgressLines:
             self._edited[announcement_id] = now
             async with self._services.uow() as uow:
                 record = await uow.announcements.get(announcement_id)
-            if record is None or record.progress_message_id is None:
+            if record is None or record.progress_ref is None:
                 continue
-            try:
-                await self._bot.edit_message_text(
-                    await self._text(record, final=final),
-                    chat_id=record.source_chat_id,
-                    message_id=record.progress_message_id,
-                )
-            except TelegramError as err:
+            author = await self._author(record)
+            if author is None:
+                continue
+            text = await self._text(record, final=final)
+            edited = await author.channel.edit(author.address, record.progress_ref, text)
+            if edited.result is not Sent.SENT:
                 # not modified, deleted by the author, or the author blocked the bot
-                log.info("progress line of announcement %s not edited: %s", announcement_id, err)
+                log.info("progress line of announcement %s not edited", announcement_id)
 
     async def _text(self, record: AnnouncementRecord, *, final: bool) -> str:
         async with self._services.uow() as uow:

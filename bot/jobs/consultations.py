@@ -1,4 +1,4 @@
-"""The consultation dispatcher: a repeating JobQueue job, like the reminder dispatcher.
+"""The consultation dispatcher: a repeating job (bot.jobs.scheduler), like the reminder dispatcher.
 
 Everything it needs is in the database (dates, status, the notices already sent), so after
 a restart the next run simply re-derives what is due: it opens and closes consultations by
@@ -11,23 +11,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
-from telegram import Bot
-
-from bot.channels.telegram.context import BotContext
-from bot.channels.telegram.render import markup
-from bot.channels.telegram.sending import Sent, attempt
+from bot.conversation.ports import Sent
+from bot.conversation.reach import Reach, where
 from bot.keyboards.consultations import notice_keyboard
-from bot.redact import user_ref
 from bot.services import consultations, holding, learners
 from bot.services.consultations import Delivery, Notice
 from bot.services.container import Services
 from bot.views.consultations import render_notice
 
 log = logging.getLogger(__name__)
-# The release is immediate; the dispatcher's next run (every CONSULTATION_INTERVAL) retries.
-RETRY_AFTER_NETWORK_ERROR = timedelta(seconds=30)
+# A notice held up (flood limit, network) is released at once: the next run retries it.
 
 
 @dataclass
@@ -41,14 +35,14 @@ class ConsultationTickReport:
     written: holding.BatchReport = field(default_factory=holding.BatchReport)
 
 
-async def dispatch_consultations(context: BotContext) -> None:
-    """Open and close consultations by their dates and send due notices (JobQueue job)."""
-    report = await run_consultations(context.bot, context.services)
+async def dispatch_consultations(services: Services) -> None:
+    """Open and close consultations by their dates and send due notices (a scheduled job)."""
+    report = await run_consultations(services)
     if report.sent or report.failed or report.retried or report.written:
         log.info("consultations: %s", report)
 
 
-async def run_consultations(bot: Bot, services: Services) -> ConsultationTickReport:
+async def run_consultations(services: Services) -> ConsultationTickReport:
     report = ConsultationTickReport()
     now = services.clock()
     async with services.uow() as uow:
@@ -63,37 +57,33 @@ async def run_consultations(bot: Bot, services: Services) -> ConsultationTickRep
                 async with services.uow() as uow:
                     batch = await consultations.claim(uow, consultation, kind, audience)
                     people = [d.recipient.user_id for d in batch]
-                    addresses = await uow.accounts.addresses(people, "telegram")
+                    reach = await where(uow, services.channels, people)
                 later = False
                 for delivery in batch:
-                    address = addresses.get(delivery.recipient.user_id)
-                    if address is None:
-                        report.failed += 1  # not on Telegram: nothing to send it to here
+                    found = reach.get(delivery.recipient.user_id)
+                    if found is None:
+                        report.failed += 1  # on no channel this process runs
                         continue
-                    later |= not await _send(bot, services, delivery, int(address), report)
+                    later |= not await _send(services, delivery, found, report)
                 if later or len(batch) < consultations.NOTICE_BATCH:
                     break  # what could not go out now waits for the next run
     return report
 
 
 async def _send(
-    bot: Bot, services: Services, delivery: Delivery, chat_id: int, report: ConsultationTickReport
+    services: Services, delivery: Delivery, reach: Reach, report: ConsultationTickReport
 ) -> bool:
-    """Send one notice through the app's rate limiter and sort the answer as every
-    background send does (bot.channels.telegram.sending); False when it is left for the
-    next run: it was released, so it is never recorded as delivered when it was not."""
+    """Send one notice through the person's channel, which sorts the answer as every
+    background send does; False when it is left for the next run: it was released, so it
+    is never recorded as delivered when it was not."""
     recipient = delivery.recipient
     t = services.i18n.translator(recipient.language)
     language = recipient.language or services.i18n.default
     open_ = delivery.kind in (Notice.OPEN, Notice.CLOSING)
-    done = await attempt(
-        bot.send_message(
-            chat_id,
-            render_notice(t, delivery.kind, delivery.consultation, language),
-            reply_markup=markup(notice_keyboard(t, delivery.consultation.id, open_)),
-        ),
-        f"consultation notice to {user_ref(recipient.user_id)}",
-        RETRY_AFTER_NETWORK_ERROR,
+    done = await reach.channel.send(
+        reach.address,
+        render_notice(t, delivery.kind, delivery.consultation, language),
+        notice_keyboard(t, delivery.consultation.id, open_),
     )
     if done.result is Sent.LATER:
         async with services.uow() as uow:

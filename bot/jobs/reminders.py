@@ -1,6 +1,7 @@
-"""JobQueue callbacks: entry points like handlers; they open a unit of work, call a service,
-send. One repeating job, the reminder dispatcher, reads due reminders from the database, so
-nothing is lost when the process restarts and several processes can share the work."""
+"""Scheduled jobs (bot.jobs.scheduler) are entry points like handlers: they open a unit of
+work, call a service, send. One repeating job, the reminder dispatcher, reads due reminders
+from the database, so nothing is lost when the process restarts and several processes can
+share the work."""
 
 from __future__ import annotations
 
@@ -8,16 +9,10 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
-from types import MappingProxyType
 
-from telegram import Bot
-
-from bot.channels.telegram.context import BotContext
-from bot.channels.telegram.render import markup
-from bot.channels.telegram.sending import Sent, attempt
+from bot.conversation.ports import Sent
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
-from bot.redact import user_ref
 from bot.services import reminders
 from bot.services.container import Services
 from bot.services.reminders import Delivery
@@ -30,11 +25,6 @@ log = logging.getLogger(__name__)
 SENDING_AT_ONCE = 8
 # After a send that surely did not reach Telegram (no connection), try again this much later.
 RETRY_AFTER_NETWORK_ERROR = timedelta(minutes=1)
-# Scheduler options for the dispatcher (see TECH-NOTES 6.1): a tick that starts late still
-# runs, missed ticks collapse into one, and a slow tick is never run twice at once.
-DISPATCHER_JOB_KWARGS = MappingProxyType(
-    {"misfire_grace_time": None, "coalesce": True, "max_instances": 1}
-)
 
 
 @dataclass
@@ -52,14 +42,14 @@ class TickReport:
             self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
 
-async def dispatch_reminders(context: BotContext) -> None:
-    """Send the reminders that are due (the JobQueue runs this every few seconds)."""
-    report = await send_due_reminders(context.bot, context.services)
+async def dispatch_reminders(services: Services) -> None:
+    """Send the reminders that are due (the scheduler runs this every few seconds)."""
+    report = await send_due_reminders(services)
     if report.claimed:
         log.info("reminders: %s", report)
 
 
-async def send_due_reminders(bot: Bot, services: Services) -> TickReport:
+async def send_due_reminders(services: Services) -> TickReport:
     """One dispatcher tick: claim due reminders batch by batch, decide, send, record.
 
     Each claim is committed before anything is sent; each outcome is written as soon as
@@ -76,8 +66,10 @@ async def send_due_reminders(bot: Bot, services: Services) -> TickReport:
             break
         report.claimed += len(claimed)
         async with services.uow() as uow:
-            deliveries = await reminders.prepare(uow, services.course, claimed, services.clock())
-        results = await asyncio.gather(*(_deliver(bot, services, d, sending) for d in deliveries))
+            deliveries = await reminders.prepare(
+                uow, services.course, claimed, services.clock(), services.channels.platforms
+            )
+        results = await asyncio.gather(*(_deliver(services, d, sending) for d in deliveries))
         for outcome in results:
             report.count(outcome)
         if len(claimed) < reminders.BATCH:
@@ -86,19 +78,15 @@ async def send_due_reminders(bot: Bot, services: Services) -> TickReport:
 
 
 async def _deliver(
-    bot: Bot, services: Services, delivery: Delivery, sending: asyncio.Semaphore
+    services: Services, delivery: Delivery, sending: asyncio.Semaphore
 ) -> Outcome | None:
     """Send one reminder and record the outcome; None when it is left for a later tick."""
     t = services.i18n.translator(delivery.language)
+    channel = services.channels.get(delivery.platform)
+    assert channel is not None, "prepare() picks only running channels"
     async with sending:
-        done = await attempt(
-            bot.send_message(
-                int(delivery.address),
-                render_reminder(t, delivery.place),
-                reply_markup=markup(reminder_keyboard(t)),
-            ),
-            f"reminder to {user_ref(delivery.user_id)}",
-            RETRY_AFTER_NETWORK_ERROR,
+        done = await channel.send(
+            delivery.address, render_reminder(t, delivery.place), reminder_keyboard(t)
         )
     if done.result is Sent.LATER:
         await _retry_later(services, delivery, done.retry_in or RETRY_AFTER_NETWORK_ERROR)

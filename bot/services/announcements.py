@@ -1,10 +1,10 @@
 """Announcements: a trainer's message, its audience, when it goes, and its delivery.
 
-Writing one: the trainer's message becomes a draft (its chat and message id, to be copied
-with copyMessage), they pick cohorts (admins may pick everyone), see a preview, then send
-now or schedule it. Delivery (bot.jobs.announcements) turns a due announcement into one row per
-recipient in one transaction, then leases rows in batches, sends, and records each
-outcome, so a restart resumes from the rows.
+Writing one: the trainer's message becomes a draft (its text and our own copy of its
+file, so it can reach learners on any channel), they pick cohorts (admins may pick
+everyone), see a preview, then send now or schedule it. Delivery (bot.jobs.announcements)
+turns a due announcement into one row per recipient in one transaction, then leases rows
+in batches, sends, and records each outcome, so a restart resumes from the rows.
 """
 
 from __future__ import annotations
@@ -13,10 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.db.repositories import AnnouncementRecord, ClaimedCopy, CohortRecord, Delivered
+from bot.conversation.ports import Attempt, Channel, FileKind, OutFile
+from bot.db.repositories import (
+    AnnouncementContent,
+    AnnouncementRecord,
+    ClaimedCopy,
+    CohortRecord,
+    Delivered,
+)
 from bot.db.repositories.users import UserRecord
 from bot.db.uow import UnitOfWork
-from bot.errors import NotYourCohort, StaleButton
+from bot.errors import AppError, NotYourCohort, StaleButton
+from bot.i18n import N_
 from bot.services.zones import load_zone, suggested_zone
 
 LEASE = timedelta(minutes=2)  # far longer than a batch takes at 30 messages a second
@@ -36,10 +44,41 @@ class Draft:
     audience: int
 
 
+# Telegram lets a bot download files of up to 20 MB: larger ones cannot be kept.
+MAX_FILE_MB = 20
+FILE_KINDS: tuple[FileKind, ...] = ("document", "photo", "voice", "audio", "video")
+_EXTENSIONS = {"photo": "jpg", "voice": "ogg", "audio": "mp3", "video": "mp4"}
+
+
+class FileTooLarge(AppError):
+    msgid = N_("This file is too big to announce. Please send a smaller one (up to 20 MB).")
+
+
+async def content(uow: UnitOfWork, announcement_id: int) -> AnnouncementContent:
+    found = await uow.announcements.content(announcement_id)
+    if found is None:
+        raise StaleButton(str(announcement_id))
+    return found
+
+
+async def deliver(channel: Channel, address: str, content: AnnouncementContent) -> Attempt:
+    """Send an announcement to one person as it was written: the same for the preview the
+    author sees and for every learner."""
+    if content.legacy is not None:
+        chat_id, message_id = content.legacy
+        return await channel.copy(address, str(chat_id), str(message_id))
+    if content.media is not None:
+        kind: FileKind = next((k for k in FILE_KINDS if k == content.kind), "document")
+        name = content.media_name or f"announcement.{_EXTENSIONS.get(kind, 'bin')}"
+        file = OutFile(content.media, name, kind, content.media_mime)
+        return await channel.send_file(address, file, content.body or None)
+    return await channel.send(address, content.body or "")
+
+
 async def start_draft(
-    uow: UnitOfWork, author_id: int, chat_id: int, message_id: int, kind: str, now: datetime
+    uow: UnitOfWork, author_id: int, content: AnnouncementContent, now: datetime
 ) -> int:
-    announcement_id = await uow.announcements.add_draft(author_id, chat_id, message_id, kind, now)
+    announcement_id = await uow.announcements.add_draft(author_id, content, now)
     await uow.commit()
     return announcement_id
 
@@ -91,22 +130,22 @@ async def send_at(
     announcement_id: int,
     at: datetime,
     is_admin: bool,
-    progress_message_id: int | None = None,
+    progress_ref: str | None = None,
 ) -> Draft:
     """Schedule the draft (now or later); a second press or an empty audience changes
-    nothing (StaleButton). `progress_message_id`: the author's message to edit while it
-    goes out."""
+    nothing (StaleButton). `progress_ref`: the author's message to edit while it goes
+    out."""
     current = await draft(uow, author_id, announcement_id, is_admin)
     if current.audience == 0 or current.announcement.status != "draft":
         raise StaleButton("nothing to send")
-    if not await uow.announcements.schedule(announcement_id, at, progress_message_id):
+    if not await uow.announcements.schedule(announcement_id, at, progress_ref):
         raise StaleButton("already scheduled")
     await uow.commit()
     return await draft(uow, author_id, announcement_id, is_admin)
 
 
-async def set_progress_message(uow: UnitOfWork, announcement_id: int, message_id: int) -> None:
-    await uow.announcements.set_progress_message(announcement_id, message_id)
+async def set_progress_ref(uow: UnitOfWork, announcement_id: int, ref: str) -> None:
+    await uow.announcements.set_progress_ref(announcement_id, ref)
     await uow.commit()
 
 

@@ -123,6 +123,7 @@ class Answer:
     file_size: int | None = None
     mime_type: str | None = None
     file_name: str | None = None
+    file_platform: str | None = None  # the channel that keeps the file
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,6 +241,7 @@ def check_answer(answer: Answer, max_file_mb: int) -> Answer:
         kind=answer.kind,
         text=text or None,
         file_id=answer.file_id,
+        file_platform=answer.file_platform if answer.file_id else None,
         file_size=answer.file_size,
         mime_type=answer.mime_type,
         # clipped to its column, so an anonymous answer held for its batch always fits
@@ -286,6 +288,7 @@ async def submit(
         "stance": stance,
         "kind": answer.kind,
         "text": answer.text,
+        "file_platform": answer.file_platform,
         "file_id": answer.file_id,
         "file_size": answer.file_size,
         "mime_type": answer.mime_type,
@@ -367,6 +370,7 @@ async def change_answer(
     values = {
         "kind": answer.kind,
         "text": answer.text,
+        "file_platform": answer.file_platform,
         "file_id": answer.file_id,
         "file_size": answer.file_size,
         "mime_type": answer.mime_type,

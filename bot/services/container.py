@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.config import Settings
 from bot.content import Course
 from bot.content.consultations import ConsultationSpec
+from bot.conversation.ports import Channels
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
@@ -72,6 +73,8 @@ class Services:
     faq_index: FaqIndex | None = None
     # when held anonymous answers are written in a batch (see services/holding)
     batch_policy: BatchPolicy = field(default_factory=BatchPolicy)
+    # the messaging channels this process runs (bot.conversation.ports), by platform
+    channels: Channels = field(default_factory=Channels)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)

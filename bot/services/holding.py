@@ -58,6 +58,7 @@ ANSWER_FIELDS = (
     "stance",
     "kind",
     "text",
+    "file_platform",
     "file_id",
     "file_size",
     "mime_type",
@@ -240,7 +241,9 @@ async def _write_answers(
         cid = payload["consultation_id"]
         if cid not in taken:
             taken[cid] = await uow.consultations.numbers(cid)
-        row = {name: payload[name] for name in ANSWER_FIELDS}
+        # payloads held before files named their channel were all Telegram's
+        row = {name: payload[name] for name in ANSWER_FIELDS if name in payload}
+        row.setdefault("file_platform", "telegram" if payload.get("file_id") else None)
         if row["number"] in taken[cid]:
             # A named answer took it in the instant between the two checks: the receipt's
             # reference cannot be kept, the answer is.

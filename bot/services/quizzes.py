@@ -135,9 +135,14 @@ async def start(
     return _to_send(course, language, attempt, rng)
 
 
-async def poll_sent(uow: UnitOfWork, poll: PollToSend, poll_id: str, now: datetime) -> None:
-    """Remember which attempt and question a sent poll asks (a PollAnswer has no chat)."""
-    await uow.quizzes.add_poll(poll_id, poll.attempt_id, poll.position, list(poll.order), now)
+async def poll_sent(
+    uow: UnitOfWork, poll: PollToSend, platform: str, ref: str, now: datetime
+) -> None:
+    """Remember which attempt and question a sent question asks, by the channel's
+    reference to it (a Telegram poll answer carries only the poll's id)."""
+    await uow.quizzes.add_poll(
+        platform, ref, poll.attempt_id, poll.position, list(poll.order), now
+    )
     await uow.commit()
 
 
@@ -146,7 +151,8 @@ async def take_answer(
     course: Course,
     user_id: int,
     language: str,
-    poll_id: str,
+    platform: str,
+    ref: str,
     option_ids: tuple[int, ...],
     now: datetime,
     rng: random.Random,
@@ -154,7 +160,7 @@ async def take_answer(
     """Record a poll answer; return the next question, the score card, or None when the
     answer is ignored (unknown poll, someone else's, an old or abandoned attempt, a question
     already answered, a retracted vote)."""
-    poll = await uow.quizzes.poll(poll_id)
+    poll = await uow.quizzes.poll(platform, ref)
     if poll is None or len(option_ids) != 1 or not 0 <= option_ids[0] < len(poll.option_order):
         return None
     attempt = await uow.quizzes.get(poll.attempt_id)

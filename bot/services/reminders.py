@@ -9,7 +9,7 @@ the grace rule decides whether they are still worth sending.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -172,7 +172,8 @@ class Delivery:
     due_at: datetime
     place: CardPlace  # where the learner stopped (or the first card)
     next_due_at: datetime  # once it went out
-    address: str  # where the channel sends to reach them
+    platform: str  # the channel that reaches them
+    address: str  # where that channel sends to reach them
 
 
 async def claim_due(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> list[int]:
@@ -204,17 +205,21 @@ async def prepare(
     course: Course,
     user_ids: Sequence[int],
     now: datetime,
-    platform: str = "telegram",
+    platforms: Collection[str] = ("telegram",),
 ) -> list[Delivery]:
     """Decide each claimed reminder; write the ones not sent now and return those to send.
 
-    A learner with no account on `platform` cannot be reached there: skipped.
+    Each goes to the learner's oldest account on one of `platforms` (the channels this
+    process runs); a learner with none cannot be reached: skipped.
     """
     if not user_ids:
         return []
     rows = await uow.reminders.load_due(user_ids)
     sends = await uow.reminders.sends_since(user_ids, now - WEEK)
-    addresses = await uow.accounts.addresses(list(user_ids), platform)
+    reach: dict[int, tuple[str, str]] = {}
+    for account in await uow.accounts.of_users(list(user_ids)):
+        if account.platform in platforms:
+            reach.setdefault(account.user_id, (account.platform, account.address))
     deliveries: list[Delivery] = []
     for row in rows:
         language = row.language or "en"
@@ -230,12 +235,19 @@ async def prepare(
                 blocked=row.blocked,
             ),
         )
-        address = addresses.get(row.user_id)
-        if decision.action is Action.SEND and decision.next_due_at is not None and address:
+        found = reach.get(row.user_id)
+        if decision.action is Action.SEND and decision.next_due_at is not None and found:
             place = await where_stopped(uow, course, row.user_id, language)
+            platform, address = found
             deliveries.append(
                 Delivery(
-                    row.user_id, row.language, row.due_at, place, decision.next_due_at, address
+                    row.user_id,
+                    row.language,
+                    row.due_at,
+                    place,
+                    decision.next_due_at,
+                    platform,
+                    address,
                 )
             )
             continue

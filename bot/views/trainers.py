@@ -23,10 +23,6 @@ from bot.services.cohorts import (
 MAX_MESSAGE = 4096
 
 
-def invite_link(bot_username: str, code: str) -> str:
-    return f"https://t.me/{bot_username}?start={code}"
-
-
 def _date(value: datetime, language: str) -> str:
     return format_date(value, "medium", locale=language)
 
@@ -51,7 +47,7 @@ def render_trainer_menu(t: Translator, cohorts: list[CohortRecord]) -> str:
     return "\n".join(lines)
 
 
-def render_cohort_card(t: Translator, card: CohortCard, bot_username: str, language: str) -> str:
+def render_cohort_card(t: Translator, card: CohortCard, link: str, language: str) -> str:
     cohort = card.cohort
     lines = [
         f"<b>{cohort_title(cohort)}</b>",
@@ -59,7 +55,7 @@ def render_cohort_card(t: Translator, card: CohortCard, bot_username: str, langu
         t.ngettext("{n} member", "{n} members", cohort.members).format(n=cohort.members),
         "",
         t.gettext("Invitation link:"),
-        invite_link(bot_username, card.code),
+        link,
     ]
     if card.expires_at is not None:
         lines.append(

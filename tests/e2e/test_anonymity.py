@@ -218,7 +218,7 @@ async def test_the_database_and_the_logs_do_not_tell_who_wrote_an_anonymous_answ
             _watch_a_turn(attacker, person, words, before, after)
     clock.now = CLOSES + timedelta(minutes=1)
     assert bot.app is not None
-    await run_consultations(bot.app.bot, bot.services)  # the close writes what waits
+    await run_consultations(bot.services)  # the close writes what waits
 
     final = await attacker.snapshot()
     answers = {row["number"]: row for row in final["consultation_answers"]}

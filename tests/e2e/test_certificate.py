@@ -45,13 +45,14 @@ async def pass_all_but_last(bot: Harness, user: int, language: str) -> str:
         for _ in range(poll.total):
             async with s.uow() as uow:
                 await quizzes.poll_sent(
-                    uow, poll, f"seed-{poll.attempt_id}-{poll.position}", s.clock()
+                    uow, poll, "telegram", f"seed-{poll.attempt_id}-{poll.position}", s.clock()
                 )
                 result = await quizzes.take_answer(
                     uow,
                     s.course,
                     user,
                     language,
+                    "telegram",
                     f"seed-{poll.attempt_id}-{poll.position}",
                     (poll.correct,),
                     s.clock(),

@@ -70,7 +70,7 @@ async def bot(
 
 async def tick(bot: Harness) -> ConsultationTickReport:
     assert bot.app is not None
-    return await run_consultations(bot.app.bot, bot.services)
+    return await run_consultations(bot.services)
 
 
 async def publish(bot: Harness) -> None:

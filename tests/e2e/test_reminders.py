@@ -56,7 +56,7 @@ async def bot(
 async def tick(bot: Harness) -> TickReport:
     """One run of the dispatcher, as the JobQueue would start it."""
     assert bot.app is not None
-    return await send_due_reminders(bot.app.bot, bot.services)
+    return await send_due_reminders(bot.services)
 
 
 async def opt_in(bot: Harness, user: int, language: str) -> None:
@@ -472,8 +472,8 @@ async def test_two_dispatchers_share_the_work_without_duplicates(
     assert bot.app is not None
     try:
         first, second = await asyncio.gather(
-            send_due_reminders(bot.app.bot, bot.services),
-            send_due_reminders(bot.app.bot, other),
+            send_due_reminders(bot.services),
+            send_due_reminders(other),
         )
     finally:
         await engine.dispose()
@@ -488,10 +488,11 @@ async def test_the_repeating_job_dispatches_by_itself(
     harness = Harness(standin, _settings(standin, database_url, 0.2), clock=clock)
     await harness.start()
     try:
-        assert harness.app is not None and harness.app.job_queue is not None
-        (job,) = harness.app.job_queue.get_jobs_by_name("reminders")
-        assert job.job.misfire_grace_time is None and job.job.coalesce
-        assert job.job.max_instances == 1
+        assert harness.app is not None and harness.app.bot_data.jobs is not None
+        job = harness.app.bot_data.jobs.scheduler.get_job("reminders")
+        assert job is not None
+        assert job.misfire_grace_time is None and job.coalesce
+        assert job.max_instances == 1
         user = USERS["en"]
         await opt_in(harness, user, "en")
         clock.now = DUE_EN

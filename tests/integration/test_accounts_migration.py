@@ -100,7 +100,7 @@ async def test_every_table_reads_the_same_and_every_user_has_a_telegram_account(
             written = await connection.run_sync(_fill)
             before = await connection.run_sync(_read_all, sorted(written))
         assert len(written) >= 20, "a row in every table of the schema"
-        await upgrade(engine)
+        await upgrade(engine, "0010")
         async with engine.connect() as connection:
             after = await connection.run_sync(_read_all, sorted(written))
             accounts = (

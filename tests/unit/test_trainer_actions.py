@@ -13,7 +13,6 @@ from typing import cast
 from zoneinfo import ZoneInfo
 
 import pytest
-from telegram import Update
 
 from bot.actions import MAX_BYTES, Action, ActionError, parse_action
 from bot.actions.announcements import (
@@ -47,6 +46,7 @@ from bot.actions.trainers import (
     SkipCohortPlace,
 )
 from bot.content.model import Module
+from bot.conversation.events import Pressed
 from bot.db.repositories.announcements import AnnouncementRecord
 from bot.db.repositories.cohorts import CohortRecord
 from bot.errors import StaleButton
@@ -55,7 +55,7 @@ from bot.keyboards import trainers as trainer_keyboards
 from bot.screens import Choice, Keyboard
 from bot.services.announcements import Draft
 from bot.services.cohorts import TrainerEntry, new_code
-from handlers.common import picked
+from handlers.common import Turn, picked
 
 # A fixed code of the shape new_code() draws: parametrised test ids must be the same in every
 # xdist worker.
@@ -177,8 +177,8 @@ def test_data_that_is_no_text_does_not_parse(data: object) -> None:
     assert parse_action(data) is None
 
 
-def _press(data: object) -> Update:
-    return cast(Update, SimpleNamespace(callback_query=SimpleNamespace(data=data)))
+def _press(data: str) -> Turn:
+    return cast(Turn, SimpleNamespace(event=Pressed(data)))
 
 
 def test_a_handler_refuses_what_matches_its_prefix_but_does_not_parse() -> None:
@@ -234,9 +234,12 @@ def _announcement(announcement_id: int) -> AnnouncementRecord:
     return AnnouncementRecord(
         id=announcement_id,
         author_id=301,
-        source_chat_id=301,
-        source_message_id=77,
+        source_chat_id=None,
+        source_message_id=None,
         kind="text",
+        body="Workshop on Friday",
+        media_name=None,
+        media_mime=None,
         cohort_ids=[BIG_ID],
         everyone=False,
         status="draft",
@@ -244,7 +247,7 @@ def _announcement(announcement_id: int) -> AnnouncementRecord:
         created_at=NOW,
         started_at=None,
         finished_at=None,
-        progress_message_id=None,
+        progress_ref=None,
     )
 
 

@@ -12,21 +12,23 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defaults
 
+from bot.channels.telegram import membership
 from bot.channels.telegram.context import BotApplication, BotContext, BotData, ChatData
+from bot.channels.telegram.dispatch import EventHandler
+from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
+from bot.channels.telegram.replies import TelegramChannel
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
 from bot.content import ContentError, Course, load_course
 from bot.content.consultations import collect_consultations
 from bot.conversation.memory import Memory
+from bot.conversation.ports import Channels
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
-from bot.jobs.announcements import JOB_KWARGS as ANNOUNCEMENT_JOB_KWARGS
-from bot.jobs.announcements import dispatch_announcements
-from bot.jobs.consultations import dispatch_consultations
-from bot.jobs.reminders import DISPATCHER_JOB_KWARGS, dispatch_reminders
+from bot.jobs.scheduler import Jobs
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
 
@@ -112,10 +114,18 @@ def build_application(
     app: BotApplication = builder.build()  # type: ignore[assignment]
     app.bot_data.transports = (requests, polling_requests)
 
-    from handlers import register
-
-    register(app)
+    register_handlers(app)
     return app
+
+
+def register_handlers(app: BotApplication) -> None:
+    """Every feature's routes as one handler; the block/unblock notices and the error
+    handler are Telegram's own."""
+    from handlers import build_router
+
+    app.add_handler(EventHandler(build_router()), group=0)
+    app.add_handler(membership.handler(), group=0)
+    app.add_error_handler(on_error)
 
 
 async def start_services(
@@ -128,7 +138,7 @@ async def start_services(
     i18n: I18n | None = None,
 ) -> None:
     """Open the database (migrating it), load content and catalogues, register commands,
-    schedule the reminder and consultation dispatchers.
+    start the background jobs.
 
     `faq_index` must have been built from `course`, `i18n` with the settings' default
     language; without them they are built here."""
@@ -140,6 +150,8 @@ async def start_services(
     if problems:
         raise ContentError(problems)
     course = course or load_course(settings.content_dir)
+    channels = Channels()
+    channels.add(TelegramChannel(app.bot))
     app.bot_data.services = Services(
         settings=settings,
         course=course,
@@ -150,32 +162,11 @@ async def start_services(
         consultation_files=consultation_files,
         # built once: every question searches this index
         faq_index=faq_index or FaqIndex(course),
+        channels=channels,
     )
     await register_commands(app, i18n)
-    if settings.reminder_interval > 0 and app.job_queue is not None:
-        app.job_queue.run_repeating(
-            dispatch_reminders,
-            interval=settings.reminder_interval,
-            first=settings.reminder_interval,
-            name="reminders",
-            job_kwargs=dict(DISPATCHER_JOB_KWARGS),
-        )
-    if settings.consultation_interval > 0 and app.job_queue is not None:
-        app.job_queue.run_repeating(
-            dispatch_consultations,
-            interval=settings.consultation_interval,
-            first=min(settings.consultation_interval, 5),
-            name="consultations",
-            job_kwargs=dict(DISPATCHER_JOB_KWARGS),
-        )
-    if settings.announcement_interval > 0 and app.job_queue is not None:
-        app.job_queue.run_repeating(
-            dispatch_announcements,
-            interval=settings.announcement_interval,
-            first=settings.announcement_interval,
-            name="announcements",
-            job_kwargs=dict(ANNOUNCEMENT_JOB_KWARGS),
-        )
+    app.bot_data.jobs = Jobs(app.bot_data.services)
+    app.bot_data.jobs.start()
 
 
 async def register_commands(app: BotApplication, i18n: I18n) -> None:
@@ -187,6 +178,9 @@ async def register_commands(app: BotApplication, i18n: I18n) -> None:
 
 
 async def stop_services(app: BotApplication) -> None:
+    if app.bot_data.jobs is not None:
+        await app.bot_data.jobs.stop()
+        app.bot_data.jobs = None
     services = app.bot_data.services
     if services is not None:
         await services.engine.dispose()

@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from telegram.request import BaseRequest
 
 from bot.conversation.memory import Memory
+from bot.jobs.scheduler import Jobs
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -19,6 +20,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.services: Services | None = None
+        self.jobs: Jobs | None = None
         self.transports: tuple[BaseRequest, ...] = ()
 
 

@@ -4,11 +4,10 @@ route and runs the turn with Telegram's replies and the person's memory."""
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import Application, BaseHandler
+from telegram.ext import BaseHandler
 
 from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.events import read_update
@@ -85,7 +84,3 @@ class EventHandler(BaseHandler[Update, BotContext, None]):
         handler = self._router.find(event)
         if handler is not None:
             await run_turn(update, context, person, event, handler)
-
-
-def add_router(app: Application[Any, Any, Any, Any, Any, Any], router: Router) -> None:
-    app.add_handler(EventHandler(router, catch_all=False), group=0)

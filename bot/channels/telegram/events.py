@@ -28,7 +28,9 @@ PLATFORM = "telegram"
 def person_of(user: User) -> Person:
     """A Telegram user as a person: in private chats the chat id is the user id."""
     name = user.full_name + (f" (@{user.username})" if user.username else "")
-    return Person(PLATFORM, str(user.id), str(user.id), user.language_code, name[:256])
+    return Person(
+        PLATFORM, str(user.id), str(user.id), user.language_code, name[:256], user.first_name
+    )
 
 
 def read_update(update: Update, bot_username: str | None) -> tuple[Person, Event] | None:

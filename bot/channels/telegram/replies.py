@@ -8,17 +8,18 @@ native quiz polls. Errors of background sends are sorted by `sending.attempt`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Awaitable
 from datetime import timedelta
 from typing import Literal, cast
 
 from telegram import Bot, InputFile, InputPollOption, Message, Poll, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
-from bot.conversation.ports import Attempt, OutFile
+from bot.conversation.ports import Attempt, FetchFailed, OutFile
 from bot.screens import Keyboard, Question
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 # After a send that surely did not reach Telegram (no connection), try again this much later.
 RETRY_AFTER_NETWORK_ERROR = timedelta(minutes=1)
+# Files remembered by content for sending again by id (announcements: a few at a time).
+UPLOADED_KEPT = 64
 
 
 def invite_link(bot_username: str | None, code: str) -> str:
@@ -38,18 +41,44 @@ async def _send_file(
     file: OutFile,
     caption: str | None,
     keyboard: Keyboard | None,
+    uploaded: dict[str, str] | None = None,
 ) -> Message:
-    upload = InputFile(file.data, filename=file.filename)
+    """Send a file; with `uploaded` (content digest -> Telegram's file id) a file sent
+    before goes by its id instead of being uploaded again (an announcement to a thousand
+    learners is uploaded once)."""
+    digest = hashlib.sha256(file.data).hexdigest() if uploaded is not None else ""
+    known = uploaded.get(digest) if uploaded is not None else None
+    upload: InputFile | str = known or InputFile(file.data, filename=file.filename)
+    buttons = markup(keyboard)
     if file.kind == "photo":
-        return await bot.send_photo(
-            chat_id, upload, caption=caption, reply_markup=markup(keyboard)
-        )
-    return await bot.send_document(chat_id, upload, caption=caption, reply_markup=markup(keyboard))
+        sent = await bot.send_photo(chat_id, upload, caption=caption, reply_markup=buttons)
+    elif file.kind == "voice":
+        sent = await bot.send_voice(chat_id, upload, caption=caption, reply_markup=buttons)
+    elif file.kind == "audio":
+        sent = await bot.send_audio(chat_id, upload, caption=caption, reply_markup=buttons)
+    elif file.kind == "video":
+        sent = await bot.send_video(chat_id, upload, caption=caption, reply_markup=buttons)
+    else:
+        sent = await bot.send_document(chat_id, upload, caption=caption, reply_markup=buttons)
+    if uploaded is not None and known is None and (file_id := _file_id(sent)) is not None:
+        if len(uploaded) >= UPLOADED_KEPT:
+            uploaded.pop(next(iter(uploaded)))
+        uploaded[digest] = file_id
+    return sent
+
+
+def _file_id(message: Message) -> str | None:
+    media = message.photo[-1] if message.photo else message.effective_attachment
+    file_id = getattr(media, "file_id", None)
+    return file_id if isinstance(file_id, str) else None
 
 
 async def _fetch(bot: Bot, file_id: str) -> bytes:
-    file = await bot.get_file(file_id)
-    return bytes(await file.download_as_bytearray())
+    try:
+        file = await bot.get_file(file_id)
+        return bytes(await file.download_as_bytearray())
+    except TelegramError as err:
+        raise FetchFailed(str(err)) from err
 
 
 class TelegramReplies:
@@ -131,6 +160,7 @@ class TelegramChannel:
 
     def __init__(self, bot: Bot) -> None:
         self._bot = bot
+        self._uploaded: dict[str, str] = {}
 
     async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
         return await self._sent(
@@ -145,7 +175,8 @@ class TelegramChannel:
         keyboard: Keyboard | None = None,
     ) -> Attempt:
         return await self._sent(
-            _send_file(self._bot, int(address), file, caption, keyboard), file.kind
+            _send_file(self._bot, int(address), file, caption, keyboard, self._uploaded),
+            file.kind,
         )
 
     async def edit(
@@ -156,6 +187,11 @@ class TelegramChannel:
                 text, chat_id=int(address), message_id=int(ref), reply_markup=markup(keyboard)
             ),
             "edit",
+        )
+
+    async def copy(self, address: str, from_address: str, ref: str) -> Attempt:
+        return await self._sent(
+            self._bot.copy_message(int(address), int(from_address), int(ref)), "copy"
         )
 
     async def fetch(self, file_id: str) -> bytes:

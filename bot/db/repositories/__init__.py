@@ -2,6 +2,7 @@
 
 from bot.db.repositories.accounts import AccountRecord, AccountRepository
 from bot.db.repositories.announcements import (
+    AnnouncementContent,
     AnnouncementRecord,
     AnnouncementRepository,
     ClaimedCopy,
@@ -51,6 +52,7 @@ from bot.db.repositories.users import UserRecord, UserRepository
 __all__ = [
     "AccountRecord",
     "AccountRepository",
+    "AnnouncementContent",
     "AnnouncementRecord",
     "AnnouncementRepository",
     "AnswerRecord",

@@ -71,6 +71,17 @@ class AccountRepository:
         )
         return [AccountRecord(*row) for row in rows]
 
+    async def of_users(self, user_ids: list[int]) -> list[AccountRecord]:
+        """The accounts of these people, oldest first."""
+        if not user_ids:
+            return []
+        rows = await self._session.execute(
+            select(Account.user_id, Account.platform, Account.external_id, Account.address)
+            .where(Account.user_id.in_(user_ids))
+            .order_by(Account.id)
+        )
+        return [AccountRecord(*row) for row in rows]
+
     async def addresses(self, user_ids: list[int], platform: str) -> dict[int, str]:
         """Where each of these people is reached on one platform (missing: not there)."""
         if not user_ids:

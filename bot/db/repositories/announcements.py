@@ -28,9 +28,12 @@ class Delivered(StrEnum):
 class AnnouncementRecord:
     id: int
     author_id: int
-    source_chat_id: int
-    source_message_id: int
+    source_chat_id: int | None
+    source_message_id: int | None
     kind: str
+    body: str | None
+    media_name: str | None
+    media_mime: str | None
     cohort_ids: list[int]
     everyone: bool
     status: str
@@ -38,21 +41,34 @@ class AnnouncementRecord:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
-    progress_message_id: int | None
+    progress_ref: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementContent:
+    """What an announcement says: text (or a file's caption) in the restricted markup and
+    our own copy of its file. `legacy` is the Telegram message (chat id, message id) of an
+    announcement written before content was stored; it has no body and no file."""
+
+    kind: str
+    body: str | None
+    media: bytes | None = None
+    media_name: str | None = None
+    media_mime: str | None = None
+    legacy: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ClaimedCopy:
-    """A recipient leased for sending, with what copyMessage needs."""
+    """A recipient leased for sending."""
 
     id: int
     announcement_id: int
     user_id: int
-    from_chat_id: int
-    message_id: int
 
 
-_COLUMNS = tuple(Announcement.__table__.columns)
+# Everything but the file, which only delivery and the preview read.
+_COLUMNS = tuple(c for c in Announcement.__table__.columns if c.name != "media")
 
 
 def _due(now: datetime) -> Any:
@@ -71,16 +87,16 @@ class AnnouncementRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def add_draft(
-        self, author_id: int, chat_id: int, message_id: int, kind: str, now: datetime
-    ) -> int:
+    async def add_draft(self, author_id: int, content: AnnouncementContent, now: datetime) -> int:
         value = await self._session.scalar(
             insert(Announcement)
             .values(
                 author_id=author_id,
-                source_chat_id=chat_id,
-                source_message_id=message_id,
-                kind=kind,
+                kind=content.kind,
+                body=content.body,
+                media=content.media,
+                media_name=content.media_name,
+                media_mime=content.media_mime,
                 cohort_ids=[],
                 everyone=False,
                 status="draft",
@@ -99,6 +115,26 @@ class AnnouncementRepository:
         ).first()
         return AnnouncementRecord(**row._mapping) if row else None
 
+    async def content(self, announcement_id: int) -> AnnouncementContent | None:
+        row = (
+            await self._session.execute(
+                select(
+                    Announcement.kind,
+                    Announcement.body,
+                    Announcement.media,
+                    Announcement.media_name,
+                    Announcement.media_mime,
+                    Announcement.source_chat_id,
+                    Announcement.source_message_id,
+                ).where(Announcement.id == announcement_id)
+            )
+        ).first()
+        if row is None:
+            return None
+        kind, body, media, name, mime, chat_id, message_id = row
+        legacy = (chat_id, message_id) if body is None and chat_id and message_id else None
+        return AnnouncementContent(kind, body, media, name, mime, legacy)
+
     async def set_audience(
         self, announcement_id: int, cohort_ids: list[int], everyone: bool
     ) -> None:
@@ -109,13 +145,13 @@ class AnnouncementRepository:
         )
 
     async def schedule(
-        self, announcement_id: int, at: datetime, progress_message_id: int | None = None
+        self, announcement_id: int, at: datetime, progress_ref: str | None = None
     ) -> bool:
         """Draft → scheduled; False if it was no longer a draft (a second press)."""
         result = await self._session.execute(
             update(Announcement)
             .where(Announcement.id == announcement_id, Announcement.status == "draft")
-            .values(status="scheduled", scheduled_at=at, progress_message_id=progress_message_id)
+            .values(status="scheduled", scheduled_at=at, progress_ref=progress_ref)
             .returning(Announcement.id)
         )
         return result.first() is not None
@@ -253,10 +289,7 @@ class AnnouncementRepository:
                 AnnouncementRecipient.id,
                 AnnouncementRecipient.announcement_id,
                 AnnouncementRecipient.user_id,
-                Announcement.source_chat_id.label("from_chat_id"),
-                Announcement.source_message_id.label("message_id"),
             )
-            .join(Announcement, Announcement.id == AnnouncementRecipient.announcement_id)
             .where(AnnouncementRecipient.id.in_(ids))
             .order_by(AnnouncementRecipient.id)
         )
@@ -306,11 +339,9 @@ class AnnouncementRepository:
         )
         return [AnnouncementRecord(**row._mapping) for row in rows]
 
-    async def set_progress_message(self, announcement_id: int, message_id: int) -> None:
+    async def set_progress_ref(self, announcement_id: int, ref: str) -> None:
         await self._session.execute(
-            update(Announcement)
-            .where(Announcement.id == announcement_id)
-            .values(progress_message_id=message_id)
+            update(Announcement).where(Announcement.id == announcement_id).values(progress_ref=ref)
         )
 
     async def count_received(self, user_id: int) -> int:

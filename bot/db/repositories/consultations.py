@@ -43,6 +43,7 @@ class ConsultationAnswerRecord:
     stance: str
     kind: str
     text: str | None
+    file_platform: str | None
     file_id: str | None
     file_size: int | None
     mime_type: str | None

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Row, case, delete, func, insert, select, u
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import QuizAnswer, QuizAttempt, QuizPoll
+from bot.db.models import QuizAnswer, QuizAttempt, QuizQuestionSent
 
 RUNNING, FINISHED, ABANDONED = "running", "finished", "abandoned"
 
@@ -32,7 +32,8 @@ class AttemptRecord:
 
 @dataclass(frozen=True, slots=True)
 class PollRecord:
-    poll_id: str
+    platform: str
+    ref: str
     attempt_id: int
     position: int
     option_order: tuple[int, ...]
@@ -135,11 +136,18 @@ class QuizRepository:
         return _attempt(row) if row else None
 
     async def add_poll(
-        self, poll_id: str, attempt_id: int, position: int, order: list[int], now: datetime
+        self,
+        platform: str,
+        ref: str,
+        attempt_id: int,
+        position: int,
+        order: list[int],
+        now: datetime,
     ) -> None:
         await self._session.execute(
-            insert(QuizPoll).values(
-                poll_id=poll_id,
+            insert(QuizQuestionSent).values(
+                platform=platform,
+                ref=ref,
                 attempt_id=attempt_id,
                 position=position,
                 option_order=order,
@@ -147,13 +155,17 @@ class QuizRepository:
             )
         )
 
-    async def poll(self, poll_id: str) -> PollRecord | None:
-        row = (
-            await self._session.execute(select(QuizPoll).where(QuizPoll.poll_id == poll_id))
-        ).scalar_one_or_none()
+    async def poll(self, platform: str, ref: str) -> PollRecord | None:
+        """The question a channel's reference (a Telegram poll id) names."""
+        query = select(QuizQuestionSent).where(
+            QuizQuestionSent.platform == platform, QuizQuestionSent.ref == ref
+        )
+        row = (await self._session.execute(query)).scalar_one_or_none()
         if row is None:
             return None
-        return PollRecord(row.poll_id, row.attempt_id, row.position, tuple(row.option_order))
+        return PollRecord(
+            row.platform, row.ref, row.attempt_id, row.position, tuple(row.option_order)
+        )
 
     async def record_answer(
         self,
@@ -263,6 +275,8 @@ class QuizRepository:
 
     async def delete_for(self, user_id: int) -> None:
         attempts = select(QuizAttempt.id).where(QuizAttempt.user_id == user_id)
-        await self._session.execute(delete(QuizPoll).where(QuizPoll.attempt_id.in_(attempts)))
+        await self._session.execute(
+            delete(QuizQuestionSent).where(QuizQuestionSent.attempt_id.in_(attempts))
+        )
         await self._session.execute(delete(QuizAnswer).where(QuizAnswer.attempt_id.in_(attempts)))
         await self._session.execute(delete(QuizAttempt).where(QuizAttempt.user_id == user_id))

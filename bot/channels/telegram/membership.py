@@ -35,5 +35,5 @@ async def on_my_chat_member(update: Update, context: BotContext) -> None:
             await learners.unblocked(uow, user_id, now)
 
 
-def handlers() -> list[BaseHandler[Update, BotContext, None]]:
-    return [ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)]
+def handler() -> BaseHandler[Update, BotContext, None]:
+    return ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)

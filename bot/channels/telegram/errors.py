@@ -17,12 +17,13 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.channels.telegram.context import BotContext
+from bot.channels.telegram.replies import TelegramReplies
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_, Translator
 from bot.keyboards.menu import menu_keyboard
 from bot.redact import error_summary, incident_ref, redacted_traceback, user_ref
+from bot.screens import Keyboard
 from bot.services import learners
-from handlers.common import show
 
 log = logging.getLogger(__name__)
 
@@ -74,9 +75,9 @@ async def on_error(update: object, context: BotContext) -> None:
     await _alert_admins(context, error, incident)
 
 
-async def _reply(update: Update, text: str, keyboard: object) -> None:
+async def _reply(update: Update, text: str, keyboard: Keyboard | None) -> None:
     try:
-        await show(update, text, keyboard if keyboard is not None else None)  # type: ignore[arg-type]
+        await TelegramReplies(update, update.get_bot()).show(text, keyboard)
     except (NetworkError, Forbidden) as err:
         log.warning("could not tell the user about an error: %s", err)
 
