@@ -26,12 +26,12 @@ from typing import Any
 from benchmarks.updates import _drop, _postgres_url
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.runner import running
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import load_settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.db.uow import UnitOfWork
 from bot.jobs.announcements import deliver_announcements
-from bot.standin import BotApiStandIn
 
 TOKEN = "123456:BENCHMARK-token-for-the-stand-in"
 TELEGRAM_RATE = 30

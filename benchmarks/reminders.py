@@ -39,6 +39,7 @@ from sqlalchemy import insert
 from benchmarks.updates import _drop, _postgres_url
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.runner import running
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import load_settings
 from bot.content import Course, load_course
 from bot.db.engine import create_engine, create_session_factory
@@ -59,7 +60,6 @@ from bot.services.schedule import (
     days_to_mask,
     first_due,
 )
-from bot.standin import BotApiStandIn
 
 TOKEN = "123456:BENCHMARK-token-for-the-stand-in"
 CONTENT = Path(__file__).resolve().parent.parent / "content"

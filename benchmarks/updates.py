@@ -28,9 +28,9 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.runner import running
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import load_settings
 from bot.content import Course, load_course
-from bot.standin import BotApiStandIn
 
 TOKEN = "123456:BENCHMARK-token-for-the-stand-in"
 FIRST_USER = 10_000

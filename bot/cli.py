@@ -195,20 +195,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command != "playground" and settings.token is not None:
         mode = "webhook" if settings.webhook_url else "polling"
 
-    from telegram.error import InvalidToken, NetworkError
-
     from bot.channels.telegram.runner import serve
+    from bot.errors import StartupError
 
     try:
         asyncio.run(serve(settings, course, mode))
     except ContentError as err:
         return _fail(str(err), EXIT_CONTENT)
-    except InvalidToken:
-        return _fail(f"TELEGRAM_BOT_TOKEN: rejected by {settings.telegram_api_url}", EXIT_CONFIG)
-    except NetworkError as err:
-        return _fail(
-            f"TELEGRAM_API_URL: cannot reach {settings.telegram_api_url} ({err})", EXIT_CONFIG
-        )
+    except StartupError as err:
+        return _fail(str(err), EXIT_CONFIG)
     except KeyboardInterrupt:
         pass
     return 0

@@ -5,6 +5,10 @@ from __future__ import annotations
 from bot.i18n import N_
 
 
+class StartupError(Exception):
+    """The bot cannot start with these settings; the message names the setting."""
+
+
 class AppError(Exception):
     """A known situation with a translated answer for the user."""
 

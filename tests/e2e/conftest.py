@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.standin import BotApiStandIn
+from bot.channels.telegram.standin import BotApiStandIn
 from tests.conftest import SPEC_PATH
 from tests.e2e.harness import TOKEN, Harness, make_settings
 

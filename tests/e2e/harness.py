@@ -20,12 +20,12 @@ from telegram.ext import BaseRateLimiter
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.context import BotApplication
 from bot.channels.telegram.runner import running
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings, load_settings
 from bot.content import Course
 from bot.i18n import I18n
 from bot.services.container import Services
-from bot.standin import BotApiStandIn
 from tests.conftest import shared_content
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"

@@ -24,10 +24,10 @@ from bot.actions.announcements import (
     WriteAnnouncement,
 )
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import Settings
 from bot.jobs.announcements import DeliveryReport, deliver_announcements
 from bot.services import announcements, cohorts
-from bot.standin import BotApiStandIn
 from tests.accounts import add_telegram_user
 from tests.conftest import SPEC_PATH
 from tests.e2e.conftest import ADMIN, USERS, onboard

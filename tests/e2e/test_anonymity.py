@@ -45,10 +45,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.db.models import Base
 from bot.jobs.consultations import run_consultations
 from bot.sealing import SMALL_SIZE
-from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 

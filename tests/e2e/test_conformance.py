@@ -11,7 +11,7 @@ import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.standin import BotApiStandIn
+from bot.channels.telegram.standin import BotApiStandIn
 from tests.conftest import SPEC_PATH
 from tests.e2e.conftest import USERS, onboard
 from tests.e2e.harness import Harness

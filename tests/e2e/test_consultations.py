@@ -21,6 +21,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import Settings
 from bot.db.models import Base
 from bot.documents.filetypes import ALLOWED
@@ -28,7 +29,6 @@ from bot.jobs.consultations import ConsultationTickReport, run_consultations
 from bot.services import holding
 from bot.services.answer_limit import MAX_PER_WINDOW
 from bot.services.holding import BatchPolicy
-from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 

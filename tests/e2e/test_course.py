@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.standin import BotApiStandIn
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import Harness, make_settings

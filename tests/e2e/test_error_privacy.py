@@ -15,8 +15,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.db.repositories.consultations import ConsultationRepository
-from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 

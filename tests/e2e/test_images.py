@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.content import load_course
-from bot.standin import BotApiStandIn
 from tests.e2e.conftest import USERS, onboard
 from tests.e2e.harness import Harness, make_settings
 from tests.unit.test_content import MODULE

@@ -115,7 +115,7 @@ async def test_invalid_content_keeps_the_bot_from_starting(tmp_path: Path) -> No
 
 
 async def test_a_rejected_token_stops_with_one_line(tmp_path: Path) -> None:
-    from bot.standin import BotApiStandIn
+    from bot.channels.telegram.standin import BotApiStandIn
 
     standin = BotApiStandIn("123456:THE-RIGHT-TOKEN-is-not-the-one-given")
     root = await standin.start()

@@ -13,13 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import Settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.repositories import Outcome
 from bot.jobs.reminders import TickReport, send_due_reminders
 from bot.services import learners, reminders
 from bot.services.container import Services
-from bot.standin import BotApiStandIn
 from bot.views.reminders import city_label, zone_label
 from tests.accounts import arrive_as
 from tests.e2e.conftest import ADMIN, USERS, onboard

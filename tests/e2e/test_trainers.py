@@ -24,8 +24,8 @@ from bot.actions.trainers import (
     RemoveTrainer,
     RenewCohortLink,
 )
+from bot.channels.telegram.standin import BotApiStandIn
 from bot.db.models import QuizAnswer, QuizAttempt
-from bot.standin import BotApiStandIn
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 from tests.e2e.trainers_helpers import (

@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 
 from bot.channels.telegram.runner import run_webhook
-from bot.standin import BotApiStandIn
+from bot.channels.telegram.standin import BotApiStandIn
 from tests.conftest import course_of, free_port
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import make_settings

@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 from telegram import Bot, Update
 
-from bot.standin import BotApiStandIn
+from bot.channels.telegram.standin import BotApiStandIn
 
 TOKEN = "123456:TEST-TOKEN-for-the-playground-media"
 

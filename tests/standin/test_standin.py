@@ -23,7 +23,7 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.standin import BotApiStandIn, SpecValidator
+from bot.channels.telegram.standin import BotApiStandIn, SpecValidator
 
 SPEC_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "telegram-bot-api"
 SPEC_PATH = SPEC_DIR / "api.json"

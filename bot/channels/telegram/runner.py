@@ -18,12 +18,14 @@ from typing import Any
 from aiohttp import web
 from pydantic import SecretStr
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 
 from bot.channels.telegram.app import build_application, stop_services
 from bot.channels.telegram.context import BotApplication
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_app
 from bot.config import Settings
 from bot.content import Course
+from bot.errors import StartupError
 from bot.web.verify import add_verify_route
 
 log = logging.getLogger(__name__)
@@ -109,7 +111,7 @@ async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -
 
 async def run_playground(settings: Settings, course: Course, stop: asyncio.Event) -> None:
     """The real bot against the local stand-in of the Bot API, with a chat page."""
-    from bot.standin import BotApiStandIn
+    from bot.channels.telegram.standin import BotApiStandIn
 
     standin = BotApiStandIn(PLAYGROUND_TOKEN)
     for user_id, name, language in PLAYGROUND_USERS:
@@ -144,11 +146,20 @@ def replace_settings(settings: Settings, **changes: Any) -> Settings:
 
 
 async def serve(settings: Settings, course: Course, mode: str) -> None:
+    """Run until a signal; a token Telegram rejects or an API it cannot reach is a
+    StartupError naming the setting."""
     stop = asyncio.Event()
     _stop_on_signals(stop)
-    if mode == "playground":
-        await run_playground(settings, course, stop)
-    elif mode == "webhook":
-        await run_webhook(settings, course, stop)
-    else:
-        await run_polling(settings, course, stop)
+    try:
+        if mode == "playground":
+            await run_playground(settings, course, stop)
+        elif mode == "webhook":
+            await run_webhook(settings, course, stop)
+        else:
+            await run_polling(settings, course, stop)
+    except InvalidToken as err:
+        api = settings.telegram_api_url
+        raise StartupError(f"TELEGRAM_BOT_TOKEN: rejected by {api}") from err
+    except NetworkError as err:
+        api = settings.telegram_api_url
+        raise StartupError(f"TELEGRAM_API_URL: cannot reach {api} ({err})") from err

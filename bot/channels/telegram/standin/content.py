@@ -11,9 +11,9 @@ import re
 import struct
 from typing import Any
 
-from bot.standin.errors import bad_request
-from bot.standin.state import StoredFile, World
-from bot.standin.wire import Params, UploadedFile
+from bot.channels.telegram.standin.errors import bad_request
+from bot.channels.telegram.standin.state import StoredFile, World
+from bot.channels.telegram.standin.wire import Params, UploadedFile
 from bot.telegram_html import parse_html, utf16_length
 
 __all__ = [

@@ -11,7 +11,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.standin.content import (
+from bot.channels.telegram.standin.content import (
     MAX_CAPTION,
     MAX_TEXT,
     format_text,
@@ -19,11 +19,16 @@ from bot.standin.content import (
     media_file,
     photo_sizes,
 )
-from bot.standin.errors import MESSAGE_NOT_MODIFIED, QUERY_TOO_OLD, ApiError, bad_request
-from bot.standin.polls import build_poll
-from bot.standin.ratelimit import FloodControl
-from bot.standin.state import ChatState, StoredMessage, World
-from bot.standin.wire import Params
+from bot.channels.telegram.standin.errors import (
+    MESSAGE_NOT_MODIFIED,
+    QUERY_TOO_OLD,
+    ApiError,
+    bad_request,
+)
+from bot.channels.telegram.standin.polls import build_poll
+from bot.channels.telegram.standin.ratelimit import FloodControl
+from bot.channels.telegram.standin.state import ChatState, StoredMessage, World
+from bot.channels.telegram.standin.wire import Params
 from bot.telegram_html import utf16_length
 
 __all__ = ["Handler", "MessagingMethods"]

@@ -13,7 +13,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.standin.errors import ApiError
+from bot.channels.telegram.standin.errors import ApiError
 
 __all__ = ["FloodControl"]
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.standin.errors import BLOCKED, CHAT_NOT_FOUND, ApiError
+from bot.channels.telegram.standin.errors import BLOCKED, CHAT_NOT_FOUND, ApiError
 
 __all__ = ["ChatState", "PollState", "QueryState", "StoredFile", "StoredMessage", "World"]
 

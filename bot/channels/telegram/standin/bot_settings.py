@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.standin.errors import bad_request
-from bot.standin.messaging import Handler
-from bot.standin.wire import Params
+from bot.channels.telegram.standin.errors import bad_request
+from bot.channels.telegram.standin.messaging import Handler
+from bot.channels.telegram.standin.wire import Params
 
 __all__ = ["BotSettingsMethods", "scope_key"]
 

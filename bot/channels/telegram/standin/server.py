@@ -19,20 +19,20 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot
 
-from bot.standin.bot_settings import BotSettingsMethods
-from bot.standin.content import photo_sizes
-from bot.standin.errors import ApiError, bad_request
-from bot.standin.messaging import Handler, MessagingMethods
-from bot.standin.notify import ChangeSignal
-from bot.standin.playground import Playground
-from bot.standin.polls import vote
-from bot.standin.ratelimit import FloodControl
-from bot.standin.spec import SpecValidator
-from bot.standin.state import ChatState, QueryState, World
-from bot.standin.updates import UpdateMethods
-from bot.standin.updates_store import UpdateStore
-from bot.standin.webhook import WebhookSender
-from bot.standin.wire import Params, UploadedFile, decode_params, read_raw_params
+from bot.channels.telegram.standin.bot_settings import BotSettingsMethods
+from bot.channels.telegram.standin.content import photo_sizes
+from bot.channels.telegram.standin.errors import ApiError, bad_request
+from bot.channels.telegram.standin.messaging import Handler, MessagingMethods
+from bot.channels.telegram.standin.notify import ChangeSignal
+from bot.channels.telegram.standin.playground import Playground
+from bot.channels.telegram.standin.polls import vote
+from bot.channels.telegram.standin.ratelimit import FloodControl
+from bot.channels.telegram.standin.spec import SpecValidator
+from bot.channels.telegram.standin.state import ChatState, QueryState, World
+from bot.channels.telegram.standin.updates import UpdateMethods
+from bot.channels.telegram.standin.updates_store import UpdateStore
+from bot.channels.telegram.standin.webhook import WebhookSender
+from bot.channels.telegram.standin.wire import Params, UploadedFile, decode_params, read_raw_params
 from bot.telegram_html import utf16_length
 
 __all__ = ["BotApiStandIn", "RecordedRequest"]

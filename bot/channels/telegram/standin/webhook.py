@@ -14,8 +14,8 @@ from typing import Any
 
 import aiohttp
 
-from bot.standin.notify import ChangeSignal
-from bot.standin.updates_store import UpdateStore
+from bot.channels.telegram.standin.notify import ChangeSignal
+from bot.channels.telegram.standin.updates_store import UpdateStore
 
 __all__ = ["WebhookSender"]
 

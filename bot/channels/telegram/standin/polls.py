@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.standin.content import format_text
-from bot.standin.errors import bad_request
-from bot.standin.state import PollState
-from bot.standin.wire import Params
+from bot.channels.telegram.standin.content import format_text
+from bot.channels.telegram.standin.errors import bad_request
+from bot.channels.telegram.standin.state import PollState
+from bot.channels.telegram.standin.wire import Params
 from bot.telegram_html import utf16_length
 
 __all__ = ["build_poll", "vote"]

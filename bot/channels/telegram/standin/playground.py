@@ -14,11 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.standin.notify import ChangeSignal
-from bot.standin.state import ChatState, StoredMessage
+from bot.channels.telegram.standin.notify import ChangeSignal
+from bot.channels.telegram.standin.state import ChatState, StoredMessage
 
 if TYPE_CHECKING:
-    from bot.standin.server import BotApiStandIn
+    from bot.channels.telegram.standin.server import BotApiStandIn
 
 __all__ = ["Playground"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from aiohttp import web
 
-from bot.standin.errors import bad_request
+from bot.channels.telegram.standin.errors import bad_request
 
 __all__ = ["Params", "UploadedFile", "decode_params", "read_raw_params"]
 
