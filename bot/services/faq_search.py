@@ -59,7 +59,7 @@ MARGIN = 0.04
 CLEAR_LEAD, CLEAR_LEAD_FLOOR = 0.12, 0.40
 BM25_SHARE, GRAMS_SHARE, PHRASE_SHARE, WORDSET_SHARE = 0.3, 0.1, 0.3, 0.3
 MAX_QUERY_CHARS = 500
-WORD_SET_CANDIDATES = 8  # entries whose word-set score is computed (see rank)
+WORD_SET_CANDIDATES = 6  # entries whose word-set score is computed (see rank)
 # The share of a question's words another language's index must know for it to be searched
 # there when the learner's language gives no confident answer.
 FALLBACK_KNOWN_SHARE = 0.5
