@@ -37,7 +37,14 @@ from rapidfuzz import fuzz, process
 
 from bot.config import PROJECT_ROOT
 from bot.content import Course, Faq, load_course
-from bot.services.faq_search import CONFIDENCE, OFF_TOPIC, FaqIndex, tokens
+from bot.services.faq_search import (
+    CLEAR_LEAD,
+    CLEAR_LEAD_FLOOR,
+    CONFIDENCE,
+    OFF_TOPIC,
+    FaqIndex,
+    tokens,
+)
 
 QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
 HELD_OUT = Path(__file__).with_name("faq_heldout.yaml")
@@ -243,6 +250,7 @@ def calibrate(course: Course) -> None:
             if topic_threshold > threshold + 1e-9:
                 continue
             sure = (top >= np.where(on_topic, topic_threshold, threshold)) & (lead >= margin)
+            sure |= (top >= CLEAR_LEAD_FLOOR) & (lead >= CLEAR_LEAD)  # as FaqIndex decides
             got = np.where(sure, best, -1)
             wrong = ((got != -1) & (got != want)).mean()
             if wrong > 0.01:
@@ -306,7 +314,10 @@ class _FixedScores:
             best = order[0]
             rival = max(float(scores[i]) for i in range(len(scores)) if i != best)
             floor = self.topic_threshold if self.on_topic[row] else self.threshold
-            sure = scores[best] >= floor and scores[best] - rival >= self.margin
+            lead = scores[best] - rival
+            sure = (scores[best] >= floor and lead >= self.margin) or (
+                scores[best] >= CLEAR_LEAD_FLOOR and lead >= CLEAR_LEAD
+            )
             got = self.ids[best] if sure else None
             shown = [] if sure else [self.ids[i] for i in order[:3]]
             tallies.setdefault(item.language, Tally()).add(item, got, shown)
