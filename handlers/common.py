@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.events import Command, Media, Typed
 from bot.conversation.turn import Turn, picked, wait, waiting_for
-from bot.screens import Keyboard
+from bot.screens import Keyboard, Screen
 
 __all__ = ["Turn", "command_args", "picked", "show", "typed_text", "wait", "waiting_for"]
 
@@ -13,7 +13,7 @@ async def show(
     turn_: Turn, text: str, keyboard: Keyboard | None = None, *, edit: bool = True
 ) -> str | None:
     """Show a screen: in place of the pressed message where the channel can, else anew."""
-    return await turn_.reply.show(text, keyboard, edit=edit)
+    return await turn_.reply.show(Screen(text, keyboard or Keyboard(), edit))
 
 
 def command_args(turn_: Turn) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from datetime import timedelta
 from enum import Enum
 from typing import Literal, Protocol
 
-from bot.screens import Keyboard, Question
+from bot.screens import Keyboard, Question, Screen
 
 FileKind = Literal["document", "photo", "voice", "audio", "video"]
 
@@ -52,11 +52,9 @@ class OutFile:
 class Replies(Protocol):
     """How a handler answers the person of this turn."""
 
-    async def show(
-        self, text: str, keyboard: Keyboard | None = None, *, edit: bool = True
-    ) -> str | None:
+    async def show(self, screen: Screen) -> str | None:
         """Show a screen: in place of the pressed message where the channel can edit and
-        `edit` is true, else as a new message. Returns the message's reference."""
+        the screen asks for it, else as a new message. Returns the message's reference."""
         ...
 
     async def send_file(

@@ -22,7 +22,7 @@ from bot.errors import AppError, StaleButton
 from bot.i18n import N_, Translator
 from bot.keyboards.menu import menu_keyboard
 from bot.redact import error_summary, incident_ref, redacted_traceback, user_ref
-from bot.screens import Keyboard
+from bot.screens import Keyboard, Screen
 from bot.services import learners
 
 log = logging.getLogger(__name__)
@@ -77,7 +77,8 @@ async def on_error(update: object, context: BotContext) -> None:
 
 async def _reply(update: Update, text: str, keyboard: Keyboard | None) -> None:
     try:
-        await TelegramReplies(update, update.get_bot()).show(text, keyboard)
+        screen = Screen(text, keyboard or Keyboard())
+        await TelegramReplies(update, update.get_bot()).show(screen)
     except (NetworkError, Forbidden) as err:
         log.warning("could not tell the user about an error: %s", err)
 

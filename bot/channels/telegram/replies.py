@@ -20,7 +20,7 @@ from telegram.error import BadRequest, TelegramError
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
 from bot.conversation.ports import Attempt, FetchFailed, OutFile
-from bot.screens import Keyboard, Question
+from bot.screens import Keyboard, Question, Screen
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +96,8 @@ class TelegramReplies:
         user = self._update.effective_user  # a poll answer has no chat: the private chat's id
         return user.id if user is not None else None
 
-    async def show(
-        self, text: str, keyboard: Keyboard | None = None, *, edit: bool = True
-    ) -> str | None:
+    async def show(self, screen: Screen) -> str | None:
+        text, keyboard, edit = screen.text, screen.choices, screen.edit
         query = self._update.callback_query
         message = query.message if query else None
         if edit and isinstance(message, Message) and message.text is not None:
