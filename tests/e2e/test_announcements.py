@@ -173,6 +173,8 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
         ("photo", b"\xff\xd8photo", {"caption": "Map of the <b>mine</b>"}),
         ("document", b"%PDF-1.4 doc", {"file_name": "agenda.pdf"}),
         ("voice", b"OggS voice", {"duration": 7}),
+        ("audio", b"ID3 song", {"file_name": "song.mp3", "caption": "Our song"}),
+        ("video", b"\x00\x00\x00\x18ftypmp4", {"caption": "The river"}),
         (
             "document",
             b"%PDF fwd",
@@ -209,6 +211,14 @@ async def test_photo_document_voice_and_forward_are_copied_as_sent(bot: Harness)
     await bot.say(TRAINER, "/menu")
     await bot.press(TRAINER, "m:trainer")
     await bot.press(TRAINER, WriteAnnouncement().pack())
+    mark = len(bot.standin.requests)
+    await bot.standin.send_media(TRAINER, "document", b"x" * (20 * 1024 * 1024 + 1))
+    await bot.standin.wait_for_request(lambda r: r.method == "sendMessage", since=mark)
+    await bot.until_idle()
+    assert "too big to announce" in bot.text(TRAINER)
+    assert not any(r.method == "getFile" for r in bot.requests_since(mark)), "not fetched"
+    async with bot.services.uow() as uow:
+        assert len([a for a in range(1, 20) if await uow.announcements.get(a)]) == len(sends)
     await bot.standin.send_text(TRAINER, "/help")  # a command is not taken as the message
     await bot.until_idle()
     assert "Help" in bot.text(TRAINER)

@@ -51,8 +51,18 @@ _CHAT_ACTIONS = frozenset(
         "upload_video_note",
     }
 )
-_COPIED_CONTENT = ("text", "entities", "photo", "document", "voice", "caption", "caption_entities")
-_MEDIA = ("photo", "document", "voice")
+_COPIED_CONTENT = (
+    "text",
+    "entities",
+    "photo",
+    "document",
+    "voice",
+    "audio",
+    "video",
+    "caption",
+    "caption_entities",
+)
+_MEDIA = ("photo", "document", "voice", "audio", "video")
 
 
 class MessagingMethods:
@@ -84,6 +94,8 @@ class MessagingMethods:
             "sendPhoto": self.send_photo,
             "sendDocument": self.send_document,
             "sendVoice": self.send_voice,
+            "sendAudio": self.send_audio,
+            "sendVideo": self.send_video,
             "sendPoll": self.send_poll,
             "stopPoll": self.stop_poll,
             "getFile": self.get_file,
@@ -124,6 +136,32 @@ class MessagingMethods:
         duration = params.integer("duration") or 0
         voice = {**stored.ids(), "duration": duration, "mime_type": stored.mime_type}
         return self._deliver(chat, params, {"voice": voice, **self._caption(params)})
+
+    async def send_audio(self, params: Params) -> JsonDict:
+        """sendAudio."""
+        chat = self._target(params)
+        stored = media_file(self._world, params, "audio", "audio/mpeg")
+        audio = {
+            **stored.ids(),
+            "duration": params.integer("duration") or 0,
+            "file_name": stored.file_name,
+            "mime_type": stored.mime_type,
+        }
+        return self._deliver(chat, params, {"audio": audio, **self._caption(params)})
+
+    async def send_video(self, params: Params) -> JsonDict:
+        """sendVideo."""
+        chat = self._target(params)
+        stored = media_file(self._world, params, "video", "video/mp4")
+        video = {
+            **stored.ids(),
+            "width": 0,
+            "height": 0,
+            "duration": params.integer("duration") or 0,
+            "file_name": stored.file_name,
+            "mime_type": stored.mime_type,
+        }
+        return self._deliver(chat, params, {"video": video, **self._caption(params)})
 
     async def send_poll(self, params: Params) -> JsonDict:
         """sendPoll."""

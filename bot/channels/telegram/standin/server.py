@@ -407,6 +407,10 @@ class BotApiStandIn:
             content = {"photo": photo_sizes(stored)}
         elif kind in ("voice", "audio", "video"):
             content = {kind: {**stored.ids(), "duration": duration, "mime_type": mime}}
+            if kind != "voice":
+                content[kind]["file_name"] = name
+            if kind == "video":
+                content[kind] |= {"width": 0, "height": 0}
         else:
             content = {kind: {**stored.ids(), "file_name": name, "mime_type": mime}}
         if caption:
