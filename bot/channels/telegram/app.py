@@ -21,15 +21,12 @@ from bot.channels.telegram.ratelimit import RetryingRateLimiter
 from bot.channels.telegram.replies import TelegramChannel
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
-from bot.content import ContentError, Course, load_course
-from bot.content.consultations import collect_consultations
+from bot.content import Course
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Channels
-from bot.db.engine import create_engine, create_session_factory
-from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
 from bot.jobs.scheduler import Jobs
-from bot.services.container import Services, utc_now
+from bot.runtime import close_services, open_services
+from bot.services.container import utc_now
 from bot.services.faq_search import FaqIndex
 
 log = logging.getLogger(__name__)
@@ -137,34 +134,14 @@ async def start_services(
     faq_index: FaqIndex | None = None,
     i18n: I18n | None = None,
 ) -> None:
-    """Open the database (migrating it), load content and catalogues, register commands,
-    start the background jobs.
-
-    `faq_index` must have been built from `course`, `i18n` with the settings' default
-    language; without them they are built here."""
-    engine = create_engine(settings.database_url)
-    await upgrade(engine)
-    if i18n is None:
-        i18n = I18n(default=settings.default_language)
-    consultation_files, problems = collect_consultations(settings.content_dir)
-    if problems:
-        raise ContentError(problems)
-    course = course or load_course(settings.content_dir)
-    channels = Channels()
-    channels.add(TelegramChannel(app.bot))
-    app.bot_data.services = Services(
-        settings=settings,
-        course=course,
-        i18n=i18n,
-        engine=engine,
-        session_factory=create_session_factory(engine),
-        clock=clock,
-        consultation_files=consultation_files,
-        # built once: every question searches this index
-        faq_index=faq_index or FaqIndex(course),
-        channels=channels,
+    """Open the core (bot.runtime) with Telegram as one of its channels, register the
+    commands, start the background jobs."""
+    services = await open_services(
+        settings, course=course, clock=clock, faq_index=faq_index, i18n=i18n
     )
-    await register_commands(app, i18n)
+    services.channels.add(TelegramChannel(app.bot))
+    app.bot_data.services = services
+    await register_commands(app, services.i18n)
     app.bot_data.jobs = Jobs(app.bot_data.services)
     app.bot_data.jobs.start()
 
@@ -183,5 +160,5 @@ async def stop_services(app: BotApplication) -> None:
         app.bot_data.jobs = None
     services = app.bot_data.services
     if services is not None:
-        await services.engine.dispose()
+        await close_services(services)
         app.bot_data.services = None

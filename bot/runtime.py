@@ -1,0 +1,61 @@
+"""The process's core, whichever channels it runs: the database (migrated), the course,
+the catalogues and the FAQ index in one Services container, and the background jobs.
+
+Each channel adapter adds its `Channel` to `services.channels` and serves its own
+updates; the jobs reach every person through those channels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from bot.config import Settings
+from bot.content import ContentError, Course, load_course
+from bot.content.consultations import collect_consultations
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import upgrade
+from bot.i18n import I18n
+from bot.services.container import Services, utc_now
+from bot.services.faq_search import FaqIndex
+
+
+async def open_services(
+    settings: Settings,
+    *,
+    course: Course | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    faq_index: FaqIndex | None = None,
+    i18n: I18n | None = None,
+) -> Services:
+    """Open the database (migrating it), load content and catalogues.
+
+    `faq_index` must have been built from `course`, `i18n` with the settings' default
+    language; without them they are built here (tests hand in ones built once)."""
+    engine = create_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        consultation_files, problems = collect_consultations(settings.content_dir)
+        if problems:
+            raise ContentError(problems)
+    except BaseException:
+        await engine.dispose()
+        raise
+    if i18n is None:
+        i18n = I18n(default=settings.default_language)
+    course = course or load_course(settings.content_dir)
+    return Services(
+        settings=settings,
+        course=course,
+        i18n=i18n,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        clock=clock,
+        consultation_files=consultation_files,
+        # built once: every question searches this index
+        faq_index=faq_index or FaqIndex(course),
+    )
+
+
+async def close_services(services: Services) -> None:
+    await services.engine.dispose()
