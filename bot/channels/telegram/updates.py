@@ -4,6 +4,12 @@ PTB processes updates one by one by default, so one slow database round trip del
 learner. Fully concurrent processing would let a learner's quick double press run out of
 order. This processor keeps a FIFO lock per user: different users overlap, one user's
 updates run in the order they arrived.
+
+PTB takes its concurrency slot before the processor sees the update (`process_update` is
+final), so an update waiting for its user's lock would hold a slot: a learner pressing a
+button ten times could take every slot and stall everyone else. PTB's own limit is set out
+of the way and the processor counts its slots itself, taken only once the user's lock is
+held.
 """
 
 from __future__ import annotations
@@ -16,9 +22,15 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 
+# PTB's semaphore never limits: updates in flight are bounded by the fetch loop's queue.
+_PTB_SLOTS = 1_000_000
+
+
 class PerUserUpdateProcessor(BaseUpdateProcessor):
     def __init__(self, max_concurrent_updates: int = 16) -> None:
-        super().__init__(max_concurrent_updates)
+        super().__init__(_PTB_SLOTS)
+        self.slots = max_concurrent_updates
+        self._running = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         # Updates being processed, waiting for the user's lock included (tests wait until
         # none is in flight instead of for a quiet moment).
@@ -34,12 +46,13 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     async def _process_in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _user_key(update)
         if key is None:
-            await coroutine
+            async with self._running:
+                await coroutine
             return
         lock, users = self._locks.get(key, (asyncio.Lock(), 0))
         self._locks[key] = (lock, users + 1)
         try:
-            async with lock:
+            async with lock, self._running:
                 await coroutine
         finally:
             lock, users = self._locks[key]
