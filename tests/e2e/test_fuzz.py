@@ -1,0 +1,153 @@
+"""Random input through the real application, on both databases: commands, typed text with
+odd Unicode, button data (real, stale and forged), files, and answers to polls that do not
+exist. Nothing may crash or log an unhandled error, every update is handled to the end, and
+a forged button changes nothing the person has."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.actions import parse_action
+from bot.actions.lessons import FinishModule, OpenModule, ShowCard
+from bot.actions.menu import Menu
+from tests.e2e.conftest import USERS, onboard
+from tests.e2e.harness import Harness
+
+USER = USERS["en"]
+COMMANDS = [
+    "/start",
+    "/menu",
+    "/help",
+    "/progress",
+    "/glossary",
+    "/glossary bauxite",
+    "/faq",
+    "/quiz",
+    "/verify ABCD-EFGH",
+    "/reminders",
+    "/stop",
+    "/cohorts",
+    "/privacy",
+    "/language",
+    "/start NOSUCHCODE",
+    "/consultations",
+    "/nosuchcommand",
+    "/start@other_bot",
+]
+REAL = [
+    Menu("main").pack(),
+    Menu("continue").pack(),
+    Menu("modules").pack(),
+    Menu("faq").pack(),
+    Menu("glossary").pack(),
+    Menu("quizzes").pack(),
+    Menu("reminders").pack(),
+    ShowCard("vc-what-1").pack(),
+    OpenModule("value-chain").pack(),
+    FinishModule("value-chain").pack(),
+    "lang:fr",
+    "lang:en",
+]
+odd_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300
+)
+forged = st.one_of(
+    st.text(max_size=64),
+    st.sampled_from(
+        ["m:", "m:nosuch", "ks:1:9999", "ki:1:1:x:n", "aq:99999", "tco:-1", "lang:xx"]
+    ),
+    st.builds(
+        lambda p, tail: f"{p}:{tail}",
+        st.sampled_from(["m", "ks", "aq", "tco", "qs"]),
+        st.text(max_size=40),
+    ),
+)
+step = st.one_of(
+    st.tuples(st.just("say"), st.sampled_from(COMMANDS)),
+    st.tuples(st.just("say"), odd_text),
+    st.tuples(st.just("press"), st.sampled_from(REAL)),
+    st.tuples(st.just("press"), forged),
+    st.tuples(st.just("file"), st.sampled_from(["photo", "document", "voice", "audio", "video"])),
+    st.tuples(st.just("vote"), st.text(min_size=1, max_size=20)),
+)
+
+
+class Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+async def _state(bot: Harness) -> dict[str, Any]:
+    """What the person has: their row, progress, quiz attempts, reminders, questions."""
+    user_id = await bot.uid(USER)
+    out: dict[str, Any] = {}
+    async with bot.services.uow() as uow:
+        for table, column in (
+            ("users", "id"),
+            ("card_progress", "user_id"),
+            ("quiz_attempts", "user_id"),
+            ("reminders", "user_id"),
+            ("faq_questions", "user_id"),
+            ("events", "user_id"),
+        ):
+            rows = await uow.session.execute(
+                sa.text(f"SELECT * FROM {table} WHERE {column} = :u"), {"u": user_id}
+            )
+            out[table] = sorted(tuple(str(v) for v in row) for row in rows)
+    return out
+
+
+async def _do(bot: Harness, kind: str, value: str) -> None:
+    if kind == "say":
+        await bot.say(USER, value, expect_reply=False)
+    elif kind == "press":
+        await bot.press(USER, value, expect_reply=False)
+    elif kind == "file":
+        await bot.standin.send_media(USER, value, b"\x00fuzz")
+    else:
+        user = {"id": USER, "is_bot": False, "first_name": "Learner en"}
+        answer = {
+            "poll_id": value,
+            "user": user,
+            "option_ids": [0],
+            "option_persistent_ids": ["a"],
+        }
+        await bot.standin.send_update({"poll_answer": answer})
+    await bot.until_idle()
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(step, min_size=1, max_size=6))
+async def test_random_input_is_handled_and_forged_buttons_change_nothing(
+    bot: Harness, steps: list[tuple[str, str]]
+) -> None:
+    errors = Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        if not bot.standin.messages(USER):
+            await onboard(bot, USER, "en")
+        for kind, value in steps:
+            forgery = kind == "press" and parse_action(value) is None
+            before = await _state(bot) if forgery else None
+            await _do(bot, kind, value)
+            assert not bot.busy(), "every update handled to the end"
+            if before is not None:
+                assert await _state(bot) == before, f"a forged button changed something: {value!r}"
+    finally:
+        logging.getLogger().removeHandler(errors)
+    assert [r.getMessage()[:80] for r in errors.records] == []
