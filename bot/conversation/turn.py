@@ -107,8 +107,12 @@ async def take_turn(
     memory: Memory,
     handler: TurnHandler,
 ) -> None:
-    """Handle one event in one unit of work (committed when the handler returns)."""
-    async with services.uow() as uow:
+    """Handle one event in one unit of work (committed when the handler returns), while no
+    other process handles one of the same person's (bot.db.locks)."""
+    async with (
+        services.person_locks.hold(person.platform, person.external_id),
+        services.uow() as uow,
+    ):
         identity = learners.Identity(person.platform, person.external_id, person.address)
         now = services.clock()
         admin = services.is_admin(person.platform, person.external_id)

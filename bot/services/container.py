@@ -16,6 +16,7 @@ from bot.config import Settings
 from bot.content import Course
 from bot.content.consultations import ConsultationSpec
 from bot.conversation.ports import Channels
+from bot.db.locks import PersonLocks
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
@@ -78,6 +79,11 @@ class Services:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)
+
+    @functools.cached_property
+    def person_locks(self) -> PersonLocks:
+        """One turn per person at a time across processes (bot.db.locks)."""
+        return PersonLocks(self.engine)
 
     @functools.cached_property
     def sealer(self) -> Sealer | None:

@@ -21,7 +21,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-
 # PTB's semaphore never limits: updates in flight are bounded by the fetch loop's queue.
 _PTB_SLOTS = 1_000_000
 
