@@ -1,0 +1,1 @@
+"""The WhatsApp Business Cloud API channel: the only code that imports pywa."""
