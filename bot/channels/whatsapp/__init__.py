@@ -1,0 +1,1 @@
+"""The WhatsApp Cloud API channel: the only place that knows WhatsApp's messages."""
