@@ -214,7 +214,7 @@ def render(
     if number > 0:
         lead = []
     if paged:
-        short += f" ({number + 1}/{len(pages)})"
+        short += f"\n\n({number + 1}/{len(pages)})"
     button = shorten(t.pgettext("whatsapp list", "Choose"), WHATSAPP.button_title)
     return [*lead, ListMessage(short, button, (ListSection(tuple(rows)),))]
 
