@@ -129,9 +129,10 @@ class WhatsAppFit:
     """How a screen's choices go out on WhatsApp.
 
     `pages` holds the list rows per message: a screen with more than ten choices becomes
-    several lists, each ending (but the last) with a "More" row the renderer adds, so each
-    page carries at most nine of the screen's choices. Link choices become plain URLs in
-    the text (`links`).
+    several lists; the renderer adds a "More" row to each but the last and a "Back" row to
+    each but the first, so the first and last pages carry at most nine of the screen's
+    choices and the pages between at most eight. Link choices become plain URLs in the
+    text (`links`).
     """
 
     kind: FitKind
@@ -186,9 +187,22 @@ def fit_whatsapp(screen: Screen, limits: WhatsAppLimits = WHATSAPP) -> WhatsAppF
     for row in rows:
         if row.description is not None and len(row.description) > limits.row_description:
             problems.append(f"row description over {limits.row_description}: {row.title!r}")
-    per_page = limits.list_rows if len(rows) <= limits.list_rows else limits.list_rows - 1
-    pages = tuple(rows[i : i + per_page] for i in range(0, len(rows), per_page))
-    return WhatsAppFit("list", pages=pages, links=links, problems=tuple(problems))
+    return WhatsAppFit("list", pages=_pages(rows, limits), links=links, problems=tuple(problems))
+
+
+def _pages(rows: tuple[ListRow, ...], limits: WhatsAppLimits) -> tuple[tuple[ListRow, ...], ...]:
+    """Cut the rows into lists, leaving room for "Back" (not on the first) and "More"."""
+    if len(rows) <= limits.list_rows:
+        return (rows,)
+    pages: list[tuple[ListRow, ...]] = []
+    start = 0
+    while start < len(rows):
+        room = limits.list_rows - (1 if pages else 0)
+        if len(rows) - start > room:
+            room -= 1
+        pages.append(rows[start : start + room])
+        start += room
+    return tuple(pages)
 
 
 def _row(choice: Choice, limits: WhatsAppLimits) -> ListRow:

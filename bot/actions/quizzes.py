@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Annotated, Literal
 
-from bot.actions.base import Action
+from bot.actions.base import Action, Range
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,3 +31,21 @@ class CertificateAction(Action):
 
     PREFIX = "qc"
     step: Literal["get", "name", "yes"]
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPick(Action):
+    """An option picked from a quiz question sent as a list or buttons (not a native poll).
+
+    `option` is the place of the option as shown (the poll's order), like a Telegram poll
+    answer's option id. The question message's id (WhatsApp's `context.id` on the reply)
+    is the reference the question was recorded under (`quizzes.poll_sent`); the pick counts
+    only when that record names this `attempt` and `position`, the attempt is the person's
+    own and still stands at that position. So a pick from an old question, from another
+    person's message or with edited fields is refused, and the first answer wins.
+    """
+
+    PREFIX = "qp"
+    attempt: int
+    position: Annotated[int, Range(0, 99)]
+    option: Annotated[int, Range(0, 9)]

@@ -32,8 +32,10 @@ def test_four_choices_become_a_list() -> None:
 def test_more_than_ten_choices_are_paged_leaving_room_for_more() -> None:
     fit = fit_whatsapp(Screen("Glossary", keyboard(_choices(23))))
     assert fit.kind == "list" and fit.fits
-    assert [len(page) for page in fit.pages] == [9, 9, 5]
-    assert all(len(page) < WHATSAPP.list_rows for page in fit.pages), "a row is left for More"
+    assert [len(page) for page in fit.pages] == [9, 8, 6]
+    assert len(fit.pages[0]) + 1 <= WHATSAPP.list_rows, "a row is left for More"
+    assert len(fit.pages[1]) + 2 <= WHATSAPP.list_rows, "rows are left for Back and More"
+    assert len(fit.pages[-1]) + 1 <= WHATSAPP.list_rows, "a row is left for Back"
     seen = [row.data for page in fit.pages for row in page]
     assert seen == [f"gt:t-{i}" for i in range(23)], "every choice, in order, once"
 
