@@ -225,3 +225,7 @@ class Question:
     options: tuple[str, ...]
     correct: int
     explanation: str | None = None
+    # which question of which attempt: a channel without native quizzes names it in the
+    # choices it sends, and records the question by it
+    attempt: int = 0
+    position: int = 0

@@ -40,7 +40,14 @@ from handlers.menu import require_ready, unknown_command
 
 async def send_question(turn_: Turn, poll: PollToSend) -> None:
     """Send one question as the channel's quiz, then remember its reference for the answer."""
-    question = Question(poll_question(poll), poll.options, poll.correct, poll.question.explanation)
+    question = Question(
+        poll_question(poll),
+        poll.options,
+        poll.correct,
+        poll.question.explanation,
+        poll.attempt_id,
+        poll.position,
+    )
     ref = await turn_.reply.ask(question)
     if ref is not None:
         await quizzes.poll_sent(

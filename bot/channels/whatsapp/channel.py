@@ -1,0 +1,224 @@
+"""The ports on WhatsApp: every screen is a new message (the Cloud API edits nothing), its
+choices reply buttons or a list (bot.channels.whatsapp.render), files uploaded from our own
+copy, and Meta's error codes sorted into the delivery outcomes every job understands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from urllib.parse import quote
+
+import httpx
+from pywa.errors import WhatsAppError
+from pywa_async import WhatsApp
+
+from bot.channels.whatsapp.markup import to_whatsapp
+from bot.channels.whatsapp.render import OutgoingMessage, render, render_question
+from bot.conversation.ports import Attempt, FetchFailed, OutFile, Sent
+from bot.i18n import Translator
+from bot.screens import WHATSAPP, Keyboard, Question, Screen, shorten
+
+log = logging.getLogger(__name__)
+
+PLATFORM = "whatsapp"
+# Meta's codes (../shared/CHANNELS.md): the person cannot be reached, retry later, or not.
+UNREACHABLE = frozenset({131026})
+LATER = frozenset({130429, 131048, 131056, 4, 80007})
+RETRY_AFTER = timedelta(minutes=1)
+# Media ids we uploaded, by content, so one announcement's file goes up once.
+UPLOADED_KEPT = 64
+_MEDIA_TYPES = {"photo": "image", "voice": "audio", "audio": "audio", "video": "video"}
+
+
+class WhatsAppChannel:
+    """Reaching a WhatsApp number outside a turn (and, through WhatsAppReplies, inside)."""
+
+    platform = PLATFORM
+
+    def __init__(
+        self,
+        client: WhatsApp,
+        http: httpx.AsyncClient,
+        *,
+        phone_id: str,
+        token: str,
+        number: str,
+        translator: Translator,
+    ) -> None:
+        self._client = client
+        self._http = http
+        self._phone_id = phone_id
+        self._token = token
+        self._number = number
+        self._t = translator
+        self._uploaded: dict[str, str] = {}
+
+    def with_translator(self, t: Translator) -> WhatsAppChannel:
+        """The same channel writing its own words (Choose, More…) in the person's language."""
+        other = WhatsAppChannel.__new__(WhatsAppChannel)
+        other.__dict__.update(self.__dict__)
+        other._t = t
+        return other
+
+    async def _post(self, address: str, messages: Sequence[OutgoingMessage]) -> Attempt:
+        sent = Attempt(Sent.SENT)
+        for message in messages:
+            body = message.to_json(address)
+            kind = str(body["type"])
+            sent = await self._call(
+                self._client.api.send_message(
+                    sender=self._phone_id,
+                    to=address,
+                    recipient=None,
+                    recipient_type="individual",
+                    typ=kind,
+                    msg=body[kind],  # type: ignore[arg-type]
+                )
+            )
+            if sent.result is not Sent.SENT:
+                return sent
+        return sent
+
+    async def _call(self, request: object) -> Attempt:
+        try:
+            answer = await request  # type: ignore[misc]
+        except WhatsAppError as err:
+            code = err.code
+            if code in UNREACHABLE:
+                return Attempt(Sent.BLOCKED)
+            if code in LATER or (err.is_transient is True):
+                return Attempt(Sent.LATER, RETRY_AFTER)
+            log.warning("WhatsApp refused a message: code %s", code)
+            return Attempt(Sent.FAILED)
+        except httpx.TimeoutException:
+            return Attempt(Sent.FAILED)  # it may have arrived: never twice
+        except httpx.TransportError:
+            return Attempt(Sent.LATER, RETRY_AFTER)
+        messages = answer.get("messages") if isinstance(answer, dict) else None
+        ref = messages[0].get("id") if messages else None
+        return Attempt(Sent.SENT, ref=str(ref) if ref else None)
+
+    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
+        return await self._post(address, render(text, keyboard, t=self._t))
+
+    async def show(self, address: str, screen: Screen) -> Attempt:
+        return await self._post(address, render(screen.text, screen.choices, t=self._t))
+
+    async def send_file(
+        self,
+        address: str,
+        file: OutFile,
+        caption: str | None = None,
+        keyboard: Keyboard | None = None,
+    ) -> Attempt:
+        media_id = await self._upload(file)
+        if media_id is None:
+            return Attempt(Sent.LATER, RETRY_AFTER)
+        kind = _MEDIA_TYPES.get(file.kind, "document")
+        payload: dict[str, object] = {"id": media_id}
+        if kind == "document":
+            payload["filename"] = file.filename
+        if caption and kind != "audio":
+            payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
+        sent = await self._call(
+            self._client.api.send_message(
+                sender=self._phone_id,
+                to=address,
+                recipient=None,
+                recipient_type="individual",
+                typ=kind,
+                msg=payload,
+            )
+        )
+        if sent.result is Sent.SENT and keyboard:
+            return await self.send(address, self._t.pgettext("whatsapp list", "Choose"), keyboard)
+        return sent
+
+    async def _upload(self, file: OutFile) -> str | None:
+        digest = hashlib.sha256(file.data).hexdigest()
+        known = self._uploaded.get(digest)
+        if known is not None:
+            return known
+        mime = file.mime or _guess_mime(file)
+        try:
+            answer = await self._client.api.upload_media(
+                phone_id=self._phone_id, media=file.data, mime_type=mime, filename=file.filename
+            )
+        except (WhatsAppError, httpx.TransportError) as err:
+            log.warning("could not upload a file to WhatsApp: %s", type(err).__name__)
+            return None
+        media_id = str(answer["id"])
+        if len(self._uploaded) >= UPLOADED_KEPT:
+            self._uploaded.pop(next(iter(self._uploaded)))
+        self._uploaded[digest] = media_id
+        return media_id
+
+    async def edit(
+        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+    ) -> Attempt:
+        """WhatsApp edits nothing: the new text comes as a new message."""
+        return await self.send(address, text, keyboard)
+
+    async def copy(self, address: str, from_address: str, ref: str) -> Attempt:
+        """Only Telegram keeps messages to copy."""
+        return Attempt(Sent.FAILED)
+
+    async def fetch(self, file_id: str) -> bytes:
+        try:
+            info = await self._client.api.get_media_url(media_id=file_id)
+            response = await self._http.get(
+                str(info["url"]), headers={"Authorization": f"Bearer {self._token}"}
+            )
+            response.raise_for_status()
+        except (WhatsAppError, httpx.HTTPError, KeyError) as err:
+            raise FetchFailed(type(err).__name__) from err
+        return response.content
+
+    def invite_link(self, code: str) -> str:
+        """A wa.me link that opens a chat with the bot, the code typed in."""
+        return f"https://wa.me/{self._number}?text={quote(code)}"
+
+    async def ask(self, address: str, question: Question) -> Attempt:
+        messages = render_question(
+            question, t=self._t, attempt=question.attempt, position=question.position
+        )
+        sent = await self._post(address, messages)
+        ref = f"{question.attempt}:{question.position}"
+        return Attempt(sent.result, sent.retry_in, ref if sent.result is Sent.SENT else None)
+
+
+def _guess_mime(file: OutFile) -> str:
+    return {
+        "photo": "image/jpeg",
+        "voice": "audio/ogg",
+        "audio": "audio/mpeg",
+        "video": "video/mp4",
+    }.get(file.kind, "application/octet-stream")
+
+
+class WhatsAppReplies:
+    """Replies within one turn: to the person who wrote, every screen a new message."""
+
+    def __init__(self, channel: WhatsAppChannel, address: str) -> None:
+        self._channel = channel
+        self._address = address
+
+    async def show(self, screen: Screen) -> str | None:
+        return (await self._channel.show(self._address, screen)).ref
+
+    async def send_file(
+        self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None
+    ) -> None:
+        await self._channel.send_file(self._address, file, caption, keyboard)
+
+    async def ask(self, question: Question) -> str | None:
+        return (await self._channel.ask(self._address, question)).ref
+
+    async def fetch(self, file_id: str) -> bytes:
+        return await self._channel.fetch(file_id)
+
+    def invite_link(self, code: str) -> str:
+        return self._channel.invite_link(code)
