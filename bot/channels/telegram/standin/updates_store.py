@@ -19,6 +19,8 @@ class UpdateStore:
         self._pending: list[dict[str, Any]] = []
         self._next_id = 1
         self.allowed_updates: list[str] = []
+        # every update ever queued, in order (tests redeliver one of them)
+        self.history: list[dict[str, Any]] = []
 
     def __len__(self) -> int:
         return len(self._pending)
@@ -31,6 +33,16 @@ class UpdateStore:
         body = {key: value for key, value in update.items() if key != "update_id"}
         queued = {"update_id": self._next_id, **body}
         self._next_id += 1
+        self.history.append(queued)
+        if self._wanted(queued):
+            self._pending.append(queued)
+            self._on_change()
+        return queued
+
+    def redeliver(self, update: dict[str, Any]) -> dict[str, Any]:
+        """Queue `update` again under its own update_id, as Telegram does with an update
+        whose webhook call was not answered in time (or a batch a poller never confirmed)."""
+        queued = dict(update)
         if self._wanted(queued):
             self._pending.append(queued)
             self._on_change()
