@@ -44,7 +44,7 @@ async def _claim(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
 
 
-def first_delivery() -> TypeHandler[Update, BotContext]:
+def first_delivery() -> TypeHandler[Update, BotContext, None]:
     """Drop an update already processed (bot.services.processed), in a group before every
     other handler: Telegram resends a webhook update not answered in time, and a poller
     restarting before it confirmed its last batch fetches that batch again. Here rather
