@@ -543,8 +543,9 @@ class ProcessedEvent(Base):
     delivered twice (a platform retrying a webhook call, a restart before polling confirmed
     it) is processed once, by whichever instance claims it first.
 
-    `event_id` is a digest of the platform's id: a WhatsApp message id encodes the sender's
-    phone number, and this table needs only to recognise the id again. Rows are kept a week
+    Nothing here names a person: `event_id` is a digest of the platform's id (a WhatsApp
+    message id encodes the sender's phone number, and this table needs only to recognise
+    the id again) and `seen_at` is the hour, enough to forget the row after a week
     (bot.services.processed), longer than either platform retries a delivery.
     """
 

@@ -33,12 +33,15 @@ async def test_a_claim_not_committed_does_not_count(engine: AsyncEngine) -> None
         assert await uow.processed.first_time("telegram", "77", T0)
 
 
-async def test_only_a_digest_of_the_id_is_stored(engine: AsyncEngine) -> None:
+async def test_only_a_digest_of_the_id_and_the_hour_are_stored(engine: AsyncEngine) -> None:
     async with uow_for(engine) as uow:
-        await processed.first_time(uow, "whatsapp", WAMID, T0)
+        await processed.first_time(uow, "whatsapp", WAMID, T0 + timedelta(minutes=23))
     async with uow_for(engine) as uow:
-        [stored] = (await uow.session.scalars(select(ProcessedEvent.event_id))).all()
+        [(stored, seen_at)] = (
+            await uow.session.execute(select(ProcessedEvent.event_id, ProcessedEvent.seen_at))
+        ).all()
     assert WAMID not in stored and len(stored) == 64
+    assert seen_at == T0, "the hour only"
 
 
 async def test_two_instances_claiming_at_once_have_one_winner(

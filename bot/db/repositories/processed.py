@@ -29,10 +29,12 @@ class ProcessedEventRepository:
 
     async def first_time(self, platform: str, event_id: str, now: datetime) -> bool:
         """Claim the event; False when it was claimed before (here or by another instance:
-        the primary key decides, so two claims at once cannot both win)."""
+        the primary key decides, so two claims at once cannot both win). The time is kept
+        to the hour: it is needed only to forget the claim, not to say when anyone wrote."""
+        hour = now.replace(minute=0, second=0, microsecond=0)
         stmt = (
             self._insert()(ProcessedEvent)
-            .values(platform=platform, event_id=event_digest(event_id), seen_at=now)
+            .values(platform=platform, event_id=event_digest(event_id), seen_at=hour)
             .on_conflict_do_nothing()
             .returning(ProcessedEvent.event_id)
         )
