@@ -7,10 +7,12 @@ the variable, instead of failing later in the middle of a learner's lesson.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,10 +20,45 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr", "hi", "pt")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/asi-bot.db"
 _TOKEN_RE = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 _SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+# E.164: a country code and a number, at most 15 digits; WhatsApp's wa_id is these digits.
+_PHONE_RE = re.compile(r"^[1-9]\d{6,14}$")
+# Meta's template names: lower-case letters, digits and underscores; its language codes
+# look like "fr" or "pt_BR".
+_TEMPLATE_NAME_RE = re.compile(r"^[a-z0-9_]{1,512}$")
+_TEMPLATE_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+# Without these four WhatsApp cannot run: sending needs the token and the number, the
+# webhook the app secret (signatures) and the verify token (Meta's handshake).
+_WHATSAPP_REQUIRED = (
+    "whatsapp_token",
+    "whatsapp_phone_number_id",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
 
 
 class ConfigError(Exception):
     """A setting is missing or wrong; the message names the variable."""
+
+
+class TemplatePurpose(StrEnum):
+    """What a WhatsApp template is for: outside the 24-hour window only an approved
+    template reaches a person, so each message a job sends on its own has one."""
+
+    REMINDER = "reminder"
+    ANNOUNCEMENT = "announcement"
+    CONSULTATION = "consultation"
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """An approved WhatsApp template: its name and the language code Meta approved it in
+    (`pt_BR` for a template written for Brazil, though the bot's language is `pt`)."""
+
+    name: str
+    language: str
+
+
+TemplateKey = tuple[TemplatePurpose, str]
 
 
 class Settings(BaseSettings):
@@ -64,6 +101,24 @@ class Settings(BaseSettings):
     # exactly 30 meet a 429 whenever network or scheduling jitter packs 31 into one second,
     # and each 429 pauses every send for a second (benchmarks/announcements.py).
     announcement_rate: float = Field(default=29, gt=0)
+    # WhatsApp Cloud API (all four of token, number id, app secret, verify token, or none).
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    # Signs every webhook call (X-Hub-Signature-256); the verify token answers Meta's
+    # handshake when the webhook is registered.
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com"
+    # Messages per second from our business number: Meta's default throughput is 80.
+    whatsapp_rate: float = Field(default=80, gt=0)
+    # WHATSAPP_TEMPLATES="reminder:en=asi_reminder,reminder:pt=asi_reminder@pt_BR,...":
+    # purpose:language=template name, with Meta's language code after "@" where it is not
+    # the bot's own language code.
+    whatsapp_templates: Annotated[dict[TemplateKey, Template], NoDecode] = Field(
+        default_factory=dict
+    )
+    # Admins on WhatsApp, by phone number (E.164 digits, the wa_id WhatsApp names them by).
+    admin_whatsapp: Annotated[frozenset[str], NoDecode] = frozenset()
 
     @field_validator("telegram_bot_token", mode="before")
     @classmethod
@@ -124,6 +179,67 @@ class Settings(BaseSettings):
                 raise ValueError("must be Telegram user ids separated by commas") from None
         return value
 
+    @field_validator(
+        "whatsapp_token",
+        "whatsapp_phone_number_id",
+        "whatsapp_app_secret",
+        "whatsapp_verify_token",
+        mode="before",
+    )
+    @classmethod
+    def _whatsapp_value(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and (not value.strip() or re.search(r"\s", value.strip())):
+            raise ValueError("must not contain spaces")
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("whatsapp_phone_number_id")
+    @classmethod
+    def _phone_number_id(cls, value: str | None) -> str | None:
+        if value is not None and not value.isdigit():
+            raise ValueError("must be the digits of the phone number id Meta shows")
+        return value
+
+    @field_validator("whatsapp_api_url")
+    @classmethod
+    def _whatsapp_api_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must be an http(s) URL such as https://graph.facebook.com")
+        return value.rstrip("/")
+
+    @field_validator("whatsapp_templates", mode="before")
+    @classmethod
+    def _whatsapp_templates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return parse_templates(value)
+        return value
+
+    @field_validator("admin_whatsapp", mode="before")
+    @classmethod
+    def _admin_whatsapp(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip().removeprefix("+") for p in value.split(",") if p.strip()]
+            if not all(_PHONE_RE.match(p) for p in parts):
+                raise ValueError(
+                    "must be phone numbers with their country code (E.164 digits, "
+                    "such as 224621234567) separated by commas"
+                )
+            return frozenset(parts)
+        return value
+
+    @model_validator(mode="after")
+    def _whatsapp_whole(self) -> Self:
+        given = [name for name in _WHATSAPP_REQUIRED if getattr(self, name) is not None]
+        if given and len(given) < len(_WHATSAPP_REQUIRED):
+            missing = [name.upper() for name in _WHATSAPP_REQUIRED if name not in given]
+            raise ValueError(
+                f"{', '.join(missing)}: must be set too, since "
+                f"{', '.join(name.upper() for name in given)} "
+                f"{'is' if len(given) == 1 else 'are'} (WhatsApp needs all four)"
+            )
+        return self
+
     @field_validator("default_language")
     @classmethod
     def _language(cls, value: str) -> str:
@@ -155,6 +271,27 @@ class Settings(BaseSettings):
         return f"http://127.0.0.1:{self.playground_port}"
 
     @property
+    def whatsapp_configured(self) -> bool:
+        """Whether this deployment runs WhatsApp (the four settings are all set or none)."""
+        return self.whatsapp_token is not None
+
+    def whatsapp_template(self, purpose: TemplatePurpose, language: str) -> Template | None:
+        """The template for `purpose` in `language`, else in the default language (a
+        reminder in English beats none), else None: then the job cannot reach the person
+        outside the 24-hour window."""
+        found = self.whatsapp_templates.get((purpose, language))
+        return found or self.whatsapp_templates.get((purpose, self.default_language))
+
+    def names_admin(self, platform: str, external_id: str) -> bool:
+        """Whether an account is an admin: ADMIN_IDS names Telegram ids, ADMIN_WHATSAPP
+        phone numbers (a WhatsApp account's id is its number); other channels none."""
+        if platform == "telegram":
+            return external_id in {str(a) for a in self.admin_ids}
+        if platform == "whatsapp":
+            return external_id in self.admin_whatsapp
+        return False
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
@@ -173,6 +310,35 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+def parse_templates(value: str) -> dict[TemplateKey, Template]:
+    """`reminder:en=asi_reminder,reminder:pt=asi_reminder@pt_BR` as a mapping from
+    (purpose, language) to the template; a part that does not parse says which."""
+    purposes = ", ".join(p.value for p in TemplatePurpose)
+    templates: dict[TemplateKey, Template] = {}
+    for part in (p.strip() for p in value.split(",")):
+        if not part:
+            continue
+        key, equals, target = part.partition("=")
+        purpose, colon, language = key.strip().partition(":")
+        name, _, code = target.strip().partition("@")
+        language = language.strip().lower()
+        problem = None
+        if not equals or not colon:
+            problem = "is not purpose:language=template"
+        elif purpose.strip() not in set(TemplatePurpose):
+            problem = f"names no purpose (one of {purposes})"
+        elif language not in SUPPORTED_LANGUAGES:
+            problem = f"names no language (one of {', '.join(SUPPORTED_LANGUAGES)})"
+        elif not _TEMPLATE_NAME_RE.match(name):
+            problem = "names no template (lower-case letters, digits and _)"
+        elif code and not _TEMPLATE_LANGUAGE_RE.match(code):
+            problem = "names no template language after @ (such as pt_BR)"
+        if problem:
+            raise ValueError(f"{part!r} {problem}")
+        templates[(TemplatePurpose(purpose.strip()), language)] = Template(name, code or language)
+    return templates
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read the settings, turning pydantic's report into one line per bad variable."""
     try:
@@ -180,7 +346,9 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as err:
         lines = []
         for problem in err.errors():
-            name = str(problem["loc"][0]).upper() if problem["loc"] else "configuration"
             message = problem["msg"].removeprefix("Value error, ")
-            lines.append(f"{name}: {message}")
+            if problem["loc"]:
+                lines.append(f"{str(problem['loc'][0]).upper()}: {message}")
+            else:  # a check across settings: its message begins with the variables' names
+                lines.append(message)
         raise ConfigError("; ".join(lines)) from None

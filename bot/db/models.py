@@ -536,3 +536,21 @@ class ComplaintDraft(Base):
     )
     text: Mapped[str] = mapped_column(String(4000))
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ProcessedEvent(Base):
+    """An incoming event already taken (a Telegram update, a WhatsApp message), so one
+    delivered twice (a platform retrying a webhook call, a restart before polling confirmed
+    it) is processed once, by whichever instance claims it first.
+
+    Nothing here names a person: `event_id` is a digest of the platform's id (a WhatsApp
+    message id encodes the sender's phone number, and this table needs only to recognise
+    the id again) and `seen_at` is the hour, enough to forget the row after a week
+    (bot.services.processed), longer than either platform retries a delivery.
+    """
+
+    __tablename__ = "processed_events"
+
+    platform: Mapped[str] = mapped_column(String(16), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -16,6 +16,7 @@ from bot.db.repositories import (
     EventRepository,
     FaqRepository,
     HeldRepository,
+    ProcessedEventRepository,
     ProgressRepository,
     QuizRepository,
     ReminderRepository,
@@ -45,6 +46,7 @@ class UnitOfWork:
     announcements: AnnouncementRepository
     faq: FaqRepository
     held: HeldRepository
+    processed: ProcessedEventRepository
 
     def __init__(
         self,
@@ -71,6 +73,7 @@ class UnitOfWork:
         self.announcements = AnnouncementRepository(self.session)
         self.faq = FaqRepository(self.session)
         self.held = HeldRepository(self.session, self._sealer)
+        self.processed = ProcessedEventRepository(self.session)
         return self
 
     async def __aexit__(

@@ -13,7 +13,7 @@ from datetime import timedelta
 from bot.conversation.ports import Sent
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
-from bot.services import reminders
+from bot.services import processed, reminders
 from bot.services.container import Services
 from bot.services.reminders import Delivery
 from bot.views.reminders import render_reminder
@@ -58,6 +58,8 @@ async def send_due_reminders(services: Services) -> TickReport:
     report = TickReport()
     async with services.uow() as uow:
         await reminders.prune_log(uow, services.clock())
+        # the one housekeeping job that runs every few seconds (see services/processed)
+        await processed.prune(uow, services.clock())
     sending = asyncio.Semaphore(SENDING_AT_ONCE)
     while True:
         async with services.uow() as uow:

@@ -93,9 +93,8 @@ class Services:
         return Sealer.from_token(secret) if secret else None
 
     def is_admin(self, platform: str, external_id: str) -> bool:
-        """Whether an account is named an admin in the settings: ADMIN_IDS holds Telegram
-        ids; a channel that has admins of its own names them in its own setting."""
-        return platform == "telegram" and external_id in {str(a) for a in self.settings.admin_ids}
+        """Whether an account is named an admin in the settings (Settings.names_admin)."""
+        return self.settings.names_admin(platform, external_id)
 
     @property
     def faq(self) -> FaqIndex:

@@ -254,6 +254,15 @@ def _watch_a_turn(
                 if not changed <= {"last_seen_at", "waiting"}:
                     attacker.note(f"live: {person.name}'s turn changed users.{changed}")
             continue
+        if table == "processed_events":
+            # each update's claim (bot.services.processed): a digest of Telegram's update id
+            # and the hour, naming nobody
+            for row in new:
+                if set(row) != {"platform", "event_id", "seen_at"} or len(row["event_id"]) != 64:
+                    attacker.note(f"live: a processed event says more: {row}")
+                if str(person.user_id) in str(row) or _has_minutes(row["seen_at"]):
+                    attacker.note(f"live: a processed event names {person.name} or a time")
+            continue
         if table != "consultation_held":
             attacker.note(f"live: {person.name}'s turn wrote {table}: {new}")
             continue
@@ -267,6 +276,12 @@ def _watch_a_turn(
     sizes = {len(bytes(r["sealed"])) for r in after.get("consultation_held", [])}
     if len(sizes - {SMALL_SEALED}) > 1:
         attacker.note(f"live: held answers differ in size ({sizes}), like their words")
+
+
+def _has_minutes(value: object) -> bool:
+    """Whether a stored time says more than its hour (SQLite hands back text)."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (when.minute, when.second, when.microsecond) != (0, 0, 0)
 
 
 def _batches(written: list[Written]) -> dict[int, list[Written]]:

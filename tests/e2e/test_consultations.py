@@ -248,7 +248,11 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
         for table in after
         if after[table] != before[table]
     }
-    assert set(changed) <= {"consultation_held", "users"}, changed
+    assert set(changed) <= {"consultation_held", "users", "processed_events"}, changed
+    for claim in changed.get("processed_events", []):
+        # each update's claim (bot.services.processed): a digest and the hour, naming nobody
+        assert set(claim) == {"platform", "event_id", "seen_at"}
+        assert str(HI) not in str(claim) and claim["seen_at"].minute == 0
     for user_row in changed.get("users", []):
         (old_row,) = [r for r in before["users"] if r["id"] == user_row["id"]]
         differs = {k for k in user_row if user_row[k] != old_row[k]}

@@ -1,0 +1,1 @@
+"""Tests of the WhatsApp channel (webhook, events, stand-in, rendering)."""

@@ -31,6 +31,7 @@ from bot.db.repositories.faq import (
     QuestionRecord,
 )
 from bot.db.repositories.held import HeldRepository, HeldRow
+from bot.db.repositories.processed import ProcessedEventRepository
 from bot.db.repositories.progress import ProgressRepository, SeenCard
 from bot.db.repositories.quizzes import (
     AnswerRecord,
@@ -80,6 +81,7 @@ __all__ = [
     "ModuleCount",
     "Outcome",
     "PollRecord",
+    "ProcessedEventRepository",
     "ProgressRepository",
     "QuestionCount",
     "QuestionRecord",

@@ -483,6 +483,11 @@ class BotApiStandIn:
         """Queue any other update for the bot (its update_id is assigned here)."""
         return self._store.add(copy.deepcopy(raw))
 
+    async def redeliver(self, update: JsonDict) -> JsonDict:
+        """Deliver an update the bot has had once again, with the same update_id (Telegram
+        resends a webhook update that got no answer in time)."""
+        return self._store.redeliver(copy.deepcopy(update))
+
     # --- observing -----------------------------------------------------------------------
 
     def messages(self, chat_id: int) -> list[JsonDict]:
@@ -503,6 +508,11 @@ class BotApiStandIn:
     def commands(self) -> dict[tuple[str, str], list[JsonDict]]:
         """setMyCommands lists by (scope key such as "default" or "chat:42", language code)."""
         return self._settings.commands
+
+    @property
+    def updates(self) -> list[JsonDict]:
+        """Every update queued for the bot so far, oldest first (copies)."""
+        return copy.deepcopy(self._store.history)
 
     @property
     def pending_updates(self) -> int:

@@ -1,0 +1,315 @@
+"""GET and POST /whatsapp: the handshake, the signature before anything else, the limits,
+an answer before the work, and each message processed once (also by a new app)."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channels.whatsapp.events import Delivery, Incoming, Status, Update
+from bot.channels.whatsapp.webhook import MAX_BODY_BYTES, WhatsAppWebhook
+from bot.conversation.events import Typed
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.migrate import upgrade
+from bot.db.uow import UnitOfWork
+from tests.whatsapp import meta_bodies as meta
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+class Recorder:
+    """The processing the adapter will pass: records what it was handed."""
+
+    def __init__(self) -> None:
+        self.seen: list[Update] = []
+        self.release = asyncio.Event()
+        self.release.set()
+        self.fail_on: str | None = None
+
+    async def __call__(self, update: Update) -> None:
+        await self.release.wait()
+        if isinstance(update, Incoming) and update.message_id == self.fail_on:
+            raise RuntimeError(f"failed on what {update.person.name} wrote")
+        self.seen.append(update)
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+async def _client(
+    engine: AsyncEngine, recorder: Recorder
+) -> tuple[TestClient[Any, Any], WhatsAppWebhook]:
+    hook = WhatsAppWebhook(
+        app_secret=meta.APP_SECRET,
+        verify_token=meta.VERIFY_TOKEN,
+        handle=recorder,
+        uow=lambda: UnitOfWork(create_session_factory(engine)),
+        clock=lambda: NOW,
+        phone_number_id=meta.PHONE_NUMBER_ID,
+    )
+    app = web.Application()
+    hook.add_to(app)
+    client: TestClient[Any, Any] = TestClient(TestServer(app))
+    await client.start_server()
+    return client, hook
+
+
+@pytest.fixture
+async def served(
+    engine: AsyncEngine, recorder: Recorder
+) -> AsyncIterator[tuple[TestClient[Any, Any], WhatsAppWebhook]]:
+    client, hook = await _client(engine, recorder)
+    yield client, hook
+    await client.close()
+
+
+async def post(
+    client: TestClient[Any, Any], body: bytes, signature: str | None = "right"
+) -> tuple[int, str]:
+    headers = {"Content-Type": "application/json"}
+    if signature == "right":
+        headers["X-Hub-Signature-256"] = meta.signature(body)
+    elif signature is not None:
+        headers["X-Hub-Signature-256"] = signature
+    response = await client.post("/whatsapp", data=body, headers=headers)
+    return response.status, await response.text()
+
+
+# --- the handshake ----------------------------------------------------------------------
+
+
+async def test_the_handshake_echoes_the_challenge_for_the_right_token(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook],
+) -> None:
+    client, _ = served
+    params = {
+        "hub.mode": "subscribe",
+        "hub.verify_token": meta.VERIFY_TOKEN,
+        "hub.challenge": "1158201444",
+    }
+    response = await client.get("/whatsapp", params=params)
+    assert response.status == 200 and await response.text() == "1158201444"
+    for wrong in (
+        {**params, "hub.verify_token": "guess"},
+        {**params, "hub.mode": "unsubscribe"},
+        {k: v for k, v in params.items() if k != "hub.verify_token"},
+        {k: v for k, v in params.items() if k != "hub.challenge"},
+    ):
+        response = await client.get("/whatsapp", params=wrong)
+        assert response.status == 403
+        assert "1158201444" not in await response.text()
+
+
+# --- what is refused --------------------------------------------------------------------
+
+
+async def test_a_call_without_a_signature_is_refused_and_not_processed(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    assert (await post(client, meta.encode(meta.text("hi")), None))[0] == 401
+    assert (await post(client, meta.encode(meta.text("hi")), ""))[0] == 401
+    await hook.drain()
+    assert recorder.seen == []
+
+
+async def test_a_wrong_signature_is_refused_and_not_processed(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    body = meta.encode(meta.text("hi"))
+    other_secret = meta.signature(body, "not-the-app-secret")
+    tampered = meta.signature(body)
+    for wrong in (other_secret, "sha256=", "sha256=" + "0" * 64, tampered[:-1] + "0"):
+        assert (await post(client, body, wrong))[0] == 403
+    # signed, then changed on the way
+    assert (await post(client, body.replace(b"hi", b"ho"), tampered))[0] == 403
+    # malformed JSON with a wrong signature: the signature is checked first
+    assert (await post(client, b"{not json", "sha256=abc"))[0] == 403
+    await hook.drain()
+    assert recorder.seen == []
+
+
+async def test_signatures_are_compared_in_constant_time(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook],
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, hook = served
+    compared: list[tuple[object, object]] = []
+    real = hmac.compare_digest
+
+    def spy(a: Any, b: Any) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    body = meta.encode(meta.text("hi"))
+    assert (await post(client, body, "sha256=" + "0" * 64))[0] == 403
+    assert ("0" * 64) in [b for _, b in compared], "the wrong signature went through it"
+    assert (await post(client, body))[0] == 200
+    await hook.drain()
+    assert len(recorder.seen) == 1
+
+
+async def test_an_oversize_body_is_refused(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    body = meta.text("x" * MAX_BODY_BYTES)
+    encoded = meta.encode(body)
+    assert (await post(client, encoded))[0] == 413
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted while read
+        for start in range(0, len(encoded), 256 * 1024):
+            yield encoded[start : start + 256 * 1024]
+
+    response = await client.post(
+        "/whatsapp",
+        data=chunks(),
+        headers={"X-Hub-Signature-256": meta.signature(encoded)},
+    )
+    assert response.status == 413
+    await hook.drain()
+    assert recorder.seen == []
+
+
+async def test_malformed_json_with_a_right_signature_is_a_bad_request(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    for bad in (b"{not json", b"\xff\xfe", b""):
+        assert (await post(client, bad))[0] == 400
+    await hook.drain()
+    assert recorder.seen == []
+
+
+# --- what is taken ----------------------------------------------------------------------
+
+
+async def test_a_signed_call_is_answered_before_it_is_processed(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    recorder.release.clear()  # the processing waits: the answer must not
+    status, text = await asyncio.wait_for(post(client, meta.encode(meta.text("Bonjour"))), 5)
+    assert (status, text) == (200, "ok")
+    assert recorder.seen == [] and hook.busy
+    recorder.release.set()
+    await hook.drain()
+    [incoming] = recorder.seen
+    assert isinstance(incoming, Incoming) and incoming.event == Typed("Bonjour", "Bonjour")
+    assert incoming.person.external_id == meta.AWA and not hook.busy
+
+
+async def test_statuses_reach_the_processing(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    body = meta.status("failed", errors=[meta.WINDOW_CLOSED])
+    assert (await post(client, meta.encode(body)))[0] == 200
+    await hook.drain()
+    [status] = recorder.seen
+    assert isinstance(status, Status)
+    assert status.status is Delivery.FAILED and status.error_code == 131047
+
+
+async def test_a_call_for_another_number_or_no_messages_is_answered_and_ignored(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    other = meta.text("hi")
+    other["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = "999"
+    for body in (other, {"object": "whatsapp_business_account", "entry": []}, [1, 2]):
+        assert (await post(client, meta.encode(body)))[0] == 200  # type: ignore[arg-type]
+    await hook.drain()
+    assert recorder.seen == []
+
+
+async def test_the_same_message_twice_is_processed_once_also_by_a_new_app(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook],
+    recorder: Recorder,
+    engine: AsyncEngine,
+) -> None:
+    client, hook = served
+    body = meta.encode(meta.text("Mon village", message_id="wamid.same"))
+    assert (await post(client, body))[0] == 200
+    assert (await post(client, body))[0] == 200, "answered: Meta must stop retrying"
+    await hook.drain()
+    assert len(recorder.seen) == 1
+    await client.close()  # the process stops; a new one on the same database
+
+    again, hook_again = await _client(engine, recorder)
+    try:
+        assert (await post(again, body))[0] == 200
+        other = meta.encode(meta.text("Mon village", message_id="wamid.other"))
+        assert (await post(again, other))[0] == 200
+        await hook_again.drain()
+    finally:
+        await again.close()
+    assert [u.message_id for u in recorder.seen] == ["wamid.same", "wamid.other"]
+
+
+async def test_one_persons_messages_are_processed_in_order(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
+) -> None:
+    client, hook = served
+    recorder.release.clear()
+    for n in range(5):
+        body = meta.encode(meta.text(f"answer {n}", message_id=f"wamid.{n}"))
+        assert (await post(client, body))[0] == 200
+    recorder.release.set()
+    await hook.drain()
+    assert [u.message_id for u in recorder.seen] == [f"wamid.{n}" for n in range(5)]
+
+
+async def test_a_failure_is_logged_without_what_was_written_and_the_rest_goes_on(
+    served: tuple[TestClient[Any, Any], WhatsAppWebhook],
+    recorder: Recorder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    client, hook = served
+    recorder.fail_on = "wamid.1"
+    batch = meta.text("Secret answer about Kamsar", message_id="wamid.1", name="Awa Camara")
+    value = batch["entry"][0]["changes"][0]["value"]
+    value["messages"].append({**value["messages"][0], "id": "wamid.2"})
+    with caplog.at_level(logging.INFO):
+        assert (await post(client, meta.encode(batch)))[0] == 200
+        await hook.drain()
+    assert [u.message_id for u in recorder.seen] == ["wamid.2"]
+    assert "RuntimeError" in caplog.text and "test_webhook.py" in caplog.text
+    assert "Kamsar" not in caplog.text and "Awa" not in caplog.text
+    assert meta.AWA not in caplog.text
+
+
+async def test_shutting_the_web_app_down_waits_for_the_work(
+    engine: AsyncEngine, recorder: Recorder
+) -> None:
+    client, _ = await _client(engine, recorder)
+    recorder.release.clear()
+    assert (await post(client, meta.encode(meta.text("late")))) == (200, "ok")
+    closing = asyncio.create_task(client.close())
+    await asyncio.sleep(0.05)
+    assert not closing.done(), "shutdown waits for the message in progress"
+    recorder.release.set()
+    await asyncio.wait_for(closing, 5)
+    assert len(recorder.seen) == 1
