@@ -29,6 +29,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import N_, I18n
 from bot.jobs.scheduler import Jobs
+from bot.services import learners
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
 
@@ -164,6 +165,9 @@ async def start_services(
         faq_index=faq_index or FaqIndex(course),
         channels=channels,
     )
+    services = app.bot_data.services
+    async with services.uow() as uow:
+        await learners.demote_former_admins(uow, services.is_admin, clock())
     await register_commands(app, i18n)
     app.bot_data.jobs = Jobs(app.bot_data.services)
     app.bot_data.jobs.start()
