@@ -462,13 +462,18 @@ async def test_privacy_lists_and_deleteme_erases_named_answers(
     await bot.press(EN, "kn:on")
     await choose(bot, EN, 0, "a", "n")
     await bot.say(EN, "Named view")
+    named, _ = reference(bot, EN)
     await choose(bot, EN, 1, "a", "a")
     await bot.say(EN, "Anonymous view")
+    anonymous, _ = reference(bot, EN)
     await bot.press(EN, "kf:1")
     await bot.say(EN, "/privacy")
     text = bot.text(EN)
     assert "Tell me about consultations: yes" in text
     assert "Named answers to consultations: 1" in text
+    section = bot.services.consultation_files[SLUG].text("en").sections[0]
+    assert f"{named} · {section.clause}" in text, "the named answer, by reference and section"
+    assert anonymous not in text
     assert "Consultations you follow for the outcome: 1" in text
     assert "Anonymous answers are not linked to you" in text
     await bot.say(EN, "/deleteme")
