@@ -16,6 +16,7 @@ from bot.content.consultations import collect_consultations
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import I18n
+from bot.services import learners
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
 
@@ -44,7 +45,7 @@ async def open_services(
     if i18n is None:
         i18n = I18n(default=settings.default_language)
     course = course or load_course(settings.content_dir)
-    return Services(
+    services = Services(
         settings=settings,
         course=course,
         i18n=i18n,
@@ -55,6 +56,10 @@ async def open_services(
         # built once: every question searches this index
         faq_index=faq_index or FaqIndex(course),
     )
+    # Someone taken out of the admin settings loses the role now, not at their next message.
+    async with services.uow() as uow:
+        await learners.demote_former_admins(uow, services.is_admin, clock())
+    return services
 
 
 async def close_services(services: Services) -> None:

@@ -47,7 +47,7 @@ from bot.keyboards.consultations import (
 )
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultations, holding
-from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge, NotOpenYet
+from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge
 from bot.views.consultations import (
     render_admin_list,
     render_admin_view,
@@ -111,12 +111,10 @@ async def on_open(turn_: Turn) -> None:
     consultation_id = picked(turn_, KOpen).consultation
     if not await require_ready(turn_):
         return
-    consultation = await consultations.get(turn_.uow, consultation_id)
     now = turn_.services.clock()
+    consultation = await consultations.readable(turn_.uow, consultation_id, now)
     if not consultation.is_open(now):
-        closed = now >= consultation.record.closes_at
-        refusal = ConsultationClosed.msgid if closed else NotOpenYet.msgid
-        await show(turn_, turn_.t.gettext(refusal))
+        await show(turn_, turn_.t.gettext(ConsultationClosed.msgid))
         await _show_list(turn_, edit=False)
         return
     await show(
@@ -129,7 +127,8 @@ async def on_open(turn_: Turn) -> None:
 async def on_draft(turn_: Turn) -> None:
     """Send the draft document kept in the repository."""
     consultation_id = picked(turn_, KDraft).consultation
-    consultation = await consultations.get(turn_.uow, consultation_id)
+    now = turn_.services.clock()
+    consultation = await consultations.readable(turn_.uow, consultation_id, now)
     name = consultation.spec.draft_file
     path = (turn_.services.settings.content_dir / name).resolve() if name else None
     if path is None or not path.is_file():
@@ -143,7 +142,8 @@ async def on_section(turn_: Turn) -> None:
     consultation_id, index = section.consultation, section.section
     if not await require_ready(turn_):
         return
-    consultation = await consultations.get(turn_.uow, consultation_id)
+    now = turn_.services.clock()
+    consultation = await consultations.readable(turn_.uow, consultation_id, now)
     if index >= len(consultation.spec.clauses):
         raise StaleButton(str(index))
     await show(
@@ -156,8 +156,14 @@ async def on_section(turn_: Turn) -> None:
 async def on_stance(turn_: Turn) -> None:
     """After a stance: anonymous or named?"""
     data = picked(turn_, KStance)
-    if await require_ready(turn_):
-        await show(turn_, render_identity(turn_.t), identity_keyboard(turn_.t, data))
+    if not await require_ready(turn_):
+        return
+    consultation = await consultations.readable(
+        turn_.uow, data.consultation, turn_.services.clock()
+    )
+    if data.section >= len(consultation.spec.clauses):
+        raise StaleButton(str(data.section))
+    await show(turn_, render_identity(turn_.t), identity_keyboard(turn_.t, data))
 
 
 async def on_identity(turn_: Turn) -> None:
@@ -166,8 +172,8 @@ async def on_identity(turn_: Turn) -> None:
     cid, index = choice.consultation, choice.section
     if not await require_ready(turn_):
         return
-    consultation = await consultations.get(turn_.uow, cid)
     now = turn_.services.clock()
+    consultation = await consultations.readable(turn_.uow, cid, now)
     if index >= len(consultation.spec.clauses):
         raise StaleButton(str(index))
     if not consultation.is_open(now):

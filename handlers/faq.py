@@ -291,7 +291,7 @@ async def on_reply(turn_: Turn) -> None:
     if not _is_staff(turn_):
         await show(turn_, views.render_not_staff(turn_.t), edit=False)
         return
-    question = await faq.question_for_reply(turn_.uow, question_id)
+    question = await faq.question_for_staff(turn_.uow, question_id, turn_.user.id)
     _wait(turn_, "reply", question.id)
     await show(
         turn_,
@@ -315,7 +315,12 @@ async def on_answer_back(turn_: Turn) -> None:
 
 async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
-    question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
+    try:
+        question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
+    except (faq.TakenByAnother, StaleButton) as err:
+        _wait(turn_, None)
+        await show(turn_, turn_.t.gettext(err.msgid), back_to_menu_keyboard(turn_.t), edit=False)
+        return
     _wait(turn_, None)
     t, _ = await _translator_of(turn_, question.user_id)
     delivered = await _send(
@@ -334,11 +339,7 @@ async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None
     _wait(turn_, None)
     await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
     current = await faq.question_for_reply(turn_.uow, question.id)
-    recipients = (
-        [current.taken_by]
-        if current.taken_by is not None
-        else await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
-    )
+    recipients = await faq.answer_back_recipients(turn_.uow, current, services.settings.admin_ids)
     for staff_id in recipients:
         t, _ = await _translator_of(turn_, staff_id)
         await _send(
@@ -468,10 +469,11 @@ async def cmd_questions(turn_: Turn) -> None:
         return
     questions, total = await faq.open_questions(turn_.uow)
     takers = await faq.takers(turn_.uow, questions)
+    mine = {q.id for q in questions if faq.is_for(q, turn_.user.id)}
     await show(
         turn_,
-        views.render_questions(turn_.t, questions, total, turn_.language, takers),
-        questions_keyboard(turn_.t, questions),
+        views.render_questions(turn_.t, questions, total, turn_.language, takers, mine),
+        questions_keyboard(turn_.t, [q for q in questions if q.id in mine]),
         edit=False,
     )
 

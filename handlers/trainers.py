@@ -360,7 +360,7 @@ async def on_remove_trainer(turn_: Turn) -> None:
     if not turn_.is_admin:
         raise StaleButton("admin")
     t, uow = turn_.t, turn_.uow
-    removed = await cohorts.remove_trainer(uow, action.user)
+    removed = await cohorts.remove_trainer(uow, action.user, turn_.services.clock())
     listed = await cohorts.trainers(uow)
     label = await cohorts.label_of(uow, action.user)
     text = render_trainer_removed(t, label, removed) + "\n\n" + render_trainers(t, listed)

@@ -38,6 +38,7 @@ MAX_TEXT = 64
 # allows A-Z a-z 0-9 _ - up to 64 characters.
 CODE_RE = re.compile(r"^[A-Za-z0-9_-]{16}$")
 MOST_MISSED = 5
+STAFF_ROLES = ("trainer", "admin")  # the roles that run cohorts and answer questions
 
 
 def new_code() -> str:
@@ -45,7 +46,7 @@ def new_code() -> str:
 
 
 def is_trainer(user: UserRecord, is_admin: bool) -> bool:
-    return is_admin or user.role in ("trainer", "admin")
+    return is_admin or user.role in STAFF_ROLES
 
 
 def clean_text(text: str | None) -> str:
@@ -148,7 +149,9 @@ async def look_up(uow: UnitOfWork, code: str, now: datetime) -> Offer:
     cohort = None
     if invitation.kind == "cohort":
         cohort = await uow.cohorts.get(invitation.cohort_id or 0)
-        if cohort is None:
+        owner = await uow.users.get(cohort.trainer_id) if cohort is not None else None
+        # a cohort whose trainer lost the role takes nobody in (see withdraw_reach)
+        if cohort is None or owner is None or owner.role not in STAFF_ROLES:
             raise ExpiredInvitation(code)
     return Offer(invitation, cohort)
 
@@ -221,14 +224,31 @@ async def label_of(uow: UnitOfWork, user_id: int) -> str:
     return (await uow.accounts.addresses([user_id], "telegram")).get(user_id, "?")
 
 
-async def remove_trainer(uow: UnitOfWork, user_id: int) -> bool:
-    """Take the trainer role back (their cohorts stay, out of their reach until re-invited)."""
+async def remove_trainer(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    """Take the trainer role back, and with it what the role reaches (withdraw_reach)."""
     user = await uow.users.get(user_id)
     if user is None or user.role != "trainer":
         return False
     await uow.users.set_role(user_id, "learner")
+    await withdraw_reach(uow, user_id, now)
     await uow.commit()
     return True
+
+
+async def withdraw_reach(uow: UnitOfWork, user_id: int, now: datetime) -> None:
+    """What a trainer or admin set going stops when they lose the role (not committed).
+
+    Their drafts and scheduled announcements are cancelled; their questions to a person
+    are handed back, so a learner's answer back goes to staff who still hold the role.
+    Their cohorts stay theirs, out of their reach, and the cohorts' invitation links are
+    revoked rather than handed to an admin: a learner who joined agreed to share their name
+    and progress with that trainer only (CohortMember), and a link still passed around
+    would keep adding people to a group nobody runs. Re-invited, the trainer gets their
+    cohorts back and makes new links.
+    """
+    await uow.announcements.cancel_all_of(user_id)
+    await uow.cohorts.revoke_invitations_of(user_id, now)
+    await uow.faq.release_taken(user_id)
 
 
 # --- progress --------------------------------------------------------------------------------

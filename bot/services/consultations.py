@@ -210,6 +210,16 @@ async def get(uow: UnitOfWork, consultation_id: int) -> Loaded:
     return _load(record)
 
 
+async def readable(uow: UnitOfWork, consultation_id: int, now: datetime) -> Loaded:
+    """A consultation a participant's button may show: published and past its opening
+    time. Before then its text is not public yet (a forged or early button would read a
+    draft the community has not been told about), so it answers as a stale button."""
+    consultation = await get(uow, consultation_id)
+    if now < consultation.record.opens_at:
+        raise StaleButton(str(consultation_id))
+    return consultation
+
+
 async def open_now(uow: UnitOfWork, now: datetime) -> list[Loaded]:
     """Consultations a participant can answer now (the dates decide, not the job)."""
     return [c for c in await published(uow) if c.is_open(now)]
@@ -521,6 +531,7 @@ class ConsultationPrivacy:
     named_answers: int
     following: int
     notices: int
+    answers: tuple[MyAnswer, ...] = ()  # the named answers themselves, oldest first
 
 
 async def privacy(uow: UnitOfWork, user_id: int) -> ConsultationPrivacy:
@@ -531,6 +542,7 @@ async def privacy(uow: UnitOfWork, user_id: int) -> ConsultationPrivacy:
         named_answers=named,
         following=following + await holding.held_follows_of(uow, user_id, ids),
         notices=notices,
+        answers=tuple(await my_answers(uow, user_id)),
     )
 
 

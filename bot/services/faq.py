@@ -52,6 +52,12 @@ class ReplyTooLong(AppError):
     msgid = N_("That is too long to send. Please keep it under 3,000 characters.")
 
 
+class TakenByAnother(AppError):
+    """Two people pressed Reply on one question; the first to send a reply took it."""
+
+    msgid = N_("Another person answered this question first; it is theirs now.")
+
+
 class NotYourQuestion(AppError):
     """A learner pressed "Answer back" on a question that is not theirs (forged data)."""
 
@@ -156,14 +162,31 @@ async def question_for_reply(uow: UnitOfWork, question_id: int) -> QuestionRecor
     return question
 
 
+def is_for(question: QuestionRecord, staff_id: int) -> bool:
+    """Whether a staff member may read and answer a question: nobody took it yet, or they
+    did. The conversation with a learner stays between the two of them."""
+    return question.taken_by is None or question.taken_by == staff_id
+
+
+async def question_for_staff(uow: UnitOfWork, question_id: int, staff_id: int) -> QuestionRecord:
+    """A question a staff member may reply to; one another took is a stale or forged
+    button, answered as such, so it shows nothing of what the learner wrote."""
+    question = await question_for_reply(uow, question_id)
+    if not is_for(question, staff_id):
+        raise StaleButton(str(question_id))
+    return question
+
+
 async def reply(
     uow: UnitOfWork, question_id: int, staff_id: int, text: str, now: datetime
 ) -> QuestionRecord:
-    """Record a person's reply; the first to reply takes the question."""
+    """Record a person's reply; the first to reply takes the question, and a reply to a
+    question someone else took (pressed Reply before they did) is refused."""
     if len(text) > MAX_REPLY:
         raise ReplyTooLong()
     question = await question_for_reply(uow, question_id)
-    await uow.faq.take(question_id, staff_id)
+    if not await uow.faq.take(question_id, staff_id):
+        raise TakenByAnother(str(question_id))
     await uow.faq.add_message(question_id, staff_id, False, text, now)
     await uow.faq.set_status(question_id, "answered", now)
     await uow.commit()
@@ -183,6 +206,18 @@ async def answer_back(
     await uow.faq.set_status(question_id, "open", now)
     await uow.commit()
     return question
+
+
+async def answer_back_recipients(
+    uow: UnitOfWork, question: QuestionRecord, admin_ids: frozenset[int]
+) -> list[int]:
+    """Who hears a learner's answer back: the person who took the question while they are
+    still staff, else every admin and trainer."""
+    if question.taken_by is not None:
+        taker = await uow.users.get(question.taken_by)
+        if taker is not None and is_staff(taker):
+            return [question.taken_by]
+    return await staff_to_notify(uow, admin_ids)
 
 
 async def takers(uow: UnitOfWork, questions: list[QuestionRecord]) -> dict[int, str]:

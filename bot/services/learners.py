@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,13 +11,15 @@ from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import (
     AccountRecord,
     CertificateRecord,
+    CohortRecord,
     DraftRecord,
+    QuestionRecord,
     ReminderRecord,
     UserRecord,
 )
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
-from bot.services import consultations
+from bot.services import cohorts, consultations
 from bot.services.consultations import ConsultationPrivacy
 
 LAST_SEEN_PRECISION = timedelta(minutes=1)
@@ -73,6 +76,27 @@ async def arrive(uow: UnitOfWork, who: Identity, now: datetime, is_admin: bool) 
     return user
 
 
+async def demote_former_admins(
+    uow: UnitOfWork, is_admin: Callable[[str, str], bool], now: datetime
+) -> int:
+    """At start-up, take the admin role from everyone the settings no longer name an admin
+    on any of their accounts, with what the role reached (cohorts.withdraw_reach); how many.
+
+    `arrive` would do it at their next message, but until then they would still get the
+    learners' questions and answers back, and their announcements would still go out.
+    """
+    demoted = 0
+    for user_id in await uow.users.with_role("admin"):
+        accounts = await uow.accounts.of_user(user_id)
+        if any(is_admin(a.platform, a.external_id) for a in accounts):
+            continue
+        await uow.users.set_role(user_id, "learner")
+        await cohorts.withdraw_reach(uow, user_id, now)
+        demoted += 1
+    await uow.commit()
+    return demoted
+
+
 async def save_steps(uow: UnitOfWork, user_id: int, steps: dict[str, Any] | None) -> None:
     """Keep which typed text the bot waits for across restarts (see durable_steps).
 
@@ -120,6 +144,10 @@ class PrivacyReport:
     answer_ratings: int = 0
     messages_written: int = 0  # replies and answers back written to a person
     draft: DraftRecord | None = None
+    # what the person wrote or joined, shown (shortened) beside the counts
+    questions: tuple[QuestionRecord, ...] = ()  # newest first
+    cohorts: tuple[CohortRecord, ...] = ()  # joined
+    cohorts_led: tuple[CohortRecord, ...] = ()  # run as a trainer
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -127,6 +155,8 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
     assert user is not None, "arrive() runs before every handler"
     attempts, answers = await uow.quizzes.count_attempts(user_id)
     questions, ratings, written = await uow.faq.counts_for(user_id)
+    joined = await uow.cohorts.of_member(user_id)
+    led = await uow.cohorts.of_trainer(user_id)
     return PrivacyReport(
         user=user,
         accounts=await uow.accounts.of_user(user_id),
@@ -138,13 +168,16 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         quiz_answers=answers,
         certificate=await uow.certificates.for_user(user_id),
         consultations=await consultations.privacy(uow, user_id),
-        cohorts_joined=await uow.cohorts.count_members(user_id),
-        cohorts_run=len(await uow.cohorts.of_trainer(user_id)),
+        cohorts_joined=len(joined),
+        cohorts_run=len(led),
         announcements_received=await uow.announcements.count_received(user_id),
         questions_asked=questions,
         answer_ratings=ratings,
         messages_written=written,
         draft=await uow.faq.get_draft(user_id),
+        questions=tuple(await uow.faq.asked_by(user_id)),
+        cohorts=tuple(joined),
+        cohorts_led=tuple(led),
     )
 
 

@@ -2,22 +2,71 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
 from babel.dates import format_datetime
 
 from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.screens import shorten
 from bot.services.learners import PrivacyReport
 from bot.services.schedule import mask_to_days
-from bot.views.consultations import privacy_lines
+from bot.views.consultations import answer_lines, privacy_lines
 from bot.views.reminders import days_label, hour_label
+from bot.views.trainers import cohort_title
 
 
 def _when(value: datetime | None, language: str, t: Translator) -> str:
     if value is None:
         return t.gettext("not given")
     return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=language) + " UTC"
+
+
+MAX_MESSAGE = 4096  # Telegram's limit on a text message, in UTF-16 code units
+MAX_ITEMS = 10  # of each list (questions, answers, cohorts), newest first
+ITEM_TEXT = 80  # characters shown of a question or a draft
+MORE_ROOM = 60  # kept free per list for its "… and n more" line
+
+
+@dataclass(frozen=True, slots=True)
+class _Items:
+    """Lines naming what the person wrote or joined: as many as fit the message."""
+
+    lines: tuple[str, ...]
+
+
+def _units(text: str) -> int:
+    """Length as Telegram counts it; the markup counts too, which only errs on the safe side."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _item(text: str) -> str:
+    return "  • " + escape(shorten(text, ITEM_TEXT))
+
+
+def _fit(t: Translator, blocks: list[str | _Items]) -> str:
+    """Join the lines, listing each list's items while they fit in one message; the rest
+    are counted ("… and 3 more"). Whole lines only, so no tag or entity is ever cut."""
+    fixed = "\n".join(b for b in blocks if isinstance(b, str))
+    lists = sum(1 for b in blocks if isinstance(b, _Items))
+    budget = MAX_MESSAGE - _units(fixed) - MORE_ROOM * lists
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        shown = 0
+        for line in block.lines[:MAX_ITEMS]:
+            if _units(line) + 1 > budget:
+                break
+            out.append(line)
+            budget -= _units(line) + 1
+            shown += 1
+        left = len(block.lines) - shown
+        if left:
+            out.append("  " + t.ngettext("… and {n} more", "… and {n} more", left).format(n=left))
+    return "\n".join(out)
 
 
 def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
@@ -27,7 +76,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         "trainer": t.gettext("trainer"),
         "admin": t.gettext("admin"),
     }
-    lines = [
+    lines: list[str | _Items] = [
         "<b>" + t.gettext("What the bot stores about you") + "</b>",
         "",
         *(
@@ -38,7 +87,9 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         t.gettext("Language: {value}").format(
             value=LANGUAGE_NAMES.get(user.language or "", t.gettext("not chosen"))
         ),
-        t.gettext("Time zone: {value}").format(value=user.time_zone or t.gettext("not given")),
+        t.gettext("Time zone: {value}").format(
+            value=escape(user.time_zone or t.gettext("not given"))
+        ),
         t.gettext("Role: {value}").format(value=roles.get(user.role, user.role)),
         t.gettext("Agreed to start: {value}").format(value=_when(user.consent_at, language, t)),
         t.gettext("First seen: {value}").format(value=_when(user.first_seen_at, language, t)),
@@ -59,12 +110,13 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         *_reminder_lines(t, report, language),
         *_quiz_lines(t, report, language),
         *privacy_lines(t, report.consultations),
+        _Items(tuple(answer_lines(report.consultations, language))),
         *_cohort_lines(t, report),
         *_faq_lines(t, report, language),
         "",
         *_name_lines(t, report),
     ]
-    return "\n".join(lines)
+    return _fit(t, lines)
 
 
 def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:
@@ -157,8 +209,8 @@ def _quiz_lines(t: Translator, report: PrivacyReport, language: str) -> list[str
     return lines
 
 
-def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
-    lines = [
+def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str | _Items]:
+    lines: list[str | _Items] = [
         t.ngettext(
             "Cohorts you joined: {n}. Each one's trainer sees the first name you had when "
             "you joined, the modules you finished, your best quiz scores and the last day "
@@ -167,7 +219,8 @@ def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
             "you joined, the modules you finished, your best quiz scores and the last day "
             "you used the bot; nobody else does. Leave with /cohorts.",
             report.cohorts_joined,
-        ).format(n=report.cohorts_joined)
+        ).format(n=report.cohorts_joined),
+        _Items(tuple("  • " + cohort_title(c) for c in report.cohorts)),
     ]
     if report.announcements_received:
         lines.append(
@@ -185,16 +238,18 @@ def _cohort_lines(t: Translator, report: PrivacyReport) -> list[str]:
                 report.cohorts_run,
             ).format(n=report.cohorts_run)
         )
+        lines.append(_Items(tuple("  • " + cohort_title(c) for c in report.cohorts_led)))
     return lines
 
 
-def _faq_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]:
-    lines = [
+def _faq_lines(t: Translator, report: PrivacyReport, language: str) -> list[str | _Items]:
+    lines: list[str | _Items] = [
         t.ngettext(
             "Questions you sent to a person: {n} (with the replies)",
             "Questions you sent to a person: {n} (with the replies)",
             report.questions_asked,
         ).format(n=report.questions_asked),
+        _Items(tuple(_item(q.text) for q in report.questions)),
         t.ngettext(
             "Messages you wrote to a person or a learner: {n}",
             "Messages you wrote to a person or a learner: {n}",
@@ -214,6 +269,7 @@ def _faq_lines(t: Translator, report: PrivacyReport, language: str) -> list[str]
                 value=_when(report.draft.saved_at, language, t)
             )
         )
+        lines.append(_Items((_item(report.draft.text),)))
     return lines
 
 

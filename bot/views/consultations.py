@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from babel.dates import format_date
 
 from bot.i18n import Translator
+from bot.screens import shorten
 from bot.services.consultations import (
     ConsultationPrivacy,
     Loaded,
@@ -396,6 +397,17 @@ def render_nothing_to_zip(t: Translator) -> str:
 
 def render_no_answers(t: Translator) -> str:
     return t.gettext("No answers yet.")
+
+
+def answer_lines(report: ConsultationPrivacy, language: str) -> list[str]:
+    """The person's named answers for /privacy, newest first: reference and section."""
+    lines = []
+    for mine in reversed(report.answers):
+        sections = mine.consultation.spec.text(language).sections
+        section = sections[mine.answer.section] if mine.answer.section < len(sections) else None
+        where = f"{section.clause} {section.title}" if section is not None else ""
+        lines.append("  • " + mine.reference + " · " + html.escape(shorten(where, 70)))
+    return lines
 
 
 def privacy_lines(t: Translator, report: ConsultationPrivacy) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Container, Mapping
 from datetime import datetime
 
 from babel.dates import format_datetime
@@ -202,7 +202,9 @@ def render_questions(
     total: int,
     language: str,
     takers: Mapping[int, str],
+    readable: Container[int],
 ) -> str:
+    """The open questions; the words of one another staff member took stay theirs."""
     if not questions:
         return t.gettext("No open questions.")
     lines = [
@@ -218,7 +220,8 @@ def render_questions(
             f"<b>{q.id}</b> · {_when(q.created_at, language)} · {q.language} · "
             + _taker(t, q, takers)
         )
-        lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
+        if q.id in readable:
+            lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
     return "\n".join(lines)
 
 

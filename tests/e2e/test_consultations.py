@@ -134,7 +134,7 @@ async def test_publish_open_answer_edit_withdraw_close_and_hear_back(
     assert t_fr.gettext("No consultation is open right now.") in bot.text(FR)
     await bot.press(FR, "kn:on")
     await bot.press(FR, "ko:1")  # an old or forged button before the open date
-    assert t_fr.gettext("This consultation is not open yet.") in "".join(
+    assert t_fr.gettext("This button is out of date. Here is the menu.") in "".join(
         m.get("text", "") for m in bot.messages(FR)[-2:]
     )
     mark = len(bot.standin.requests)
@@ -466,13 +466,18 @@ async def test_privacy_lists_and_deleteme_erases_named_answers(
     await bot.press(EN, "kn:on")
     await choose(bot, EN, 0, "a", "n")
     await bot.say(EN, "Named view")
+    named, _ = reference(bot, EN)
     await choose(bot, EN, 1, "a", "a")
     await bot.say(EN, "Anonymous view")
+    anonymous, _ = reference(bot, EN)
     await bot.press(EN, "kf:1")
     await bot.say(EN, "/privacy")
     text = bot.text(EN)
     assert "Tell me about consultations: yes" in text
     assert "Named answers to consultations: 1" in text
+    section = bot.services.consultation_files[SLUG].text("en").sections[0]
+    assert f"{named} · {section.clause}" in text, "the named answer, by reference and section"
+    assert anonymous not in text
     assert "Consultations you follow for the outcome: 1" in text
     assert "Anonymous answers are not linked to you" in text
     await bot.say(EN, "/deleteme")
@@ -577,3 +582,51 @@ async def test_a_notice_held_up_by_a_flood_limit_goes_at_the_next_run(
     assert second.sent == {"open": 1}
     assert len(notices(bot, FR, mark, "📣")) == 1
     assert (await tick(bot)).sent == {}, "and once only"
+
+
+def _said(bot: Harness, user: int, since: int) -> str:
+    """Everything the bot wrote or answered to one user since a mark (texts, captions,
+    alerts, file names)."""
+    out = []
+    for r in bot.requests_since(since):
+        if r.params.get("chat_id") not in (user, str(user)) and r.method != "answerCallbackQuery":
+            continue
+        out += [str(r.params.get(k, "")) for k in ("text", "caption", "document")]
+    return "\n".join(out)
+
+
+async def test_buttons_of_a_consultation_not_yet_open_show_nothing(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """Forged open, section, stance, identity and draft buttons before the opening time
+    answer as stale buttons and show nothing of the consultation; the same buttons work
+    once it opens (so the refusal is the date's doing)."""
+    await publish(bot)
+    await onboard(bot, EN, "en")
+    t = bot.services.i18n.translator("en")
+    stale = t.gettext("This button is out of date. Here is the menu.")
+    forged = ("ko:1", "ks:1:0", "ka:1:0:a", "ki:1:0:a:n", "kd:1")
+    before = []
+    for data in forged:
+        await bot.say(EN, "/menu")  # a fresh message for the button to be on
+        mark = len(bot.standin.requests)
+        await bot.press(EN, data)
+        said = _said(bot, EN, mark)
+        assert stale in said, data
+        before.append(said)
+    async with bot.services.uow() as uow:
+        user = await uow.users.get(await bot.uid(EN))
+        assert user is not None and user.waiting is None, "no answer is awaited"
+
+    clock.now = OPENED
+    mark = len(bot.standin.requests)
+    await bot.press(EN, "ko:1")
+    await bot.press(EN, "ks:1:0")
+    opened = _said(bot, EN, mark)
+    assert stale not in opened
+    assert "Practice: how audits hear communities" in opened
+    section = bot.text(EN).splitlines()[0]
+    assert section.strip()
+    for said in before:
+        assert "Practice: how audits hear communities" not in said
+        assert section not in said

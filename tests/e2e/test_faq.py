@@ -353,3 +353,78 @@ async def test_questions_to_a_person_are_limited_per_learner(bot: Harness) -> No
     await bot.say(other, "Who fixes the road?")
     async with bot.services.uow() as uow:
         assert len(await uow.faq.open_questions()) == ASK_LIMIT + 1
+
+
+async def _staff_and_question(bot: Harness) -> tuple[int, int, int, int]:
+    """An admin, a trainer and a learner's question to a person: (learner, trainer, id,
+    the trainer's internal id)."""
+    learner, trainer = USERS["en"], USERS["pt"]
+    await onboard(bot, ADMIN, "en")
+    await onboard(bot, trainer, "en")
+    async with bot.services.uow() as uow:
+        await uow.users.set_role(await bot.uid(trainer), "trainer")
+        await uow.commit()
+    await onboard(bot, learner, "en")
+    await bot.press(learner, "ap:type", message_id=bot.last(learner)["message_id"])
+    await bot.say(learner, "My well went dry after the blasting")
+    async with bot.services.uow() as uow:
+        [question] = await uow.faq.open_questions()
+    return learner, trainer, question.id, await bot.uid(trainer)
+
+
+async def test_a_question_taken_by_one_staff_member_is_theirs(bot: Harness) -> None:
+    learner, trainer, qid, _ = await _staff_and_question(bot)
+    # both press Reply; the admin sends first and so takes the question
+    await bot.press(trainer, f"aq:{qid}")
+    await bot.press(ADMIN, f"aq:{qid}")
+    await bot.say(ADMIN, "Write to the grievance office.")
+    assert bot.text(ADMIN) == "Sent."
+    learner_before = len(bot.messages(learner))
+    await bot.say(trainer, "Another answer")
+    assert "Another person answered this question first" in bot.text(trainer)
+    assert len(bot.messages(learner)) == learner_before, "the second reply is not delivered"
+    async with bot.services.uow() as uow:
+        question = await uow.faq.get_question(qid)
+    assert question is not None and question.taken_by == await bot.uid(ADMIN)
+
+    # a forged or old Reply button shows the trainer nothing of the question
+    await bot.say(trainer, "/menu")
+    mark = len(bot.standin.requests)
+    await bot.press(trainer, f"aq:{qid}")
+    assert STALE in bot.text(trainer)
+    seen = " ".join(str(r.params.get("text", "")) for r in bot.requests_since(mark))
+    assert "well went dry" not in seen
+    await bot.say(trainer, "Still typing")  # nothing waits for a reply from the trainer
+    assert "Sent." not in bot.text(trainer)
+    # /questions: the learner answered back, so it is open again, but only for the admin
+    await bot.press(learner, f"ab:{qid}")
+    await bot.say(learner, "It is still dry")
+    await bot.say(trainer, "/questions")
+    assert f"taken by {ADMIN}" in bot.text(trainer)
+    assert "well went dry" not in bot.text(trainer)
+    assert f"aq:{qid}" not in data_of(bot, trainer)
+    await bot.say(ADMIN, "/questions")
+    assert "well went dry" in bot.text(ADMIN) and f"aq:{qid}" in data_of(bot, ADMIN)
+    # a learner cannot press a staff button at all
+    await bot.press(learner, f"aq:{qid}", message_id=bot.last(learner)["message_id"])
+    assert "Only admins and trainers can reply to questions." in bot.text(learner)
+
+
+async def test_an_old_send_button_after_deleteme_sends_nothing(bot: Harness) -> None:
+    """The question the FAQ could not answer is kept in memory for "Ask a person → Send";
+    after /deleteme the old button finds nothing, and no staff member gets it."""
+    user = USERS["en"]
+    await onboard(bot, ADMIN, "en")
+    await onboard(bot, user, "en")
+    await bot.say(user, "what will the weather be tomorrow")
+    assert "ap:send" in data_of(bot, user)
+    old_send = bot.last(user)["message_id"]
+    await bot.say(user, "/deleteme")
+    await bot.press(user, "del:yes")
+    await onboard(bot, user, "en")
+    admin_before = len(bot.messages(ADMIN))
+    await bot.press(user, "ap:send", message_id=old_send)
+    assert "There is no question to send. Type your question first." in bot.text(user)
+    assert await count(bot, FaqQuestion) == 0
+    assert len(bot.messages(ADMIN)) == admin_before
+    assert not any("weather" in str(m.get("text", "")) for m in bot.messages(ADMIN))

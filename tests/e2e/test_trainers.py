@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import insert
 
 from bot.actions.base import Action
 from bot.actions.invitations import AcceptTrainerRole, JoinCohort, LeaveCohort
@@ -25,7 +26,7 @@ from bot.actions.trainers import (
     RenewCohortLink,
 )
 from bot.channels.telegram.standin import BotApiStandIn
-from bot.db.models import QuizAnswer, QuizAttempt
+from bot.db.models import Announcement, QuizAnswer, QuizAttempt
 from tests.e2e.conftest import ADMIN, USERS, onboard
 from tests.e2e.harness import FakeClock, Harness, make_settings
 from tests.e2e.trainers_helpers import (
@@ -375,3 +376,93 @@ async def test_leaving_is_one_tap_and_deleteme_erases_memberships(bot: Harness) 
     async with bot.services.uow() as uow:
         assert await uow.cohorts.get(cohort_id) is None
         assert await uow.cohorts.invitation(code) is None
+
+
+async def test_removing_a_trainer_removes_what_the_role_reached(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """Their scheduled announcement is cancelled, their cohort link takes nobody in, and a
+    learner's answer back goes to the staff who still hold the role."""
+    await become_trainer(bot, TRAINER)
+    trainer = await bot.uid(TRAINER)
+    cohort_id, code = await create_cohort(bot, TRAINER, "Village", "en", None)
+    learner = USERS["fr"]
+    await onboard(bot, learner, "fr")
+    async with bot.services.uow() as uow:
+        await uow.session.execute(
+            insert(Announcement).values(
+                id=1,
+                author_id=trainer,
+                kind="text",
+                body="Meet on Monday",
+                cohort_ids=[cohort_id],
+                everyone=False,
+                status="scheduled",
+                scheduled_at=T0 + timedelta(days=1),
+                created_at=T0,
+            )
+        )
+        question = await uow.faq.add_question(
+            await bot.uid(learner), "fr", "Que faire ?", T0, None, None
+        )
+        assert await uow.faq.take(question.id, trainer)
+        await uow.commit()
+
+    await bot.say(ADMIN, "/trainers")
+    await bot.press(ADMIN, RemoveTrainer(trainer).pack())
+    async with bot.services.uow() as uow:
+        user = await uow.users.get(trainer)
+        announcement = await uow.announcements.get(1)
+        taken = await uow.faq.get_question(question.id)
+    assert user is not None and user.role == "learner"
+    assert announcement is not None and announcement.status == "cancelled"
+    assert taken is not None and taken.taken_by is None
+
+    newcomer = USERS["hi"]
+    await onboard(bot, newcomer, "en")
+    await bot.say(newcomer, f"/start {code}")
+    assert DEAD in bot.text(newcomer)
+    await bot.say(newcomer, "/menu")
+    await bot.press(newcomer, JoinCohort(code).pack())  # an offer shown before the removal
+    assert DEAD in bot.text(newcomer)
+    async with bot.services.uow() as uow:
+        assert await uow.cohorts.members(cohort_id) == []
+
+    trainer_before = bot.text(TRAINER)
+    await bot.press(learner, f"ab:{question.id}", message_id=bot.last(learner)["message_id"])
+    await bot.say(learner, "Merci, et ensuite ?")
+    assert "Merci, et ensuite ?" in bot.text(ADMIN)
+    assert bot.text(TRAINER) == trainer_before, "a former trainer hears nothing"
+
+
+async def test_an_admin_no_longer_in_admin_ids_is_demoted_at_start_up(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """Before their next message: they are no longer staff, and their announcement stops."""
+    await onboard(bot, ADMIN, "en")
+    admin = await bot.uid(ADMIN)
+    async with bot.services.uow() as uow:
+        await uow.session.execute(
+            insert(Announcement).values(
+                id=1,
+                author_id=admin,
+                kind="text",
+                body="To everyone",
+                cohort_ids=[],
+                everyone=True,
+                status="scheduled",
+                scheduled_at=T0 + timedelta(days=1),
+                created_at=T0,
+            )
+        )
+        await uow.commit()
+    await bot.stop()
+    bot.settings = bot.settings.model_copy(update={"admin_ids": frozenset()})
+    await bot.start()
+    async with bot.services.uow() as uow:
+        user = await uow.users.get(admin)
+        announcement = await uow.announcements.get(1)
+        staff = await uow.faq.staff_ids()
+    assert user is not None and user.role == "learner"
+    assert announcement is not None and announcement.status == "cancelled"
+    assert admin not in staff

@@ -169,6 +169,20 @@ class AnnouncementRepository:
         )
         return result.first() is not None
 
+    async def cancel_all_of(self, author_id: int) -> int:
+        """Cancel every draft and scheduled announcement of an author; how many there were.
+        Those already being delivered go on: some learners have them already."""
+        result = await self._session.execute(
+            update(Announcement)
+            .where(
+                Announcement.author_id == author_id,
+                Announcement.status.in_(("draft", "scheduled")),
+            )
+            .values(status="cancelled")
+            .returning(Announcement.id)
+        )
+        return len(result.all())
+
     async def scheduled_of(self, author_id: int) -> list[AnnouncementRecord]:
         rows = await self._session.execute(
             select(*_COLUMNS)

@@ -186,13 +186,6 @@ class CohortRepository:
         )
         return [MemberRecord(**row._mapping) for row in rows]
 
-    async def count_members(self, user_id: int) -> int:
-        """Cohorts the user is a member of (for /privacy)."""
-        value = await self._session.scalar(
-            select(func.count()).select_from(CohortMember).where(CohortMember.user_id == user_id)
-        )
-        return int(value or 0)
-
     # --- what members share --------------------------------------------------------------
 
     async def seen_cards(self, user_ids: Sequence[int]) -> dict[int, set[str]]:
@@ -304,6 +297,15 @@ class CohortRepository:
             .values(revoked_at=now)
         )
 
+    async def revoke_invitations_of(self, trainer_id: int, now: datetime) -> None:
+        """Every live code to the cohorts a trainer runs."""
+        owned = select(Cohort.id).where(Cohort.trainer_id == trainer_id).scalar_subquery()
+        await self._session.execute(
+            update(Invitation)
+            .where(Invitation.cohort_id.in_(owned), Invitation.revoked_at.is_(None))
+            .values(revoked_at=now)
+        )
+
     async def use_invitation(self, code: str, user_id: int, now: datetime) -> bool:
         """Take a one-time code; False if someone took it first (one statement, no race)."""
         result = await self._session.execute(
@@ -336,7 +338,9 @@ class CohortRepository:
     # --- privacy -------------------------------------------------------------------------
 
     async def delete_for(self, user_id: int) -> None:
-        """Memberships, and the cohorts and codes the user made (with their members)."""
+        """Memberships, the cohorts and codes the user made (with their members), and the
+        one-time trainer codes they used: blanking `used_by` would make a used code work
+        again, and the row says nothing once its user is gone."""
         owned = select(Cohort.id).where(Cohort.trainer_id == user_id).scalar_subquery()
         await self._session.execute(
             delete(CohortMember).where(
@@ -345,7 +349,11 @@ class CohortRepository:
         )
         await self._session.execute(
             delete(Invitation).where(
-                or_(Invitation.created_by == user_id, Invitation.cohort_id.in_(owned))
+                or_(
+                    Invitation.created_by == user_id,
+                    Invitation.cohort_id.in_(owned),
+                    Invitation.used_by == user_id,
+                )
             )
         )
         await self._session.execute(delete(Cohort).where(Cohort.trainer_id == user_id))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, case, delete, func, insert, select, update
+from sqlalchemy import Row, case, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -101,12 +101,24 @@ class FaqRepository:
         ).first()
         return _question(row) if row else None
 
-    async def take(self, question_id: int, staff_id: int) -> None:
-        """The first person to reply takes the question; later replies keep the first."""
-        await self._session.execute(
+    async def take(self, question_id: int, staff_id: int) -> bool:
+        """The first person to reply takes the question; False when someone else has it
+        (one statement, so two people replying at once cannot both take it)."""
+        result = await self._session.execute(
             update(FaqQuestion)
-            .where(FaqQuestion.id == question_id, FaqQuestion.taken_by.is_(None))
+            .where(
+                FaqQuestion.id == question_id,
+                or_(FaqQuestion.taken_by.is_(None), FaqQuestion.taken_by == staff_id),
+            )
             .values(taken_by=staff_id)
+            .returning(FaqQuestion.id)
+        )
+        return result.first() is not None
+
+    async def release_taken(self, staff_id: int) -> None:
+        """Hand back the questions a person took (they no longer hold a staff role)."""
+        await self._session.execute(
+            update(FaqQuestion).where(FaqQuestion.taken_by == staff_id).values(taken_by=None)
         )
 
     async def set_status(self, question_id: int, status: str, now: datetime) -> None:
@@ -213,6 +225,15 @@ class FaqRepository:
         return bool(getattr(result, "rowcount", 0))
 
     # --- privacy ----------------------------------------------------------------------------
+    async def asked_by(self, user_id: int) -> list[QuestionRecord]:
+        """The questions a learner sent to a person, newest first (for /privacy)."""
+        rows = await self._session.execute(
+            select(*_COLUMNS)
+            .where(FaqQuestion.user_id == user_id)
+            .order_by(FaqQuestion.created_at.desc(), FaqQuestion.id.desc())
+        )
+        return [_question(row) for row in rows]
+
     async def counts_for(self, user_id: int) -> tuple[int, int, int]:
         """(questions asked, answer ratings, messages written) for /privacy."""
         questions = await self._session.scalar(

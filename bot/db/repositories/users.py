@@ -141,6 +141,10 @@ class UserRepository:
         self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(role=role))
 
+    async def with_role(self, role: str) -> list[int]:
+        rows = await self._session.scalars(select(User.id).where(User.role == role))
+        return sorted(rows)
+
     async def set_waiting(self, user_id: int, waiting: dict[str, Any] | None) -> None:
         self._writing(user_id)
         await self._session.execute(update(User).where(User.id == user_id).values(waiting=waiting))
