@@ -305,7 +305,8 @@ async def test_deleteme_leaves_nothing_of_the_person_and_touches_nobody_else(
     - their certificate's code, without user, name or scores, so it verifies as withdrawn;
     - their reply, as staff, to B's question: B keeps the conversation, which no longer
       says who wrote it, and B's question no longer says who took it.
-    The consultation itself is nobody's and stays.
+    The consultation itself is nobody's and stays, as do the digests of updates already
+    taken (processed_events), which name nobody.
     """
     async with _uow(engine) as uow:
         await uow.session.execute(
@@ -313,6 +314,12 @@ async def test_deleteme_leaves_nothing_of_the_person_and_touches_nobody_else(
                 id=ADMIN, role="admin", first_seen_at=T0, last_seen_at=T0, blocked=False
             )
         )
+        for n in (1, 2):  # updates already taken: they name nobody, and stay
+            await uow.session.execute(
+                insert(m.ProcessedEvent).values(
+                    platform="telegram", event_id=f"{n:064x}", seen_at=T0
+                )
+            )
         for cid in (1, 2):  # 2: followed in held requests, not yet written
             await uow.session.execute(
                 insert(m.Consultation).values(

@@ -338,6 +338,12 @@ class FakeCohorts(CohortRepository):
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
+    async def revoke_invitations_of(self, trainer_id: int, now: datetime) -> None:
+        owned = {c.id for c in self._t.cohorts.values() if c.trainer_id == trainer_id}
+        for code, record in list(self._t.invitations.items()):
+            if record.cohort_id in owned and record.revoked_at is None:
+                self._t.invitations[code] = replace(record, revoked_at=now)
+
     def _counted(self, cohort: CohortRecord) -> CohortRecord:
         members = sum(1 for cohort_id, _ in self._t.members if cohort_id == cohort.id)
         return replace(cohort, members=members)
@@ -429,6 +435,14 @@ class FakeCohorts(CohortRepository):
 class FakeAnnouncements(AnnouncementRepository):
     def __init__(self, tables: Tables) -> None:
         self._t = tables
+
+    async def cancel_all_of(self, author_id: int) -> int:
+        cancelled = 0
+        for key, record in list(self._t.announcements.items()):
+            if record.author_id == author_id and record.status in ("draft", "scheduled"):
+                self._t.announcements[key] = replace(record, status="cancelled")
+                cancelled += 1
+        return cancelled
 
     async def add_draft(self, author_id: int, content: AnnouncementContent, now: datetime) -> int:
         announcement_id = self._t.next_id()
@@ -669,6 +683,11 @@ class FakeFaq(FaqRepository):
     def __init__(self, tables: Tables) -> None:
         self._t = tables
 
+    async def release_taken(self, staff_id: int) -> None:
+        for key, record in list(self._t.faq_questions.items()):
+            if record.taken_by == staff_id:
+                self._t.faq_questions[key] = replace(record, taken_by=None)
+
     async def add_question(
         self,
         user_id: int,
@@ -696,10 +715,12 @@ class FakeFaq(FaqRepository):
     async def get_question(self, question_id: int) -> QuestionRecord | None:
         return self._t.faq_questions.get(question_id)
 
-    async def take(self, question_id: int, staff_id: int) -> None:
+    async def take(self, question_id: int, staff_id: int) -> bool:
         found = self._t.faq_questions.get(question_id)
-        if found is not None and found.taken_by is None:
-            self._t.faq_questions[question_id] = replace(found, taken_by=staff_id)
+        if found is None or found.taken_by not in (None, staff_id):
+            return False
+        self._t.faq_questions[question_id] = replace(found, taken_by=staff_id)
+        return True
 
     async def set_status(self, question_id: int, status: str, now: datetime) -> None:
         found = self._t.faq_questions.get(question_id)

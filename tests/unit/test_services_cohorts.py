@@ -146,10 +146,10 @@ async def test_an_admin_who_opens_a_trainer_code_stays_admin(db: FakeDatabase) -
 
 
 async def test_only_trainers_lose_the_trainer_role(db: FakeDatabase) -> None:
-    assert await cohorts.remove_trainer(db.uow(), TRAINER)
+    assert await cohorts.remove_trainer(db.uow(), TRAINER, NOW)
     assert db.committed.users[TRAINER].role == "learner"
-    assert not await cohorts.remove_trainer(db.uow(), ADMIN)
-    assert not await cohorts.remove_trainer(db.uow(), 999)
+    assert not await cohorts.remove_trainer(db.uow(), ADMIN, NOW)
+    assert not await cohorts.remove_trainer(db.uow(), 999, NOW)
     assert db.committed.users[ADMIN].role == "admin"
 
 

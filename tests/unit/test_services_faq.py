@@ -7,7 +7,13 @@ from datetime import timedelta
 import pytest
 
 from bot.services import faq
-from bot.services.faq import NotYourQuestion, QuestionTooLong, ReplyTooLong, TooManyQuestions
+from bot.services.faq import (
+    NotYourQuestion,
+    QuestionTooLong,
+    ReplyTooLong,
+    TakenByAnother,
+    TooManyQuestions,
+)
 from bot.services.faq_search import FaqIndex
 from bot.services.throttle import Throttle
 from tests.unit.fakes import FakeDatabase
@@ -82,13 +88,15 @@ async def test_the_first_person_to_reply_takes_the_question(db: FakeDatabase) ->
     assert (replied.status, replied.taken_by) == ("answered", STAFF)
     await faq.answer_back(db.uow(), question.id, LEARNER, "Thank you, and then?", NOW)
     assert db.committed.faq_questions[question.id].status == "open", "open again for staff"
-    again = await faq.reply(db.uow(), question.id, SECOND_STAFF, "Then wait.", NOW)
+    with pytest.raises(TakenByAnother):
+        await faq.reply(db.uow(), question.id, SECOND_STAFF, "Then wait.", NOW)
+    again = await faq.reply(db.uow(), question.id, STAFF, "Then wait.", NOW)
     assert again.taken_by == STAFF
     assert [(m.sender_id, m.from_learner) for m in db.committed.faq_messages] == [
         (STAFF, False),
         (LEARNER, True),
-        (SECOND_STAFF, False),
-    ]
+        (STAFF, False),
+    ], "the second person's reply reached nobody"
 
 
 async def test_only_the_asker_answers_back(db: FakeDatabase) -> None:

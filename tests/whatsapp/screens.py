@@ -211,7 +211,7 @@ def _faq(course: Course, language: str, t: Translator) -> Iterator[Shown]:
     )
     yield Shown(
         "faq open questions",
-        faq.render_questions(t, questions, 12, language, {}),
+        faq.render_questions(t, questions, 12, language, {}, {q.id for q in questions}),
         faq_kb.questions_keyboard(t, questions),
     )
     yield Shown("complaint guide", faq.render_guide_intro(t), faq_kb.guide_step_keyboard(t, False))
