@@ -30,6 +30,7 @@ from bot.channels.telegram.standin import BotApiStandIn
 from bot.config import load_settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
+from bot.db.repositories import AnnouncementContent
 from bot.db.uow import UnitOfWork
 from bot.jobs.announcements import deliver_announcements
 
@@ -39,7 +40,10 @@ TRAINER = 77
 FIRST_MEMBER = 1_000_000
 
 
-async def seed(database_url: str, members: int, source_message_id: int) -> None:
+TEXT = "Workshop on Friday at 10, at the school."
+
+
+async def seed(database_url: str, members: int, text: str) -> None:
     """A trainer, one cohort with `members` members, an announcement due now."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
@@ -58,7 +62,7 @@ async def seed(database_url: str, members: int, source_message_id: int) -> None:
                 await uow.users.set_consent(user_id, now)
                 await uow.cohorts.add_member(cohort_id, user_id, f"L{user_id}", now)
             announcement_id = await uow.announcements.add_draft(
-                TRAINER, TRAINER, source_message_id, "text", now
+                TRAINER, AnnouncementContent("text", text), now
             )
             await uow.announcements.set_audience(announcement_id, [cohort_id], False)
             await uow.announcements.schedule(announcement_id, now)
@@ -99,8 +103,7 @@ async def bench(database_url: str, members: int) -> dict[str, Any]:
         standin.add_user(user_id, f"Learner {user_id}", language_code="en")
     await standin.start()
     try:
-        update = await standin.send_text(TRAINER, "Workshop on Friday at 10, at the school.")
-        await seed(database_url, members, int(update["message"]["message_id"]))
+        await seed(database_url, members, TEXT)
         process = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",
@@ -112,7 +115,11 @@ async def bench(database_url: str, members: int) -> dict[str, Any]:
         )
         out, _ = await process.communicate()
         figures: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
-        copies = [r for r in standin.requests if r.method == "copyMessage"]
+        copies = [
+            r
+            for r in standin.requests
+            if r.method == "sendMessage" and r.params.get("text") == TEXT
+        ]
     finally:
         await standin.stop()
     delivered = Counter(str(r.params.get("chat_id")) for r in copies if r.status == 200)

@@ -44,7 +44,7 @@ from bot.config import load_settings
 from bot.content import Course, load_course
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
-from bot.db.models import Reminder, User
+from bot.db.models import Account, Reminder, User
 from bot.i18n import I18n
 from bot.jobs.reminders import send_due_reminders
 from bot.services import reminders
@@ -153,6 +153,19 @@ async def seed(database_url: str, learners: Sequence[Learner], handled_before: d
                             "first_seen_at": learner.last_seen_at,
                             "last_seen_at": learner.last_seen_at,
                             "blocked": False,
+                        }
+                        for learner in part
+                    ],
+                )
+                await connection.execute(
+                    insert(Account),
+                    [
+                        {
+                            "user_id": learner.user_id,
+                            "platform": "telegram",
+                            "external_id": str(learner.user_id),
+                            "address": str(learner.user_id),
+                            "created_at": learner.last_seen_at,
                         }
                         for learner in part
                     ],

@@ -109,6 +109,8 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com"
+    # The business number itself (digits with country code), for wa.me invitation links.
+    whatsapp_number: str | None = None
     # Messages per second from our business number: Meta's default throughput is 80.
     whatsapp_rate: float = Field(default=80, gt=0)
     # WHATSAPP_TEMPLATES="reminder:en=asi_reminder,reminder:pt=asi_reminder@pt_BR,...":
@@ -199,6 +201,16 @@ class Settings(BaseSettings):
     def _phone_number_id(cls, value: str | None) -> str | None:
         if value is not None and not value.isdigit():
             raise ValueError("must be the digits of the phone number id Meta shows")
+        return value
+
+    @field_validator("whatsapp_number", mode="before")
+    @classmethod
+    def _whatsapp_number(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().removeprefix("+").replace(" ", "")
+            if value and not value.isdigit():
+                raise ValueError("must be the number's digits with its country code")
+            return value or None
         return value
 
     @field_validator("whatsapp_api_url")

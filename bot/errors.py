@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from bot.i18n import N_
 
+# What every channel says when a turn failed for a reason of ours.
+APOLOGY = N_("Sorry, something went wrong on our side. Your progress is safe; please try again.")
+DB_DOWN = N_("The bot cannot reach its database right now. Please try again in a few minutes.")
+
 
 class StartupError(Exception):
     """The bot cannot start with these settings; the message names the setting."""

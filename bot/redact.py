@@ -29,7 +29,7 @@ _PROCESS_KEY = secrets.token_bytes(16)
 _OWN_CODE = ("bot", "handlers")
 
 
-def user_ref(user_id: int | None) -> str:
+def user_ref(user_id: int | str | None) -> str:
     """An opaque, per-process reference to a person, e.g. `u-3fa29c1d`."""
     if user_id is None:
         return "u-none"

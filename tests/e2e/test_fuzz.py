@@ -54,7 +54,7 @@ REAL = [
     "lang:en",
 ]
 odd_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=300
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=300
 )
 forged = st.one_of(
     st.text(max_size=64),

@@ -18,8 +18,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.replies import TelegramReplies
-from bot.errors import AppError, StaleButton
-from bot.i18n import N_, Translator
+from bot.errors import APOLOGY, DB_DOWN, AppError, StaleButton
+from bot.i18n import Translator
 from bot.keyboards.menu import menu_keyboard
 from bot.redact import error_summary, incident_ref, redacted_traceback, user_ref
 from bot.screens import Keyboard, Screen
@@ -28,8 +28,6 @@ from bot.services import learners
 log = logging.getLogger(__name__)
 
 ALERT_INTERVAL = timedelta(minutes=1)
-APOLOGY = N_("Sorry, something went wrong on our side. Your progress is safe; please try again.")
-DB_DOWN = N_("The bot cannot reach its database right now. Please try again in a few minutes.")
 
 
 def _translator(update: Update | None, context: BotContext) -> Translator:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -200,22 +200,30 @@ def _guess_mime(file: OutFile) -> str:
 
 
 class WhatsAppReplies:
-    """Replies within one turn: to the person who wrote, every screen a new message."""
+    """Replies within one turn: to the person who wrote, every screen a new message, the
+    channel's own words (Choose, More…) in the language the turn picked."""
 
-    def __init__(self, channel: WhatsAppChannel, address: str) -> None:
+    def __init__(
+        self, channel: WhatsAppChannel, address: str, translator: Callable[[], Translator]
+    ) -> None:
         self._channel = channel
         self._address = address
+        self._translator = translator
+
+    @property
+    def _in_language(self) -> WhatsAppChannel:
+        return self._channel.with_translator(self._translator())
 
     async def show(self, screen: Screen) -> str | None:
-        return (await self._channel.show(self._address, screen)).ref
+        return (await self._in_language.show(self._address, screen)).ref
 
     async def send_file(
         self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None
     ) -> None:
-        await self._channel.send_file(self._address, file, caption, keyboard)
+        await self._in_language.send_file(self._address, file, caption, keyboard)
 
     async def ask(self, question: Question) -> str | None:
-        return (await self._channel.ask(self._address, question)).ref
+        return (await self._in_language.ask(self._address, question)).ref
 
     async def fetch(self, file_id: str) -> bytes:
         return await self._channel.fetch(file_id)
