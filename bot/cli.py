@@ -194,9 +194,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode = "playground"
     if args.command != "playground" and settings.token is not None:
         mode = "webhook" if settings.webhook_url else "polling"
+    elif args.command != "playground" and settings.whatsapp_configured:
+        mode = "whatsapp"
 
-    from bot.channels.telegram.runner import serve
     from bot.errors import StartupError
+    from bot.serve import serve
 
     try:
         asyncio.run(serve(settings, course, mode))

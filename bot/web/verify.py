@@ -11,8 +11,8 @@ from html import escape
 
 from aiohttp import web
 
-from bot.channels.telegram.context import BotApplication
 from bot.services import certificates
+from bot.services.container import Services
 from bot.views.quizzes import render_not_a_code, render_too_many_checks, render_verification
 
 VERIFY_PATH = "/verify/{code}"
@@ -31,13 +31,13 @@ def _client(request: web.Request) -> str:
 
 
 def add_verify_route(
-    web_app: web.Application, get_app: Callable[[], BotApplication | None]
+    web_app: web.Application, get_services: Callable[[], Services | None]
 ) -> None:
-    """Register GET /verify/{code}; `get_app` gives the running bot (None while starting)."""
+    """Register GET /verify/{code}; `get_services` gives the running core (None while it
+    starts), whichever channels it serves."""
 
     async def verify(request: web.Request) -> web.Response:
-        app = get_app()
-        services = app.bot_data.services if app is not None else None
+        services = get_services()
         if services is None:
             return web.Response(status=503, text="starting")
         header = request.headers.get("Accept-Language", "")

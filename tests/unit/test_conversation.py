@@ -168,22 +168,27 @@ def _imports(path: Path) -> set[str]:
     return found
 
 
-def test_only_the_telegram_adapter_imports_python_telegram_bot() -> None:
-    adapter = ROOT / "bot" / "channels" / "telegram"
-    offenders = [
-        str(path.relative_to(ROOT))
-        for folder in ("bot", "handlers")
-        for path in (ROOT / folder).rglob("*.py")
-        if adapter not in path.parents and "telegram" in _imports(path)
-    ]
-    assert offenders == []
+def test_only_each_adapter_imports_its_platforms_library() -> None:
+    for library, platform in (
+        ("telegram", "telegram"),
+        ("pywa", "whatsapp"),
+        ("pywa_async", "whatsapp"),
+    ):
+        adapter = ROOT / "bot" / "channels" / platform
+        offenders = [
+            str(path.relative_to(ROOT))
+            for folder in ("bot", "handlers")
+            for path in (ROOT / folder).rglob("*.py")
+            if adapter not in path.parents and library in _imports(path)
+        ]
+        assert offenders == [], library
 
 
 def test_features_know_no_channel() -> None:
     """Handlers and services reach a channel only through the ports."""
     offenders = [
         str(path.relative_to(ROOT))
-        for folder in ("handlers", "bot/services", "bot/jobs", "bot/conversation")
+        for folder in ("handlers", "bot/services", "bot/jobs", "bot/conversation", "bot/web")
         for path in (ROOT / folder).rglob("*.py")
         if "bot.channels" in path.read_text(encoding="utf-8")
     ]

@@ -7,11 +7,9 @@ by `run_polling`, so the bot can share one event loop with the aiohttp servers.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import secrets
-import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,6 +24,7 @@ from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_app
 from bot.config import Settings
 from bot.content import Course
 from bot.errors import StartupError
+from bot.services.container import Services
 from bot.web.verify import add_verify_route
 
 log = logging.getLogger(__name__)
@@ -71,22 +70,36 @@ async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApp
             await stop_services(app)
 
 
-def _stop_on_signals(stop: asyncio.Event) -> None:
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        # Not available off the main thread or on some platforms: then Ctrl+C still works.
-        with contextlib.suppress(NotImplementedError, RuntimeError):
-            loop.add_signal_handler(sig, stop.set)
+# Another channel served beside Telegram: given the running core and a web app, it adds its
+# routes and returns what closes it (bot.channels.whatsapp.runner.beside).
+Beside = Callable[[Services, web.Application], Awaitable[Callable[[], Awaitable[None]]]]
 
 
-async def run_polling(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+async def run_polling(
+    settings: Settings, course: Course, stop: asyncio.Event, beside: Beside | None = None
+) -> None:
     app = build_application(settings, course=course)
     async with running(app, polling=True):
         log.info("Polling Telegram at %s", settings.telegram_api_url)
-        await stop.wait()
+        if beside is None:
+            await stop.wait()
+            return
+        assert app.bot_data.services is not None
+        web_app = web.Application()
+        close = await beside(app.bot_data.services, web_app)
+        runner = web.AppRunner(web_app)
+        await runner.setup()
+        await web.TCPSite(runner, "0.0.0.0", settings.port).start()
+        try:
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+            await close()
 
 
-async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+async def run_webhook(
+    settings: Settings, course: Course, stop: asyncio.Event, beside: Beside | None = None
+) -> None:
     assert settings.webhook_url is not None
     secret = (
         settings.webhook_secret.get_secret_value()
@@ -95,7 +108,11 @@ async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -
     )
     app = build_application(settings, course=course, webhook=True)
     async with running(app, polling=False):
-        runner = web.AppRunner(webhook_app(app, secret))
+        web_app = webhook_app(app, secret)
+        close = None
+        if beside is not None and app.bot_data.services is not None:
+            close = await beside(app.bot_data.services, web_app)
+        runner = web.AppRunner(web_app)
         await runner.setup()
         await web.TCPSite(runner, "0.0.0.0", settings.port).start()
         url = settings.webhook_url.rstrip("/")
@@ -107,6 +124,8 @@ async def run_webhook(settings: Settings, course: Course, stop: asyncio.Event) -
             await stop.wait()
         finally:
             await runner.cleanup()
+            if close is not None:
+                await close()
 
 
 async def run_playground(settings: Settings, course: Course, stop: asyncio.Event) -> None:
@@ -119,7 +138,7 @@ async def run_playground(settings: Settings, course: Course, stop: asyncio.Event
     standin.add_user(PLAYGROUND_ADMIN, "Admin", language_code="en")
     # Certificate links (GET /verify/{code}) are answered by the playground's server too.
     bots: list[BotApplication] = []
-    add_verify_route(standin.app, lambda: bots[0] if bots else None)
+    add_verify_route(standin.app, lambda: bots[0].bot_data.services if bots else None)
     root = await standin.start("127.0.0.1", settings.playground_port)
     try:
         local = replace_settings(
@@ -145,18 +164,22 @@ def replace_settings(settings: Settings, **changes: Any) -> Settings:
     return settings.model_copy(update=changes)
 
 
-async def serve(settings: Settings, course: Course, mode: str) -> None:
-    """Run until a signal; a token Telegram rejects or an API it cannot reach is a
-    StartupError naming the setting."""
-    stop = asyncio.Event()
-    _stop_on_signals(stop)
+async def serve(
+    settings: Settings,
+    course: Course,
+    mode: str,
+    stop: asyncio.Event,
+    beside: Beside | None = None,
+) -> None:
+    """Run until `stop`; a token Telegram rejects or an API it cannot reach is a
+    StartupError naming the setting. `beside` adds another channel to the same core."""
     try:
         if mode == "playground":
             await run_playground(settings, course, stop)
         elif mode == "webhook":
-            await run_webhook(settings, course, stop)
+            await run_webhook(settings, course, stop, beside)
         else:
-            await run_polling(settings, course, stop)
+            await run_polling(settings, course, stop, beside)
     except InvalidToken as err:
         api = settings.telegram_api_url
         raise StartupError(f"TELEGRAM_BOT_TOKEN: rejected by {api}") from err

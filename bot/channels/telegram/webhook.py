@@ -52,5 +52,5 @@ def webhook_app(app: BotApplication, secret: str) -> web.Application:
     web_app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     web_app.router.add_post(WEBHOOK_PATH, receive)
     web_app.router.add_get("/healthz", healthz)
-    add_verify_route(web_app, lambda: app)
+    add_verify_route(web_app, lambda: app.bot_data.services)
     return web_app

@@ -1,0 +1,40 @@
+"""Which channels this process serves, until a signal: Telegram (polling, its webhook or
+the local playground) with WhatsApp beside it when that is configured, or WhatsApp alone."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+
+from bot.config import Settings
+from bot.content import Course
+
+
+def stop_on_signals(stop: asyncio.Event) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        # Not available off the main thread or on some platforms: then Ctrl+C still works.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+
+
+async def serve(settings: Settings, course: Course, mode: str) -> None:
+    """`mode`: playground, polling, webhook (Telegram, WhatsApp beside when configured) or
+    whatsapp (no Telegram token)."""
+    stop = asyncio.Event()
+    stop_on_signals(stop)
+    if mode == "whatsapp":
+        from bot.channels.whatsapp.runner import run_whatsapp
+
+        await run_whatsapp(settings, course, stop)
+        return
+    from bot.channels.telegram.runner import Beside
+    from bot.channels.telegram.runner import serve as serve_telegram
+
+    also: Beside | None = None
+    if settings.whatsapp_configured and mode != "playground":
+        from bot.channels.whatsapp.runner import beside
+
+        also = beside
+    await serve_telegram(settings, course, mode, stop, also)
