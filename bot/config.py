@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # exactly 30 meet a 429 whenever network or scheduling jitter packs 31 into one second,
     # and each 429 pauses every send for a second (benchmarks/announcements.py).
     announcement_rate: float = Field(default=29, gt=0)
+    # How many bot processes share this database (PostgreSQL). Above 1, each person's turn
+    # holds a lock across processes (bot.db.locks); one process needs none and pays nothing.
+    instances: int = Field(default=1, ge=1)
     # WhatsApp Cloud API (all four of token, number id, app secret, verify token, or none).
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None

@@ -8,6 +8,7 @@ interrupt rule or its timeout, and written back when the handler changed it.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -21,9 +22,11 @@ from bot.db.repositories import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton
 from bot.i18n import Translator
-from bot.services import learners
+from bot.services import learners, processed
 from bot.services.container import Services
 from bot.waiting import Wait
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -106,15 +109,23 @@ async def take_turn(
     reply: Replies,
     memory: Memory,
     handler: TurnHandler,
+    event_id: str | None = None,
 ) -> None:
     """Handle one event in one unit of work (committed when the handler returns), while no
-    other process handles one of the same person's (bot.db.locks)."""
+    other process handles one of the same person's (bot.db.locks). With `event_id` (the
+    platform's id for the delivery), an event delivered before is dropped
+    (bot.services.processed)."""
     async with (
         services.person_locks.hold(person.platform, person.external_id),
         services.uow() as uow,
     ):
-        identity = learners.Identity(person.platform, person.external_id, person.address)
         now = services.clock()
+        if event_id is not None and not await processed.claim_in_turn(
+            uow, person.platform, event_id, now
+        ):
+            log.info("a %s event was delivered before: dropped", person.platform)
+            return
+        identity = learners.Identity(person.platform, person.external_id, person.address)
         admin = services.is_admin(person.platform, person.external_id)
         user = await learners.arrive(uow, identity, now, admin)
         language = user.language or services.i18n.negotiate(person.language_code)

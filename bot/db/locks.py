@@ -7,7 +7,9 @@ person's channel identity is held for the whole turn, on a connection of its own
 commits more than once, so a transaction-scoped lock would end too early. Two identities
 that hash alike share a lock now and then, which costs a wait and nothing else.
 
-SQLite has one writer and serves one process: there the lock is the process's own order.
+SQLite has one writer and serves one process, and a deployment of one process (INSTANCES
+unset or 1) has its own order: neither takes the lock, which costs a connection and two
+round trips per turn.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ def lock_key(platform: str, external_id: str) -> int:
 
 
 class PersonLocks:
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, instances: int = 1) -> None:
         self._engine = engine
-        self._shared = engine.dialect.name == "postgresql"
+        self._shared = engine.dialect.name == "postgresql" and instances > 1
 
     @asynccontextmanager
     async def hold(self, platform: str, external_id: str) -> AsyncIterator[None]:

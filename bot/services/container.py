@@ -83,7 +83,7 @@ class Services:
     @functools.cached_property
     def person_locks(self) -> PersonLocks:
         """One turn per person at a time across processes (bot.db.locks)."""
-        return PersonLocks(self.engine)
+        return PersonLocks(self.engine, instances=self.settings.instances)
 
     @functools.cached_property
     def sealer(self) -> Sealer | None:

@@ -24,7 +24,7 @@ CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 
 async def _process(database_url: str) -> Services:
-    settings = load_settings(_env_file=None, database_url=database_url)
+    settings = load_settings(_env_file=None, database_url=database_url, instances=2)
     course, index = shared_content(CONTENT)
     return await open_services(
         settings, course=course, faq_index=index, i18n=shared_i18n(settings.default_language)

@@ -14,7 +14,7 @@ from telegram.ext import ApplicationBuilder, BaseRateLimiter, ContextTypes, Defa
 
 from bot.channels.telegram import membership
 from bot.channels.telegram.context import BotApplication, BotContext, BotData, ChatData
-from bot.channels.telegram.dispatch import EventHandler, first_delivery
+from bot.channels.telegram.dispatch import EventHandler
 from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.ratelimit import RetryingRateLimiter
@@ -120,7 +120,6 @@ def register_handlers(app: BotApplication) -> None:
     handler are Telegram's own. Group -1 drops an update delivered twice."""
     from handlers import build_router
 
-    app.add_handler(first_delivery(), group=-1)
     app.add_handler(EventHandler(build_router()), group=0)
     app.add_handler(membership.handler(), group=0)
     app.add_error_handler(on_error)

@@ -1,6 +1,8 @@
 """Updates into turns: one PTB handler reads each update as a neutral event, finds its
-route and runs the turn with Telegram's replies and the person's memory; before any
-handler, each update is claimed once (`first_delivery`)."""
+route and runs the turn with Telegram's replies and the person's memory. The turn claims
+the update's id (bot.services.processed): Telegram resends a webhook update not answered
+in time, and a poller restarting before it confirmed its last batch fetches it again, so
+an update delivered twice is processed once, by whichever instance claims it first."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import logging
 
 from telegram import Update
 from telegram.error import BadRequest
-from telegram.ext import ApplicationHandlerStop, BaseHandler, TypeHandler
+from telegram.ext import BaseHandler
 
 from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.events import read_update
@@ -17,7 +19,6 @@ from bot.conversation.events import Event, Person, Pressed
 from bot.conversation.memory import Memory
 from bot.conversation.router import Router
 from bot.conversation.turn import TurnHandler, take_turn
-from bot.services import processed
 
 log = logging.getLogger(__name__)
 
@@ -31,26 +32,6 @@ def _username(update: Update) -> str | None:
 
 def read(update: object) -> tuple[Person, Event] | None:
     return read_update(update, _username(update)) if isinstance(update, Update) else None
-
-
-async def _claim(update: Update, context: BotContext) -> None:
-    services = context.services
-    async with services.uow() as uow:
-        first = await processed.first_time(
-            uow, "telegram", str(update.update_id), services.clock()
-        )
-    if not first:
-        log.info("update %s was delivered before: dropped", update.update_id)
-        raise ApplicationHandlerStop
-
-
-def first_delivery() -> TypeHandler[Update, BotContext, None]:
-    """Drop an update already processed (bot.services.processed), in a group before every
-    other handler: Telegram resends a webhook update not answered in time, and a poller
-    restarting before it confirmed its last batch fetches that batch again. Here rather
-    than in the webhook route, so polling (the tests, the playground, small deployments)
-    is covered too, and rather than in EventHandler, so block notices are too."""
-    return TypeHandler(Update, _claim)
 
 
 async def answer_quietly(update: Update, text: str | None = None) -> None:
@@ -77,7 +58,8 @@ async def run_turn(
         await answer_quietly(update)
     memory = context.user_data if context.user_data is not None else Memory()
     replies = TelegramReplies(update, context.bot)
-    await take_turn(context.services, person, event, replies, memory, handler)
+    update_id = str(update.update_id)
+    await take_turn(context.services, person, event, replies, memory, handler, update_id)
 
 
 class EventHandler(BaseHandler[Update, BotContext, None]):
