@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.channels.telegram.standin.notify import ChangeSignal
+from bot.channels.change_signal import ChangeSignal
 from bot.channels.telegram.standin.state import ChatState, StoredMessage
 
 if TYPE_CHECKING:

@@ -19,11 +19,11 @@ from typing import Any
 from aiohttp import web
 from telegram import Bot
 
+from bot.channels.change_signal import ChangeSignal
 from bot.channels.telegram.standin.bot_settings import BotSettingsMethods
 from bot.channels.telegram.standin.content import photo_sizes
 from bot.channels.telegram.standin.errors import ApiError, bad_request
 from bot.channels.telegram.standin.messaging import Handler, MessagingMethods
-from bot.channels.telegram.standin.notify import ChangeSignal
 from bot.channels.telegram.standin.playground import Playground
 from bot.channels.telegram.standin.polls import vote
 from bot.channels.telegram.standin.ratelimit import FloodControl

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bot.channels.change_signal import ChangeSignal
 from bot.channels.telegram.standin.errors import ApiError, bad_request
 from bot.channels.telegram.standin.messaging import Handler
-from bot.channels.telegram.standin.notify import ChangeSignal
 from bot.channels.telegram.standin.updates_store import UpdateStore
 from bot.channels.telegram.standin.webhook import WebhookSender
 from bot.channels.telegram.standin.wire import Params

@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.telegram.standin.notify import ChangeSignal
+from bot.channels.change_signal import ChangeSignal
 from bot.channels.telegram.standin.updates_store import UpdateStore
 
 __all__ = ["WebhookSender"]

@@ -28,6 +28,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from bot.channels.change_signal import ChangeSignal
 from bot.channels.whatsapp.standin.clock import Clock, system_clock
 from bot.channels.whatsapp.standin.errors import (
     Code,
@@ -39,7 +40,6 @@ from bot.channels.whatsapp.standin.errors import (
 )
 from bot.channels.whatsapp.standin.limits import MEDIA_TYPES, media_objects, validate
 from bot.channels.whatsapp.standin.media import DAY, MediaStore, StoredMedia
-from bot.channels.whatsapp.standin.notify import ChangeSignal
 from bot.channels.whatsapp.standin.pacing import PairRate, Throughput
 from bot.channels.whatsapp.standin.payloads import Account, message_event, status_event
 from bot.channels.whatsapp.standin.state import Inbound, Outbound, Status, Template, User, World

@@ -22,7 +22,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.channels.whatsapp.standin.notify import ChangeSignal
+from bot.channels.change_signal import ChangeSignal
 
 __all__ = ["Delivery", "WebhookFault", "WebhookSender", "signature"]
 

@@ -1,4 +1,5 @@
-"""One "something changed" signal that every waiter of the stand-in shares.
+"""One "something changed" signal that every waiter of a stand-in shares (the Telegram Bot
+API's and the WhatsApp Cloud API's: a development tool, imported by no runtime code).
 
 Long polls (getUpdates, the playground's chat view), the webhook sender and
 `wait_for_request` all wait for some condition on the stand-in's state. Rather than a queue
