@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.conversation.events import Command, Media, Typed
+from bot.conversation.events import Command, Typed
 from bot.conversation.turn import Turn, picked, wait, waiting_for
 from bot.screens import Keyboard, Screen
 
@@ -24,8 +24,3 @@ def command_args(turn_: Turn) -> tuple[str, ...]:
 def typed_text(turn_: Turn) -> str | None:
     """The text the person typed (None for a file, a sticker, a button)."""
     return turn_.event.text if isinstance(turn_.event, Typed) else None
-
-
-def media(turn_: Turn) -> Media | None:
-    """The file the person sent, if they sent one."""
-    return turn_.event if isinstance(turn_.event, Media) else None

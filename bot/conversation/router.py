@@ -63,17 +63,3 @@ class Router:
         if isinstance(event, QuizAnswer):
             return self.quiz_answer
         return self.message
-
-    def routes_for(self, event: Event) -> bool:
-        """Whether a registered route (not a catch-all) takes the event."""
-        if isinstance(event, Command):
-            return event.name in self.commands
-        if isinstance(event, Pressed):
-            action = event.action
-            return any(
-                isinstance(action, r.kind) and (r.when is None or r.when(action))
-                for r in self.actions
-            )
-        if isinstance(event, QuizAnswer):
-            return self.quiz_answer is not None
-        return self.message is not None

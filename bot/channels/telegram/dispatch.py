@@ -63,22 +63,16 @@ async def run_turn(
 
 
 class EventHandler(BaseHandler[Update, BotContext, None]):
-    """The router's events as one PTB handler. With `catch_all` it also takes what only
-    the router's catch-alls (unknown command or choice, messages) would."""
+    """The router's events as one PTB handler: every update the router has a handler for,
+    its catch-alls (unknown command or choice, messages) included."""
 
-    def __init__(self, router: Router, *, catch_all: bool = True) -> None:
+    def __init__(self, router: Router) -> None:
         super().__init__(self._handle)
         self._router = router
-        self._catch_all = catch_all
 
     def check_update(self, update: object) -> bool:
         read_ = read(update)
-        if read_ is None:
-            return False
-        _, event = read_
-        if self._catch_all:
-            return self._router.find(event) is not None
-        return self._router.routes_for(event)
+        return read_ is not None and self._router.find(read_[1]) is not None
 
     async def _handle(self, update: Update, context: BotContext) -> None:
         read_ = read(update)

@@ -5,6 +5,7 @@ copy, and Meta's error codes sorted into the delivery outcomes every job underst
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -58,8 +59,7 @@ class WhatsAppChannel:
 
     def with_translator(self, t: Translator) -> WhatsAppChannel:
         """The same channel writing its own words (Choose, More…) in the person's language."""
-        other = WhatsAppChannel.__new__(WhatsAppChannel)
-        other.__dict__.update(self.__dict__)
+        other = copy.copy(self)  # the same client and upload cache, shared
         other._t = t
         return other
 
