@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 
-import httpx
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from bot.channels.whatsapp.channel import PLATFORM, WhatsAppChannel, WhatsAppReplies
@@ -117,7 +116,7 @@ class WhatsAppBot:
         except AppError as err:
             keyboard = menu_keyboard(translator()) if isinstance(err, StaleButton) else None
             await replies.show(Screen(translator().gettext(err.msgid), keyboard or Keyboard()))
-        except (httpx.HTTPError, OSError, OperationalError, DBAPIError, Exception) as err:
+        except Exception as err:  # logged by kind and place; the person gets an apology
             incident = incident_ref()
             log.error(
                 "WhatsApp message from %s failed [%s]: %s\n%s",

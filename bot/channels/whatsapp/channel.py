@@ -68,19 +68,23 @@ class WhatsAppChannel:
         for message in messages:
             body = message.to_json(address)
             kind = str(body["type"])
-            sent = await self._call(
-                self._client.api.send_message(
-                    sender=self._phone_id,
-                    to=address,
-                    recipient=None,
-                    recipient_type="individual",
-                    typ=kind,
-                    msg=body[kind],  # type: ignore[arg-type]
-                )
-            )
+            sent = await self._message(address, kind, body[kind])  # type: ignore[arg-type]
             if sent.result is not Sent.SENT:
                 return sent
         return sent
+
+    async def _message(self, address: str, kind: str, content: dict[str, object]) -> Attempt:
+        """One /messages call: `content` is the object under the message's type."""
+        return await self._call(
+            self._client.api.send_message(
+                sender=self._phone_id,
+                to=address,
+                recipient=None,
+                recipient_type="individual",
+                typ=kind,
+                msg=content,
+            )
+        )
 
     async def _call(self, request: object) -> Attempt:
         try:
@@ -123,16 +127,7 @@ class WhatsAppChannel:
             payload["filename"] = file.filename
         if caption and kind != "audio":
             payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
-        sent = await self._call(
-            self._client.api.send_message(
-                sender=self._phone_id,
-                to=address,
-                recipient=None,
-                recipient_type="individual",
-                typ=kind,
-                msg=payload,
-            )
-        )
+        sent = await self._message(address, kind, payload)
         if sent.result is Sent.SENT and keyboard:
             return await self.send(address, self._t.pgettext("whatsapp list", "Choose"), keyboard)
         return sent
