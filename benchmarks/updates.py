@@ -25,6 +25,9 @@ from pathlib import Path
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
+from bot.actions.lessons import ShowCard
+from bot.actions.menu import Menu
+from bot.actions.onboarding import Consent, PickLanguage
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.http_request import AiohttpRequest
 from bot.channels.telegram.runner import running
@@ -134,19 +137,20 @@ async def bench_learning_bot(
                 await standin.send_text(user, "/start")
             await _quiet(standin)
             for user in users:
-                await standin.press(user, _last_id(standin, user), "lang:en")
+                await standin.press(user, _last_id(standin, user), PickLanguage("en").pack())
             await _quiet(standin)
             for user in users:
-                await standin.press(user, _last_id(standin, user), "ok:yes")
+                await standin.press(user, _last_id(standin, user), Consent().pack())
             await _quiet(standin)
             for user in users:
-                await standin.press(user, _last_id(standin, user), "m:continue")
+                await standin.press(user, _last_id(standin, user), Menu("continue").pack())
             await _quiet(standin)
             for user in users:
                 driver.message_of[user] = _last_id(standin, user)
+                _check_on_a_card(standin, user)
 
             def next_data(_user: int, step: int) -> str:
-                return f"c:{cards[(step + 1) % len(cards)]}"
+                return ShowCard(cards[(step + 1) % len(cards)]).pack()
 
             figures = await _measure(driver, next_data, rounds, rate, seconds)
     name = "learning bot, " + ("SQLite" if database_url.startswith("sqlite") else "PostgreSQL")
@@ -201,6 +205,15 @@ def _last_id(standin: BotApiStandIn, user: int) -> int:
     message = standin.last_message(user)
     assert message is not None, f"the bot has not written to {user}"
     return int(message["message_id"])
+
+
+def _check_on_a_card(standin: BotApiStandIn, user: int) -> None:
+    """Onboarding must have ended on a lesson card, or the figures measure another path
+    (a renamed button once sent every press to the language picker)."""
+    message = standin.last_message(user)
+    rows = (message or {}).get("reply_markup", {}).get("inline_keyboard", [])
+    data = [button.get("callback_data", "") for row in rows for button in row]
+    assert any(ShowCard.unpack(d) for d in data), f"learner {user} is not on a card: {data}"
 
 
 async def _quiet(standin: BotApiStandIn, pause: float = 0.3) -> None:
