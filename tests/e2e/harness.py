@@ -25,6 +25,7 @@ from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings, load_settings
 from bot.content import Course
 from bot.i18n import I18n
+from bot.jobs.faq_notices import NoticeReport, send_faq_notices
 from bot.services.container import Services
 from tests.conftest import shared_content
 
@@ -187,6 +188,10 @@ class Harness:
                 if not self.busy():
                     return
             await asyncio.sleep(POLL)
+
+    async def notify_staff(self) -> NoticeReport:
+        """Run the staff notice job once, as the scheduler does every QUESTION_INTERVAL."""
+        return await send_faq_notices(self.services)
 
     # --- reading the chat ---------------------------------------------------------------
     def messages(self, user_id: int) -> list[dict[str, Any]]:

@@ -63,6 +63,7 @@ async def bot(
         admin_ids=str(ADMIN),
         reminder_interval=0,
         announcement_interval=0,
+        question_interval=0,
     )
     harness = Harness(standin, settings, clock=clock)
     await harness.start()
@@ -431,6 +432,7 @@ async def test_removing_a_trainer_removes_what_the_role_reached(
     trainer_before = bot.text(TRAINER)
     await bot.press(learner, f"ab:{question.id}", message_id=bot.last(learner)["message_id"])
     await bot.say(learner, "Merci, et ensuite ?")
+    await bot.notify_staff()
     assert "Merci, et ensuite ?" in bot.text(ADMIN)
     assert bot.text(TRAINER) == trainer_before, "a former trainer hears nothing"
 
