@@ -166,13 +166,17 @@ class Harness:
 
     def busy(self) -> bool:
         """Whether an update is on its way to the bot or being handled: one the stand-in
-        holds (not yet fetched and confirmed), one in the Application's queue, or one the
-        update processor was handed and has not finished."""
+        holds (not yet fetched and confirmed), one in the Application's queue, one the
+        update processor was handed and has not finished, or work it started in the
+        background (an export) that is not done."""
         assert self.app is not None
         processor = self.app.update_processor
         assert isinstance(processor, PerUserUpdateProcessor)
         return bool(
-            self.standin.pending_updates or self.app.update_queue.qsize() or processor.in_flight
+            self.standin.pending_updates
+            or self.app.update_queue.qsize()
+            or processor.in_flight
+            or self.services.background.running
         )
 
     async def until_idle(self, deadline: float | None = None) -> None:

@@ -226,6 +226,8 @@ async def test_progress_chart_csv_and_most_missed_questions(bot: Harness) -> Non
     assert rows[0].startswith("Name,Joined,Last active,Modules done,Module 1: cards read")
     assert rows[1].startswith(f"Learner 4001,2026-03-23,2026-03-23,1,{len(module.card_ids)}/")
     assert ",5/5," in rows[1] and len(rows) == 4
+    progress = [m for m in bot.messages(TRAINER)[mark:] if "text" in m]
+    assert [m["text"] for m in progress] == ["✅ Your file is ready."], "one progress message"
 
 
 async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
