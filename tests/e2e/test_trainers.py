@@ -237,8 +237,9 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
     assert ModulePack(cohort_id, "governance").pack() in [d for _, d in bot.buttons(TRAINER)]
     mark = len(bot.messages(TRAINER))
     # Shaping Devanagari line by line takes fpdf2 seconds (about 6 s for this module on an
-    # idle core here, more on a loaded one): a slow reply, not a lost one.
-    await bot.press(TRAINER, ModulePack(cohort_id, "governance").pack(), timeout=60)
+    # idle core here, over a minute with the whole suite on 2 loaded cores): a slow file,
+    # not a lost one.
+    await bot.press(TRAINER, ModulePack(cohort_id, "governance").pack(), timeout=180)
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     reader = PdfReader(io.BytesIO(pdf))
     fonts = {
@@ -251,7 +252,7 @@ async def test_workshop_pack_in_the_cohorts_language(bot: Harness) -> None:
 
     cohort_id, _ = await create_cohort(bot, TRAINER, "Weipa", "en", None)
     mark = len(bot.messages(TRAINER))
-    await bot.press(TRAINER, ModulePack(cohort_id, "complaints").pack(), timeout=60)
+    await bot.press(TRAINER, ModulePack(cohort_id, "complaints").pack(), timeout=180)
     (pdf,) = sent_files(bot, TRAINER, "sendDocument", mark)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     module = bot.services.course.module("en", "complaints")
