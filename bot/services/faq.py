@@ -287,12 +287,11 @@ async def claim_notices(uow: UnitOfWork, now: datetime) -> tuple[list[StaffNotic
         question = await uow.faq.get_question(notice.question_id)
         staff = await uow.users.get(notice.user_id)
         text = await uow.faq.message_text(notice.message_id) if notice.message_id else None
-        if question is None or staff is None or not is_staff(staff):
+        gone = question is None or (notice.message_id is not None and text is None)
+        if gone or staff is None or not is_staff(staff):
             await uow.faq.finish_notice(notice.id, NoticeState.SKIPPED, now)
             continue
-        if notice.message_id is not None and text is None:
-            await uow.faq.finish_notice(notice.id, NoticeState.SKIPPED, now)
-            continue
+        assert question is not None
         ready.append(StaffNotice(notice.id, question, text, staff))
     await uow.commit()
     return ready, len(claimed)
