@@ -97,6 +97,9 @@ class Settings(BaseSettings):
     # Seconds between two runs of the announcement delivery job (it starts due announcements
     # and sends until none is left); 0 runs none.
     announcement_interval: float = Field(default=2, ge=0)
+    # Seconds between two runs of the job that tells staff about questions to a person and
+    # learners' answers back; 0 runs none.
+    question_interval: float = Field(default=2, ge=0)
     # Announcement copies per second. Just under Telegram's ~30 overall: sends paced at
     # exactly 30 meet a 429 whenever network or scheduling jitter packs 31 into one second,
     # and each 429 pauses every send for a second (benchmarks/announcements.py).

@@ -63,4 +63,6 @@ async def open_services(
 
 
 async def close_services(services: Services) -> None:
+    """Let the background work under way finish (it still sends), then close the database."""
+    await services.background.wait()
     await services.engine.dispose()

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+
+from bot.conversation.background import Progress, Work
 from bot.conversation.events import Command, Typed
+from bot.conversation.ports import OutFile
 from bot.conversation.turn import Turn, picked, wait, waiting_for
 from bot.screens import Keyboard, Screen
+from bot.views import background as views
 
-__all__ = ["Turn", "command_args", "picked", "show", "typed_text", "wait", "waiting_for"]
+__all__ = [
+    "Turn",
+    "command_args",
+    "file_in_background",
+    "in_background",
+    "picked",
+    "show",
+    "typed_text",
+    "wait",
+    "waiting_for",
+]
 
 
 async def show(
@@ -24,3 +40,29 @@ def command_args(turn_: Turn) -> tuple[str, ...]:
 def typed_text(turn_: Turn) -> str | None:
     """The text the person typed (None for a file, a sticker, a button)."""
     return turn_.event.text if isinstance(turn_.event, Typed) else None
+
+
+async def in_background(turn_: Turn, work: Work) -> None:
+    """Answer at once with a progress message and run `work` beside the turns
+    (bot.conversation.background): it edits that message as it goes, sends the files and
+    returns the message's last words; a failure ends it with a translated apology. The
+    work must not use the turn's unit of work: read what it needs first."""
+    ref = await show(turn_, views.render_started(turn_.t), edit=False)
+    channel = turn_.services.channels.get(turn_.person.platform)
+    assert channel is not None, "the person's own channel runs: they came by it"
+    progress = Progress(channel, turn_.person.address, ref)
+    turn_.services.background.start(progress, work, views.render_failed(turn_.t))
+
+
+async def file_in_background(
+    turn_: Turn, make: Callable[[], OutFile], caption: str | None = None
+) -> None:
+    """`in_background` for one file: `make` runs in a thread (a chart, a PDF, a
+    spreadsheet take seconds on a small server), then the file is sent."""
+    t = turn_.t
+
+    async def work(progress: Progress) -> str:
+        await progress.send_file(await asyncio.to_thread(make), caption)
+        return views.render_done(t)
+
+    await in_background(turn_, work)

@@ -26,11 +26,13 @@ from bot.actions.consultations import (
     KWithdrawYes,
 )
 from bot.actions.menu import Menu
+from bot.conversation.background import Progress
 from bot.conversation.events import Media, Typed
-from bot.conversation.ports import FetchFailed, OutFile
+from bot.conversation.ports import Channels, FetchFailed, OutFile
 from bot.conversation.router import Router
 from bot.documents import consultation_exports as exports
 from bot.errors import AppError, StaleButton
+from bot.i18n import Translator
 from bot.keyboards.consultations import (
     CODE_STANCES,
     admin_list_keyboard,
@@ -48,6 +50,7 @@ from bot.keyboards.consultations import (
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultations, holding
 from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge
+from bot.views import background as background_views
 from bot.views.consultations import (
     render_admin_list,
     render_admin_view,
@@ -71,9 +74,19 @@ from bot.views.consultations import (
     render_subscription,
     render_withdraw_confirm,
     render_withdrawn,
+    render_zip_progress,
 )
 from bot.waiting import ConsultationAnswer, ConsultationOutcome
-from handlers.common import Turn, picked, show, typed_text, wait, waiting_for
+from handlers.common import (
+    Turn,
+    file_in_background,
+    in_background,
+    picked,
+    show,
+    typed_text,
+    wait,
+    waiting_for,
+)
 from handlers.menu import require_ready, unknown_command
 
 log = logging.getLogger(__name__)
@@ -441,44 +454,59 @@ async def on_admin_view(turn_: Turn) -> None:
 
 
 async def on_export(turn_: Turn) -> None:
-    """Admins: send the answers as CSV or XLSX, or their files as a ZIP."""
+    """Admins: the answers as CSV or XLSX, or their files as ZIPs, made in the background
+    with a progress message (fetching a hundred voice notes must not hold up anyone)."""
     export = picked(turn_, KExport)
     cid, fmt = export.consultation, export.format
     if not _is_admin(turn_):
         raise StaleButton("kx")
     consultation = await consultations.get(turn_.uow, int(cid))
     answers = await turn_.uow.consultations.answers(consultation.id)
-    slug = consultation.record.slug
+    t = turn_.t
     if not answers:
-        await show(turn_, render_no_answers(turn_.t), edit=False)
-    elif fmt == "csv":
-        data = exports.to_csv(consultation, answers)
-        await turn_.reply.send_file(OutFile(data, f"{slug}-answers.csv"))
+        await show(turn_, render_no_answers(t), edit=False)
+        return
+    if fmt == "zip" and not any(a.file_id for a in answers):
+        await show(turn_, render_nothing_to_zip(t), edit=False)
+        return
+    slug, channels = consultation.record.slug, turn_.services.channels
+    if fmt == "csv":
+        csv_name = f"{slug}-answers.csv"
+        await file_in_background(
+            turn_, lambda: OutFile(exports.to_csv(consultation, answers), csv_name)
+        )
     elif fmt == "xlsx":
-        data = await asyncio.to_thread(exports.to_xlsx, consultation, answers)
-        await turn_.reply.send_file(OutFile(data, f"{slug}-answers.xlsx"))
+        xlsx_name = f"{slug}-answers.xlsx"
+        await file_in_background(
+            turn_, lambda: OutFile(exports.to_xlsx(consultation, answers), xlsx_name)
+        )
     else:
-        await _send_zip(turn_, consultation, answers)
+
+        async def work(progress: Progress) -> str:
+            await _send_zip(channels, t, consultation, answers, progress)
+            return background_views.render_done(t)
+
+        await in_background(turn_, work)
 
 
 async def _send_zip(
-    turn_: Turn,
+    channels: Channels,
+    t: Translator,
     consultation: consultations.Loaded,
     answers: list[consultations.ConsultationAnswerRecord],
+    progress: Progress,
 ) -> None:
     """Fetch every answer's file from the channel that keeps it and send them as ZIPs
-    under 45 MB each."""
+    under 45 MB each; files are compressed in a thread."""
     with_files = [a for a in answers if a.file_id]
-    if not with_files:
-        await show(turn_, render_nothing_to_zip(turn_.t), edit=False)
-        return
     slug = consultation.record.slug
     part = exports.ZipPart.new(ZIP_PART_BYTES)
     parts = 0
     missing: list[str] = []
-    for answer in with_files:
+    for done, answer in enumerate(with_files):
+        await progress.say(render_zip_progress(t, done, len(with_files)))
         name = exports.file_name(consultation, answer)
-        channel = turn_.services.channels.get(answer.file_platform or "")
+        channel = channels.get(answer.file_platform or "")
         try:
             if channel is None:
                 raise FetchFailed(f"{answer.file_platform} is not running")
@@ -490,13 +518,15 @@ async def _send_zip(
         name = exports.file_name(consultation, answer, data)  # the type its bytes show
         if not part.fits(len(data)):
             parts += 1
-            await turn_.reply.send_file(OutFile(part.close(), f"{slug}-files-{parts}.zip"))
+            zipped = await asyncio.to_thread(part.close)
+            await progress.send_file(OutFile(zipped, f"{slug}-files-{parts}.zip"))
             part = exports.ZipPart.new(ZIP_PART_BYTES)
-        part.add(name, data)
+        await asyncio.to_thread(part.add, name, data)
     if missing:
         part.add("missing.txt", "\n".join(missing).encode("utf-8"))
     parts += 1
-    await turn_.reply.send_file(OutFile(part.close(), f"{slug}-files-{parts}.zip"))
+    zipped = await asyncio.to_thread(part.close)
+    await progress.send_file(OutFile(zipped, f"{slug}-files-{parts}.zip"))
 
 
 async def on_outcome(turn_: Turn) -> None:

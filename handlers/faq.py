@@ -32,7 +32,6 @@ from bot.keyboards.faq import (
     not_sure_keyboard,
     questions_keyboard,
     rated_keyboard,
-    staff_question_keyboard,
     summary_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
@@ -235,7 +234,7 @@ async def on_ask(turn_: Turn) -> None:
 
 async def _send_to_person(turn_: Turn, text: str) -> None:
     services = turn_.services
-    question = await faq.send_to_person(
+    asked = await faq.send_to_person(
         turn_.uow,
         turn_.user,
         turn_.language,
@@ -243,21 +242,16 @@ async def _send_to_person(turn_: Turn, text: str) -> None:
         services.faq,
         services.clock(),
         services.ask_limit,
+        services.settings.admin_ids,
     )
     _data(turn_).faq_unanswered = None
     _wait(turn_, None)
-    staff = await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
-    staff = [i for i in staff if i != turn_.user.id]
     await show(
         turn_,
-        views.render_question_sent(turn_.t, question, len(staff)),
+        views.render_question_sent(turn_.t, asked.question, asked.staff),
         back_to_menu_keyboard(turn_.t),
         edit=False,
     )
-    for staff_id in staff:
-        t, language = await _translator_of(turn_, staff_id)
-        text_ = views.render_staff_question(t, question, faq.faq_for(services.course, language))
-        await _send(turn_, staff_id, text_, staff_question_keyboard(t, question))
 
 
 async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
@@ -335,19 +329,11 @@ async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
 
 async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
-    question = await faq.answer_back(turn_.uow, question_id, turn_.user.id, text, services.clock())
+    await faq.answer_back(
+        turn_.uow, question_id, turn_.user.id, text, services.clock(), services.settings.admin_ids
+    )
     _wait(turn_, None)
     await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
-    current = await faq.question_for_reply(turn_.uow, question.id)
-    recipients = await faq.answer_back_recipients(turn_.uow, current, services.settings.admin_ids)
-    for staff_id in recipients:
-        t, _ = await _translator_of(turn_, staff_id)
-        await _send(
-            turn_,
-            staff_id,
-            views.render_staff_answer_back(t, current, text),
-            staff_question_keyboard(t, current),
-        )
 
 
 # --- the "Preparing a complaint" guide --------------------------------------------------------
@@ -479,11 +465,12 @@ async def cmd_questions(turn_: Turn) -> None:
 
 
 async def cmd_faqgaps(turn_: Turn) -> None:
-    """List questions the FAQ could not answer and answers rated 👎 (admins and trainers)."""
+    """What the FAQ could not answer and answers rated 👎: admins read the questions,
+    trainers how many came near each topic (see services.faq.gaps)."""
     if not _is_staff(turn_):
         await unknown_command(turn_)
         return
-    gaps = await faq.gaps(turn_.uow)
+    gaps = await faq.gaps(turn_.uow, with_words=turn_.is_admin)
     local = faq.faq_for(turn_.services.course, turn_.language)
     await show(
         turn_,

@@ -55,7 +55,7 @@ from bot.views.trainers import (
     render_trainers,
 )
 from bot.waiting import CohortName, CohortPlace
-from handlers.common import Turn, picked, show, typed_text, wait, waiting_for
+from handlers.common import Turn, file_in_background, picked, show, typed_text, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
 
 # How long typed text counts as the answer the Trainer menu asked for.
@@ -230,7 +230,7 @@ async def on_cohort_qr(turn_: Turn) -> None:
 
 
 async def on_cohort_chart(turn_: Turn) -> None:
-    """Progress per module, as a chart."""
+    """Progress per module, as a chart (drawn in the background)."""
     action = picked(turn_, CohortChart)
     if not await _may_train(turn_, "cohort"):
         return
@@ -238,15 +238,15 @@ async def on_cohort_chart(turn_: Turn) -> None:
     progress = await cohorts.cohort_progress(
         turn_.uow, turn_.services.course, turn_.user.id, action.cohort
     )
-    png = await asyncio.to_thread(reports.cohort_chart, t, progress)
     caption = t.gettext("Progress per module: {name}").format(name=escape(progress.cohort.name))
-    await turn_.reply.send_file(
-        OutFile(png, f"cohort-{action.cohort}-chart.png", "photo"), caption
+    name = f"cohort-{action.cohort}-chart.png"
+    await file_in_background(
+        turn_, lambda: OutFile(reports.cohort_chart(t, progress), name, "photo"), caption
     )
 
 
 async def on_cohort_csv(turn_: Turn) -> None:
-    """The members' progress as a CSV file."""
+    """The members' progress as a CSV file (made in the background)."""
     action = picked(turn_, CohortCsv)
     if not await _may_train(turn_, "cohort"):
         return
@@ -254,9 +254,11 @@ async def on_cohort_csv(turn_: Turn) -> None:
     progress = await cohorts.cohort_progress(
         turn_.uow, turn_.services.course, turn_.user.id, action.cohort
     )
-    data = await asyncio.to_thread(reports.cohort_csv, t, progress)
     caption = t.gettext("Progress of {name} (UTF-8 CSV)").format(name=escape(progress.cohort.name))
-    await turn_.reply.send_file(OutFile(data, f"cohort-{action.cohort}.csv"), caption)
+    name = f"cohort-{action.cohort}.csv"
+    await file_in_background(
+        turn_, lambda: OutFile(reports.cohort_csv(t, progress), name), caption
+    )
 
 
 async def on_cohort_missed(turn_: Turn) -> None:
@@ -303,17 +305,14 @@ async def _send_pack(turn_: Turn, cohort_id: int, module_id: str) -> None:
     module = cohorts.module_of(services.course, cohort.language, module_id)
     # The pack is in the cohort's language: the learners read it at the workshop.
     questions = services.course.questions(cohort.language, module.id)
-    pdf = await asyncio.to_thread(
-        reports.workshop_pack,
-        services.i18n.translator(cohort.language),
-        cohort,
-        module,
-        questions,
-        services.clock(),
-    )
+    pack_t, now = services.i18n.translator(cohort.language), services.clock()
     name = f"workshop-{module.number}-{module.id}-{cohort.language}.pdf"
     caption = turn_.t.gettext("Workshop pack: module {n}").format(n=module.number)
-    await turn_.reply.send_file(OutFile(pdf, name), caption)
+    await file_in_background(
+        turn_,
+        lambda: OutFile(reports.workshop_pack(pack_t, cohort, module, questions, now), name),
+        caption,
+    )
 
 
 async def cmd_cohort(turn_: Turn) -> None:

@@ -513,6 +513,34 @@ class FaqMessage(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class FaqNotice(Base):
+    """One staff member to tell about a question to a person, or about a learner's answer
+    back (`message_id`), written with the question in the learner's turn and sent by a job.
+
+    `state`: pending (not before `not_before`), sending (claimed by one run, committed
+    before the send), sent, blocked, failed or skipped (no longer staff). A row left in
+    sending by a process killed mid-send is never sent again: its fate is unknown, and the
+    question stays in /questions.
+    """
+
+    __tablename__ = "faq_notices"
+    __table_args__ = (Index("ix_faq_notices_state_not_before", "state", "not_before"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    question_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("faq_questions.id", ondelete="CASCADE"), index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("faq_messages.id", ondelete="CASCADE")
+    )
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    not_before: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
 class FaqFeedback(Base):
     """A learner's 👍 or 👎 on an answer; one per learner and entry (the last one counts)."""
 

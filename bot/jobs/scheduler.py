@@ -22,6 +22,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.jobs.announcements import dispatch_announcements
 from bot.jobs.consultations import dispatch_consultations
+from bot.jobs.faq_notices import dispatch_faq_notices
 from bot.jobs.reminders import dispatch_reminders
 from bot.redact import error_summary, redacted_traceback
 from bot.services.container import Services
@@ -59,6 +60,12 @@ class Jobs:
             settings.announcement_interval,
             settings.announcement_interval,
             lambda: dispatch_announcements(services, keep_going),
+        )
+        self._every(
+            "faq notices",
+            settings.question_interval,
+            settings.question_interval,
+            lambda: dispatch_faq_notices(services),
         )
         self.scheduler.start()
 

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from bot.config import Settings
 from bot.content import Course
 from bot.content.consultations import ConsultationSpec
+from bot.conversation.background import Background
 from bot.conversation.ports import Channels
 from bot.db.locks import PersonLocks
 from bot.db.uow import UnitOfWork
@@ -76,6 +77,8 @@ class Services:
     batch_policy: BatchPolicy = field(default_factory=BatchPolicy)
     # the messaging channels this process runs (bot.conversation.ports), by platform
     channels: Channels = field(default_factory=Channels)
+    # long work people asked for (exports, charts, packs), run beside the turns
+    background: Background = field(default_factory=Background)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)

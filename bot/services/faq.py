@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from bot.content import Course, Faq, FaqEntry, FaqGroup
 from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
@@ -113,6 +114,12 @@ def safety_first(course: Course, language: str, text: str) -> FaqEntry | None:
 # --- questions to a person --------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Asked:
+    question: QuestionRecord
+    staff: int  # how many staff members will be told (by the notice job)
+
+
 async def send_to_person(
     uow: UnitOfWork,
     user: UserRecord,
@@ -121,8 +128,11 @@ async def send_to_person(
     index: FaqIndex,
     now: datetime,
     limit: Throttle,
-) -> QuestionRecord:
-    """Queue the question for admins and trainers; what the FAQ found is kept for /faqgaps."""
+    admin_ids: frozenset[int],
+) -> Asked:
+    """Queue the question, and a notice for each admin and trainer, in one commit; the
+    notice job (bot.jobs.faq_notices) sends them, so the learner's turn never waits on
+    staff members' chats. What the FAQ found is kept for /faqgaps."""
     text = text.strip()
     if len(text) > MAX_QUESTION:
         raise QuestionTooLong()
@@ -138,9 +148,11 @@ async def send_to_person(
         closest.entry_id if closest else None,
         closest.score if closest else None,
     )
+    staff = [i for i in await staff_to_notify(uow, admin_ids) if i != user.id]
+    await uow.faq.add_notices(question.id, None, staff, now)
     await uow.events.add(user.id, "faq_question", now, {"question": question.id})
     await uow.commit()
-    return question
+    return Asked(question, len(staff))
 
 
 async def staff_to_notify(uow: UnitOfWork, admin_ids: frozenset[int]) -> list[int]:
@@ -194,16 +206,25 @@ async def reply(
 
 
 async def answer_back(
-    uow: UnitOfWork, question_id: int, learner_id: int, text: str, now: datetime
+    uow: UnitOfWork,
+    question_id: int,
+    learner_id: int,
+    text: str,
+    now: datetime,
+    admin_ids: frozenset[int],
 ) -> QuestionRecord:
-    """The learner answers a reply: the question is open again for the person who took it."""
+    """The learner answers a reply: the question is open again for the person who took it,
+    who is told by the notice job."""
     if len(text) > MAX_REPLY:
         raise ReplyTooLong()
     question = await question_for_reply(uow, question_id)
     if question.user_id != learner_id:
         raise NotYourQuestion(str(question_id))
-    await uow.faq.add_message(question_id, learner_id, True, text, now)
+    message = await uow.faq.add_message(question_id, learner_id, True, text, now)
     await uow.faq.set_status(question_id, "open", now)
+    recipients = await answer_back_recipients(uow, question, admin_ids)
+    recipients = [i for i in recipients if i != learner_id]
+    await uow.faq.add_notices(question_id, message, recipients, now)
     await uow.commit()
     return question
 
@@ -231,15 +252,78 @@ async def open_questions(uow: UnitOfWork) -> tuple[list[QuestionRecord], int]:
     return await uow.faq.open_questions(), await uow.faq.count_open()
 
 
+# --- notices to staff (sent by bot.jobs.faq_notices) ----------------------------------------
+
+NOTICE_BATCH = 50
+
+
+class NoticeState(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    BLOCKED = "blocked"
+    FAILED = "failed"
+    SKIPPED = "skipped"  # the recipient no longer holds a staff role, or is gone
+
+
+@dataclass(frozen=True, slots=True)
+class StaffNotice:
+    """What one claimed notice needs to be rendered: the question as it is now, the
+    learner's answer back when it is about one, and the staff member."""
+
+    id: int
+    question: QuestionRecord
+    answer_back: str | None  # None: the question itself
+    staff: UserRecord
+
+
+async def claim_notices(uow: UnitOfWork, now: datetime) -> tuple[list[StaffNotice], int]:
+    """Claim due notices (committed before any is sent, so none goes out twice) and read
+    what each needs; notices whose recipient is no longer staff are skipped. Returns the
+    notices to send and how many were claimed in all."""
+    claimed = await uow.faq.claim_notices(now, NOTICE_BATCH)
+    ready: list[StaffNotice] = []
+    for notice in claimed:
+        question = await uow.faq.get_question(notice.question_id)
+        staff = await uow.users.get(notice.user_id)
+        text = await uow.faq.message_text(notice.message_id) if notice.message_id else None
+        gone = question is None or (notice.message_id is not None and text is None)
+        if gone or staff is None or not is_staff(staff):
+            await uow.faq.finish_notice(notice.id, NoticeState.SKIPPED, now)
+            continue
+        assert question is not None
+        ready.append(StaffNotice(notice.id, question, text, staff))
+    await uow.commit()
+    return ready, len(claimed)
+
+
+async def finish_notice(
+    uow: UnitOfWork, notice_id: int, state: NoticeState, now: datetime
+) -> None:
+    await uow.faq.finish_notice(notice_id, state, now)
+    await uow.commit()
+
+
+async def postpone_notice(uow: UnitOfWork, notice_id: int, retry_at: datetime) -> None:
+    await uow.faq.postpone_notice(notice_id, retry_at)
+    await uow.commit()
+
+
 @dataclass(frozen=True, slots=True)
 class Gaps:
-    questions: list[QuestionRecord]
+    questions: list[QuestionRecord]  # the learners' words: for admins only
+    topics: list[tuple[str | None, int]]  # questions per closest entry
     not_helpful: list[FeedbackCount]
 
 
-async def gaps(uow: UnitOfWork) -> Gaps:
-    """What the FAQ lacks: questions people had to ask a person, and answers rated 👎."""
-    return Gaps(await uow.faq.recent_questions(), await uow.faq.feedback_counts())
+async def gaps(uow: UnitOfWork, *, with_words: bool) -> Gaps:
+    """What the FAQ lacks: questions people had to ask a person, and answers rated 👎.
+
+    The questions' words are a learner's own and may identify them (a village, a name, an
+    event), so only admins read them here; a trainer sees how many questions came near
+    each topic. The questions reach the trainer who answers them through /questions."""
+    questions = await uow.faq.recent_questions() if with_words else []
+    return Gaps(questions, await uow.faq.gap_topics(), await uow.faq.feedback_counts())
 
 
 # --- ratings and drafts --------------------------------------------------------------------

@@ -395,6 +395,10 @@ def render_nothing_to_zip(t: Translator) -> str:
     return t.gettext("No voice notes, photos or documents in this consultation yet.")
 
 
+def render_zip_progress(t: Translator, done: int, total: int) -> str:
+    return t.gettext("⏳ Fetching the files: {done} of {total}…").format(done=done, total=total)
+
+
 def render_no_answers(t: Translator) -> str:
     return t.gettext("No answers yet.")
 

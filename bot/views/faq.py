@@ -226,14 +226,22 @@ def render_questions(
 
 
 def render_gaps(t: Translator, gaps: Gaps, faq: Faq, language: str) -> str:
+    """The FAQ's gaps: for admins the questions themselves, for trainers (whose Gaps hold
+    no questions) only how many came near each topic."""
     statuses = {
         "open": t.gettext("waiting"),
         "answered": t.gettext("answered"),
         "closed": t.gettext("closed"),
     }
     lines = ["<b>" + t.gettext("Questions the FAQ could not answer") + "</b>"]
-    if not gaps.questions:
+    if not gaps.topics:
         lines.append(t.gettext("None yet."))
+    elif not gaps.questions:
+        lines.append(t.gettext("Questions sent to a person, by the closest topic:"))
+        for entry_id, n in gaps.topics:
+            topic = faq.entry(entry_id) if entry_id else None
+            label = html.escape(topic.question) if topic else t.gettext("no close entry")
+            lines.append(f"• {label}: {n}")
     for q in gaps.questions:
         closest = faq.entry(q.best_entry_id) if q.best_entry_id else None
         guess = (

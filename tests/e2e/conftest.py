@@ -30,7 +30,9 @@ async def standin() -> AsyncIterator[BotApiStandIn]:
 
 @pytest.fixture
 async def bot(standin: BotApiStandIn, database_url: str) -> AsyncIterator[Harness]:
-    harness = Harness(standin, make_settings(standin.url, database_url, admin_ids=str(ADMIN)))
+    # the tests run the staff notice job themselves (Harness.notify_staff), when they mean to
+    settings = make_settings(standin.url, database_url, admin_ids=str(ADMIN), question_interval=0)
+    harness = Harness(standin, settings)
     await harness.start()
     yield harness
     await harness.stop()

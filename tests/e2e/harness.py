@@ -25,6 +25,7 @@ from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings, load_settings
 from bot.content import Course
 from bot.i18n import I18n
+from bot.jobs.faq_notices import NoticeReport, send_faq_notices
 from bot.services.container import Services
 from tests.conftest import shared_content
 
@@ -165,13 +166,17 @@ class Harness:
 
     def busy(self) -> bool:
         """Whether an update is on its way to the bot or being handled: one the stand-in
-        holds (not yet fetched and confirmed), one in the Application's queue, or one the
-        update processor was handed and has not finished."""
+        holds (not yet fetched and confirmed), one in the Application's queue, one the
+        update processor was handed and has not finished, or work it started in the
+        background (an export) that is not done."""
         assert self.app is not None
         processor = self.app.update_processor
         assert isinstance(processor, PerUserUpdateProcessor)
         return bool(
-            self.standin.pending_updates or self.app.update_queue.qsize() or processor.in_flight
+            self.standin.pending_updates
+            or self.app.update_queue.qsize()
+            or processor.in_flight
+            or self.services.background.running
         )
 
     async def until_idle(self, deadline: float | None = None) -> None:
@@ -187,6 +192,10 @@ class Harness:
                 if not self.busy():
                     return
             await asyncio.sleep(POLL)
+
+    async def notify_staff(self) -> NoticeReport:
+        """Run the staff notice job once, as the scheduler does every QUESTION_INTERVAL."""
+        return await send_faq_notices(self.services)
 
     # --- reading the chat ---------------------------------------------------------------
     def messages(self, user_id: int) -> list[dict[str, Any]]:

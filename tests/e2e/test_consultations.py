@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import re
+import time
 import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -454,6 +455,94 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
     assert any(n.startswith(disguised) and n.endswith("_document.bin") for n in names), names
     assert all(n.rsplit(".", 1)[-1] in {*ALLOWED, "bin"} for n in names), names
     assert bot.standin.requests and any(r.method == "getFile" for r in bot.standin.requests)
+
+
+def _message(bot: Harness, user: int, message_id: int) -> str:
+    """A message's text as it is now (after its edits)."""
+    [found] = [m for m in bot.messages(user) if m.get("message_id") == message_id]
+    return str(found.get("text"))
+
+
+async def _voice_answer(bot: Harness, clock: FakeClock) -> tuple[str, bytes]:
+    """One named voice answer (named: no batch to wait for); its reference and bytes."""
+    await publish(bot)
+    clock.now = OPENED
+    await onboard(bot, EN, "en")
+    await choose(bot, EN, 1, "c", "n")
+    voice = b"OggS" + bytes(range(120))
+    mark = len(bot.standin.requests)
+    await bot.standin.send_media(EN, "voice", voice)
+    await bot._settle(EN, mark, True)
+    return reference(bot, EN)[0], voice
+
+
+async def test_the_zip_is_made_in_the_background_while_others_are_served(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """The files download slowly: the admin gets a progress message at once, a learner who
+    writes meanwhile is answered (on SQLite the bot handles one update at a time, so a ZIP
+    made inside the admin's turn would have made them wait), and the ZIP comes once the
+    files do, the progress message ending with "ready"."""
+    ref, voice = await _voice_answer(bot, clock)
+    await onboard(bot, FR, "fr")
+    await bot.press(ADMIN, "kc:1")
+    release = bot.standin.hold_files()
+    mark = len(bot.standin.requests)
+    await bot.press(ADMIN, "kx:1:zip", settle=False)
+    assert "⏳ Preparing your file. It will come here when it is ready." in bot.text(ADMIN)
+    progress = int(bot.last(ADMIN)["message_id"])
+    await bot.standin.send_text(FR, "/menu")
+    await bot.standin.wait_for_request(
+        lambda r: r.method == "sendMessage" and r.params.get("chat_id") == FR,
+        since=mark,
+        timeout=10,
+    )
+    assert bot.services.background.running == 1, "the export is still waiting for its files"
+    assert not [r for r in bot.requests_since(mark) if r.method == "sendDocument"]
+    release.set()
+    await bot.until_idle(time.monotonic() + 30)
+    [zipped] = [
+        r.params["document"]
+        for r in bot.requests_since(mark)
+        if r.method == "sendDocument" and r.status == 200
+    ]
+    assert zipped.filename == f"{SLUG}-files-1.zip"
+    archive = zipfile.ZipFile(io.BytesIO(zipped.data))
+    [name] = archive.namelist()
+    assert name.startswith(ref) and name.endswith("_2_voice.ogg") and archive.read(name) == voice
+    assert _message(bot, ADMIN, progress) == "✅ Your file is ready."
+
+
+async def test_an_export_that_cannot_be_sent_ends_with_a_translated_apology(
+    bot: Harness, clock: FakeClock
+) -> None:
+    await _voice_answer(bot, clock)
+    async with bot.services.uow() as uow:
+        await uow.users.set_language(await bot.uid(ADMIN), "fr")
+        await uow.commit()
+    await bot.press(ADMIN, "kc:1")
+    view = int(bot.last(ADMIN)["message_id"])
+    bot.standin.fail_next("sendDocument", status=400, description="Bad Request: file is too big")
+    await bot.press(ADMIN, "kx:1:csv")
+    t = bot.services.i18n.translator("fr")
+    assert _last_text(bot, ADMIN) == t.gettext(
+        "Sorry, the file could not be made. Please try again later."
+    )
+    mark = len(bot.standin.requests)
+    await bot.press(ADMIN, "kx:1:csv", message_id=view)  # again: it works now
+    assert _last_text(bot, ADMIN) == t.gettext("✅ Your file is ready.")
+    assert [
+        r.params["document"].filename
+        for r in bot.requests_since(mark)
+        if r.status == 200 and r.method == "sendDocument"
+    ] == [f"{SLUG}-answers.csv"]
+
+
+def _last_text(bot: Harness, user: int) -> str:
+    """The bot's last text message to the user as it is now (a progress message: the file
+    it announced comes after it)."""
+    texts = [m for m in bot.messages(user) if m.get("from", {}).get("is_bot") and "text" in m]
+    return str(texts[-1]["text"])
 
 
 async def test_privacy_lists_and_deleteme_erases_named_answers(

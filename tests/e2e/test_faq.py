@@ -8,7 +8,7 @@ import html
 from sqlalchemy import func, select
 
 from bot.db.models import ComplaintDraft, FaqFeedback, FaqQuestion
-from bot.services.faq import ASK_LIMIT, SAFETY_ENTRY, TooManyQuestions
+from bot.services.faq import ASK_LIMIT, SAFETY_ENTRY, NoticeState, TooManyQuestions
 from bot.telegram_html import visible_text
 from bot.views.faq import PORTAL
 from tests.e2e.conftest import ADMIN, USERS, onboard
@@ -160,6 +160,9 @@ async def test_handoff_round_trip_between_a_learner_and_an_admin(bot: Harness) -
         await bot.say(learner, question)
     else:
         await bot.press(learner, "ap:send")
+    assert question not in bot.text(ADMIN), "staff hear of it from the notice job, not the turn"
+    report = await bot.notify_staff()
+    assert report.outcomes == {NoticeState.SENT: 2} and report.claimed == 2
     t_fr = bot.services.i18n.translator("fr")
     assert t_fr.gettext("No one is available right now; it waits in the queue.") not in bot.text(
         learner
@@ -206,6 +209,7 @@ async def test_handoff_round_trip_between_a_learner_and_an_admin(bot: Harness) -
     await bot.press(learner, f"ab:{open_.id}")
     await bot.say(learner, "Merci. Et si la société refuse ?")
     assert bot.text(learner) == t_fr.gettext("Sent.")
+    assert (await bot.notify_staff()).outcomes == {NoticeState.SENT: 1}
     assert "Merci. Et si la société refuse ?" in bot.text(ADMIN)
     assert data_of(bot, ADMIN) == [f"aq:{open_.id}"]
     assert bot.text(trainer) == trainer_before
@@ -296,6 +300,23 @@ async def test_feedback_buttons_and_faqgaps(bot: Harness) -> None:
     gaps = bot.text(ADMIN)
     assert "Questions the FAQ could not answer" in gaps and "kal mausam kaisa rahega" in gaps
     assert "Can I appeal if I disagree with the decision?: 👎 1 · 👍 0" in gaps
+    # a trainer sees how many asked near which topic, never a learner's words
+    trainer = USERS["en"]
+    await onboard(bot, trainer, "en")
+    async with bot.services.uow() as uow:
+        await uow.users.set_role(await bot.uid(trainer), "trainer")
+        [question] = await uow.faq.recent_questions()
+        await uow.commit()
+    mark = len(bot.standin.requests)
+    await bot.say(trainer, "/faqgaps")
+    gaps = bot.text(trainer)
+    said = " ".join(str(r.params.get("text", "")) for r in bot.requests_since(mark))
+    assert "kal mausam" not in said and "kal mausam" not in gaps
+    assert "Questions sent to a person, by the closest topic:" in gaps
+    closest = bot.services.course.faq_in("en").entry(question.best_entry_id or "")
+    label = closest.question if closest else "no close entry"
+    assert f"• {label}: 1" in gaps
+    assert "Can I appeal if I disagree with the decision?: 👎 1 · 👍 0" in gaps
 
 
 async def test_privacy_lists_and_deleteme_erases_questions_ratings_and_draft(
@@ -339,12 +360,14 @@ async def test_questions_to_a_person_are_limited_per_learner(bot: Harness) -> No
     await bot.say(learner, "Mais uma pergunta sobre a poeira")
     t = bot.services.i18n.translator("pt")
     assert t.gettext(TooManyQuestions.msgid) in bot.text(learner)
+    assert (await bot.notify_staff()).outcomes == {NoticeState.SENT: ASK_LIMIT}
     staff = [
         r
         for r in bot.requests_since(mark)
         if r.method == "sendMessage" and r.params.get("chat_id") == ADMIN
     ]
-    assert not staff, "nobody was told of the refused question"
+    assert len(staff) == ASK_LIMIT, "each accepted question once"
+    assert not any("Mais uma" in str(r.params.get("text")) for r in staff), "nobody was told"
     async with bot.services.uow() as uow:
         texts = [q.text for q in await uow.faq.open_questions()]
     assert len(texts) == ASK_LIMIT and "Mais uma pergunta sobre a poeira" not in texts
@@ -426,5 +449,6 @@ async def test_an_old_send_button_after_deleteme_sends_nothing(bot: Harness) -> 
     await bot.press(user, "ap:send", message_id=old_send)
     assert "There is no question to send. Type your question first." in bot.text(user)
     assert await count(bot, FaqQuestion) == 0
+    assert (await bot.notify_staff()).claimed == 0
     assert len(bot.messages(ADMIN)) == admin_before
     assert not any("weather" in str(m.get("text", "")) for m in bot.messages(ADMIN))

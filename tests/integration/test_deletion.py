@@ -233,6 +233,18 @@ def _person(user: int, n: int) -> dict[type[Base], list[dict[str, Any]]]:
                 "at": T0,
             },
         ],
+        m.FaqNotice: [
+            # this person, as staff, is told of the other's answer back on their question
+            {
+                "id": n,
+                "question_id": o,
+                "message_id": 20 + o,
+                "user_id": user,
+                "state": "sent",
+                "not_before": T0,
+                "done_at": T0,
+            }
+        ],
         m.FaqFeedback: [{"user_id": user, "entry_id": "retaliation", "helpful": False, "at": T0}],
         m.ComplaintDraft: [{"user_id": user, "text": text, "saved_at": T0}],
     }
@@ -261,6 +273,7 @@ def _expected(before: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
         "invitations": ("cohort_id", "cohorts"),
         "announcement_recipients": ("announcement_id", "announcements"),
         "faq_messages": ("question_id", "faq_questions"),
+        "faq_notices": ("question_id", "faq_questions"),
     }
     after: dict[str, list[dict[str, Any]]] = {}
     for name, rows in before.items():

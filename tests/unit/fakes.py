@@ -139,6 +139,8 @@ class Tables:
     held: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (tag, sealed)
     faq_questions: dict[int, QuestionRecord] = field(default_factory=dict)
     faq_messages: list[FaqMessageRow] = field(default_factory=list)
+    # (question, answer-back message or None, staff member to tell)
+    faq_notices: list[tuple[int, int | None, int]] = field(default_factory=list)
 
     def next_id(self) -> int:
         self.serial += 1
@@ -729,8 +731,21 @@ class FakeFaq(FaqRepository):
 
     async def add_message(
         self, question_id: int, sender_id: int, from_learner: bool, text: str, now: datetime
-    ) -> None:
+    ) -> int:
         self._t.faq_messages.append(FaqMessageRow(question_id, sender_id, from_learner, text, now))
+        return len(self._t.faq_messages)
+
+    async def staff_ids(self) -> list[int]:
+        return [
+            u.id
+            for u in self._t.users.values()
+            if u.role in ("trainer", "admin") and not u.blocked
+        ]
+
+    async def add_notices(
+        self, question_id: int, message_id: int | None, user_ids: list[int], now: datetime
+    ) -> None:
+        self._t.faq_notices += [(question_id, message_id, user_id) for user_id in user_ids]
 
 
 # --- the unit of work -------------------------------------------------------------------------

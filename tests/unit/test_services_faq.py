@@ -41,9 +41,10 @@ async def _ask(
     db: FakeDatabase, limit: Throttle, text: str = "Where do I send a complaint form?", **at: int
 ) -> faq.QuestionRecord:
     user = db.committed.users[LEARNER]
-    return await faq.send_to_person(
-        db.uow(), user, "en", text, INDEX, NOW + timedelta(**at), limit
+    asked = await faq.send_to_person(
+        db.uow(), user, "en", text, INDEX, NOW + timedelta(**at), limit, frozenset()
     )
+    return asked.question
 
 
 async def test_a_question_is_queued_with_what_the_faq_found(db: FakeDatabase) -> None:
@@ -58,6 +59,10 @@ async def test_a_question_is_queued_with_what_the_faq_found(db: FakeDatabase) ->
     assert [(e.kind, e.data) for e in db.committed.events] == [
         ("faq_question", {"question": question.id})
     ]
+    assert sorted(db.committed.faq_notices) == [
+        (question.id, None, STAFF),
+        (question.id, None, SECOND_STAFF),
+    ], "one notice per staff member, in the question's commit, for the job to send"
 
 
 async def test_the_sixth_question_in_an_hour_is_refused_and_stored_nowhere(
@@ -86,7 +91,7 @@ async def test_the_first_person_to_reply_takes_the_question(db: FakeDatabase) ->
     question = await _ask(db, _limit())
     replied = await faq.reply(db.uow(), question.id, STAFF, "Here is how.", NOW)
     assert (replied.status, replied.taken_by) == ("answered", STAFF)
-    await faq.answer_back(db.uow(), question.id, LEARNER, "Thank you, and then?", NOW)
+    await faq.answer_back(db.uow(), question.id, LEARNER, "Thank you, and then?", NOW, frozenset())
     assert db.committed.faq_questions[question.id].status == "open", "open again for staff"
     with pytest.raises(TakenByAnother):
         await faq.reply(db.uow(), question.id, SECOND_STAFF, "Then wait.", NOW)
@@ -103,7 +108,7 @@ async def test_only_the_asker_answers_back(db: FakeDatabase) -> None:
     question = await _ask(db, _limit())
     await faq.reply(db.uow(), question.id, STAFF, "Here is how.", NOW)
     with pytest.raises(NotYourQuestion):
-        await faq.answer_back(db.uow(), question.id, OTHER, "Me too", NOW)
+        await faq.answer_back(db.uow(), question.id, OTHER, "Me too", NOW, frozenset())
     assert db.committed.faq_questions[question.id].status == "answered"
     assert len(db.committed.faq_messages) == 1
 
@@ -113,6 +118,8 @@ async def test_an_overlong_reply_is_refused(db: FakeDatabase) -> None:
     with pytest.raises(ReplyTooLong):
         await faq.reply(db.uow(), question.id, STAFF, "a" * (faq.MAX_REPLY + 1), NOW)
     with pytest.raises(ReplyTooLong):
-        await faq.answer_back(db.uow(), question.id, LEARNER, "a" * (faq.MAX_REPLY + 1), NOW)
+        await faq.answer_back(
+            db.uow(), question.id, LEARNER, "a" * (faq.MAX_REPLY + 1), NOW, frozenset()
+        )
     assert db.committed.faq_questions[question.id].taken_by is None
     assert db.committed.faq_messages == []

@@ -25,6 +25,7 @@ from bot.db.repositories.consultations import (
 )
 from bot.db.repositories.events import EventRepository
 from bot.db.repositories.faq import (
+    ClaimedNotice,
     DraftRecord,
     FaqRepository,
     FeedbackCount,
@@ -62,6 +63,7 @@ __all__ = [
     "CertificateRecord",
     "CertificateRepository",
     "ClaimedCopy",
+    "ClaimedNotice",
     "CohortRecord",
     "CohortRepository",
     "ConsultationAnswerRecord",

@@ -11,7 +11,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import ComplaintDraft, FaqFeedback, FaqMessage, FaqQuestion, User
+from bot.db.models import (
+    ComplaintDraft,
+    FaqFeedback,
+    FaqMessage,
+    FaqNotice,
+    FaqQuestion,
+    User,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +33,17 @@ class QuestionRecord:
     best_score: float | None
     created_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedNotice:
+    """A staff notice claimed for sending: about a question, or about the learner's answer
+    back (`message_id`)."""
+
+    id: int
+    question_id: int
+    message_id: int | None
+    user_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,16 +148,89 @@ class FaqRepository:
 
     async def add_message(
         self, question_id: int, sender_id: int, from_learner: bool, text: str, now: datetime
+    ) -> int:
+        return int(
+            (
+                await self._session.scalars(
+                    insert(FaqMessage)
+                    .values(
+                        question_id=question_id,
+                        sender_id=sender_id,
+                        from_learner=from_learner,
+                        text=text,
+                        at=now,
+                    )
+                    .returning(FaqMessage.id)
+                )
+            ).one()
+        )
+
+    async def message_text(self, message_id: int) -> str | None:
+        return await self._session.scalar(
+            select(FaqMessage.text).where(FaqMessage.id == message_id)
+        )
+
+    # --- notices to staff, sent by a job ------------------------------------------------
+    async def add_notices(
+        self, question_id: int, message_id: int | None, user_ids: list[int], now: datetime
     ) -> None:
+        if user_ids:
+            await self._session.execute(
+                insert(FaqNotice),
+                [
+                    {
+                        "question_id": question_id,
+                        "message_id": message_id,
+                        "user_id": user_id,
+                        "state": "pending",
+                        "not_before": now,
+                    }
+                    for user_id in user_ids
+                ],
+            )
+
+    async def claim_notices(self, now: datetime, limit: int) -> list[ClaimedNotice]:
+        """Mark up to `limit` due notices as sending (one run's, whichever process claims
+        them first: `FOR UPDATE SKIP LOCKED` on PostgreSQL, the write lock on SQLite)."""
+        due = (
+            select(FaqNotice.id)
+            .where(FaqNotice.state == "pending", FaqNotice.not_before <= now)
+            .order_by(FaqNotice.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = await self._session.execute(
+            update(FaqNotice)
+            .where(FaqNotice.id.in_(due.scalar_subquery()))
+            .values(state="sending")
+            .returning(
+                FaqNotice.id, FaqNotice.question_id, FaqNotice.message_id, FaqNotice.user_id
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return sorted((ClaimedNotice(**row._mapping) for row in rows), key=lambda n: n.id)
+
+    async def finish_notice(self, notice_id: int, state: str, now: datetime) -> None:
         await self._session.execute(
-            insert(FaqMessage).values(
-                question_id=question_id,
-                sender_id=sender_id,
-                from_learner=from_learner,
-                text=text,
-                at=now,
+            update(FaqNotice).where(FaqNotice.id == notice_id).values(state=state, done_at=now)
+        )
+
+    async def postpone_notice(self, notice_id: int, retry_at: datetime) -> None:
+        """Not sent (flood limit, no connection): pending again, not before `retry_at`."""
+        await self._session.execute(
+            update(FaqNotice)
+            .where(FaqNotice.id == notice_id)
+            .values(state="pending", not_before=retry_at)
+        )
+
+    async def notice_states(self, question_id: int) -> dict[int, str]:
+        """Each notified staff member's notice state for a question (its first notices)."""
+        rows = await self._session.execute(
+            select(FaqNotice.user_id, FaqNotice.state).where(
+                FaqNotice.question_id == question_id, FaqNotice.message_id.is_(None)
             )
         )
+        return {row.user_id: row.state for row in rows}
 
     async def open_questions(self, limit: int = 30) -> list[QuestionRecord]:
         """Questions waiting for a person, oldest first."""
@@ -163,6 +254,17 @@ class FaqRepository:
             select(*_COLUMNS).order_by(FaqQuestion.created_at.desc()).limit(limit)
         )
         return [_question(row) for row in rows]
+
+    async def gap_topics(self) -> list[tuple[str | None, int]]:
+        """How many questions went to a person, by the FAQ entry that came closest (None:
+        none came close), most asked first: the gaps without anyone's words."""
+        n = func.count()
+        rows = await self._session.execute(
+            select(FaqQuestion.best_entry_id, n.label("n"))
+            .group_by(FaqQuestion.best_entry_id)
+            .order_by(n.desc(), FaqQuestion.best_entry_id)
+        )
+        return [(row.best_entry_id, int(row.n)) for row in rows]
 
     async def staff_ids(self) -> list[int]:
         """Users with the trainer or admin role who have not blocked the bot."""
@@ -251,6 +353,11 @@ class FaqRepository:
         """Erase the learner's questions (with their conversations), ratings and draft; as
         staff, their replies stay for the learner but no longer say who wrote them."""
         asked = select(FaqQuestion.id).where(FaqQuestion.user_id == user_id)
+        await self._session.execute(
+            delete(FaqNotice).where(
+                or_(FaqNotice.user_id == user_id, FaqNotice.question_id.in_(asked))
+            )
+        )
         await self._session.execute(delete(FaqMessage).where(FaqMessage.question_id.in_(asked)))
         await self._session.execute(delete(FaqQuestion).where(FaqQuestion.user_id == user_id))
         await self._session.execute(delete(FaqFeedback).where(FaqFeedback.user_id == user_id))

@@ -8,6 +8,7 @@ same aiohttp app serves the playground page, where a person chats with the bot i
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import logging
 import time
@@ -114,6 +115,7 @@ class BotApiStandIn:
         self.violations: list[tuple[str, dict[str, object], list[str]]] = []
         self.last_error: JsonDict | None = None
         self._failures: dict[str, list[_Failure]] = {}
+        self._file_gate: asyncio.Event | None = None  # see hold_files
         self._runner: web.AppRunner | None = None
         self.url: str | None = None
         self._app = self._build_app()
@@ -217,6 +219,8 @@ class BotApiStandIn:
         stored = self.state.files_by_path.get(request.match_info["file_path"])
         if stored is None or stored.data is None:
             return web.json_response(ApiError(404, "Not Found").payload(), status=404)
+        if self._file_gate is not None:
+            await self._file_gate.wait()
         return web.Response(body=stored.data, content_type=stored.mime_type)
 
     def _check_spec(self, method: str, raw: dict[str, object], params: dict[str, object]) -> None:
@@ -265,6 +269,12 @@ class BotApiStandIn:
         """Answer the next `times` calls of `method` with this error instead of running them."""
         error = ApiError(status, description, retry_after=retry_after)
         self._failures.setdefault(method.lower(), []).append(_Failure(error, times))
+
+    def hold_files(self) -> asyncio.Event:
+        """Hold every file download until the returned event is set (a slow network, to
+        show what the bot does meanwhile)."""
+        self._file_gate = asyncio.Event()
+        return self._file_gate
 
     async def wait_for_request(
         self,

@@ -1,0 +1,95 @@
+"""The staff notice job: tells admins and trainers about questions to a person and about
+learners' answers back, which the learner's turn only wrote down (bot.services.faq).
+
+A repeating job (bot.jobs.scheduler) like the others, so a learner's turn never waits on
+staff members' chats, and a restart between the question and the notice loses nothing:
+the notices are rows, written in the same commit as the question. Each is claimed (and
+committed) before it is sent and its outcome recorded after, so nobody is told twice; one
+that could not go out now (flood limit, no connection) goes back to pending for a later
+run. A process killed between a send and its record leaves that notice claimed and never
+sends it again (its fate is unknown); the question is still in /questions.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.conversation.ports import Sent
+from bot.conversation.reach import where
+from bot.keyboards.faq import staff_question_keyboard
+from bot.services import faq, learners
+from bot.services.container import Services
+from bot.services.faq import NoticeState, StaffNotice
+from bot.views.faq import render_staff_answer_back, render_staff_question
+
+log = logging.getLogger(__name__)
+
+# After a send that surely did not reach the channel (no connection), try again this later.
+RETRY_AFTER_NETWORK_ERROR = timedelta(minutes=1)
+
+_STATES = {Sent.SENT: NoticeState.SENT, Sent.BLOCKED: NoticeState.BLOCKED}
+
+
+@dataclass
+class NoticeReport:
+    """What one run did (for logs and tests)."""
+
+    claimed: int = 0
+    outcomes: dict[NoticeState, int] = field(default_factory=dict)
+    retried: int = 0
+
+    def count(self, state: NoticeState) -> None:
+        self.outcomes[state] = self.outcomes.get(state, 0) + 1
+
+
+async def dispatch_faq_notices(services: Services) -> None:
+    """Send the staff notices that are due (the scheduler runs this every few seconds)."""
+    report = await send_faq_notices(services)
+    if report.claimed:
+        log.info("faq notices: %s", report)
+
+
+async def send_faq_notices(services: Services) -> NoticeReport:
+    report = NoticeReport()
+    while True:
+        async with services.uow() as uow:
+            ready, claimed = await faq.claim_notices(uow, services.clock())
+        report.claimed += claimed
+        for _ in range(claimed - len(ready)):
+            report.count(NoticeState.SKIPPED)
+        for notice in ready:
+            await _send(services, notice, report)
+        if claimed < faq.NOTICE_BATCH:
+            return report
+
+
+async def _send(services: Services, notice: StaffNotice, report: NoticeReport) -> None:
+    staff = notice.staff
+    async with services.uow() as uow:
+        found = (await where(uow, services.channels, [staff.id])).get(staff.id)
+    if found is None:  # on no channel this process runs
+        async with services.uow() as uow:
+            await faq.finish_notice(uow, notice.id, NoticeState.SKIPPED, services.clock())
+        report.count(NoticeState.SKIPPED)
+        return
+    language = staff.language or services.i18n.default
+    t = services.i18n.translator(language)
+    question = notice.question
+    if notice.answer_back is None:
+        text = render_staff_question(t, question, faq.faq_for(services.course, language))
+    else:
+        text = render_staff_answer_back(t, question, notice.answer_back)
+    done = await found.channel.send(found.address, text, staff_question_keyboard(t, question))
+    async with services.uow() as uow:
+        if done.result is Sent.LATER:
+            retry_at = services.clock() + (done.retry_in or RETRY_AFTER_NETWORK_ERROR)
+            await faq.postpone_notice(uow, notice.id, retry_at)
+            report.retried += 1
+            return
+        state = _STATES.get(done.result, NoticeState.FAILED)
+        await faq.finish_notice(uow, notice.id, state, services.clock())
+        if state is NoticeState.BLOCKED:
+            await learners.mark_blocked(uow, staff.id)
+    report.count(state)
