@@ -4,10 +4,16 @@ card and a retry; an old, forged or repeated pick changes nothing."""
 
 from __future__ import annotations
 
+import io
+import random
+
+from pypdf import PdfReader
+
 from bot.actions.menu import Menu
-from bot.actions.quizzes import QuizPick, QuizRetry, QuizStart
+from bot.actions.quizzes import CertificateAction, QuizPick, QuizRetry, QuizStart, question_ref
 from bot.channels.whatsapp.standin import WebhookFault
 from bot.errors import StaleButton
+from bot.services import quizzes
 from bot.services.quizzes import QUIZ_SIZE
 from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 from tests.whatsapp.test_learner import _onboard
@@ -168,3 +174,53 @@ async def test_an_old_forged_or_repeated_pick_changes_nothing(database_url: str)
         # once: the answer, then the next question (no second answer, no stale answer)
         assert len(h.standin.messages(LEARNER)) - sent_before == 2
         assert h.standin.violations == []
+
+
+async def test_the_certificate_comes_as_a_pdf_document(database_url: str) -> None:
+    async with whatsapp_bot(database_url) as h:
+        h.standin.add_user(LEARNER, "Ana")
+        await _onboard(h, LEARNER, "pt")
+        t = h.services.i18n.translator("pt")
+        user_id = await _user_id(h, LEARNER)
+        modules = h.services.course.modules_in("pt")
+        await _pass_through_the_service(h, user_id, [m.id for m in modules[:-1]])
+        await h.say(LEARNER, "/quiz")
+        await h.pick(LEARNER, QuizStart(modules[-1].id).pack())
+        for _ in range(QUIZ_SIZE):
+            await _answer(h, LEARNER, "pt", right=True)
+        assert CertificateAction("get").pack() in {i for _, i in h.choices(LEARNER)}
+        await h.pick(LEARNER, CertificateAction("get").pack())
+        await h.say(LEARNER, "Ana Souza")
+        assert "Ana Souza" in h.text(LEARNER)
+        await h.pick(LEARNER, CertificateAction("yes").pack())
+
+        document = next(
+            m for m in reversed(h.standin.messages(LEARNER)) if m["type"] == "document"
+        )
+        assert document["document"]["filename"].endswith(".pdf")
+        assert t.gettext("Your certificate of completion.") in document["document"]["caption"]
+        media = h.standin.media.get(document["document"]["id"])
+        assert media is not None and media.data.startswith(b"%PDF")
+        assert media.mime_type == "application/pdf"
+        assert "Ana Souza" in PdfReader(io.BytesIO(media.data)).pages[0].extract_text()
+        assert Menu("main").pack() in {i for _, i in h.choices(LEARNER)}, "then the menu"
+        assert h.standin.violations == []
+
+
+async def _pass_through_the_service(h: WhatsAppHarness, user_id: int, modules: list[str]) -> None:
+    """Pass these modules' quizzes as if the learner had picked every right option."""
+    s = h.services
+    rng = random.Random(4)
+    for module_id in modules:
+        async with s.uow() as uow:
+            poll = await quizzes.start(uow, s.course, user_id, "pt", module_id, s.clock(), rng)
+        for _ in range(poll.total):
+            ref = question_ref(poll.attempt_id, poll.position)
+            async with s.uow() as uow:
+                await quizzes.poll_sent(uow, poll, "whatsapp", ref, s.clock())
+                answered = await quizzes.take_answer(
+                    uow, s.course, user_id, "pt", "whatsapp", ref, (poll.correct,), s.clock(), rng
+                )
+            assert answered is not None and answered.correct
+            if isinstance(answered.next, quizzes.PollToSend):
+                poll = answered.next

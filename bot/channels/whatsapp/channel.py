@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import mimetypes
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from urllib.parse import quote
@@ -197,12 +198,19 @@ class WhatsAppChannel:
 
 
 def _guess_mime(file: OutFile) -> str:
-    return {
+    """The type Meta is told at upload: by kind for media (a voice note must be Ogg Opus),
+    by name for a document (a certificate is a PDF, which WhatsApp shows as one; a
+    document of an unknown type it may refuse)."""
+    by_kind = {
         "photo": "image/jpeg",
         "voice": "audio/ogg",
         "audio": "audio/mpeg",
         "video": "video/mp4",
-    }.get(file.kind, "application/octet-stream")
+    }.get(file.kind)
+    if by_kind is not None:
+        return by_kind
+    guessed, _ = mimetypes.guess_type(file.filename, strict=True)
+    return guessed or "application/octet-stream"
 
 
 class WhatsAppReplies:
