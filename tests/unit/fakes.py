@@ -553,6 +553,7 @@ class FakeReminders(ReminderRepository):
                     user.time_zone,
                     user.last_seen_at,
                     user.blocked,
+                    user.opted_out_at is not None,
                     row.days,
                     row.hour,
                     row.next_due_at,
