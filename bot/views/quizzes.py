@@ -52,7 +52,7 @@ def render_quiz_intro(t: Translator, module: Module, total: int) -> str:
         )
         + "\n"
         + t.gettext(
-            "{total} questions. Choose one answer in each poll; you will see why it is right."
+            "{total} questions. Choose one answer to each question; you will see why it is right."
         ).format(total=total)
     )
 

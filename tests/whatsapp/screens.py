@@ -499,6 +499,12 @@ def _privacy(language: str, t: Translator) -> Iterator[Shown]:
         account.render_privacy(t, report, language),
         menu_kb.back_to_menu_keyboard(t),
     )
+    stopped = dataclasses.replace(report, user=dataclasses.replace(user, opted_out_at=NOW))
+    yield Shown(
+        "privacy opted out",
+        account.render_privacy(t, stopped, language),
+        menu_kb.back_to_menu_keyboard(t),
+    )
     yield Shown("delete", account.render_delete_confirm(t), account_kb.delete_keyboard(t))
     yield Shown("deleted", account.render_deleted(t), None)
     yield Shown("opted out", account.render_opted_out(t), menu_kb.back_to_menu_keyboard(t))
