@@ -1,4 +1,5 @@
-"""Privacy: /privacy shows what is stored, /deleteme erases it after a confirmation."""
+"""Privacy: /privacy shows what is stored, /deleteme erases it after a confirmation, /stop
+opts out of everything the bot sends on its own (/start opts back in, handlers.start)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,13 @@ from bot.conversation.router import Router
 from bot.keyboards.account import delete_keyboard
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import learners
-from bot.views.account import render_delete_confirm, render_deleted, render_kept, render_privacy
+from bot.views.account import (
+    render_delete_confirm,
+    render_deleted,
+    render_kept,
+    render_opted_out,
+    render_privacy,
+)
 from handlers.common import Turn, picked, show
 
 
@@ -51,8 +58,17 @@ async def on_delete(turn_: Turn) -> None:
         await show(turn_, render_kept(turn_.t), back_to_menu_keyboard(turn_.t))
 
 
+async def cmd_stop(turn_: Turn) -> None:
+    """Opt out of reminders, announcements and consultation notices (allowed at any time;
+    the typed word STOP on WhatsApp)."""
+    await learners.opt_out(turn_.uow, turn_.user.id, turn_.services.clock())
+    keyboard = back_to_menu_keyboard(turn_.t) if turn_.ready else None
+    await show(turn_, render_opted_out(turn_.t), keyboard, edit=False)
+
+
 def routes(router: Router) -> None:
     router.command("privacy", cmd_privacy)
     router.command("deleteme", cmd_deleteme)
+    router.command("stop", cmd_stop)
     router.choice(Menu("privacy"), on_privacy)
     router.action(DeleteData, on_delete)

@@ -6,19 +6,20 @@ from __future__ import annotations
 import asyncio
 
 from bot.actions.menu import Menu
-from bot.actions.quizzes import CertificateAction, QuizRetry, QuizStart
+from bot.actions.quizzes import CertificateAction, QuizPick, QuizRetry, QuizStart
 from bot.conversation.events import QuizAnswer
 from bot.conversation.ports import OutFile
 from bot.conversation.router import Router
 from bot.documents.certificate import printable, render_certificate, verification_url
-from bot.errors import AppError
+from bot.errors import AppError, StaleButton
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.keyboards.quizzes import confirm_name_keyboard, quizzes_keyboard, score_keyboard
 from bot.screens import Question
 from bot.services import certificates, quizzes
-from bot.services.quizzes import PollToSend, ScoreCard
+from bot.services.quizzes import Answered, PollToSend, ScoreCard
 from bot.views.quizzes import (
     poll_question,
+    render_answer,
     render_certificate_caption,
     render_name_confirm,
     render_name_prompt,
@@ -109,28 +110,50 @@ async def on_quiz_retry(turn_: Turn) -> None:
     await _start(turn_, picked(turn_, QuizRetry).module_id, resume=False)
 
 
-async def on_poll_answer(turn_: Turn) -> None:
-    """Record the answer, then send the next question or the score card (PollAnswer has no
-    chat: the private chat with the user has the user's id)."""
-    answer = turn_.event
-    if not isinstance(answer, QuizAnswer):
-        return
+async def _take_answer(turn_: Turn, ref: str, options: tuple[int, ...]) -> Answered | None:
     s = turn_.services
-    result = await quizzes.take_answer(
+    return await quizzes.take_answer(
         turn_.uow,
         s.course,
         turn_.user.id,
         turn_.language,
         turn_.person.platform,
-        answer.ref,
-        answer.options,
+        ref,
+        options,
         s.clock(),
         s.rng,
     )
-    if isinstance(result, PollToSend):
-        await send_question(turn_, result)
-    elif isinstance(result, ScoreCard):
-        await send_score(turn_, result)
+
+
+async def _go_on(turn_: Turn, next_: PollToSend | ScoreCard) -> None:
+    if isinstance(next_, PollToSend):
+        await send_question(turn_, next_)
+    else:
+        await send_score(turn_, next_)
+
+
+async def on_poll_answer(turn_: Turn) -> None:
+    """Record the answer, then send the next question or the score card (the native quiz
+    showed right or wrong and the explanation itself; an ignored answer gets nothing, as a
+    retracted vote must not)."""
+    answer = turn_.event
+    if not isinstance(answer, QuizAnswer):
+        return
+    answered = await _take_answer(turn_, answer.ref, answer.options)
+    if answered is not None:
+        await _go_on(turn_, answered.next)
+
+
+async def on_quiz_pick(turn_: Turn) -> None:
+    """Take an option picked from a question sent as choices: say whether it was right and
+    why, then send the next question or the score card. A pick the quiz does not take (an
+    old question, one answered already, someone else's, forged) is a stale button."""
+    pick = picked(turn_, QuizPick)
+    answered = await _take_answer(turn_, pick.ref, (pick.option,))
+    if answered is None:
+        raise StaleButton(QuizPick.PREFIX)
+    await show(turn_, render_answer(turn_.t, answered), edit=False)
+    await _go_on(turn_, answered.next)
 
 
 # --- certificate ----------------------------------------------------------------------------
@@ -236,5 +259,6 @@ def routes(router: Router) -> None:
     router.choice(Menu("quizzes"), on_quizzes_menu)
     router.action(QuizStart, on_quiz_start)
     router.action(QuizRetry, on_quiz_retry)
+    router.action(QuizPick, on_quiz_pick)
     router.action(CertificateAction, on_certificate)
     router.quiz_answer = on_poll_answer

@@ -1,4 +1,5 @@
-"""Reminders: the onboarding answer, Settings → Reminders, /stop and /reminderstats."""
+"""Reminders: the onboarding answer, Settings → Reminders and /reminderstats (/stop, which
+stops every message the bot sends on its own, is in handlers.account)."""
 
 from __future__ import annotations
 
@@ -224,13 +225,6 @@ async def take_typed_city(turn_: Turn, text: str) -> bool:
     return True
 
 
-async def cmd_stop(turn_: Turn) -> None:
-    """Turn reminders off (allowed at any time)."""
-    was_on = await reminders.turn_off(turn_.uow, turn_.user.id)
-    keyboard = back_to_menu_keyboard(turn_.t) if turn_.ready else None
-    await show(turn_, render_stopped(turn_.t, was_on), keyboard, edit=False)
-
-
 async def cmd_reminderstats(turn_: Turn) -> None:
     """Show admins how reminders fare; to others the command does not exist."""
     if not turn_.is_admin:
@@ -247,7 +241,6 @@ async def cmd_reminderstats(turn_: Turn) -> None:
 
 def routes(router: Router) -> None:
     router.command("reminders", cmd_reminders)
-    router.command("stop", cmd_stop)
     router.command("reminderstats", cmd_reminderstats)
     router.choice(Menu("reminders"), on_reminders_menu)
     router.action(Reminders, on_reminder_action)

@@ -10,6 +10,7 @@ from bot.keyboards.menu import menu_keyboard
 from bot.keyboards.onboarding import language_keyboard, welcome_keyboard
 from bot.keyboards.reminders import reminder_question_keyboard
 from bot.services import learners
+from bot.views.account import render_opted_in
 from bot.views.menu import render_menu
 from bot.views.onboarding import render_language_prompt, render_welcome
 from bot.views.reminders import render_reminder_question
@@ -32,7 +33,10 @@ async def ask_language(turn_: Turn, note: str | None = None) -> None:
 
 async def cmd_start(turn_: Turn) -> None:
     """Begin onboarding, or show the menu to someone already set up; `/start <code>` (an
-    invitation link) offers the cohort or the trainer role, after onboarding."""
+    invitation link) offers the cohort or the trainer role, after onboarding. After /stop,
+    it is the way back: what the bot sends on its own reaches them again."""
+    if turn_.user.opted_out_at is not None and await learners.opt_in(turn_.uow, turn_.user.id):
+        await show(turn_, render_opted_in(turn_.t), edit=False)
     if command_args(turn_):
         await invitations.start_with_code(turn_, command_args(turn_)[0])
     elif turn_.ready:

@@ -38,14 +38,24 @@ class QuizPick(Action):
     """An option picked from a quiz question sent as a list or buttons (not a native poll).
 
     `option` is the place of the option as shown (the poll's order), like a Telegram poll
-    answer's option id. The question message's id (WhatsApp's `context.id` on the reply)
-    is the reference the question was recorded under (`quizzes.poll_sent`); the pick counts
-    only when that record names this `attempt` and `position`, the attempt is the person's
-    own and still stands at that position. So a pick from an old question, from another
-    person's message or with edited fields is refused, and the first answer wins.
+    answer's option id. The question was recorded under `question_ref(attempt, position)`
+    (`quizzes.poll_sent`), so the pick names the record it answers; it counts only when
+    that record exists, the attempt is the person's own and still stands at that position.
+    So a pick from an old question, from another person's message or with edited fields is
+    refused, and the first answer wins.
     """
 
     PREFIX = "qp"
     attempt: int
     position: Annotated[int, Range(0, 99)]
     option: Annotated[int, Range(0, 9)]
+
+    @property
+    def ref(self) -> str:
+        return question_ref(self.attempt, self.position)
+
+
+def question_ref(attempt: int, position: int) -> str:
+    """The reference a question sent as choices is recorded under: which question of which
+    attempt (a channel without native quizzes has no poll id to record)."""
+    return f"{attempt}:{position}"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import waiting
+from bot.screens import Screen
 from bot.sealing import Sealer
 from bot.waiting import Wait
 
@@ -19,8 +20,10 @@ class Memory:
     restart and is the same in every process. `pending_invitation` (a cohort code opened
     before onboarding was done) is kept beside it. Everything else here is never written
     to the database: the language (a cache), a certificate name typed but not yet
-    confirmed, the question the FAQ could not answer (offered to "Ask a person"), and the
-    complaint guide's answers so far.
+    confirmed, the question the FAQ could not answer (offered to "Ask a person"), the
+    complaint guide's answers so far, and the last screen a channel showed as a paged list
+    (`paged`: its "More…" pages are cut from it again; after a restart a "More…" press
+    finds nothing and is answered as a stale button).
     """
 
     language: str | None = None
@@ -29,6 +32,7 @@ class Memory:
     certificate_name: str | None = None
     faq_unanswered: str | None = None
     guide_answers: dict[str, str] = field(default_factory=dict)
+    paged: Screen | None = None
     # what users.waiting held at the start of this update, to write only a change
     loaded: tuple[Wait | None, str | None] = (None, None)
 
@@ -39,6 +43,7 @@ class Memory:
         self.certificate_name = None
         self.faq_unanswered = None
         self.guide_answers = {}
+        self.paged = None
 
 
 def load_steps(data: Memory, saved: object, user_id: int, sealer: Sealer | None) -> None:

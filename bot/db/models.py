@@ -54,6 +54,10 @@ class User(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     blocked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When the person sent STOP: nothing the bot sends on its own (reminders, announcements,
+    # consultation notices) reaches them until they send START. Writing to the bot does not
+    # clear it, unlike `blocked`.
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Which typed text the bot waits for and since when (durable_steps in
     # bot.channels.telegram.context), so a restart does not turn a reply into a question;
     # never what the user wrote.

@@ -32,13 +32,14 @@ class ConsultationTickReport:
     sent: dict[str, int] = field(default_factory=dict)
     failed: int = 0
     retried: int = 0  # not sent now (flood limit, network): the next run sends them
+    skipped: int = 0  # opted out (STOP): recorded as handled, never sent
     written: holding.BatchReport = field(default_factory=holding.BatchReport)
 
 
 async def dispatch_consultations(services: Services) -> None:
     """Open and close consultations by their dates and send due notices (a scheduled job)."""
     report = await run_consultations(services)
-    if report.sent or report.failed or report.retried or report.written:
+    if report.sent or report.failed or report.retried or report.skipped or report.written:
         log.info("consultations: %s", report)
 
 
@@ -60,6 +61,9 @@ async def run_consultations(services: Services) -> ConsultationTickReport:
                     reach = await where(uow, services.channels, people)
                 later = False
                 for delivery in batch:
+                    if delivery.recipient.opted_out:
+                        report.skipped += 1
+                        continue
                     found = reach.get(delivery.recipient.user_id)
                     if found is None:
                         report.failed += 1  # on no channel this process runs

@@ -215,3 +215,20 @@ async def unblocked(uow: UnitOfWork, user_id: int, now: datetime) -> None:
     if await uow.users.unblock(user_id):
         await uow.reminders.wake(user_id, now)
     await uow.commit()
+
+
+async def opt_out(uow: UnitOfWork, user_id: int, now: datetime) -> bool:
+    """STOP: nothing the bot sends on its own reaches the person until they opt back in;
+    False when they had opted out already. Their reminder settings are kept (the
+    reminders due meanwhile are skipped), so START brings back what they had."""
+    changed = await uow.users.set_opted_out(user_id, now)
+    await uow.commit()
+    return changed
+
+
+async def opt_in(uow: UnitOfWork, user_id: int) -> bool:
+    """START after STOP: reminders, announcements and notices reach them again; False when
+    they had not opted out."""
+    changed = await uow.users.set_opted_out(user_id, None)
+    await uow.commit()
+    return changed

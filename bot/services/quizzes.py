@@ -1,8 +1,9 @@
 """Module quizzes: draw questions, take answers from polls, score, and the admins' figures.
 
-Telegram-free: a handler asks for the question to send, sends it as a quiz poll, then calls
-`poll_sent` with the poll id; a PollAnswer comes back through `take_answer`. Every step is
-committed before the next question is sent, so a crash or restart never loses an answer.
+Channel-free: a handler asks for the question to send, sends it (a Telegram quiz poll, a
+WhatsApp list), then calls `poll_sent` with the channel's reference to it; the answer (a
+poll answer, a picked choice) comes back through `take_answer`. Every step is committed
+before the next question is sent, so a crash or restart never loses an answer.
 """
 
 from __future__ import annotations
@@ -54,6 +55,16 @@ class ScoreCard:
 
 
 @dataclass(frozen=True, slots=True)
+class Answered:
+    """An answer taken: whether it was right and the question it answered (its right option
+    and explanation, for a channel whose questions do not show them), then what comes next."""
+
+    correct: bool
+    question: Question
+    next: PollToSend | ScoreCard
+
+
+@dataclass(frozen=True, slots=True)
 class QuestionStat:
     question: Question
     answered: int
@@ -97,13 +108,23 @@ def draw(bank: tuple[Question, ...], rng: random.Random, size: int = QUIZ_SIZE) 
 
 
 def _to_send(
-    course: Course, language: str, attempt: AttemptRecord, rng: random.Random
+    course: Course,
+    language: str,
+    attempt: AttemptRecord,
+    rng: random.Random,
+    sent: tuple[int, ...] | None = None,
 ) -> PollToSend:
+    """The attempt's current question, its options shuffled, or in the order `sent` before
+    (when it still fits the question): an earlier copy of the question, answered after it
+    was sent again, must still mean the option it showed."""
     question = course.question(language, attempt.question_ids[attempt.position])
     if question is None:  # the bank changed under a running attempt: it cannot go on
         raise StaleButton(attempt.question_ids[attempt.position])
     order = list(range(len(question.options)))
-    rng.shuffle(order)
+    if sent is not None and sorted(sent) == order:
+        order = list(sent)
+    else:
+        rng.shuffle(order)
     return PollToSend(attempt.id, attempt.position, attempt.total, question, tuple(order))
 
 
@@ -124,7 +145,8 @@ async def start(
         raise StaleButton(module_id)
     running = await uow.quizzes.running(user_id)
     if resume and running is not None and running.module_id == module_id:
-        return _to_send(course, language, running, rng)
+        sent = await uow.quizzes.order_sent(running.id, running.position)
+        return _to_send(course, language, running, rng, sent)
     bank = course.questions(language, module_id)
     if not bank:
         raise StaleButton(module_id)
@@ -156,10 +178,10 @@ async def take_answer(
     option_ids: tuple[int, ...],
     now: datetime,
     rng: random.Random,
-) -> PollToSend | ScoreCard | None:
-    """Record a poll answer; return the next question, the score card, or None when the
-    answer is ignored (unknown poll, someone else's, an old or abandoned attempt, a question
-    already answered, a retracted vote)."""
+) -> Answered | None:
+    """Record an answer; return whether it was right with the next question or the score
+    card, or None when the answer is ignored (unknown poll, someone else's, an old or
+    abandoned attempt, a question already answered, a retracted vote)."""
     poll = await uow.quizzes.poll(platform, ref)
     if poll is None or len(option_ids) != 1 or not 0 <= option_ids[0] < len(poll.option_order):
         return None
@@ -195,8 +217,9 @@ async def take_answer(
     if not finished:
         moved = await uow.quizzes.get(attempt.id)
         assert moved is not None
-        return _to_send(course, language, moved, rng)
-    return await score_card(uow, course, user_id, language, attempt.id)
+        return Answered(correct, question, _to_send(course, language, moved, rng))
+    card = await score_card(uow, course, user_id, language, attempt.id)
+    return Answered(correct, question, card)
 
 
 async def score_card(

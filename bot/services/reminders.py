@@ -233,6 +233,7 @@ async def prepare(
                 last_seen_at=row.last_seen_at,
                 recent_sends=tuple(sends.get(row.user_id, ())),
                 blocked=row.blocked,
+                opted_out=row.opted_out,
             ),
         )
         found = reach.get(row.user_id)

@@ -110,7 +110,7 @@ def earliest_allowed(
 class Action(StrEnum):
     SEND = "send"  # send now; `next_due_at` is for after it went out
     WAIT = "wait"  # the learner was active (or a limit holds): not yet, try at next_due_at
-    SKIP = "skip"  # too late (beyond GRACE) or in the quiet hours: drop this one
+    SKIP = "skip"  # too late (beyond GRACE), in the quiet hours, or opted out: drop this one
     PARK = "park"  # the learner blocked the bot: nothing until they write again
 
 
@@ -124,6 +124,7 @@ class ReminderState:
     last_seen_at: datetime
     recent_sends: tuple[datetime, ...]  # due times of the reminders sent in the last week
     blocked: bool
+    opted_out: bool = False  # STOP: each due reminder is skipped (and counted) until START
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,9 @@ def decide(now: datetime, state: ReminderState) -> Decision:
     """What to do with a reminder that came due, and when the next one is due."""
     if state.blocked:
         return Decision(Action.PARK, None)
+    if state.opted_out:  # the next one strictly later: this one is skipped, not re-claimed
+        later = max(now, state.due_at) + timedelta(minutes=1)
+        return Decision(Action.SKIP, next_due(later, state.when, state.tz))
     allowed = earliest_allowed(now, state.last_seen_at, state.recent_sends)
     if allowed > now:
         return Decision(Action.WAIT, next_due(allowed, state.when, state.tz))

@@ -94,6 +94,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         t.gettext("Agreed to start: {value}").format(value=_when(user.consent_at, language, t)),
         t.gettext("First seen: {value}").format(value=_when(user.first_seen_at, language, t)),
         t.gettext("Last seen: {value}").format(value=_when(user.last_seen_at, language, t)),
+        _opt_out_line(t, user.opted_out_at, language),
         *(
             [t.gettext("A step in progress: which answer the bot waits for, not what you type")]
             if user.waiting
@@ -277,6 +278,30 @@ def render_delete_confirm(t: Translator) -> str:
     return t.gettext(
         "Delete everything the bot stores about you, including your progress? "
         "This cannot be undone."
+    )
+
+
+def _opt_out_line(t: Translator, since: datetime | None, language: str) -> str:
+    if since is None:
+        return t.gettext("Reminders, announcements and consultation news: on (/stop stops them)")
+    return t.gettext(
+        "Reminders, announcements and consultation news: stopped since {value} "
+        "(/start brings them back)"
+    ).format(value=_when(since, language, t))
+
+
+def render_opted_out(t: Translator) -> str:
+    return t.gettext(
+        "Stopped: the bot will send you nothing on its own any more (no reminders, "
+        "announcements or consultation news). It still answers when you write to it. "
+        "To get them again, send /start."
+    )
+
+
+def render_opted_in(t: Translator) -> str:
+    return t.gettext(
+        "Welcome back: reminders, announcements and consultation news reach you again. "
+        "Send /stop to stop them."
     )
 
 

@@ -119,9 +119,12 @@ def render_progress_line(t: Translator, counts: dict[Delivered, int], *, final: 
     sent = counts.get(Delivered.SENT, 0)
     blocked = counts.get(Delivered.BLOCKED, 0)
     failed = counts.get(Delivered.FAILED, 0)
+    opted_out = counts.get(Delivered.OPTED_OUT, 0)
     totals = t.gettext("Sent: {sent} · Blocked the bot: {blocked} · Failed: {failed}").format(
         sent=sent, blocked=blocked, failed=failed
     )
+    if opted_out:
+        totals += "\n" + t.gettext("Skipped, they sent /stop: {n}").format(n=opted_out)
     if final:
         head = t.ngettext(
             "📣 Announcement delivered: {sent} of {total} learner.",
@@ -130,6 +133,6 @@ def render_progress_line(t: Translator, counts: dict[Delivered, int], *, final: 
         ).format(sent=sent, total=total)
     else:
         head = t.gettext("📣 Sending: {done} of {total}…").format(
-            done=sent + blocked + failed, total=total
+            done=sent + blocked + failed + opted_out, total=total
         )
     return head + "\n" + totals

@@ -28,7 +28,7 @@ def render_help(t: Translator) -> str:
             "/quiz — " + t.gettext("quizzes and your certificate"),
             "/verify — " + t.gettext("check a certificate's code"),
             "/reminders — " + t.gettext("when the bot may remind you"),
-            "/stop — " + t.gettext("stop reminders"),
+            "/stop — " + t.gettext("stop reminders and announcements; /start brings them back"),
             "/cohorts — " + t.gettext("your cohorts (from a trainer's link)"),
             "/privacy — " + t.gettext("what the bot stores about you"),
             "/deleteme — " + t.gettext("delete your data"),

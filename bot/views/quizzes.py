@@ -11,7 +11,14 @@ from bot.content import Module
 from bot.db.repositories import CertificateRecord
 from bot.i18n import Translator
 from bot.services.certificates import format_code
-from bot.services.quizzes import PASS_PERCENT, QUIZ_SIZE, PollToSend, QuizStats, ScoreCard
+from bot.services.quizzes import (
+    PASS_PERCENT,
+    QUIZ_SIZE,
+    Answered,
+    PollToSend,
+    QuizStats,
+    ScoreCard,
+)
 from bot.views.onboarding import issued_by, not_official_training
 
 POLL_QUESTION_LIMIT = 300
@@ -45,7 +52,7 @@ def render_quiz_intro(t: Translator, module: Module, total: int) -> str:
         )
         + "\n"
         + t.gettext(
-            "{total} questions. Choose one answer in each poll; you will see why it is right."
+            "{total} questions. Choose one answer to each question; you will see why it is right."
         ).format(total=total)
     )
 
@@ -54,6 +61,24 @@ def poll_question(poll: PollToSend) -> str:
     """The poll's question, numbered when that fits Telegram's 300 characters."""
     numbered = f"{poll.position + 1}/{poll.total}. {poll.question.text}"
     return numbered if len(numbered) <= POLL_QUESTION_LIMIT else poll.question.text
+
+
+def render_answer(t: Translator, answered: Answered) -> str:
+    """Right or wrong and why, after an answer picked from choices (a native quiz poll shows
+    this itself)."""
+    question = answered.question
+    if answered.correct:
+        verdict = "✅ <b>" + t.pgettext("quiz", "Right.") + "</b>"
+    else:
+        verdict = (
+            "❌ <b>"
+            + t.pgettext("quiz", "Not right.")
+            + "</b> "
+            + t.pgettext("quiz", "The answer is: {answer}").format(
+                answer=escape(question.options[question.correct])
+            )
+        )
+    return f"{verdict}\n\n{escape(question.explanation)}"
 
 
 def render_score(t: Translator, card: ScoreCard) -> str:

@@ -58,8 +58,8 @@ async def pass_all_but_last(bot: Harness, user: int, language: str) -> str:
                     s.clock(),
                     rng,
                 )
-            if isinstance(result, quizzes.PollToSend):
-                poll = result
+            if result is not None and isinstance(result.next, quizzes.PollToSend):
+                poll = result.next
     return modules[-1].id
 
 

@@ -673,6 +673,26 @@ async def test_a_notice_held_up_by_a_flood_limit_goes_at_the_next_run(
     assert (await tick(bot)).sent == {}, "and once only"
 
 
+async def test_a_subscriber_who_sent_stop_is_skipped_and_counted(
+    bot: Harness, clock: FakeClock
+) -> None:
+    """/stop on Telegram: the opening notice is recorded as handled and counted as
+    skipped, never sent, not even after /start."""
+    await publish(bot)
+    await onboard(bot, FR, "fr")
+    await bot.press(FR, "m:consult")
+    await bot.press(FR, "kn:on")
+    await bot.say(FR, "/stop")
+    assert "/start" in bot.text(FR)
+    clock.now = OPENED
+    mark = len(bot.standin.requests)
+    report = await tick(bot)
+    assert report.sent == {} and report.skipped == 1 and report.failed == 0
+    await bot.say(FR, "/start")
+    assert (await tick(bot)).skipped == 0, "handled once"
+    assert not notices(bot, FR, mark, "📣")
+
+
 def _said(bot: Harness, user: int, since: int) -> str:
     """Everything the bot wrote or answered to one user since a mark (texts, captions,
     alerts, file names)."""

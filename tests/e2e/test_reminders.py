@@ -211,7 +211,9 @@ async def test_a_due_reminder_says_where_the_learner_stopped(
     assert len(delivered(bot, user)) == 1
 
 
-async def test_stop_reminders_button_and_command(bot: Harness, clock: FakeClock) -> None:
+async def test_stop_reminders_button_and_the_stop_command(bot: Harness, clock: FakeClock) -> None:
+    """The button turns reminders off; /stop opts out of everything the bot sends on its
+    own, reminders included, keeping their settings, and /start brings them back."""
     user = USERS["en"]
     await opt_in(bot, user, "en")
     clock.now = DUE_EN
@@ -221,15 +223,38 @@ async def test_stop_reminders_button_and_command(bot: Harness, clock: FakeClock)
     async with bot.services.uow() as uow:
         record = await uow.reminders.get(await bot.uid(user))
     assert record is not None and not record.enabled and record.next_due_at is None
-    await bot.say(user, "/stop")
-    assert bot.text(user) == "Reminders are off."
 
     await bot.say(user, "/reminders")
     await bot.press(user, "r:on")
     await bot.say(user, "/stop")
-    assert "Reminders are off. You can turn them on again" in bot.text(user)
+    assert "the bot will send you nothing on its own" in bot.text(user)
+    assert "send /start" in bot.text(user)
+    async with bot.services.uow() as uow:
+        record = await uow.reminders.get(await bot.uid(user))
+    assert record is not None and record.enabled, "the reminder settings are kept"
+    mark = len(bot.requests_since(0))
     clock.now += timedelta(days=10)
-    assert (await tick(bot)).claimed == 0
+    assert (await tick(bot)).claimed == 1
+    assert delivered(bot, user, since=mark) == [], "skipped while opted out"
+    async with bot.services.uow() as uow:
+        counts = await reminders.stats(uow, clock.now)
+    assert counts.skipped == 1, "and counted as skipped"
+
+    await bot.say(user, "/start")
+    assert any("Welcome back" in str(m.get("text")) for m in bot.messages(user)[-2:])
+    async with bot.services.uow() as uow:
+        record = await uow.reminders.get(await bot.uid(user))
+    assert record is not None and record.next_due_at is not None
+    clock.now = max(record.next_due_at, clock.now + timedelta(days=3))
+    for _ in range(3):  # the first due time may fall too soon after /start, or be late
+        await tick(bot)
+        async with bot.services.uow() as uow:
+            record = await uow.reminders.get(await bot.uid(user))
+        assert record is not None and record.next_due_at is not None
+        if delivered(bot, user, since=mark):
+            break
+        clock.now = record.next_due_at
+    assert len(delivered(bot, user, since=mark)) == 1, "reminders are back after /start"
 
 
 async def test_quiet_hours_are_respected(bot: Harness, clock: FakeClock) -> None:
@@ -441,7 +466,7 @@ async def test_reminder_buttons_before_onboarding_lead_back_to_it(bot: Harness) 
     await bot.press(user, "r:evening")
     assert "Let's set you up first" in bot.text(user)
     await bot.say(user, "/stop")
-    assert bot.text(user) == "Reminders are off."
+    assert "the bot will send you nothing on its own" in bot.text(user)
     async with bot.services.uow() as uow:
         assert await uow.reminders.get(await bot.uid(user)) is None
 

@@ -112,7 +112,8 @@ async def test_every_table_reads_the_same_and_every_user_has_a_telegram_account(
         assert sorted(tuple(a) for a in accounts) == sorted(
             (user, "telegram", str(user), str(user)) for user in USERS
         )
-        # The bot now finds the same person behind the same Telegram user.
+        # The bot (at the newest schema) finds the same person behind the same Telegram user.
+        await upgrade(engine)
         async with UnitOfWork(create_session_factory(engine)) as uow:
             who = learners.Identity("telegram", str(USERS[0]), str(USERS[0]))
             user = await learners.arrive(uow, who, T0, is_admin=False)

@@ -10,12 +10,14 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import column, insert, text
+from sqlalchemy import table as sa_table
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
+from bot.db.types import UTCDateTime
 from bot.db.uow import UnitOfWork
 from bot.sealing import Sealer
 from bot.services import consultations, holding
@@ -214,9 +216,23 @@ async def test_rows_written_before_0009_lose_their_order(engine_at_0008: AsyncEn
     async with UnitOfWork(factory) as uow:
         cid = await uow.consultations.add("c", {}, "open", OPENS, CLOSES, OPENS)
         assert cid is not None
-        for user_id in (9, 3, 6):
-            await uow.users.touch(user_id, T0, role="learner")
         await uow.commit()
+    # users as 0008 had them (the repository writes the columns of later revisions too)
+    users = sa_table(
+        "users",
+        column("id"),
+        column("role"),
+        column("first_seen_at", UTCDateTime()),
+        column("last_seen_at", UTCDateTime()),
+        column("blocked"),
+    )
+    async with engine.begin() as connection:
+        for user_id in (9, 3, 6):
+            await connection.execute(
+                insert(users).values(
+                    id=user_id, role="learner", first_seen_at=T0, last_seen_at=T0, blocked=False
+                )
+            )
     for number in numbers:  # one transaction each, in this order, as the old code did
         async with UnitOfWork(factory) as uow:
             row = _answer(cid, number, "old") | {"submitted_on": T0.date(), "user_id": None}

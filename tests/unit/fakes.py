@@ -281,11 +281,17 @@ class FakeQuizzes(QuizRepository):
         order: list[int],
         now: datetime,
     ) -> None:
-        if (platform, ref) in self._t.polls:
-            raise _duplicate("quiz_questions_sent")
         self._t.polls[(platform, ref)] = PollRecord(
             platform, ref, attempt_id, position, tuple(order)
         )
+
+    async def order_sent(self, attempt_id: int, position: int) -> tuple[int, ...] | None:
+        sent = [
+            p.option_order
+            for p in self._t.polls.values()
+            if (p.attempt_id, p.position) == (attempt_id, position)
+        ]
+        return sent[-1] if sent else None
 
     async def poll(self, platform: str, ref: str) -> PollRecord | None:
         return self._t.polls.get((platform, ref))
@@ -549,6 +555,7 @@ class FakeReminders(ReminderRepository):
                     user.time_zone,
                     user.last_seen_at,
                     user.blocked,
+                    user.opted_out_at is not None,
                     row.days,
                     row.hour,
                     row.next_due_at,

@@ -198,6 +198,8 @@ def test_decisions() -> None:
     long_ago = DUE - timedelta(days=5)
     assert decide(DUE, _state(DUE, long_ago)).action is Action.SEND
     assert decide(DUE, _state(DUE, long_ago, blocked=True)).action is Action.PARK
+    stopped = decide(DUE, _state(DUE, long_ago, opted_out=True))
+    assert stopped.action is Action.SKIP and stopped.next_due_at == DUE + timedelta(days=1)
     active = decide(DUE, _state(DUE, DUE - timedelta(days=1)))
     assert active.action is Action.WAIT
     assert active.next_due_at == datetime(2026, 3, 28, 18, tzinfo=UTC)

@@ -43,9 +43,10 @@ async def _sent(db: FakeDatabase, poll: PollToSend) -> str:
 async def _answer(
     db: FakeDatabase, ref: str, options: tuple[int, ...], user: int = LEARNER
 ) -> PollToSend | ScoreCard | None:
-    return await quizzes.take_answer(
+    answered = await quizzes.take_answer(
         db.uow(), COURSE, user, "en", PLATFORM, ref, options, NOW, random.Random(7)
     )
+    return answered.next if answered is not None else None
 
 
 def _wrong(poll: PollToSend) -> int:
@@ -92,6 +93,21 @@ async def test_starting_again_resumes_the_running_attempt(db: FakeDatabase) -> N
     again = await _start(db)
     assert (again.attempt_id, again.position) == (first.attempt_id, 1)
     assert len(db.committed.attempts) == 1
+
+
+async def test_a_question_sent_again_keeps_its_option_order(db: FakeDatabase) -> None:
+    """A channel that names a question by attempt and position sends it again under the
+    same reference: the earlier copy, picked late, must still mean what it showed."""
+    first = await _start(db)
+    await quizzes.poll_sent(db.uow(), first, "whatsapp", "1:0", NOW)
+    for seed in range(5):
+        again = await quizzes.start(
+            db.uow(), COURSE, LEARNER, "en", "m1", NOW, random.Random(seed)
+        )
+        assert again.order == first.order
+        await quizzes.poll_sent(db.uow(), again, "whatsapp", "1:0", NOW)
+    record = db.committed.polls[("whatsapp", "1:0")]
+    assert record.option_order == first.order
 
 
 async def test_a_new_start_abandons_the_running_attempt(db: FakeDatabase) -> None:
@@ -164,9 +180,12 @@ async def test_each_answer_is_committed_before_the_next_question(db: FakeDatabas
     poll = await _start(db)
     ref = await _sent(db, poll)
     uow = db.uow()
-    nxt = await quizzes.take_answer(
+    answered = await quizzes.take_answer(
         uow, COURSE, LEARNER, "en", PLATFORM, ref, (_wrong(poll),), NOW, random.Random(7)
     )
+    assert answered is not None and answered.correct is False
+    assert answered.question.id == db.committed.attempts[poll.attempt_id].question_ids[0]
+    nxt = answered.next
     assert isinstance(nxt, PollToSend)
     assert (nxt.attempt_id, nxt.position, nxt.total) == (poll.attempt_id, 1, 5)
     assert nxt.question.id == db.committed.attempts[poll.attempt_id].question_ids[1]

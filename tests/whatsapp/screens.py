@@ -56,7 +56,7 @@ from bot.services.consultations import (
 )
 from bot.services.learners import PrivacyReport
 from bot.services.lessons import ModuleFinished, ModuleProgress
-from bot.services.quizzes import ScoreCard
+from bot.services.quizzes import Answered, ScoreCard
 from bot.services.reminders import ReminderSettings
 from bot.services.schedule import ReminderTime
 from bot.services.zones import country_zones
@@ -238,6 +238,14 @@ def _quizzes(course: Course, language: str, t: Translator) -> Iterator[Shown]:
     )
     for module in modules:
         yield Shown(f"quiz intro {module.id}", quizzes.render_quiz_intro(t, module, 5), None)
+        for question in course.questions(language, module.id):
+            for correct in (True, False):
+                answered = Answered(correct, question, ScoreCard(module, 0, 5, False, (), False))
+                yield Shown(
+                    f"answer {question.id} correct={correct}",
+                    quizzes.render_answer(t, answered),
+                    None,
+                )
         for passed in (False, True):
             card = ScoreCard(
                 module,
@@ -491,5 +499,13 @@ def _privacy(language: str, t: Translator) -> Iterator[Shown]:
         account.render_privacy(t, report, language),
         menu_kb.back_to_menu_keyboard(t),
     )
+    stopped = dataclasses.replace(report, user=dataclasses.replace(user, opted_out_at=NOW))
+    yield Shown(
+        "privacy opted out",
+        account.render_privacy(t, stopped, language),
+        menu_kb.back_to_menu_keyboard(t),
+    )
     yield Shown("delete", account.render_delete_confirm(t), account_kb.delete_keyboard(t))
     yield Shown("deleted", account.render_deleted(t), None)
+    yield Shown("opted out", account.render_opted_out(t), menu_kb.back_to_menu_keyboard(t))
+    yield Shown("opted in", account.render_opted_in(t), None)

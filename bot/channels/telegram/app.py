@@ -48,7 +48,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("quiz", N_("Quizzes and your certificate")),
     ("verify", N_("Check a certificate's code")),
     ("reminders", N_("Reminders")),
-    ("stop", N_("Stop reminders")),
+    ("stop", N_("Stop reminders and announcements")),
     ("cohorts", N_("Your cohorts")),
     ("privacy", N_("What the bot stores about you")),
     ("deleteme", N_("Delete your data")),

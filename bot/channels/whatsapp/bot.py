@@ -13,13 +13,15 @@ from collections import OrderedDict
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from bot.actions.pages import ListPage
 from bot.channels.whatsapp.channel import PLATFORM, WhatsAppChannel, WhatsAppReplies
 from bot.channels.whatsapp.client import make_client
 from bot.channels.whatsapp.events import Delivery, Incoming, Status, Update
 from bot.channels.whatsapp.webhook import WhatsAppWebhook
+from bot.conversation.events import Pressed
 from bot.conversation.memory import Memory
 from bot.conversation.router import Router
-from bot.conversation.turn import take_turn
+from bot.conversation.turn import Turn, picked, take_turn
 from bot.errors import APOLOGY, DB_DOWN, AppError, StaleButton
 from bot.i18n import Translator
 from bot.keyboards.menu import menu_keyboard
@@ -101,16 +103,22 @@ class WhatsAppBot:
 
     async def _turn(self, incoming: Incoming) -> None:
         person, event = incoming.person, incoming.event
-        handler = self._router.find(event)
-        if handler is None:
-            return
         memory = self._memory(person.external_id)
         i18n = self._services.i18n
 
         def translator() -> Translator:
             return i18n.translator(memory.language or i18n.negotiate(person.language_code))
 
-        replies = WhatsAppReplies(self.channel, person.address, translator)
+        replies = WhatsAppReplies(self.channel, person.address, translator, memory)
+
+        async def show_page(turn_: Turn) -> None:
+            """Another page of a long list: WhatsApp's own, no feature's."""
+            await replies.show_page(picked(turn_, ListPage))
+
+        paging = isinstance(event, Pressed) and isinstance(event.action, ListPage)
+        handler = show_page if paging else self._router.find(event)
+        if handler is None:
+            return
         try:
             await take_turn(self._services, person, event, replies, memory, handler)
         except AppError as err:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import logging
+import mimetypes
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from urllib.parse import quote
@@ -16,9 +17,19 @@ import httpx
 from pywa.errors import WhatsAppError
 from pywa_async import WhatsApp
 
+from bot.actions.pages import ListPage
+from bot.actions.quizzes import question_ref
 from bot.channels.whatsapp.markup import to_whatsapp
-from bot.channels.whatsapp.render import OutgoingMessage, render, render_question
+from bot.channels.whatsapp.render import (
+    OutgoingMessage,
+    page_count,
+    render,
+    render_question,
+    screen_key,
+)
+from bot.conversation.memory import Memory
 from bot.conversation.ports import Attempt, FetchFailed, OutFile, Sent
+from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.screens import WHATSAPP, Keyboard, Question, Screen, shorten
 
@@ -108,8 +119,9 @@ class WhatsAppChannel:
     async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
         return await self._post(address, render(text, keyboard, t=self._t))
 
-    async def show(self, address: str, screen: Screen) -> Attempt:
-        return await self._post(address, render(screen.text, screen.choices, t=self._t))
+    async def show(self, address: str, screen: Screen, page: int = 0) -> Attempt:
+        """The screen as new messages; `page` of it when its choices are a paged list."""
+        return await self._post(address, render(screen.text, screen.choices, t=self._t, page=page))
 
     async def send_file(
         self,
@@ -181,36 +193,63 @@ class WhatsAppChannel:
             question, t=self._t, attempt=question.attempt, position=question.position
         )
         sent = await self._post(address, messages)
-        ref = f"{question.attempt}:{question.position}"
+        ref = question_ref(question.attempt, question.position)
         return Attempt(sent.result, sent.retry_in, ref if sent.result is Sent.SENT else None)
 
 
 def _guess_mime(file: OutFile) -> str:
-    return {
+    """The type Meta is told at upload: by kind for media (a voice note must be Ogg Opus),
+    by name for a document (a certificate is a PDF, which WhatsApp shows as one; a
+    document of an unknown type it may refuse)."""
+    by_kind = {
         "photo": "image/jpeg",
         "voice": "audio/ogg",
         "audio": "audio/mpeg",
         "video": "video/mp4",
-    }.get(file.kind, "application/octet-stream")
+    }.get(file.kind)
+    if by_kind is not None:
+        return by_kind
+    guessed, _ = mimetypes.guess_type(file.filename, strict=True)
+    return guessed or "application/octet-stream"
 
 
 class WhatsAppReplies:
     """Replies within one turn: to the person who wrote, every screen a new message, the
-    channel's own words (Choose, More…) in the language the turn picked."""
+    channel's own words (Choose, More…) in the language the turn picked. A screen sent as a
+    paged list is kept in the person's memory, so "More…" can show its next page."""
 
     def __init__(
-        self, channel: WhatsAppChannel, address: str, translator: Callable[[], Translator]
+        self,
+        channel: WhatsAppChannel,
+        address: str,
+        translator: Callable[[], Translator],
+        memory: Memory,
     ) -> None:
         self._channel = channel
         self._address = address
         self._translator = translator
+        self._memory = memory
 
     @property
     def _in_language(self) -> WhatsAppChannel:
         return self._channel.with_translator(self._translator())
 
     async def show(self, screen: Screen) -> str | None:
+        if page_count(screen) > 1:
+            self._memory.paged = screen
         return (await self._in_language.show(self._address, screen)).ref
+
+    async def show_page(self, page: ListPage) -> None:
+        """Another page of the paged list shown last; a press naming another list (an older
+        one, one from before a restart, a forged one) is a stale button."""
+        screen = self._memory.paged
+        if (
+            screen is None
+            or screen_key(screen.choices) != page.screen
+            or page.page >= page_count(screen)
+        ):
+            raise StaleButton(ListPage.PREFIX)
+        await self._in_language.show(self._address, screen, page.page)
 
     async def send_file(
         self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None

@@ -53,6 +53,7 @@ __all__ = [
     "ReplyButton",
     "TextMessage",
     "check_limits",
+    "page_count",
     "render",
     "render_question",
     "screen_key",
@@ -176,6 +177,12 @@ class ListMessage(_Message):
 
 
 OutgoingMessage = TextMessage | ButtonMessage | ListMessage
+
+
+def page_count(screen: Screen) -> int:
+    """How many pages the screen's choices take (1 unless they are a paged list)."""
+    fit = fit_whatsapp(screen)
+    return len(fit.pages) if fit.kind == "list" else 1
 
 
 def screen_key(choices: Keyboard) -> str:

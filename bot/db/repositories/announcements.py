@@ -22,6 +22,7 @@ class Delivered(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    OPTED_OUT = "opted_out"  # the learner sent STOP: counted, never sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,16 +193,16 @@ class AnnouncementRepository:
         return [AnnouncementRecord(**row._mapping) for row in rows]
 
     def _audience(self, author_id: int, cohort_ids: Sequence[int], everyone: bool) -> Any:
-        """Select (user id, blocked) of the learners an announcement goes to.
+        """Select (user id, blocked, opted out) of the learners an announcement goes to.
 
         Cohorts count only while the author still owns them, so a forged id reaches nobody.
         """
         if everyone:
-            return select(User.id.label("user_id"), User.blocked).where(
+            return select(User.id.label("user_id"), User.blocked, _opted_out()).where(
                 User.consent_at.is_not(None), User.id != author_id
             )
         return (
-            select(CohortMember.user_id, User.blocked)
+            select(CohortMember.user_id, User.blocked, _opted_out())
             .join(Cohort, Cohort.id == CohortMember.cohort_id)
             .join(User, User.id == CohortMember.user_id)
             .where(
@@ -264,6 +265,7 @@ class AnnouncementRepository:
             ).subquery()
             state = case(
                 (audience.c.blocked.is_(True), literal(Delivered.BLOCKED.value)),
+                (audience.c.opted_out.is_(True), literal(Delivered.OPTED_OUT.value)),
                 else_=literal(Delivered.PENDING.value),
             )
             await self._session.execute(
@@ -379,3 +381,7 @@ class AnnouncementRepository:
             )
         )
         await self._session.execute(delete(Announcement).where(Announcement.author_id == user_id))
+
+
+def _opted_out() -> Any:
+    return User.opted_out_at.is_not(None).label("opted_out")

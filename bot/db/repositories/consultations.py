@@ -58,6 +58,7 @@ class ConsultationAnswerRecord:
 class Recipient:
     user_id: int
     language: str | None
+    opted_out: bool = False  # STOP: the notice is recorded and counted, never sent
 
 
 _CONSULTATION = tuple(Consultation.__table__.columns)
@@ -306,13 +307,13 @@ class ConsultationRepository:
             ConsultationNotice.user_id == people.c.user_id,
         )
         rows = await self._session.execute(
-            select(User.id, User.language)
+            select(User.id, User.language, User.opted_out_at.is_not(None))
             .join(people, people.c.user_id == User.id)
             .where(User.blocked.is_(False), ~sent)
             .order_by(User.id)
             .limit(limit)
         )
-        candidates = {user_id: language for user_id, language in rows}
+        candidates = {user_id: (language, out) for user_id, language, out in rows}
         if not candidates:
             return []
         claimed = await self._session.scalars(
@@ -326,7 +327,7 @@ class ConsultationRepository:
             .on_conflict_do_nothing()
             .returning(ConsultationNotice.user_id)
         )
-        return [Recipient(user_id, candidates[user_id]) for user_id in sorted(claimed)]
+        return [Recipient(user_id, *candidates[user_id]) for user_id in sorted(claimed)]
 
     # --- privacy ------------------------------------------------------------------------
     async def count_for(self, user_id: int) -> tuple[int, int, int]:

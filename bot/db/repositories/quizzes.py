@@ -144,6 +144,13 @@ class QuizRepository:
         order: list[int],
         now: datetime,
     ) -> None:
+        """Record a sent question; one sent again under the same reference (a channel that
+        names a question by its attempt and position) replaces the record."""
+        await self._session.execute(
+            delete(QuizQuestionSent).where(
+                QuizQuestionSent.platform == platform, QuizQuestionSent.ref == ref
+            )
+        )
         await self._session.execute(
             insert(QuizQuestionSent).values(
                 platform=platform,
@@ -154,6 +161,19 @@ class QuizRepository:
                 sent_at=now,
             )
         )
+
+    async def order_sent(self, attempt_id: int, position: int) -> tuple[int, ...] | None:
+        """The option order a question of an attempt was last sent in, on any channel."""
+        order = await self._session.scalar(
+            select(QuizQuestionSent.option_order)
+            .where(
+                QuizQuestionSent.attempt_id == attempt_id,
+                QuizQuestionSent.position == position,
+            )
+            .order_by(QuizQuestionSent.sent_at.desc())
+            .limit(1)
+        )
+        return tuple(order) if order is not None else None
 
     async def poll(self, platform: str, ref: str) -> PollRecord | None:
         """The question a channel's reference (a Telegram poll id) names."""

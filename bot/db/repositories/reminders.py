@@ -46,6 +46,7 @@ class DueReminder:
     time_zone: str | None
     last_seen_at: datetime
     blocked: bool
+    opted_out: bool  # STOP: due reminders are skipped until START
     days: int
     hour: int
     due_at: datetime
@@ -67,6 +68,7 @@ _DUE_COLUMNS = (
     User.time_zone,
     User.last_seen_at,
     User.blocked,
+    User.opted_out_at.is_not(None).label("opted_out"),
     Reminder.days,
     Reminder.hour,
     Reminder.next_due_at.label("due_at"),

@@ -28,6 +28,7 @@ class UserRecord:
     last_seen_at: datetime
     blocked: bool
     waiting: dict[str, Any] | None = None  # see bot.context.durable_steps
+    opted_out_at: datetime | None = None  # STOP: nothing sent on the bot's own until START
 
 
 _COLUMNS = tuple(User.__table__.columns)  # id first
@@ -44,6 +45,7 @@ def _record(row: Row[Any]) -> UserRecord:
         last_seen_at=row.last_seen_at,
         blocked=row.blocked,
         waiting=row.waiting,
+        opted_out_at=row.opted_out_at,
     )
 
 
@@ -158,6 +160,17 @@ class UserRepository:
         self._writing(user_id)
         result = await self._session.execute(
             update(User).where(User.id == user_id, User.blocked.is_(True)).values(blocked=False)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def set_opted_out(self, user_id: int, at: datetime | None) -> bool:
+        """Opt out (at a time) or back in (None); False when that was the state already."""
+        self._writing(user_id)
+        now_in = User.opted_out_at.is_(None)
+        result = await self._session.execute(
+            update(User)
+            .where(User.id == user_id, now_in if at is not None else ~now_in)
+            .values(opted_out_at=at)
         )
         return bool(getattr(result, "rowcount", 0))
 

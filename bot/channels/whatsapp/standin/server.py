@@ -551,6 +551,14 @@ class CloudApiStandIn:
                     )
         raise LookupError(f"message {message_id} has no row {row_id!r}")
 
+    def send_forged_reply(
+        self, wa_id: str, reply_id: str, reply_to: str | None = None
+    ) -> JsonDict:
+        """A list reply naming any id, as a tampered client or relay could send: the bot
+        must refuse what it never offered."""
+        content = {"type": "list_reply", "list_reply": {"id": reply_id, "title": "?"}}
+        return self._inbound(wa_id, "interactive", {"interactive": content}, reply_to)
+
     def send_media(
         self,
         wa_id: str,
