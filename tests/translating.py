@@ -12,8 +12,10 @@ from babel.messages.pofile import read_po, write_po
 from openpyxl import load_workbook
 
 from bot.config import PROJECT_ROOT
+from bot.content import Course, load_course
 from bot.content.texts import course_texts
-from bot.content.translation import export
+from bot.content.translation import export, import_files
+from bot.i18n import I18n
 from bot.telegram_html import visible_text
 
 CODE = "xx"  # a code no real language has: the tests' language, never committed
@@ -75,8 +77,6 @@ def fill_sheet(xlsx: Path, take: Callable[[Row], str | None]) -> dict[str, int]:
 
 def module_keys(content: Path, module_id: str) -> set[str]:
     """The ids of every text of one module: its titles, cards, key points and quiz."""
-    from bot.content.loader import load_course
-
     course = load_course(content)
     return {t.key for t in course_texts(course, "en") if t.module == module_id}
 
@@ -92,3 +92,18 @@ def fill_po(po: Path, change: Callable[[str], str] = lambda s: s) -> None:
             )
     with po.open("wb") as handle:
         write_po(handle, catalog)
+
+
+def translated_course(tmp_path: Path) -> tuple[Workspace, Course, I18n]:
+    """A copy of the course where module 1 and the interface are translated into the test
+    language (bridge: French, the interface's "Key point" marked) and nothing else is."""
+    space = workspace(tmp_path, bridge="fr")
+    first = module_keys(space.content, "value-chain")
+    fill_sheet(space.xlsx, lambda row: marked(row) if row.key in first else None)
+    fill_po(space.po, lambda s: s.replace("Key point", "Xish key point"))
+    written = import_files(space.content, space.locales, [space.xlsx, space.po])
+    assert any(path.endswith("modules/xx/1-value-chain.yaml") for path in written)
+    course = load_course(space.content)
+    i18n = I18n(default="en", locales_dir=space.locales, added=course.ready_languages())
+    assert CODE in i18n.languages
+    return space, course, i18n

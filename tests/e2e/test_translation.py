@@ -8,31 +8,21 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions.lessons import OpenModule
+from bot.actions.menu import Menu
 from bot.channels.telegram.standin import BotApiStandIn
-from bot.content import load_course
-from bot.content.translation import import_files
-from bot.i18n import I18n
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import Harness, make_settings
-from tests.translating import CODE, MARK, fill_po, fill_sheet, marked, module_keys, workspace
+from tests.translating import CODE, MARK, translated_course
+from tests.whatsapp.harness import whatsapp_bot
 
 
 @pytest.fixture
 async def translated_bot(
     standin: BotApiStandIn, database_url: str, tmp_path: Path
 ) -> AsyncIterator[Harness]:
-    """The bot on a copy of the course where module 1 and the interface are translated into
-    the test language (bridge: French) and nothing else is."""
-    space = workspace(tmp_path, bridge="fr")
-    first = module_keys(space.content, "value-chain")
-    fill_sheet(space.xlsx, lambda row: marked(row) if row.key in first else None)
-    fill_po(space.po, lambda s: s.replace("Key point", "Xish key point"))
-    written = import_files(space.content, space.locales, [space.xlsx, space.po])
-    assert any(path.endswith("modules/xx/1-value-chain.yaml") for path in written)
-    course = load_course(space.content)
-    i18n = I18n(default="en", locales_dir=space.locales, added=course.ready_languages())
-    assert CODE in i18n.languages
+    space, course, i18n = translated_course(tmp_path)
     settings = make_settings(standin.url, database_url, content_dir=str(space.content))
     harness = Harness(standin, settings, course=course, i18n=i18n)
     await harness.start()
@@ -64,3 +54,32 @@ async def test_a_learner_takes_a_lesson_in_an_added_language(translated_bot: Har
     shown = bot.text(user)
     assert visible_text(second.text) in shown
     assert "Not translated yet: shown in Français." in shown
+
+
+async def test_a_learner_reads_an_added_language_on_whatsapp(
+    database_url: str, tmp_path: Path
+) -> None:
+    space, course, i18n = translated_course(tmp_path)
+    wa_id = "224620000009"
+    async with whatsapp_bot(
+        database_url, course=course, i18n=i18n, content_dir=str(space.content)
+    ) as h:
+        h.standin.add_user(wa_id, "Learner")
+        await h.say(wa_id, "hello")
+        assert ("Xish", f"lang:{CODE}") in h.choices(wa_id)
+        await h.pick(wa_id, f"lang:{CODE}")
+        await h.pick(wa_id, "ok")
+        await h.pick(wa_id, "r:no")
+        await h.pick(wa_id, Menu("continue").pack())
+        first = course.modules_in(CODE)[0].lessons[0].cards[0]
+        assert first.text.startswith(MARK)
+        assert visible_text(first.text)[:60] in h.everything(wa_id, since=-2)
+        await h.say(wa_id, "menu")
+        await h.pick(wa_id, Menu("modules").pack())
+        await h.pick(wa_id, OpenModule("governance").pack())
+        second = course.modules_in("fr")[1].lessons[0].cards[0]
+        shown = h.everything(wa_id, since=-2)
+        unmarked = shown.replace("*", "").replace("_", "")  # WhatsApp's bold and italics
+        assert visible_text(second.text)[:60] in unmarked
+        assert "Not translated yet: shown in Français." in shown
+        assert h.standin.violations == [], "every message within WhatsApp's limits"

@@ -150,3 +150,52 @@ def test_a_partial_language_falls_back_and_is_offered_once_a_module_is_complete(
     i18n = I18n(locales_dir=space.locales, added=course.ready_languages())
     assert i18n.languages == ("en", "fr", "hi", "pt", CODE)
     assert i18n.names[CODE] == "Xish"
+
+
+def test_the_content_check_reads_a_partial_language_laid_over_its_bridge(
+    space: Workspace,
+) -> None:
+    """What a hand-edited partial file may get wrong: an item or a file the bridge does not
+    have, and the usual rules (here a card over its limit)."""
+    from bot.content.loader import collect
+
+    (space.content / "languages.yaml").write_text(
+        "schema_version: 1\nlanguages:\n  - {code: xx, name: Xish, bridge: hi}\n", "utf-8"
+    )
+    folder = space.content / "modules" / CODE
+    folder.mkdir(parents=True)
+    (folder / "9-stray.yaml").write_text("schema_version: 1\nid: stray\n", "utf-8")
+    (folder / "1-value-chain.yaml").write_text(
+        "schema_version: 1\nid: value-chain\nlessons:\n"
+        "  - id: vc-stages\n    cards:\n      - id: vc-stages-1\n        text: " + "x" * 701 + "\n"
+        "  - id: no-such-lesson\n    title: Nothing\n",
+        "utf-8",
+    )
+    course, problems = collect(space.content)
+    report = "\n".join(map(str, problems))
+    assert "modules/xx/9-stray.yaml: file: has no counterpart in hi/" in report
+    assert "lessons.no-such-lesson: has no such item in the bridge language" in report
+    assert "modules/xx/1-value-chain.yaml: lessons[0].cards[0].text: is 701" in report
+    assert course is not None
+    place = course.place(CODE, "vc-stages-2")
+    assert place is not None and place.card_shown_in == "हिन्दी"
+
+
+def test_the_command_line_reports_a_broken_row_and_shows_coverage(
+    space: Workspace, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    card = "card:vc-refining-1"
+    rows = fill_sheet(space.xlsx, lambda row: "x" * 701 if row.key == card else None)
+    monkeypatch.setenv("CONTENT_DIR", str(space.content))
+    assert main(["content", "import", str(space.xlsx)]) == 1
+    err = capsys.readouterr().err
+    assert f"xx.xlsx: Texts row {rows[card]} ({card}): is 701" in err
+    assert "nothing written: 1 problem(s)" in err
+    fill_sheet(space.xlsx, lambda row: marked(row) if row.key == card else "")
+    assert main(["content", "import", str(space.xlsx)]) == 0
+    assert main(["content", "stats"]) == 0
+    out = capsys.readouterr().out
+    line = [line for line in out.splitlines() if line.startswith("xx ")][-1]
+    assert "1/150" in line and "complete modules: none" in line
