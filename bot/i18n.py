@@ -37,7 +37,8 @@ def catalogue_path(locales_dir: Path, language: str) -> Path:
 
 
 def babel_locale(language: str) -> str | None:
-    """Babel's locale for a code, None for a language CLDR does not know (e.g. Susu)."""
+    """Babel's locale for a code; None for a code CLDR does not know, which Babel then reads
+    with its default plural rules."""
     try:
         Locale.parse(language)
     except (ValueError, UnknownLocaleError):
