@@ -31,7 +31,31 @@ def _parser() -> argparse.ArgumentParser:
     content = sub.add_parser("content", help="content commands")
     content_sub = content.add_subparsers(dest="content_command", required=True)
     content_sub.add_parser("check", help="validate content/ and list every problem")
-    content_sub.add_parser("stats", help="lessons, cards, reading ease and minutes per module")
+    content_sub.add_parser(
+        "stats",
+        help="lessons, cards, reading ease and minutes per module; translation coverage",
+    )
+    export = content_sub.add_parser(
+        "export",
+        help="write <lang>.xlsx (every text of the course) and <lang>.po (the interface) "
+        "for a translator",
+    )
+    export.add_argument("--lang", required=True, help="the language code, e.g. sus")
+    export.add_argument(
+        "--from",
+        dest="bridge",
+        choices=SUPPORTED_LANGUAGES,
+        help="the bridge language shown beside English and where nothing is translated yet "
+        "(default: the one in content/languages.yaml, else en)",
+    )
+    export.add_argument("--name", help="the language's own name, as the picker shows it")
+    export.add_argument("--out", default=".", help="the folder to write to (default: here)")
+    imported = content_sub.add_parser(
+        "import",
+        help="check a translator's .xlsx and/or .po file and, if nothing is wrong, write "
+        "content/ and locales/",
+    )
+    imported.add_argument("files", nargs="+", metavar="FILE")
     faq = sub.add_parser("faq", help="FAQ commands")
     faq_sub = faq.add_subparsers(dest="faq_command", required=True)
     ask = faq_sub.add_parser(
@@ -105,6 +129,7 @@ def _content_command(settings: Settings, command: str) -> int:
                 f"{stats.cards:5} {stats.characters:6} {ease} {low} {stats.minutes:7.1f}"
             )
         print("ease: Flesch reading ease of the English cards (60+ is plain English).")
+        _print_translation_coverage(course)
         return 0
     from bot.content.consultations import collect_consultations
 
@@ -114,6 +139,58 @@ def _content_command(settings: Settings, command: str) -> int:
         f"{len(course.terms('en'))} glossary terms, {len(consultation_files)} consultation(s), "
         f"{len(course.faq_in('en').entries)} FAQ entries, languages {', '.join(course.languages)}."
     )
+    return 0
+
+
+def _print_translation_coverage(course: Course) -> None:
+    from bot.content.stats import kind_coverage
+    from bot.content.texts import TextKind
+    from bot.i18n import LOCALES_DIR, untranslated_strings
+
+    kinds = list(TextKind)
+    print("Translated texts per language and kind (the rest is shown in the bridge language):")
+    columns = " ".join(f"{kind.value:>13}" for kind in kinds)
+    print(f"{'lang':5} {'bridge':6} {columns} {'interface':>13}")
+    bridges = {a.code: a.bridge for a in course.added}
+    for language, counts in kind_coverage(course).items():
+        if language == "en":
+            continue
+        cells = [f"{counts[k][0]:>6}/{counts[k][1]:<6}" for k in kinds]
+        missing, total = untranslated_strings(LOCALES_DIR, language)
+        ready = ", ".join(course.complete_modules.get(language, ())) if language in bridges else ""
+        print(
+            f"{language:5} {bridges.get(language, '-'):6} {' '.join(cells)} "
+            f"{total - missing:>6}/{total:<6}"
+            + (f" complete modules: {ready or 'none'}" if language in bridges else "")
+        )
+
+
+def _translation_command(settings: Settings, args: argparse.Namespace) -> int:
+    """`content export` and `content import`: files for a translator, and back."""
+    from pathlib import Path
+
+    from bot.content.translation import TranslationError, export, import_files
+    from bot.i18n import LOCALES_DIR
+
+    content = settings.content_dir
+    try:
+        if args.content_command == "export":
+            written = [
+                str(path)
+                for path in export(
+                    content, LOCALES_DIR, args.lang, Path(args.out), args.bridge, args.name
+                )
+            ]
+        else:
+            written = import_files(content, LOCALES_DIR, [Path(f) for f in args.files])
+    except TranslationError as err:
+        for problem in err.problems:
+            print(problem, file=sys.stderr)
+        return _fail(f"nothing written: {len(err.problems)} problem(s)", EXIT_CONTENT)
+    for path in written:
+        print(f"Wrote {path}")
+    if args.content_command == "import":
+        print("Restart the bot to use the new texts.")
     return 0
 
 
@@ -167,6 +244,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("alembic").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
+    if args.command == "content" and args.content_command in ("export", "import"):
+        return _translation_command(settings, args)
     if args.command == "content":
         return _content_command(settings, args.content_command)
 

@@ -42,9 +42,9 @@ async def open_services(
     except BaseException:
         await engine.dispose()
         raise
-    if i18n is None:
-        i18n = I18n(default=settings.default_language)
     course = course or load_course(settings.content_dir)
+    if i18n is None:
+        i18n = I18n(default=settings.default_language, added=course.ready_languages())
     services = Services(
         settings=settings,
         course=course,

@@ -57,7 +57,9 @@ async def start_with_code(turn_: Turn, code: str) -> None:
     await show(
         turn_,
         render_language_prompt(turn_.t),
-        language_keyboard(turn_.services.i18n.languages, turn_.language),
+        language_keyboard(
+            turn_.services.i18n.languages, turn_.language, turn_.services.i18n.names
+        ),
         edit=False,
     )
 

@@ -26,7 +26,9 @@ async def ask_language(turn_: Turn, note: str | None = None) -> None:
     await show(
         turn_,
         text,
-        language_keyboard(turn_.services.i18n.languages, turn_.language),
+        language_keyboard(
+            turn_.services.i18n.languages, turn_.language, turn_.services.i18n.names
+        ),
         edit=turn_.pressed,
     )
 
@@ -66,7 +68,9 @@ async def on_pick_language(turn_: Turn) -> None:
     if language not in turn_.services.i18n.languages:
         raise StaleButton("language")
     services = turn_.services
-    await learners.choose_language(turn_.uow, turn_.user.id, language, services.clock())
+    await learners.choose_language(
+        turn_.uow, turn_.user.id, language, services.clock(), services.i18n.languages
+    )
     turn_.memory.language = language
     t = services.i18n.translator(language)
     if turn_.user.consent_at is None:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.content.languages import SHIPPED_NAMES, AddedLanguage, read_languages
 from bot.content.model import (
     REFERENCE_LANGUAGE,
     Card,
@@ -27,6 +28,7 @@ from bot.content.model import (
     Question,
 )
 from bot.content.sources import DENYLIST_FILE, check_documents, read_denylist
+from bot.content.texts import Path_, Text, counts_as_shown, course_texts, overlay
 from bot.telegram_html import html_problems, visible_text
 
 SCHEMA_VERSION = 1
@@ -219,8 +221,10 @@ def _parse_lesson(checker: _Checker, path: Path, where: str, raw: Any) -> Lesson
     )
 
 
-def _parse_module(checker: _Checker, path: Path) -> Module | None:
-    data = _read_yaml(checker, path)
+def _parse_module(
+    checker: _Checker, path: Path, raw: dict[str, Any] | None = None
+) -> Module | None:
+    data = _read_yaml(checker, path) if raw is None else raw
     if data is None:
         return None
     module_id = checker.slug(path, "id", data.get("id"))
@@ -247,8 +251,10 @@ def _parse_module(checker: _Checker, path: Path) -> Module | None:
     )
 
 
-def _parse_glossary(checker: _Checker, path: Path) -> tuple[GlossaryTerm, ...]:
-    data = _read_yaml(checker, path)
+def _parse_glossary(
+    checker: _Checker, path: Path, raw: dict[str, Any] | None = None
+) -> tuple[GlossaryTerm, ...]:
+    data = _read_yaml(checker, path) if raw is None else raw
     if data is None:
         return ()
     terms = []
@@ -318,8 +324,10 @@ def _parse_question(
     )
 
 
-def _parse_bank(checker: _Checker, path: Path, modules: dict[str, Module]) -> tuple[Question, ...]:
-    data = _read_yaml(checker, path)
+def _parse_bank(
+    checker: _Checker, path: Path, modules: dict[str, Module], raw: dict[str, Any] | None = None
+) -> tuple[Question, ...]:
+    data = _read_yaml(checker, path) if raw is None else raw
     if data is None:
         return ()
     module_id = str(data.get("module"))
@@ -359,19 +367,32 @@ def _bank_structure(bank: tuple[Question, ...]) -> list[tuple[str, str, str, int
 
 
 def _collect_banks(
-    checker: _Checker, root: Path, by_language: dict[str, tuple[Module, ...]]
+    checker: _Checker,
+    root: Path,
+    by_language: dict[str, tuple[Module, ...]],
+    added: tuple[AddedLanguage, ...] = (),
+    taken: dict[str, set[tuple[str, Path_]]] | None = None,
 ) -> dict[str, tuple[Question, ...]]:
     """Read content/quizzes/<lang>/*.yaml; translations must mirror the English bank."""
     quizzes_root = root / "quizzes"
     if not quizzes_root.is_dir():
         return {}
     banks: dict[str, tuple[Question, ...]] = {}
-    for lang_dir in sorted(p for p in quizzes_root.iterdir() if p.is_dir()):
+    added_codes = {language.code: language for language in added}
+    shipped = [p for p in quizzes_root.iterdir() if p.is_dir() and p.name not in added_codes]
+    for lang_dir in sorted(shipped) + [quizzes_root / code for code in added_codes]:
         modules = by_language.get(lang_dir.name) or by_language.get(REFERENCE_LANGUAGE, ())
         by_id = {m.id: m for m in modules}
         order = {m.id: m.number for m in modules}
-        files = sorted(lang_dir.glob("*.yaml"))
-        questions = [q for f in files for q in _parse_bank(checker, f, by_id)]
+        if lang_dir.name in added_codes:
+            new = added_codes[lang_dir.name]
+            pairs = _laid_over_files(
+                checker, quizzes_root, new, (taken or {}).setdefault(new.code, set())
+            )
+            questions = [q for f, doc in pairs for q in _parse_bank(checker, f, by_id, doc)]
+        else:
+            files = sorted(lang_dir.glob("*.yaml"))
+            questions = [q for f in files for q in _parse_bank(checker, f, by_id)]
         questions.sort(key=lambda q: order.get(q.module_id, 0))
         seen: set[str] = set()
         for q in questions:
@@ -462,8 +483,8 @@ def _parse_faq_entry(
     )
 
 
-def _parse_faq(checker: _Checker, path: Path) -> Faq | None:
-    data = _read_yaml(checker, path)
+def _parse_faq(checker: _Checker, path: Path, raw: dict[str, Any] | None = None) -> Faq | None:
+    data = _read_yaml(checker, path) if raw is None else raw
     if data is None:
         return None
     groups: list[FaqGroup] = []
@@ -500,13 +521,30 @@ def _parse_faq(checker: _Checker, path: Path) -> Faq | None:
     return faq
 
 
-def _collect_faq(checker: _Checker, faq_root: Path) -> dict[str, Faq]:
+def _collect_faq(
+    checker: _Checker,
+    faq_root: Path,
+    added: tuple[AddedLanguage, ...] = (),
+    taken: dict[str, set[tuple[str, Path_]]] | None = None,
+) -> dict[str, Faq]:
     """Every language's FAQ; ids, groups and links must be the same as in English."""
     faqs: dict[str, Faq] = {}
+    codes = {language.code for language in added}
     for path in sorted(faq_root.glob("*.yaml")):
-        faq = _parse_faq(checker, path)
+        faq = _parse_faq(checker, path) if path.stem not in codes else None
         if faq is not None:
             faqs[path.stem] = faq
+    for new in added:
+        doc = _laid_over_file(
+            checker,
+            faq_root,
+            new,
+            f"{new.bridge}.yaml",
+            (taken or {}).setdefault(new.code, set()),
+        )
+        faq = _parse_faq(checker, faq_root / f"{new.code}.yaml", doc) if doc else None
+        if faq is not None:
+            faqs[new.code] = faq
     reference = faqs.get(REFERENCE_LANGUAGE)
     if reference is None:
         checker.add(faq_root / f"{REFERENCE_LANGUAGE}.yaml", "file", "the English FAQ is missing")
@@ -569,10 +607,22 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
         checker.add(modules_root / REFERENCE_LANGUAGE, "folder", "the English course is missing")
         return None, checker.problems
 
+    added = read_languages(root, lambda path, where, message: checker.add(path, where, message))
+    added_codes = {language.code: language for language in added}
+    # The texts each added language translates (file template, path); the rest is bridged.
+    taken: dict[str, set[tuple[str, Path_]]] = {language.code: set() for language in added}
     by_language: dict[str, tuple[Module, ...]] = {}
-    for lang_dir in sorted(p for p in modules_root.iterdir() if p.is_dir()):
-        files = sorted(lang_dir.glob("*.yaml"), key=lambda p: (len(p.name.split("-")[0]), p.name))
-        pairs = [(f, _parse_module(checker, f)) for f in files]
+    shipped = [p for p in modules_root.iterdir() if p.is_dir() and p.name not in added_codes]
+    for lang_dir in sorted(shipped) + [modules_root / code for code in added_codes]:
+        if lang_dir.name in added_codes:
+            new = added_codes[lang_dir.name]
+            laid = _laid_over_files(checker, modules_root, new, taken[new.code])
+            pairs = [(f, _parse_module(checker, f, doc)) for f, doc in laid]
+        else:
+            files = sorted(
+                lang_dir.glob("*.yaml"), key=lambda p: (len(p.name.split("-")[0]), p.name)
+            )
+            pairs = [(f, _parse_module(checker, f)) for f in files]
         parsed = sorted(((f, m) for f, m in pairs if m is not None), key=lambda p: p[1].number)
         _check_unique(checker, parsed)
         if parsed:
@@ -591,7 +641,15 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
     glossary_root = root / "glossary"
     if glossary_root.is_dir():
         for path in sorted(glossary_root.glob("*.yaml")):
-            glossary[path.stem] = _parse_glossary(checker, path)
+            if path.stem not in added_codes:
+                glossary[path.stem] = _parse_glossary(checker, path)
+        for new in added:
+            doc = _laid_over_file(
+                checker, glossary_root, new, f"{new.bridge}.yaml", taken[new.code]
+            )
+            if doc is not None:
+                path = glossary_root / f"{new.code}.yaml"
+                glossary[new.code] = _parse_glossary(checker, path, doc)
         reference_ids = [t.id for t in glossary.get(REFERENCE_LANGUAGE, ())]
         for language, terms in glossary.items():
             ids = [t.id for t in terms]
@@ -606,15 +664,106 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
                     f"differs from English: missing {missing or 'none'}, extra {extra or 'none'}",
                 )
     _check_terms(checker, modules_root / REFERENCE_LANGUAGE, reference, glossary)
-    quizzes = _collect_banks(checker, root, by_language)
+    quizzes = _collect_banks(checker, root, by_language, added, taken)
     faq: dict[str, Faq] = {}
     if (root / "faq").is_dir():
-        faq = _collect_faq(checker, root / "faq")
+        faq = _collect_faq(checker, root / "faq", added, taken)
     _check_sources(checker, root)
     if not reference:
         return None, checker.problems
     course = Course(modules=by_language, glossary=glossary, quizzes=quizzes, faq=faq)
+    if added:
+        course = _with_added(checker, root, course, added, taken)
     return course, checker.problems
+
+
+def _laid_over_file(
+    checker: _Checker,
+    folder: Path,
+    language: AddedLanguage,
+    name: str,
+    taken: set[tuple[str, Path_]],
+) -> dict[str, Any] | None:
+    """The bridge's file `folder/<bridge name>` with the language's translations laid on it.
+
+    `name` is the bridge file's path inside `folder` (`fr.yaml`, `fr/1-value-chain.yaml`);
+    the translation is the same path with the language's code instead.
+    """
+    bridge_path = folder / name
+    base = checker.documents.get(bridge_path)
+    if not isinstance(base, dict):
+        return None
+    own = name.replace(language.bridge, "{lang}", 1)
+    path = folder / own.format(lang=language.code)
+    over = _read_yaml(checker, path) if path.is_file() else {}
+    if over is None:
+        return None
+    merged, texts_taken = overlay(
+        base, over, lambda where, message: checker.add(path, where, message)
+    )
+    template = f"{folder.name}/{own}"
+    taken.update((template, text_path) for text_path in texts_taken)
+    return dict(merged)
+
+
+def _laid_over_files(
+    checker: _Checker, folder: Path, language: AddedLanguage, taken: set[tuple[str, Path_]]
+) -> list[tuple[Path, dict[str, Any]]]:
+    """Every file of the bridge's `folder/<bridge>/` laid over (modules, question banks)."""
+    own_dir = folder / language.code
+    bridge_names = {p.name for p in (folder / language.bridge).glob("*.yaml")}
+    for stray in sorted(own_dir.glob("*.yaml")):
+        if stray.name not in bridge_names:
+            checker.add(stray, "file", f"has no counterpart in {language.bridge}/")
+    pairs = []
+    for name in sorted(bridge_names, key=lambda n: (len(n.split("-")[0]), n)):
+        doc = _laid_over_file(checker, folder, language, f"{language.bridge}/{name}", taken)
+        if doc is not None:
+            pairs.append((own_dir / name, doc))
+    return pairs
+
+
+def _with_added(
+    checker: _Checker,
+    root: Path,
+    course: Course,
+    added: tuple[AddedLanguage, ...],
+    taken: dict[str, set[tuple[str, Path_]]],
+) -> Course:
+    """Mark what each added language still shows in its bridge language; a quiz question, a
+    glossary term or an FAQ answer is translated whole or not at all (never half and half)."""
+    shown = [t for t in course_texts(course, REFERENCE_LANGUAGE) if counts_as_shown(t)]
+    untranslated: dict[str, frozenset[str]] = {}
+    complete: dict[str, tuple[str, ...]] = {}
+    for language in added:
+        done = taken.get(language.code, set())
+        missing = [t for t in shown if (t.file, t.path) not in done]
+        untranslated[language.code] = frozenset(t.key for t in missing)
+        units: dict[str, list[Text]] = {}
+        for text in shown:
+            if text.unit:
+                units.setdefault(text.unit, []).append(text)
+        for members in units.values():
+            absent = [t for t in members if t in missing]
+            if absent and len(absent) < len(members):
+                first = absent[0]
+                checker.add(
+                    root / first.file.format(lang=language.code),
+                    first.field,
+                    "is missing: translate all the texts of this item or none of them",
+                )
+        gaps = {t.module for t in missing}
+        complete[language.code] = tuple(
+            m.id for m in course.modules_in(REFERENCE_LANGUAGE) if m.id not in gaps
+        )
+    names = {**SHIPPED_NAMES, **{language.code: language.name for language in added}}
+    return replace(
+        course,
+        added=added,
+        untranslated=untranslated,
+        complete_modules=complete,
+        names=names,
+    )
 
 
 def _check_sources(checker: _Checker, root: Path) -> None:

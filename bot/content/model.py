@@ -10,7 +10,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.content.languages import AddedLanguage
+
 REFERENCE_LANGUAGE = "en"
+
+
+def card_key(card_id: str) -> str:
+    """The id of a card's text among the texts a translator translates."""
+    return f"card:{card_id}"
+
+
+def key_point_key(lesson_id: str) -> str:
+    return f"lesson:{lesson_id}:key_point"
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +129,10 @@ class CardPlace:
     card_index: int  # 0-based within the lesson
     previous_id: str | None
     next_id: str | None
+    # The bridge language's name where the card text (or the key point) is not translated
+    # yet into the reader's language and is shown in that bridge language instead.
+    card_shown_in: str | None = None
+    key_point_shown_in: str | None = None
 
     @property
     def is_last_in_lesson(self) -> bool:
@@ -140,6 +155,13 @@ class Course:
     glossary: Mapping[str, tuple[GlossaryTerm, ...]] = field(default_factory=dict)
     quizzes: Mapping[str, tuple[Question, ...]] = field(default_factory=dict)  # language -> bank
     faq: Mapping[str, Faq] = field(default_factory=dict)  # language -> FAQ
+    # Languages translators added (content/languages.yaml), each with a bridge language whose
+    # words stand in for every text not translated yet; the keys of those texts (see
+    # bot.content.texts); the modules translated in full; every language's own name.
+    added: tuple[AddedLanguage, ...] = ()
+    untranslated: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    complete_modules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
     _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
     _order: tuple[str, ...] = field(default=(), init=False, repr=False)
 
@@ -151,6 +173,11 @@ class Course:
                     self._positions[card.id] = _Position(m_i, l_i, c_i, len(order))
                     order.append(card.id)
         object.__setattr__(self, "_order", tuple(order))
+
+    def ready_languages(self) -> tuple[AddedLanguage, ...]:
+        """Added languages with at least one module translated in full: the picker offers
+        them once their interface is translated too (I18n checks that)."""
+        return tuple(a for a in self.added if self.complete_modules.get(a.code))
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -175,16 +202,21 @@ class Course:
         lesson = module.lessons[pos.lesson_index]
         index = pos.order_index
         module_ids = set(module.card_ids)
+        card = lesson.cards[pos.card_index]
+        untranslated = self.untranslated.get(language, frozenset())
+        bridge = next((self.names[a.bridge] for a in self.added if a.code == language), None)
         previous_id = self._order[index - 1] if index > 0 else None
         next_id = self._order[index + 1] if index + 1 < len(self._order) else None
         return CardPlace(
             module=module,
             lesson=lesson,
-            card=lesson.cards[pos.card_index],
+            card=card,
             lesson_index=pos.lesson_index,
             card_index=pos.card_index,
             previous_id=previous_id if previous_id in module_ids else None,
             next_id=next_id if next_id in module_ids else None,
+            card_shown_in=bridge if card_key(card.id) in untranslated else None,
+            key_point_shown_in=bridge if key_point_key(lesson.id) in untranslated else None,
         )
 
     def first_card(self, module_id: str) -> str | None:

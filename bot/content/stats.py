@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.content.model import REFERENCE_LANGUAGE, Course, Module
+from bot.content.texts import TextKind, counts_as_shown, course_texts
 from bot.telegram_html import visible_text
 
 # Second-language readers on a phone read slowly; 120 words a minute is a careful estimate.
@@ -99,3 +100,20 @@ def course_stats(course: Course) -> list[ModuleStats]:
         for language in course.languages
         for module in course.modules[language]
     ]
+
+
+def kind_coverage(course: Course) -> dict[str, dict[TextKind, tuple[int, int]]]:
+    """Per language and kind of text: (translated, all) of the texts a learner reads."""
+    shown = [t for t in course_texts(course, REFERENCE_LANGUAGE) if counts_as_shown(t)]
+    totals: dict[TextKind, int] = dict.fromkeys(TextKind, 0)
+    for text in shown:
+        totals[text.kind] += 1
+    rows: dict[str, dict[TextKind, tuple[int, int]]] = {}
+    for language in course.languages:
+        missing = course.untranslated.get(language, frozenset())
+        done: dict[TextKind, int] = dict.fromkeys(TextKind, 0)
+        for text in shown:
+            if text.key not in missing:
+                done[text.kind] += 1
+        rows[language] = {kind: (done[kind], totals[kind]) for kind in TextKind}
+    return rows

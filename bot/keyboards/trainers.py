@@ -89,7 +89,12 @@ def pack_keyboard(t: Translator, cohort_id: int, modules: tuple[Module, ...]) ->
 
 
 def cohort_language_keyboard(t: Translator, languages: tuple[str, ...]) -> Keyboard:
-    rows = [[button(LANGUAGE_NAMES[code], CohortLanguage(code))] for code in languages]
+    """A cohort is taught in a shipped language (a translator's added one may be partial)."""
+    rows = [
+        [button(LANGUAGE_NAMES[code], CohortLanguage(code))]
+        for code in languages
+        if code in LANGUAGE_NAMES
+    ]
     rows.append(_trainer_menu(t))
     return keyboard(rows)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -108,8 +108,16 @@ async def save_steps(uow: UnitOfWork, user_id: int, steps: dict[str, Any] | None
     await uow.commit()
 
 
-async def choose_language(uow: UnitOfWork, user_id: int, language: str, now: datetime) -> None:
-    if language not in SUPPORTED_LANGUAGES:
+async def choose_language(
+    uow: UnitOfWork,
+    user_id: int,
+    language: str,
+    now: datetime,
+    offered: Collection[str] = SUPPORTED_LANGUAGES,
+) -> None:
+    """`offered`: the languages the picker offers (the shipped ones and the added ones that
+    are ready)."""
+    if language not in offered:
         raise UnknownLanguage(language)
     await uow.users.set_language(user_id, language)
     await uow.events.add(user_id, "language", now, {"language": language})

@@ -85,7 +85,10 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             if account.platform == "telegram"
         ),
         t.gettext("Language: {value}").format(
-            value=LANGUAGE_NAMES.get(user.language or "", t.gettext("not chosen"))
+            # an added language's code where it has no shipped name (its name is content)
+            value=LANGUAGE_NAMES.get(user.language, escape(user.language))
+            if user.language
+            else t.gettext("not chosen")
         ),
         t.gettext("Time zone: {value}").format(
             value=escape(user.time_zone or t.gettext("not given"))

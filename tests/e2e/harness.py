@@ -56,6 +56,7 @@ class Harness:
     standin: BotApiStandIn
     settings: Settings
     course: Course | None = None
+    i18n: I18n | None = None  # None: the shipped catalogues, compiled once per process
     clock: Any = None
     # Builds the rate limiter for each start (None: the app's own, 30 messages/s); bulk
     # tests that must not wait at Telegram's pace pass a faster one.
@@ -66,7 +67,7 @@ class Harness:
     async def start(self) -> None:
         kwargs: dict[str, Any] = {
             "course": self.course,
-            "i18n": shared_i18n(self.settings.default_language),
+            "i18n": self.i18n or shared_i18n(self.settings.default_language),
         }
         if self.course is None:
             kwargs["course"], kwargs["faq_index"] = shared_content(self.settings.content_dir)

@@ -15,6 +15,8 @@ from aiohttp import web
 from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.config import load_settings
+from bot.content import Course
+from bot.i18n import I18n
 from bot.runtime import close_services, open_services
 from bot.services.container import Services
 from handlers import build_router
@@ -84,7 +86,11 @@ class WhatsAppHarness:
 
 
 @asynccontextmanager
-async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAppHarness]:
+async def whatsapp_bot(
+    database_url: str, *, course: Course | None = None, i18n: I18n | None = None, **extra: Any
+) -> AsyncIterator[WhatsAppHarness]:
+    """`course` and `i18n`: a course of the test's own (its FAQ index is built here) and its
+    catalogues; without them, the shipped ones built once per process."""
     async with CloudApiStandIn() as standin:
         settings = load_settings(
             _env_file=None,
@@ -100,9 +106,14 @@ async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAp
             announcement_interval=0,
             **extra,
         )
-        course, index = shared_content(CONTENT)
+        index = None
+        if course is None:
+            course, index = shared_content(CONTENT)
         services = await open_services(
-            settings, course=course, faq_index=index, i18n=shared_i18n(settings.default_language)
+            settings,
+            course=course,
+            faq_index=index,
+            i18n=i18n or shared_i18n(settings.default_language),
         )
         bot = WhatsAppBot(services, build_router())
         app = web.Application()

@@ -148,7 +148,9 @@ async def start_services(
 
 async def register_commands(app: BotApplication, i18n: I18n) -> None:
     """setMyCommands once per language, plus the default list in the default language."""
-    for language in (None, *i18n.languages):
+    # Telegram takes two-letter ISO 639-1 codes only; a three-letter added language (Susu is
+    # `sus`) gets the default list.
+    for language in (None, *(code for code in i18n.languages if len(code) == 2)):
         t = i18n.translator(language)
         commands = [BotCommand(name, t.gettext(description)) for name, description in COMMANDS]
         await app.bot.set_my_commands(commands, language_code=language)

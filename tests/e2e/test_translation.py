@@ -1,0 +1,85 @@
+"""A translator adds a language without code: export, fill, import, and a learner reads it
+on Telegram, with what is not translated yet shown in the bridge language and said so."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.actions.lessons import OpenModule
+from bot.actions.menu import Menu
+from bot.channels.telegram.standin import BotApiStandIn
+from bot.telegram_html import visible_text
+from tests.e2e.conftest import USERS
+from tests.e2e.harness import Harness, make_settings
+from tests.translating import CODE, MARK, translated_course
+from tests.whatsapp.harness import whatsapp_bot
+
+
+@pytest.fixture
+async def translated_bot(
+    standin: BotApiStandIn, database_url: str, tmp_path: Path
+) -> AsyncIterator[Harness]:
+    space, course, i18n = translated_course(tmp_path)
+    settings = make_settings(standin.url, database_url, content_dir=str(space.content))
+    harness = Harness(standin, settings, course=course, i18n=i18n)
+    await harness.start()
+    yield harness
+    await harness.stop()
+
+
+async def test_a_learner_takes_a_lesson_in_an_added_language(translated_bot: Harness) -> None:
+    bot, user = translated_bot, USERS["en"]
+    course = bot.services.course
+    await bot.say(user, "/start")
+    assert ("Xish", f"lang:{CODE}") in bot.buttons(user), "the picker offers the new language"
+    await bot.press(user, f"lang:{CODE}")
+    await bot.press(user, "ok")
+    await bot.press(user, "m:continue")
+    lesson = course.modules_in(CODE)[0].lessons[0]
+    for index, card in enumerate(lesson.cards):
+        shown = bot.text(user)
+        assert visible_text(card.text) in shown
+        assert "Not translated yet" not in shown
+        if index + 1 < len(lesson.cards):
+            await bot.press(user, f"c:{lesson.cards[index + 1].id}")
+    assert lesson.key_point is not None and lesson.key_point.startswith(MARK)
+    assert "Xish key point: " + visible_text(lesson.key_point) in bot.text(user)
+
+    # Module 2 is not translated: its cards come in French, and the learner is told so.
+    await bot.press(user, "mod:governance")
+    second = course.modules_in("fr")[1].lessons[0].cards[0]
+    shown = bot.text(user)
+    assert visible_text(second.text) in shown
+    assert "Not translated yet: shown in Français." in shown
+
+
+async def test_a_learner_reads_an_added_language_on_whatsapp(
+    database_url: str, tmp_path: Path
+) -> None:
+    space, course, i18n = translated_course(tmp_path)
+    wa_id = "224620000009"
+    async with whatsapp_bot(
+        database_url, course=course, i18n=i18n, content_dir=str(space.content)
+    ) as h:
+        h.standin.add_user(wa_id, "Learner")
+        await h.say(wa_id, "hello")
+        assert ("Xish", f"lang:{CODE}") in h.choices(wa_id)
+        await h.pick(wa_id, f"lang:{CODE}")
+        await h.pick(wa_id, "ok")
+        await h.pick(wa_id, "r:no")
+        await h.pick(wa_id, Menu("continue").pack())
+        first = course.modules_in(CODE)[0].lessons[0].cards[0]
+        assert first.text.startswith(MARK)
+        assert visible_text(first.text)[:60] in h.everything(wa_id, since=-2)
+        await h.say(wa_id, "menu")
+        await h.pick(wa_id, Menu("modules").pack())
+        await h.pick(wa_id, OpenModule("governance").pack())
+        second = course.modules_in("fr")[1].lessons[0].cards[0]
+        shown = h.everything(wa_id, since=-2)
+        unmarked = shown.replace("*", "").replace("_", "")  # WhatsApp's bold and italics
+        assert visible_text(second.text)[:60] in unmarked
+        assert "Not translated yet: shown in Français." in shown
+        assert h.standin.violations == [], "every message within WhatsApp's limits"
