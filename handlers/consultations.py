@@ -27,7 +27,7 @@ from bot.actions.consultations import (
 )
 from bot.actions.menu import Menu
 from bot.conversation.events import Media, Typed
-from bot.conversation.ports import FetchFailed, OutFile
+from bot.conversation.ports import FetchFailed, FetchTooLarge, OutFile
 from bot.conversation.router import Router
 from bot.documents import consultation_exports as exports
 from bot.errors import AppError, StaleButton
@@ -47,7 +47,12 @@ from bot.keyboards.consultations import (
 )
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultations, holding
-from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge
+from bot.services.consultations import (
+    Answer,
+    ConsultationClosed,
+    FileNotReceived,
+    FileTooLarge,
+)
 from bot.views.consultations import (
     render_admin_list,
     render_admin_view,
@@ -203,8 +208,9 @@ async def on_cancel(turn_: Turn) -> None:
 def read_answer(turn_: Turn) -> Answer:
     """What the message carries, as an answer (the service checks it)."""
     event = turn_.event
+    channel = turn_.person.platform
     if isinstance(event, Typed):
-        return Answer("text", text=event.text)
+        return Answer("text", text=event.text, channel=channel)
     if isinstance(event, Media) and event.kind in ("voice", "photo", "document"):
         mime = event.mime or ("audio/ogg" if event.kind == "voice" else None)
         return Answer(
@@ -214,9 +220,26 @@ def read_answer(turn_: Turn) -> Answer:
             event.size,
             mime,
             event.name,
-            turn_.person.platform,
+            file_platform=channel,
+            channel=channel,
         )
-    return Answer("other")
+    return Answer("other", channel=channel)
+
+
+async def checked_answer(turn_: Turn, max_mb: int) -> Answer:
+    """The message as a checked answer. Where the channel's file ids lapse, the file is
+    downloaded now, while its link works, and kept by us (its type read from its bytes)."""
+    answer = consultations.check_answer(read_answer(turn_), max_mb)
+    if answer.file_id is None or turn_.reply.keeps_files:
+        return answer
+    try:
+        data = await turn_.reply.fetch(answer.file_id, limit=max_mb * 1024 * 1024)
+    except FetchTooLarge as err:
+        raise FileTooLarge(str(err)) from err
+    except FetchFailed as err:
+        log.warning("could not receive an answer's file: %s", err)
+        raise FileNotReceived() from err
+    return consultations.keep_copy(answer, data, max_mb)
 
 
 async def take_message(turn_: Turn) -> bool:
@@ -231,7 +254,7 @@ async def take_message(turn_: Turn) -> bool:
     t = turn_.t
     max_mb = services.settings.consultation_max_file_mb
     try:
-        answer = consultations.check_answer(read_answer(turn_), max_mb)
+        answer = await checked_answer(turn_, max_mb)
         if pending.edit_number is not None:
             receipt = await consultations.change_answer(
                 turn_.uow,
@@ -468,7 +491,7 @@ async def _send_zip(
 ) -> None:
     """Fetch every answer's file from the channel that keeps it and send them as ZIPs
     under 45 MB each."""
-    with_files = [a for a in answers if a.file_id]
+    with_files = [a for a in answers if a.file_id or a.file_kept]
     if not with_files:
         await show(turn_, render_nothing_to_zip(turn_.t), edit=False)
         return
@@ -478,11 +501,8 @@ async def _send_zip(
     missing: list[str] = []
     for answer in with_files:
         name = exports.file_name(consultation, answer)
-        channel = turn_.services.channels.get(answer.file_platform or "")
         try:
-            if channel is None:
-                raise FetchFailed(f"{answer.file_platform} is not running")
-            data = await channel.fetch(str(answer.file_id))
+            data = await _answer_file(turn_, answer)
         except FetchFailed as err:
             log.warning("could not fetch %s: %s", name, err)
             missing.append(f"{name}: {err}")
@@ -497,6 +517,19 @@ async def _send_zip(
         part.add("missing.txt", "\n".join(missing).encode("utf-8"))
     parts += 1
     await turn_.reply.send_file(OutFile(part.close(), f"{slug}-files-{parts}.zip"))
+
+
+async def _answer_file(turn_: Turn, answer: consultations.ConsultationAnswerRecord) -> bytes:
+    """An answer's file: our own copy, or fetched from the channel that keeps it."""
+    if answer.file_kept:
+        data = await turn_.uow.answer_files.get(answer.consultation_id, answer.number)
+        if data is None:
+            raise FetchFailed("our copy cannot be opened with this key")
+        return data
+    channel = turn_.services.channels.get(answer.file_platform or "")
+    if channel is None:
+        raise FetchFailed(f"{answer.file_platform} is not running")
+    return await channel.fetch(str(answer.file_id))
 
 
 async def on_outcome(turn_: Turn) -> None:

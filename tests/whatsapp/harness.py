@@ -83,22 +83,27 @@ class WhatsAppHarness:
         await self.settle()
 
 
+def whatsapp_settings(standin: CloudApiStandIn) -> dict[str, Any]:
+    """The settings that point the bot at the stand-in, its repeating jobs off (the tests
+    run them)."""
+    return {
+        "whatsapp_token": standin.token,
+        "whatsapp_phone_number_id": standin.account.phone_number_id,
+        "whatsapp_app_secret": standin.app_secret,
+        "whatsapp_verify_token": standin.verify_token,
+        "whatsapp_api_url": standin.url,
+        "whatsapp_number": standin.account.display_phone_number,
+        "reminder_interval": 0,
+        "consultation_interval": 0,
+        "announcement_interval": 0,
+    }
+
+
 @asynccontextmanager
 async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAppHarness]:
     async with CloudApiStandIn() as standin:
         settings = load_settings(
-            _env_file=None,
-            database_url=database_url,
-            whatsapp_token=standin.token,
-            whatsapp_phone_number_id=standin.account.phone_number_id,
-            whatsapp_app_secret=standin.app_secret,
-            whatsapp_verify_token=standin.verify_token,
-            whatsapp_api_url=standin.url,
-            whatsapp_number=standin.account.display_phone_number,
-            reminder_interval=0,
-            consultation_interval=0,
-            announcement_interval=0,
-            **extra,
+            _env_file=None, database_url=database_url, **whatsapp_settings(standin), **extra
         )
         course, index = shared_content(CONTENT)
         services = await open_services(

@@ -355,8 +355,8 @@ def _consultations(content: Path, language: str, t: Translator) -> Iterator[Show
             consult_kb.receipt_keyboard(t, loaded.id, anonymous),
         )
     answer = ConsultationAnswerRecord(
-        loaded.id, 42, 0, "concern", "text", NAME, None, None, None, None, None, language,
-        date(2026, 11, 30), 1, NAME,
+        loaded.id, 42, 0, "concern", "text", NAME, "whatsapp", None, False, None, None, None,
+        None, language, date(2026, 11, 30), 1, NAME,
     )  # fmt: skip
     mine = MyAnswer(loaded, answer)
     many = [MyAnswer(loaded, dataclasses.replace(answer, number=n)) for n in range(1, 13)]
