@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from bot.conversation.events import Command, Typed
+from bot.conversation.ports import CHANNEL_NAMES
 from bot.conversation.turn import Turn, picked, wait, waiting_for
 from bot.screens import Keyboard, Screen
+from bot.views.trainers import InviteLink
 
-__all__ = ["Turn", "command_args", "picked", "show", "typed_text", "wait", "waiting_for"]
+__all__ = [
+    "Turn",
+    "command_args",
+    "invite_links",
+    "picked",
+    "show",
+    "typed_text",
+    "wait",
+    "waiting_for",
+]
 
 
 async def show(
@@ -24,3 +35,17 @@ def command_args(turn_: Turn) -> tuple[str, ...]:
 def typed_text(turn_: Turn) -> str | None:
     """The text the person typed (None for a file, a sticker, a button)."""
     return turn_.event.text if isinstance(turn_.event, Typed) else None
+
+
+def invite_links(turn_: Turn, code: str) -> list[InviteLink]:
+    """The invitation's link on every channel this process runs, the person's own first:
+    a trainer on Telegram shares the WhatsApp link too, as the learners choose."""
+    own = turn_.person.platform
+    links = [InviteLink(CHANNEL_NAMES.get(own, own), turn_.reply.invite_link(code))]
+    for platform in turn_.services.channels.platforms:
+        channel = turn_.services.channels.get(platform)
+        if platform != own and channel is not None:
+            links.append(
+                InviteLink(CHANNEL_NAMES.get(platform, platform), channel.invite_link(code))
+            )
+    return links
