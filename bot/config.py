@@ -297,6 +297,12 @@ class Settings(BaseSettings):
         found = self.whatsapp_templates.get((purpose, language))
         return found or self.whatsapp_templates.get((purpose, self.default_language))
 
+    @property
+    def admin_accounts(self) -> tuple[tuple[str, str], ...]:
+        """Every admin the settings name, as (platform, account id)."""
+        telegram = [("telegram", str(admin)) for admin in sorted(self.admin_ids)]
+        return (*telegram, *(("whatsapp", number) for number in sorted(self.admin_whatsapp)))
+
     def names_admin(self, platform: str, external_id: str) -> bool:
         """Whether an account is an admin: ADMIN_IDS names Telegram ids, ADMIN_WHATSAPP
         phone numbers (a WhatsApp account's id is its number); other channels none."""

@@ -246,7 +246,7 @@ async def _send_to_person(turn_: Turn, text: str) -> None:
     )
     _data(turn_).faq_unanswered = None
     _wait(turn_, None)
-    staff = await faq.staff_to_notify(turn_.uow, services.settings.admin_ids)
+    staff = await faq.staff_to_notify(turn_.uow, services.settings.admin_accounts)
     staff = [i for i in staff if i != turn_.user.id]
     await show(
         turn_,
@@ -339,7 +339,9 @@ async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None
     _wait(turn_, None)
     await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)
     current = await faq.question_for_reply(turn_.uow, question.id)
-    recipients = await faq.answer_back_recipients(turn_.uow, current, services.settings.admin_ids)
+    recipients = await faq.answer_back_recipients(
+        turn_.uow, current, services.settings.admin_accounts
+    )
     for staff_id in recipients:
         t, _ = await _translator_of(turn_, staff_id)
         await _send(

@@ -5,6 +5,7 @@ Telegram-free: handlers pass plain values and render what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -143,11 +144,12 @@ async def send_to_person(
     return question
 
 
-async def staff_to_notify(uow: UnitOfWork, admin_ids: frozenset[int]) -> list[int]:
-    """Admins (ADMIN_IDS, Telegram ids, who have written to the bot) and users with the
-    trainer or admin role, each once, as internal user ids."""
-    admins = {await uow.accounts.user_id("telegram", str(admin)) for admin in admin_ids}
-    return sorted({a for a in admins if a is not None} | set(await uow.faq.staff_ids()))
+async def staff_to_notify(uow: UnitOfWork, admins: Iterable[tuple[str, str]]) -> list[int]:
+    """Admins named by the settings (`admins`: platform and account id, from ADMIN_IDS and
+    ADMIN_WHATSAPP; those who have written to the bot) and users with the trainer or admin
+    role, each once, as internal user ids. Each is reached on their own channel."""
+    found = {await uow.accounts.user_id(platform, account) for platform, account in admins}
+    return sorted({a for a in found if a is not None} | set(await uow.faq.staff_ids()))
 
 
 def is_staff(user: UserRecord) -> bool:
@@ -209,7 +211,7 @@ async def answer_back(
 
 
 async def answer_back_recipients(
-    uow: UnitOfWork, question: QuestionRecord, admin_ids: frozenset[int]
+    uow: UnitOfWork, question: QuestionRecord, admins: Iterable[tuple[str, str]]
 ) -> list[int]:
     """Who hears a learner's answer back: the person who took the question while they are
     still staff, else every admin and trainer."""
@@ -217,7 +219,7 @@ async def answer_back_recipients(
         taker = await uow.users.get(question.taken_by)
         if taker is not None and is_staff(taker):
             return [question.taken_by]
-    return await staff_to_notify(uow, admin_ids)
+    return await staff_to_notify(uow, admins)
 
 
 async def takers(uow: UnitOfWork, questions: list[QuestionRecord]) -> dict[int, str]:
