@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 
 from bot.actions.faq import FaqAnswerBack, FaqAsk, FaqReply
+from bot.actions.menu import DeleteData
 from tests.e2e.conftest import ADMIN, onboard
 from tests.whatsapp.both import both_channels
 from tests.whatsapp.harness import WhatsAppHarness
@@ -87,3 +88,12 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         await wa.say(MOUSSA, "La société, d'après la _norme_.")
         assert "La société, d'après la ˍnormeˍ." in wa.everything(AWA, since=-2)
         assert FaqAnswerBack(second.id).pack() in {i for _, i in wa.choices(AWA)}
+
+        # /privacy on WhatsApp lists her questions; /deleteme erases them
+        await wa.say(AWA, "/privacy")
+        assert "Le camion ∗de la mine∗" in wa.everything(AWA, since=-3)
+        await wa.say(AWA, "/deleteme")
+        await wa.pick(AWA, DeleteData("yes").pack())
+        async with wa.services.uow() as uow:
+            assert await uow.faq.get_question(question.id) is None
+            assert await uow.faq.get_question(second.id) is None

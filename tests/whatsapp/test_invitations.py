@@ -6,6 +6,7 @@ answers as on Telegram; a long word of the same length is still a word."""
 from __future__ import annotations
 
 from bot.actions.invitations import JoinCohort
+from bot.actions.menu import DeleteData
 from bot.actions.trainers import CohortQr, RenewCohortLink
 from tests.e2e.conftest import ADMIN, onboard
 from tests.e2e.trainers_helpers import create_cohort
@@ -68,3 +69,12 @@ async def test_a_whatsapp_learner_joins_a_cohort_a_trainer_made_on_telegram(
         await wa.say(AWA, "responsabilidade")
         assert len(wa.standin.messages(AWA)) > before
         assert "invitation" not in wa.everything(AWA, since=before).lower()
+
+        # /privacy shows the cohort; /deleteme ends the membership
+        await wa.say(AWA, "/privacy")
+        assert "Kamsar ∗women∗" in wa.everything(AWA, since=-3)
+        await wa.say(AWA, "/deleteme")
+        await wa.pick(AWA, DeleteData("yes").pack())
+        async with wa.services.uow() as uow:
+            assert await uow.cohorts.members(cohort_id) == []
+            assert await uow.accounts.user_id("whatsapp", AWA) is None
