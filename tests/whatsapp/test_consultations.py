@@ -140,6 +140,23 @@ async def test_answers_from_whatsapp_are_kept_exported_and_deleted(database_url:
         got = {name.split("_")[0]: archive.read(name) for name in archive.namelist()}
         assert got == {voice_ref: VOICE, photo_ref: PHOTO, pdf_ref: PDF}, "byte for byte"
 
+        # changed: the PDF answer becomes a text (its copy goes), the text one a photo
+        text_number = int(text_ref[-4:])
+        for number, send in ((pdf_number, None), (text_number, PHOTO)):
+            await wa.say(AWA, "menu")
+            for step in ("m:consult", "km", f"kv:1:{number}", f"ke:1:{number}"):
+                assert step in {i for _, i in wa.choices(AWA)}, (step, wa.choices(AWA))
+                await wa.pick(AWA, step)
+            if send is None:
+                await wa.say(AWA, "Plus de fichier, un texte.")
+            else:
+                _send(wa, "image", send, "image/jpeg")
+                await wa.settle()
+        numbers = {f["number"] for f in await _table(both, "consultation_files")}
+        assert numbers == {voice_number, int(photo_ref[-4:]), text_number}
+        async with tg.services.uow() as uow:
+            assert await uow.answer_files.get(1, text_number) == PHOTO
+
         # /privacy on WhatsApp lists the named answers and the kept files
         await wa.say(AWA, "/privacy")
         shown = wa.everything(AWA, since=-3)
