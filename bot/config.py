@@ -265,8 +265,16 @@ class Settings(BaseSettings):
 
     @property
     def sealing_secret(self) -> str | None:
-        """SEALING_KEY if set, else the Telegram token (the deployments from before it)."""
-        return self.sealing_key.get_secret_value() if self.sealing_key else self.token
+        """SEALING_KEY if set, else the Telegram token (the deployments from before it),
+        else WhatsApp's app secret: a deployment on WhatsApp alone seals too (held
+        anonymous answers, kept files), with a secret every process has and the database
+        does not."""
+        if self.sealing_key:
+            return self.sealing_key.get_secret_value()
+        if self.token:
+            return self.token
+        secret = self.whatsapp_app_secret
+        return secret.get_secret_value() if secret else None
 
     @property
     def token(self) -> str | None:

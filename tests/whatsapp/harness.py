@@ -4,9 +4,10 @@ test database, the webhook served on a local port, simulated users sending messa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.config import load_settings
 from bot.runtime import close_services, open_services
-from bot.services.container import Services
+from bot.services.container import Services, utc_now
 from handlers import build_router
 from tests.conftest import shared_content
 from tests.e2e.harness import shared_i18n
@@ -100,14 +101,21 @@ def whatsapp_settings(standin: CloudApiStandIn) -> dict[str, Any]:
 
 
 @asynccontextmanager
-async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAppHarness]:
+async def whatsapp_bot(
+    database_url: str, clock: Callable[[], datetime] = utc_now, **extra: Any
+) -> AsyncIterator[WhatsAppHarness]:
+    """WhatsApp alone (no Telegram token), with `extra` settings and the core's clock."""
     async with CloudApiStandIn() as standin:
         settings = load_settings(
             _env_file=None, database_url=database_url, **whatsapp_settings(standin), **extra
         )
         course, index = shared_content(CONTENT)
         services = await open_services(
-            settings, course=course, faq_index=index, i18n=shared_i18n(settings.default_language)
+            settings,
+            course=course,
+            clock=clock,
+            faq_index=index,
+            i18n=shared_i18n(settings.default_language),
         )
         bot = WhatsAppBot(services, build_router())
         app = web.Application()

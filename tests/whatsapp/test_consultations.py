@@ -18,12 +18,12 @@ from sqlalchemy import select
 
 from bot.actions.menu import DeleteData
 from bot.db.models import Base
-from bot.services import holding
+from bot.services import consultations, holding
 from tests.e2e.conftest import ADMIN
 from tests.e2e.harness import FakeClock
 from tests.e2e.test_consultations import BEFORE_OPEN, OPENED, REF_RE, SLUG, publish
 from tests.whatsapp.both import Both, both_channels
-from tests.whatsapp.harness import WhatsAppHarness
+from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 from tests.whatsapp.test_learner import _onboard
 
 AWA = "224620000011"  # Guinea
@@ -200,3 +200,28 @@ async def test_a_file_whatsapp_cannot_give_or_of_the_wrong_kind_changes_nothing(
         # still waiting for the answer: a good one now goes through
         await wa.say(AWA, "A plain answer")
         assert REF_RE.search(wa.everything(AWA, since=-2))
+
+
+async def test_on_whatsapp_alone_answers_are_sealed_with_the_app_secret(
+    database_url: str,
+) -> None:
+    """No Telegram token, no SEALING_KEY: WhatsApp's app secret seals what waits and the
+    files we keep, so a deployment on WhatsApp alone takes anonymous answers and files."""
+    async with whatsapp_bot(database_url, clock=lambda: OPENED) as wa:
+        async with wa.services.uow() as uow:
+            await consultations.publish(uow, wa.services.consultation_files, SLUG, BEFORE_OPEN)
+        wa.standin.add_user(AWA, "Awa")
+        await _onboard(wa, AWA, "en")
+        await _choose(wa, 1, "c", "a")
+        _send(wa, "audio", VOICE, "audio/ogg", voice=True)
+        await wa.settle()
+        anonymous_ref, _ = _reference(wa)
+        await _choose(wa, 0, "s", "n")
+        _send(wa, "image", PHOTO, "image/jpeg")
+        await wa.settle()
+        _, named = _reference(wa)
+        async with wa.services.uow() as uow:
+            assert await uow.answer_files.get(1, named) == PHOTO
+            await holding.write_batches(uow, OPENED, holding.BatchPolicy(1, 1))
+        async with wa.services.uow() as uow:
+            assert await uow.answer_files.get(1, int(anonymous_ref[-4:])) == VOICE
