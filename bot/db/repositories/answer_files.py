@@ -3,10 +3,13 @@
 Files are sealed and opened here (bot.sealing), like the holding area's payloads, so a
 database reader without the key holds no one's voice or photo. A written answer's file lies
 under the answer's key and goes with it (a foreign key that cascades); an anonymous answer's
-file waits under a random id until its batch moves it.
+file waits under a random id until its batch moves it. Sealing 20 MB takes about half a
+second, so it runs in a thread, off the event loop.
 """
 
 from __future__ import annotations
+
+import asyncio
 
 from sqlalchemy import delete, select
 
@@ -23,13 +26,9 @@ class AnswerFileRepository(SealedRepository):
     async def keep(self, consultation_id: int, number: int, data: bytes) -> None:
         """The file of a written answer (replacing any it had)."""
         await self.drop(consultation_id, number)
-        row_id = _row_id(consultation_id, number)
+        sealed = await self._seal(_row_id(consultation_id, number), data)
         self._session.add(
-            ConsultationFile(
-                consultation_id=consultation_id,
-                number=number,
-                sealed=self.sealer.seal_file(row_id, data),
-            )
+            ConsultationFile(consultation_id=consultation_id, number=number, sealed=sealed)
         )
         await self._session.flush()
 
@@ -43,7 +42,7 @@ class AnswerFileRepository(SealedRepository):
         )
         if sealed is None:
             return None
-        return self.sealer.open_file(_row_id(consultation_id, number), sealed)
+        return await self._open(_row_id(consultation_id, number), sealed)
 
     async def drop(self, consultation_id: int, number: int) -> None:
         await self._session.execute(
@@ -56,9 +55,7 @@ class AnswerFileRepository(SealedRepository):
     async def hold(self, data: bytes) -> str:
         """Keep an anonymous answer's file until its batch; return its random id."""
         row_id = new_row_id()
-        self._session.add(
-            ConsultationHeldFile(id=row_id, sealed=self.sealer.seal_file(row_id, data))
-        )
+        self._session.add(ConsultationHeldFile(id=row_id, sealed=await self._seal(row_id, data)))
         await self._session.flush()
         return row_id
 
@@ -69,7 +66,7 @@ class AnswerFileRepository(SealedRepository):
         sealed = await self._session.scalar(
             select(ConsultationHeldFile.sealed).where(ConsultationHeldFile.id == held_id)
         )
-        data = self.sealer.open_file(held_id, sealed) if sealed is not None else None
+        data = await self._open(held_id, sealed) if sealed is not None else None
         if data is None:
             return False
         await self._session.execute(
@@ -77,3 +74,9 @@ class AnswerFileRepository(SealedRepository):
         )
         await self.keep(consultation_id, number, data)
         return True
+
+    async def _seal(self, row_id: str, data: bytes) -> bytes:
+        return await asyncio.to_thread(self.sealer.seal_file, row_id, data)
+
+    async def _open(self, row_id: str, sealed: bytes) -> bytes | None:
+        return await asyncio.to_thread(self.sealer.open_file, row_id, sealed)
