@@ -268,8 +268,16 @@ class Settings(BaseSettings):
 
     @property
     def sealing_secret(self) -> str | None:
-        """SEALING_KEY if set, else the Telegram token (the deployments from before it)."""
-        return self.sealing_key.get_secret_value() if self.sealing_key else self.token
+        """SEALING_KEY if set, else the Telegram token (the deployments from before it),
+        else WhatsApp's app secret: a deployment on WhatsApp alone seals too (held
+        anonymous answers, kept files), with a secret every process has and the database
+        does not."""
+        if self.sealing_key:
+            return self.sealing_key.get_secret_value()
+        if self.token:
+            return self.token
+        secret = self.whatsapp_app_secret
+        return secret.get_secret_value() if secret else None
 
     @property
     def token(self) -> str | None:
@@ -299,6 +307,12 @@ class Settings(BaseSettings):
         outside the 24-hour window."""
         found = self.whatsapp_templates.get((purpose, language))
         return found or self.whatsapp_templates.get((purpose, self.default_language))
+
+    @property
+    def admin_accounts(self) -> tuple[tuple[str, str], ...]:
+        """Every admin the settings name, as (platform, account id)."""
+        telegram = [("telegram", str(admin)) for admin in sorted(self.admin_ids)]
+        return (*telegram, *(("whatsapp", number) for number in sorted(self.admin_whatsapp)))
 
     def names_admin(self, platform: str, external_id: str) -> bool:
         """Whether an account is an admin: ADMIN_IDS names Telegram ids, ADMIN_WHATSAPP

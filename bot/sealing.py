@@ -34,6 +34,9 @@ PADDED_SIZE = 32 * 1024
 # there can be thousands, and every dispatcher run opens them. Their size tells that a row is
 # a request rather than an answer, which the followers table says after the close anyway.
 SMALL_SIZE = 256
+# Files kept for a channel whose own copies lapse (WhatsApp's media) are padded to a power
+# of two of at least this many bytes (file_bucket).
+SMALLEST_FILE = 64 * 1024
 _LENGTH_BYTES = 4
 _NONCE_BYTES = 12
 _LABEL = b"asi-bot consultation_held v1 "
@@ -61,6 +64,23 @@ class Sealer:
         """Nonce + AES-GCM of the JSON padded to `size`; `row_id` is bound in, so a sealed
         value cannot be moved to another row."""
         data = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self._seal_bytes(row_id, data, size)
+
+    def open(self, row_id: str, sealed: bytes) -> dict[str, Any] | None:
+        """The payload, or None when it was not sealed with this key for this row."""
+        data = self._open_bytes(row_id, sealed)
+        value = json.loads(data.decode("utf-8")) if data is not None else None
+        return value if isinstance(value, dict) else None
+
+    def seal_file(self, row_id: str, data: bytes) -> bytes:
+        """A file's bytes sealed like a payload, padded to the next of a few sizes
+        (file_bucket), so its stored length says little about the file."""
+        return self._seal_bytes(row_id, data, file_bucket(len(data)))
+
+    def open_file(self, row_id: str, sealed: bytes) -> bytes | None:
+        return self._open_bytes(row_id, sealed)
+
+    def _seal_bytes(self, row_id: str, data: bytes, size: int) -> bytes:
         room = size - _LENGTH_BYTES
         if len(data) > room:
             raise SealTooLarge(f"{len(data)} bytes")
@@ -68,16 +88,14 @@ class Sealer:
         nonce = secrets.token_bytes(_NONCE_BYTES)
         return nonce + self._cipher.encrypt(nonce, padded, row_id.encode("ascii"))
 
-    def open(self, row_id: str, sealed: bytes) -> dict[str, Any] | None:
-        """The payload, or None when it was not sealed with this key for this row."""
+    def _open_bytes(self, row_id: str, sealed: bytes) -> bytes | None:
         nonce, body = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
         try:
             padded = self._cipher.decrypt(nonce, body, row_id.encode("ascii"))
         except (InvalidTag, ValueError):
             return None
         length = int.from_bytes(padded[:_LENGTH_BYTES], "big")
-        value = json.loads(padded[_LENGTH_BYTES : _LENGTH_BYTES + length].decode("utf-8"))
-        return value if isinstance(value, dict) else None
+        return padded[_LENGTH_BYTES : _LENGTH_BYTES + length]
 
     def tag(self, *parts: object) -> str:
         """A keyed digest of `parts` (hex): equal parts give equal tags, and without the key
@@ -85,6 +103,16 @@ class Sealer:
         or a user id could be reversed by trying them all)."""
         message = "\x1f".join(str(p) for p in parts).encode("utf-8")
         return hmac.new(self._tag_key, message, hashlib.sha256).hexdigest()
+
+
+def file_bucket(length: int) -> int:
+    """The padded size of a sealed file: the smallest power of two that holds it, at least
+    SMALLEST_FILE. A voice note of 40 seconds and one of 70 look alike; the padding costs
+    at most as much again as the file."""
+    size = SMALLEST_FILE
+    while size < length + _LENGTH_BYTES:
+        size *= 2
+    return size
 
 
 def new_row_id() -> str:

@@ -7,16 +7,18 @@ from collections.abc import Callable
 
 from bot.conversation.background import Progress, Work
 from bot.conversation.events import Command, Typed
-from bot.conversation.ports import OutFile
+from bot.conversation.ports import CHANNEL_NAMES, OutFile
 from bot.conversation.turn import Turn, picked, wait, waiting_for
 from bot.screens import Keyboard, Screen
 from bot.views import background as views
+from bot.views.trainers import InviteLink
 
 __all__ = [
     "Turn",
     "command_args",
     "file_in_background",
     "in_background",
+    "invite_links",
     "picked",
     "show",
     "typed_text",
@@ -66,3 +68,17 @@ async def file_in_background(
         return views.render_done(t)
 
     await in_background(turn_, work)
+
+
+def invite_links(turn_: Turn, code: str) -> list[InviteLink]:
+    """The invitation's link on every channel this process runs, the person's own first:
+    a trainer on Telegram shares the WhatsApp link too, as the learners choose."""
+    own = turn_.person.platform
+    links = [InviteLink(CHANNEL_NAMES.get(own, own), turn_.reply.invite_link(code))]
+    for platform in turn_.services.channels.platforms:
+        channel = turn_.services.channels.get(platform)
+        if platform != own and channel is not None:
+            links.append(
+                InviteLink(CHANNEL_NAMES.get(platform, platform), channel.invite_link(code))
+            )
+    return links

@@ -28,7 +28,7 @@ from bot.actions.consultations import (
 from bot.actions.menu import Menu
 from bot.conversation.background import Progress
 from bot.conversation.events import Media, Typed
-from bot.conversation.ports import Channels, FetchFailed, OutFile
+from bot.conversation.ports import FetchFailed, FetchTooLarge, OutFile
 from bot.conversation.router import Router
 from bot.documents import consultation_exports as exports
 from bot.errors import AppError, StaleButton
@@ -49,7 +49,13 @@ from bot.keyboards.consultations import (
 )
 from bot.keyboards.menu import back_to_menu_keyboard
 from bot.services import consultations, holding
-from bot.services.consultations import Answer, ConsultationClosed, FileTooLarge
+from bot.services.consultations import (
+    Answer,
+    ConsultationClosed,
+    FileNotReceived,
+    FileTooLarge,
+)
+from bot.services.container import Services
 from bot.views import background as background_views
 from bot.views.consultations import (
     render_admin_list,
@@ -216,8 +222,9 @@ async def on_cancel(turn_: Turn) -> None:
 def read_answer(turn_: Turn) -> Answer:
     """What the message carries, as an answer (the service checks it)."""
     event = turn_.event
+    channel = turn_.person.platform
     if isinstance(event, Typed):
-        return Answer("text", text=event.text)
+        return Answer("text", text=event.text, channel=channel)
     if isinstance(event, Media) and event.kind in ("voice", "photo", "document"):
         mime = event.mime or ("audio/ogg" if event.kind == "voice" else None)
         return Answer(
@@ -227,9 +234,26 @@ def read_answer(turn_: Turn) -> Answer:
             event.size,
             mime,
             event.name,
-            turn_.person.platform,
+            file_platform=channel,
+            channel=channel,
         )
-    return Answer("other")
+    return Answer("other", channel=channel)
+
+
+async def checked_answer(turn_: Turn, max_mb: int) -> Answer:
+    """The message as a checked answer. Where the channel's file ids lapse, the file is
+    downloaded now, while its link works, and kept by us (its type read from its bytes)."""
+    answer = consultations.check_answer(read_answer(turn_), max_mb)
+    if answer.file_id is None or turn_.reply.keeps_files:
+        return answer
+    try:
+        data = await turn_.reply.fetch(answer.file_id, limit=max_mb * 1024 * 1024)
+    except FetchTooLarge as err:
+        raise FileTooLarge(str(err)) from err
+    except FetchFailed as err:
+        log.warning("could not receive an answer's file: %s", err)
+        raise FileNotReceived() from err
+    return consultations.keep_copy(answer, data, max_mb)
 
 
 async def take_message(turn_: Turn) -> bool:
@@ -244,7 +268,7 @@ async def take_message(turn_: Turn) -> bool:
     t = turn_.t
     max_mb = services.settings.consultation_max_file_mb
     try:
-        answer = consultations.check_answer(read_answer(turn_), max_mb)
+        answer = await checked_answer(turn_, max_mb)
         if pending.edit_number is not None:
             receipt = await consultations.change_answer(
                 turn_.uow,
@@ -466,10 +490,10 @@ async def on_export(turn_: Turn) -> None:
     if not answers:
         await show(turn_, render_no_answers(t), edit=False)
         return
-    if fmt == "zip" and not any(a.file_id for a in answers):
+    if fmt == "zip" and not any(a.file_id or a.file_kept for a in answers):
         await show(turn_, render_nothing_to_zip(t), edit=False)
         return
-    slug, channels = consultation.record.slug, turn_.services.channels
+    slug, services = consultation.record.slug, turn_.services
     if fmt == "csv":
         csv_name = f"{slug}-answers.csv"
         await file_in_background(
@@ -483,14 +507,14 @@ async def on_export(turn_: Turn) -> None:
     else:
 
         async def work(progress: Progress) -> str:
-            await _send_zip(channels, t, consultation, answers, progress)
+            await _send_zip(services, t, consultation, answers, progress)
             return background_views.render_done(t)
 
         await in_background(turn_, work)
 
 
 async def _send_zip(
-    channels: Channels,
+    services: Services,
     t: Translator,
     consultation: consultations.Loaded,
     answers: list[consultations.ConsultationAnswerRecord],
@@ -498,7 +522,7 @@ async def _send_zip(
 ) -> None:
     """Fetch every answer's file from the channel that keeps it and send them as ZIPs
     under 45 MB each; files are compressed in a thread."""
-    with_files = [a for a in answers if a.file_id]
+    with_files = [a for a in answers if a.file_id or a.file_kept]
     slug = consultation.record.slug
     part = exports.ZipPart.new(ZIP_PART_BYTES)
     parts = 0
@@ -506,11 +530,8 @@ async def _send_zip(
     for done, answer in enumerate(with_files):
         await progress.say(render_zip_progress(t, done, len(with_files)))
         name = exports.file_name(consultation, answer)
-        channel = channels.get(answer.file_platform or "")
         try:
-            if channel is None:
-                raise FetchFailed(f"{answer.file_platform} is not running")
-            data = await channel.fetch(str(answer.file_id))
+            data = await _answer_file(services, answer)
         except FetchFailed as err:
             log.warning("could not fetch %s: %s", name, err)
             missing.append(f"{name}: {err}")
@@ -527,6 +548,23 @@ async def _send_zip(
     parts += 1
     zipped = await asyncio.to_thread(part.close)
     await progress.send_file(OutFile(zipped, f"{slug}-files-{parts}.zip"))
+
+
+async def _answer_file(
+    services: Services, answer: consultations.ConsultationAnswerRecord
+) -> bytes:
+    """An answer's file: our own copy (read in a unit of work of its own: this runs in the
+    background, after the turn's has closed), or fetched from the channel that keeps it."""
+    if answer.file_kept:
+        async with services.uow() as uow:
+            data = await uow.answer_files.get(answer.consultation_id, answer.number)
+        if data is None:
+            raise FetchFailed("our copy cannot be opened with this key")
+        return data
+    channel = services.channels.get(answer.file_platform or "")
+    if channel is None:
+        raise FetchFailed(f"{answer.file_platform} is not running")
+    return await channel.fetch(str(answer.file_id))
 
 
 async def on_outcome(turn_: Turn) -> None:

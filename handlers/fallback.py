@@ -6,7 +6,7 @@ from bot.conversation.events import Pressed
 from bot.conversation.router import Router
 from bot.errors import StaleButton
 from bot.keyboards.menu import menu_keyboard
-from bot.services import glossary
+from bot.services import cohorts, glossary
 from bot.views.menu import render_not_understood
 from bot.waiting import (
     AnnouncementText,
@@ -18,7 +18,15 @@ from bot.waiting import (
     ConsultationOutcome,
     Wait,
 )
-from handlers import announcements, consultations, faq, quizzes, reminders, trainers
+from handlers import (
+    announcements,
+    consultations,
+    faq,
+    invitations,
+    quizzes,
+    reminders,
+    trainers,
+)
 from handlers.common import Turn, show, typed_text
 from handlers.glossary import show_term
 from handlers.menu import unknown_command
@@ -33,12 +41,16 @@ async def on_unknown_command(turn_: Turn) -> None:
 async def on_other_message(turn_: Turn) -> None:
     """Text is what a running flow waits for, a glossary word, or a question for the FAQ;
     stickers, photos... get the menu."""
-    if not turn_.ready:
-        await ask_language(turn_)
-        return
     text = typed_text(turn_)
+    code = text.strip() if text else ""
+    if not turn_.ready:
+        if not await _invitation(turn_, code):
+            await ask_language(turn_)
+        return
     step = turn_.memory.waiting
     if step is not None and await _take(step, turn_, text):
+        return
+    if await _invitation(turn_, code):
         return
     term = glossary.lookup(turn_.services.course, turn_.language, text) if text else None
     if term is not None:
@@ -48,6 +60,15 @@ async def on_other_message(turn_: Turn) -> None:
         await faq.answer_question(turn_, text.strip())
         return
     await show(turn_, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
+
+
+async def _invitation(turn_: Turn, code: str) -> bool:
+    """A typed invitation code (what a WhatsApp invitation link sends) works as `/start
+    <code>` does on Telegram, with the same answers for a wrong, used or removed one."""
+    if not await cohorts.is_typed_code(turn_.uow, code):
+        return False
+    await invitations.start_with_code(turn_, code)
+    return True
 
 
 async def _take(step: Wait, turn_: Turn, text: str | None) -> bool:

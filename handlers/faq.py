@@ -242,7 +242,7 @@ async def _send_to_person(turn_: Turn, text: str) -> None:
         services.faq,
         services.clock(),
         services.ask_limit,
-        services.settings.admin_ids,
+        services.settings.admin_accounts,
     )
     _data(turn_).faq_unanswered = None
     _wait(turn_, None)
@@ -330,7 +330,7 @@ async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
 async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
     await faq.answer_back(
-        turn_.uow, question_id, turn_.user.id, text, services.clock(), services.settings.admin_ids
+        turn_.uow, question_id, turn_.user.id, text, services.clock(), services.settings.admin_accounts
     )
     _wait(turn_, None)
     await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)

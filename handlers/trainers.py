@@ -55,7 +55,16 @@ from bot.views.trainers import (
     render_trainers,
 )
 from bot.waiting import CohortName, CohortPlace
-from handlers.common import Turn, file_in_background, picked, show, typed_text, wait, waiting_for
+from handlers.common import (
+    Turn,
+    file_in_background,
+    invite_links,
+    picked,
+    show,
+    typed_text,
+    wait,
+    waiting_for,
+)
 from handlers.menu import require_ready, unknown_command
 
 # How long typed text counts as the answer the Trainer menu asked for.
@@ -156,10 +165,9 @@ async def _create_cohort(turn_: Turn, place: str | None) -> None:
         turn_.uow, turn_.user.id, draft.name, draft.language, place, turn_.services.clock()
     )
     wait(turn_, None)
-    link = turn_.reply.invite_link(card.code)
     await show(
         turn_,
-        render_cohort_card(turn_.t, card, link, turn_.language),
+        render_cohort_card(turn_.t, card, invite_links(turn_, card.code), turn_.language),
         cohort_keyboard(turn_.t, card.cohort.id),
         edit=turn_.pressed,
     )
@@ -171,7 +179,7 @@ async def show_cohort(turn_: Turn, cohort_id: int, *, renew: bool = False) -> No
     )
     await show(
         turn_,
-        render_cohort_card(turn_.t, card, turn_.reply.invite_link(card.code), turn_.language),
+        render_cohort_card(turn_.t, card, invite_links(turn_, card.code), turn_.language),
         cohort_keyboard(turn_.t, cohort_id),
         edit=turn_.pressed,
     )
@@ -223,10 +231,13 @@ async def on_cohort_qr(turn_: Turn) -> None:
     card = await cohorts.cohort_card(
         turn_.uow, turn_.user.id, action.cohort, turn_.services.clock()
     )
-    link = turn_.reply.invite_link(card.code)
-    png = await asyncio.to_thread(reports.qr_png, link)
-    caption = render_qr_caption(turn_.t, card.cohort) + "\n" + link
-    await turn_.reply.send_file(OutFile(png, f"cohort-{action.cohort}-qr.png", "photo"), caption)
+    links = invite_links(turn_, card.code)
+    for link in links:  # one code per channel, each named when there are several
+        png = await asyncio.to_thread(reports.qr_png, link.url)
+        title, name = render_qr_caption(turn_.t, card.cohort), f"cohort-{action.cohort}-qr"
+        if len(links) > 1:
+            title, name = f"{title} ({link.channel})", f"{name}-{link.channel.lower()}"
+        await turn_.reply.send_file(OutFile(png, f"{name}.png", "photo"), title + "\n" + link.url)
 
 
 async def on_cohort_chart(turn_: Turn) -> None:
@@ -348,8 +359,8 @@ async def on_invite_trainer(turn_: Turn) -> None:
         raise StaleButton("admin")
     t, now = turn_.t, turn_.services.clock()
     code = await cohorts.invite_trainer(turn_.uow, turn_.user.id, now)
-    link = turn_.reply.invite_link(code)
-    text = render_trainer_invitation(t, link, now + cohorts.TRAINER_LINK_VALID, turn_.language)
+    links = invite_links(turn_, code)
+    text = render_trainer_invitation(t, links, now + cohorts.TRAINER_LINK_VALID, turn_.language)
     await show(turn_, text, back_to_menu_keyboard(t), edit=False)
 
 

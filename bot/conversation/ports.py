@@ -12,15 +12,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
+from types import MappingProxyType
 from typing import Literal, Protocol
 
 from bot.screens import Keyboard, Question, Screen
 
 FileKind = Literal["document", "photo", "voice", "audio", "video"]
+# How people know each platform (brand names, the same in every language).
+CHANNEL_NAMES: Mapping[str, str] = MappingProxyType(
+    {"telegram": "Telegram", "whatsapp": "WhatsApp"}
+)
 
 
 class FetchFailed(Exception):
     """A file a person sent could not be downloaded (gone, too large, no connection)."""
+
+
+class FetchTooLarge(FetchFailed):
+    """The file is larger than the caller's limit: not downloaded, or not kept."""
 
 
 class Sent(Enum):
@@ -68,8 +77,16 @@ class Replies(Protocol):
         or None when the channel answers with a pressed choice instead."""
         ...
 
-    async def fetch(self, file_id: str) -> bytes:
-        """Download a file the person sent (a Media event's file_id)."""
+    @property
+    def keeps_files(self) -> bool:
+        """Whether the channel serves a file a person sent for as long as we need it
+        (Telegram), so its id is enough; False where ids lapse (WhatsApp's after 30 days)
+        and a feature that keeps the file must download it within the turn."""
+        ...
+
+    async def fetch(self, file_id: str, limit: int | None = None) -> bytes:
+        """Download a file the person sent (a Media event's file_id); FetchTooLarge when it
+        is over `limit` bytes."""
         ...
 
     def invite_link(self, code: str) -> str:

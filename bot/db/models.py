@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -279,9 +280,13 @@ class ConsultationAnswer(Base):
     stance: Mapped[str] = mapped_column(String(16))  # agree, concern, suggestion
     kind: Mapped[str] = mapped_column(String(16))  # text, voice, photo, document
     text: Mapped[str | None] = mapped_column(String(4096))
+    channel: Mapped[str] = mapped_column(String(16))  # the channel the answer came by
     # A file stays with the channel it came by, which fetches it for the export by its
-    # id (Telegram keeps a bot's files); `file_platform` names that channel.
+    # id (Telegram keeps a bot's files); `file_platform` names that channel. Where the
+    # channel's ids lapse (WhatsApp's), our own sealed copy is in consultation_files
+    # instead and `file_kept` says so.
     file_platform: Mapped[str | None] = mapped_column(String(16))
+    file_kept: Mapped[bool] = mapped_column(Boolean, server_default="0")
     file_id: Mapped[str | None] = mapped_column(String(256))
     file_size: Mapped[int | None] = mapped_column(Integer)
     mime_type: Mapped[str | None] = mapped_column(String(128))
@@ -292,6 +297,38 @@ class ConsultationAnswer(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
     author_name: Mapped[str | None] = mapped_column(String(256))
+
+
+class ConsultationFile(Base):
+    """Our own copy of an answer's file, for a channel whose file ids lapse (WhatsApp's
+    media, after 30 days): sealed (bot.sealing) and padded to a power of two, deleted with
+    its answer (withdrawn, changed, /deleteme). An anonymous answer's file waits in
+    consultation_held_files and is written here in its answer's batch."""
+
+    __tablename__ = "consultation_files"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["consultation_id", "number"],
+            ["consultation_answers.consultation_id", "consultation_answers.number"],
+            ondelete="CASCADE",
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    consultation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ConsultationHeldFile(Base):
+    """The file of an anonymous answer that waits for its batch: a random id (named only in
+    the sealed answer) and the sealed, padded bytes; nothing else."""
+
+    __tablename__ = "consultation_held_files"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class ConsultationSubscriber(Base):

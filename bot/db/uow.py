@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.db.repositories import (
     AccountRepository,
     AnnouncementRepository,
+    AnswerFileRepository,
     CertificateRepository,
     CohortRepository,
     ConsultationRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
     announcements: AnnouncementRepository
     faq: FaqRepository
     held: HeldRepository
+    answer_files: AnswerFileRepository
     processed: ProcessedEventRepository
 
     def __init__(
@@ -73,6 +75,7 @@ class UnitOfWork:
         self.announcements = AnnouncementRepository(self.session)
         self.faq = FaqRepository(self.session)
         self.held = HeldRepository(self.session, self._sealer)
+        self.answer_files = AnswerFileRepository(self.session, self._sealer)
         self.processed = ProcessedEventRepository(self.session)
         return self
 

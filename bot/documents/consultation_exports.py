@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from bot.conversation.ports import CHANNEL_NAMES
 from bot.db.repositories import ConsultationAnswerRecord
 from bot.documents.cells import safe_text
 from bot.documents.filetypes import sniff
@@ -32,6 +33,7 @@ HEADER = (
     "reference",
     "named or anonymous",
     "name",
+    "channel",
 )
 MIME_SUFFIX = {
     "audio/ogg": "ogg",
@@ -57,12 +59,13 @@ def rows(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> list[
                 answer.stance,
                 answer.text or "",
                 answer.kind,
-                file_name(consultation, answer) if answer.file_id else "",
+                file_name(consultation, answer) if answer.file_id or answer.file_kept else "",
                 answer.language,
                 answer.submitted_on.isoformat(),
                 reference(answer.consultation_id, answer.number),
                 "anonymous" if answer.user_id is None else "named",
                 answer.author_name or "",
+                CHANNEL_NAMES.get(answer.channel, answer.channel),
             )
         )
     return result
@@ -85,7 +88,7 @@ def to_xlsx(consultation: Loaded, answers: list[ConsultationAnswerRecord]) -> by
     sheet.append(list(HEADER))
     for row in rows(consultation, answers):
         sheet.append([safe_text(v) for v in row])
-    for i, width in enumerate((22, 8, 30, 11, 60, 10, 24, 8, 11, 11, 10, 20), start=1):
+    for i, width in enumerate((22, 8, 30, 11, 60, 10, 24, 8, 11, 11, 10, 20, 10), start=1):
         sheet.column_dimensions[get_column_letter(i)].width = width
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
@@ -103,7 +106,8 @@ def file_name(
     Never from the sender's file name.
     """
     clause = consultation.spec.clauses[answer.section]
-    suffix = sniff(data) if data is not None else MIME_SUFFIX.get(answer.mime_type or "", "bin")
+    mime = (answer.mime_type or "").split(";")[0].strip()  # "audio/ogg; codecs=opus"
+    suffix = sniff(data) if data is not None else MIME_SUFFIX.get(mime, "bin")
     name = f"{reference(answer.consultation_id, answer.number)}_{clause}_{answer.kind}"
     return f"{name}.{suffix}"
 

@@ -45,6 +45,18 @@ def new_code() -> str:
     return secrets.token_urlsafe(12)
 
 
+async def is_typed_code(uow: UnitOfWork, text: str) -> bool:
+    """Whether a typed message is an invitation code (a wa.me link types the bare code):
+    one the bot issued, whatever became of it, or one that can only be a mistyped code,
+    with a digit, `-` or `_` (every code but one in 28 has one). A long word of the same
+    length ("responsabilidade") is left to the glossary and the FAQ."""
+    if not CODE_RE.match(text):
+        return False
+    if await uow.cohorts.invitation(text) is not None:
+        return True
+    return any(char.isdigit() or char in "-_" for char in text)
+
+
 def is_trainer(user: UserRecord, is_admin: bool) -> bool:
     return is_admin or user.role in STAFF_ROLES
 

@@ -11,7 +11,7 @@ hourly limit is kept in memory (answer_limit).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 from bot.content.consultations import ConsultationSpec
 from bot.db.repositories import ConsultationAnswerRecord, ConsultationRecord, Recipient
 from bot.db.uow import UnitOfWork
+from bot.documents import filetypes
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
 from bot.services import holding
@@ -45,6 +46,12 @@ DOCUMENT_TYPES = frozenset(
         "application/vnd.oasis.opendocument.spreadsheet",
     }
 )
+# What a kept file's bytes must be, per kind of answer (bot.documents.filetypes decides).
+KEPT_TYPES = {
+    "voice": frozenset({"ogg", "mp3", "m4a"}),
+    "photo": frozenset({"jpg", "png"}),
+    "document": filetypes.ALLOWED,
+}
 REFERENCE_DIGITS = 4
 FILE_ID_MAX = FILE_NAME_MAX = 256
 
@@ -113,9 +120,18 @@ class OutcomeWritten(AppError):
     msgid = N_("The note on what changed was written already; it cannot be changed.")
 
 
+class FileNotReceived(AppError):
+    msgid = N_("I could not receive that file. Please send it again, or type your answer.")
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """What a participant sent, as read from the message."""
+    """What a participant sent, as read from the message.
+
+    `channel` is the channel it came by. A file is either kept by that channel
+    (`file_platform`, `file_id`: Telegram keeps a bot's files) or, where the channel's ids
+    lapse, downloaded during the turn and kept by us (`content`, see keep_copy).
+    """
 
     kind: str
     text: str | None = None
@@ -124,6 +140,8 @@ class Answer:
     mime_type: str | None = None
     file_name: str | None = None
     file_platform: str | None = None  # the channel that keeps the file
+    channel: str = "telegram"
+    content: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +274,18 @@ def check_answer(answer: Answer, max_file_mb: int) -> Answer:
         mime_type=answer.mime_type,
         # clipped to its column, so an anonymous answer held for its batch always fits
         file_name=answer.file_name[:FILE_NAME_MAX] if answer.file_name else None,
+        channel=answer.channel,
     )
+
+
+def keep_copy(answer: Answer, data: bytes, max_file_mb: int) -> Answer:
+    """A checked answer whose file we keep ourselves (downloaded within the turn, while
+    the channel's download link works): its size and type are those of the bytes."""
+    if len(data) > max_file_mb * 1024 * 1024:
+        raise FileTooLarge(str(len(data)))
+    if not data or filetypes.sniff(data) not in KEPT_TYPES.get(answer.kind, frozenset()):
+        raise UnsupportedAnswer(answer.kind)
+    return replace(answer, file_id=None, file_platform=None, file_size=len(data), content=data)
 
 
 def _visible(text: str) -> bool:
@@ -297,18 +326,13 @@ async def submit(
         "section": section,
         "stance": stance,
         "kind": answer.kind,
-        "text": answer.text,
-        "file_platform": answer.file_platform,
-        "file_id": answer.file_id,
-        "file_size": answer.file_size,
-        "mime_type": answer.mime_type,
-        "file_name": answer.file_name,
+        **_content_values(answer),
         "language": language,
         "submitted_on": now.date(),
         "user_id": None if anonymous else user_id,
         "author_name": None if anonymous else author_name,
     }
-    number = await _store(uow, values, anonymous, user_id, now)
+    number = await _store(uow, values, answer.content, anonymous, user_id, now)
     # No answer, named or anonymous, goes to the event log: a named answer's exact time
     # there would bracket the anonymous answers stored just before and after it.
     await uow.commit()
@@ -316,12 +340,34 @@ async def submit(
     return Receipt(reference(consultation_id, number), anonymous, consultation.record.closes_at)
 
 
+def _content_values(answer: Answer) -> dict[str, Any]:
+    """The columns that say what an answer holds (our copy of a file is stored apart)."""
+    return {
+        "kind": answer.kind,
+        "text": answer.text,
+        "channel": answer.channel,
+        "file_platform": answer.file_platform,
+        "file_kept": answer.content is not None,
+        "file_id": answer.file_id,
+        "file_size": answer.file_size,
+        "mime_type": answer.mime_type,
+        "file_name": answer.file_name,
+    }
+
+
 async def _store(
-    uow: UnitOfWork, values: dict[str, Any], anonymous: bool, user_id: int, now: datetime
+    uow: UnitOfWork,
+    values: dict[str, Any],
+    content: bytes | None,
+    anonymous: bool,
+    user_id: int,
+    now: datetime,
 ) -> int:
     """Draw a random reference number used by no answer, written or held, and store the
-    answer under it: written if named, held if anonymous. Return the number."""
+    answer under it: written if named, held if anonymous (its file held apart, under a
+    random id only the sealed answer names). Return the number."""
     consultation_id = values["consultation_id"]
+    held_file = await uow.answer_files.hold(content) if anonymous and content else None
     for _attempt in range(12):
         taken = await uow.consultations.numbers(consultation_id)
         number = holding.draw_number(taken, REFERENCE_DIGITS)
@@ -329,9 +375,11 @@ async def _store(
             continue
         row = {**values, "number": number}
         if anonymous:
-            stored = await holding.hold_answer(uow, row, user_id, now.date())
+            stored = await holding.hold_answer(uow, row, user_id, now.date(), held_file)
         else:
             stored = await uow.consultations.add_answer(row)
+            if stored and content is not None:
+                await uow.answer_files.keep(consultation_id, number, content)
         if stored:
             return number
     raise RuntimeError("no free reference number found")
@@ -377,18 +425,13 @@ async def change_answer(
     _check_open(mine.consultation, now)
     if not limit.allows(user_id, now):
         raise TooManyAnswers()
-    values = {
-        "kind": answer.kind,
-        "text": answer.text,
-        "file_platform": answer.file_platform,
-        "file_id": answer.file_id,
-        "file_size": answer.file_size,
-        "mime_type": answer.mime_type,
-        "file_name": answer.file_name,
-        "submitted_on": now.date(),
-    }
+    values = {**_content_values(answer), "submitted_on": now.date()}
     if not await uow.consultations.replace_answer(consultation_id, number, user_id, values):
         raise StaleButton(f"{consultation_id}-{number}")
+    if answer.content is not None:
+        await uow.answer_files.keep(consultation_id, number, answer.content)
+    else:
+        await uow.answer_files.drop(consultation_id, number)
     await uow.commit()
     limit.note(user_id, now)
     return Receipt(mine.reference, False, mine.consultation.record.closes_at)
@@ -532,6 +575,11 @@ class ConsultationPrivacy:
     following: int
     notices: int
     answers: tuple[MyAnswer, ...] = ()  # the named answers themselves, oldest first
+
+    @property
+    def kept_files(self) -> int:
+        """Named answers whose file we keep a copy of (sent where file ids lapse)."""
+        return sum(1 for mine in self.answers if mine.answer.file_kept)
 
 
 async def privacy(uow: UnitOfWork, user_id: int) -> ConsultationPrivacy:

@@ -5,6 +5,7 @@ Telegram-free: handlers pass plain values and render what comes back.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -128,7 +129,7 @@ async def send_to_person(
     index: FaqIndex,
     now: datetime,
     limit: Throttle,
-    admin_ids: frozenset[int],
+    admins: Iterable[tuple[str, str]],
 ) -> Asked:
     """Queue the question, and a notice for each admin and trainer, in one commit; the
     notice job (bot.jobs.faq_notices) sends them, so the learner's turn never waits on
@@ -148,18 +149,19 @@ async def send_to_person(
         closest.entry_id if closest else None,
         closest.score if closest else None,
     )
-    staff = [i for i in await staff_to_notify(uow, admin_ids) if i != user.id]
+    staff = [i for i in await staff_to_notify(uow, admins) if i != user.id]
     await uow.faq.add_notices(question.id, None, staff, now)
     await uow.events.add(user.id, "faq_question", now, {"question": question.id})
     await uow.commit()
     return Asked(question, len(staff))
 
 
-async def staff_to_notify(uow: UnitOfWork, admin_ids: frozenset[int]) -> list[int]:
-    """Admins (ADMIN_IDS, Telegram ids, who have written to the bot) and users with the
-    trainer or admin role, each once, as internal user ids."""
-    admins = {await uow.accounts.user_id("telegram", str(admin)) for admin in admin_ids}
-    return sorted({a for a in admins if a is not None} | set(await uow.faq.staff_ids()))
+async def staff_to_notify(uow: UnitOfWork, admins: Iterable[tuple[str, str]]) -> list[int]:
+    """Admins named by the settings (`admins`: platform and account id, from ADMIN_IDS and
+    ADMIN_WHATSAPP; those who have written to the bot) and users with the trainer or admin
+    role, each once, as internal user ids. Each is reached on their own channel."""
+    found = {await uow.accounts.user_id(platform, account) for platform, account in admins}
+    return sorted({a for a in found if a is not None} | set(await uow.faq.staff_ids()))
 
 
 def is_staff(user: UserRecord) -> bool:
@@ -211,7 +213,7 @@ async def answer_back(
     learner_id: int,
     text: str,
     now: datetime,
-    admin_ids: frozenset[int],
+    admins: Iterable[tuple[str, str]],
 ) -> QuestionRecord:
     """The learner answers a reply: the question is open again for the person who took it,
     who is told by the notice job."""
@@ -222,7 +224,7 @@ async def answer_back(
         raise NotYourQuestion(str(question_id))
     message = await uow.faq.add_message(question_id, learner_id, True, text, now)
     await uow.faq.set_status(question_id, "open", now)
-    recipients = await answer_back_recipients(uow, question, admin_ids)
+    recipients = await answer_back_recipients(uow, question, admins)
     recipients = [i for i in recipients if i != learner_id]
     await uow.faq.add_notices(question_id, message, recipients, now)
     await uow.commit()
@@ -230,7 +232,7 @@ async def answer_back(
 
 
 async def answer_back_recipients(
-    uow: UnitOfWork, question: QuestionRecord, admin_ids: frozenset[int]
+    uow: UnitOfWork, question: QuestionRecord, admins: Iterable[tuple[str, str]]
 ) -> list[int]:
     """Who hears a learner's answer back: the person who took the question while they are
     still staff, else every admin and trainer."""
@@ -238,7 +240,7 @@ async def answer_back_recipients(
         taker = await uow.users.get(question.taken_by)
         if taker is not None and is_staff(taker):
             return [question.taken_by]
-    return await staff_to_notify(uow, admin_ids)
+    return await staff_to_notify(uow, admins)
 
 
 async def takers(uow: UnitOfWork, questions: list[QuestionRecord]) -> dict[int, str]:

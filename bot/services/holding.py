@@ -58,7 +58,9 @@ ANSWER_FIELDS = (
     "stance",
     "kind",
     "text",
+    "channel",
     "file_platform",
+    "file_kept",
     "file_id",
     "file_size",
     "mime_type",
@@ -107,10 +109,18 @@ async def is_held(uow: UnitOfWork, consultation_id: int, number: int) -> bool:
     return bool(await uow.held.has_tags([answer_tag(uow, consultation_id, number)]))
 
 
-async def hold_answer(uow: UnitOfWork, values: dict[str, Any], user_id: int, day: date) -> bool:
+async def hold_answer(
+    uow: UnitOfWork,
+    values: dict[str, Any],
+    user_id: int,
+    day: date,
+    held_file: str | None = None,
+) -> bool:
     """Hold an anonymous answer, sealed; False when its number is taken (draw another).
 
     `user_id` is sealed only as a keyed pseudonym, to count a batch's different authors.
+    `held_file` is the random id of its file held apart (AnswerFileRepository.hold), which
+    only this sealed payload names.
     The check against written answers comes after the insert: a batch committed meanwhile
     is then seen, and one still writing makes the insert wait for it (the unique tag).
     """
@@ -121,6 +131,7 @@ async def hold_answer(uow: UnitOfWork, values: dict[str, Any], user_id: int, day
         "type": ANSWER,
         "day": day.isoformat(),
         "author": uow.held.sealer.tag("author", user_id),
+        "held_file": held_file,
     }
     if not await uow.held.add(tag, payload):
         return False
@@ -197,9 +208,10 @@ async def write_batches(
     consultations = {c.id: c for c in await uow.consultations.all()}
     closed = {cid for cid, c in consultations.items() if now >= c.closes_at}
     answers = [r for r in held if r.payload is not None and r.payload.get("type") == ANSWER]
-    if answers and _due(answers, closed, policy, rng):
-        await _write_answers(uow, answers, consultations, report)
-        await uow.commit()
+    for group in _by_channel(answers):
+        if _due(group, closed, policy, rng):
+            await _write_answers(uow, group, consultations, report)
+            await uow.commit()
     follows = [
         r
         for r in held
@@ -211,6 +223,17 @@ async def write_batches(
         await _write_follows(uow, follows, report)
         await uow.commit()
     return report
+
+
+def _by_channel(answers: list[HeldRow]) -> list[list[HeldRow]]:
+    """Held answers per channel they came by. The written row names its channel, so a
+    batch hides an answer only among the authors who used the same one: each channel's
+    answers wait for their own `min_authors` people and go in a batch of their own."""
+    groups: dict[str, list[HeldRow]] = {}
+    for row in answers:
+        assert row.payload is not None
+        groups.setdefault(str(row.payload.get("channel") or "telegram"), []).append(row)
+    return [groups[channel] for channel in sorted(groups)]
 
 
 def _due(
@@ -236,6 +259,7 @@ async def _write_answers(
         return
     day = max(date.fromisoformat(p["day"]) for p in batch)
     taken: dict[int, set[int]] = {}
+    files: dict[tuple[int, int], str] = {}  # (consultation, number): held file id
     rows = []
     for payload in sorted(batch, key=lambda p: (p["consultation_id"], p["number"])):
         cid = payload["consultation_id"]
@@ -244,19 +268,27 @@ async def _write_answers(
         # payloads held before files named their channel were all Telegram's
         row = {name: payload[name] for name in ANSWER_FIELDS if name in payload}
         row.setdefault("file_platform", "telegram" if payload.get("file_id") else None)
+        row.setdefault("channel", row["file_platform"] or "telegram")
+        held_file = payload.get("held_file")
+        row["file_kept"] = held_file is not None
         if row["number"] in taken[cid]:
             # A named answer took it in the instant between the two checks: the receipt's
             # reference cannot be kept, the answer is.
             row["number"] = draw_number(taken[cid], len(str(row["number"])))
             report.renumbered += 1
         taken[cid].add(row["number"])
+        if held_file is not None:
+            files[(cid, row["number"])] = held_file
         last_day = (consultations[cid].closes_at - timedelta(microseconds=1)).date()
         row |= {"submitted_on": min(day, last_day), "user_id": None, "author_name": None}
         rows.append(row)
     rows.sort(key=lambda r: (r["consultation_id"], r["number"]))
     for start in range(0, len(rows), INSERT_CHUNK):
         await uow.consultations.add_answers(rows[start : start + INSERT_CHUNK])
-    report.answers = len(rows)
+    # The files follow in the answers' order, one at a time (each may be megabytes).
+    for (cid, number), held_file in sorted(files.items()):
+        await uow.answer_files.move_held(held_file, cid, number)
+    report.answers += len(rows)
 
 
 def draw_number(taken: set[int], digits: int) -> int:

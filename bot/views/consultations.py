@@ -423,6 +423,17 @@ def privacy_lines(t: Translator, report: ConsultationPrivacy) -> list[str]:
             "Named answers to consultations: {n}",
             report.named_answers,
         ).format(n=report.named_answers),
+        *(
+            [
+                t.ngettext(
+                    "Of them, with a copy of the file you sent: {n}",
+                    "Of them, with a copy of the file you sent: {n}",
+                    report.kept_files,
+                ).format(n=report.kept_files)
+            ]
+            if report.kept_files
+            else []
+        ),
         t.ngettext(
             "Consultations you follow for the outcome: {n}",
             "Consultations you follow for the outcome: {n}",

@@ -3,6 +3,8 @@ most-missed questions, /trainers, and a learner's own cohorts. Names are escaped
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
@@ -47,7 +49,24 @@ def render_trainer_menu(t: Translator, cohorts: list[CohortRecord]) -> str:
     return "\n".join(lines)
 
 
-def render_cohort_card(t: Translator, card: CohortCard, link: str, language: str) -> str:
+@dataclass(frozen=True, slots=True)
+class InviteLink:
+    """An invitation's link on one channel (its name as people know it)."""
+
+    channel: str
+    url: str
+
+
+def link_lines(links: Sequence[InviteLink]) -> list[str]:
+    """The links, each named by its channel when there are several."""
+    if len(links) == 1:
+        return [links[0].url]
+    return [f"{link.channel}: {link.url}" for link in links]
+
+
+def render_cohort_card(
+    t: Translator, card: CohortCard, links: Sequence[InviteLink], language: str
+) -> str:
     cohort = card.cohort
     lines = [
         f"<b>{cohort_title(cohort)}</b>",
@@ -55,7 +74,7 @@ def render_cohort_card(t: Translator, card: CohortCard, link: str, language: str
         t.ngettext("{n} member", "{n} members", cohort.members).format(n=cohort.members),
         "",
         t.gettext("Invitation link:"),
-        link,
+        *link_lines(links),
     ]
     if card.expires_at is not None:
         lines.append(
@@ -248,14 +267,14 @@ def render_trainers(t: Translator, trainers: list[TrainerEntry]) -> str:
 
 
 def render_trainer_invitation(
-    t: Translator, link: str, expires_at: datetime, language: str
+    t: Translator, links: Sequence[InviteLink], expires_at: datetime, language: str
 ) -> str:
     return "\n".join(
         [
             t.gettext("One-time trainer invitation, valid until {date}:").format(
                 date=_date(expires_at, language)
             ),
-            link,
+            *link_lines(links),
             t.gettext("Send it to the new trainer. It works once."),
         ]
     )

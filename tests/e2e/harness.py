@@ -222,6 +222,14 @@ class Harness:
     def requests_since(self, mark: int) -> list[Any]:
         return self.standin.requests[mark:]
 
+    def documents_since(self, mark: int) -> dict[str, bytes]:
+        """The files the bot sent as documents since `mark`, by file name."""
+        return {
+            r.params["document"].filename: r.params["document"].data
+            for r in self.requests_since(mark)
+            if r.method == "sendDocument" and r.status == 200
+        }
+
 
 def _chat_of(params: dict[str, Any]) -> int | None:
     chat = params.get("chat_id")

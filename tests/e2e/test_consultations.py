@@ -421,11 +421,7 @@ async def test_exports_csv_xlsx_and_zip_of_the_files(bot: Harness, clock: FakeCl
     await bot.press(ADMIN, "kx:1:csv")
     await bot.press(ADMIN, "kx:1:xlsx")
     await bot.press(ADMIN, "kx:1:zip")
-    docs = {
-        r.params["document"].filename: r.params["document"].data
-        for r in bot.requests_since(mark)
-        if r.method == "sendDocument" and r.status == 200
-    }
+    docs = bot.documents_since(mark)
     assert set(docs) == {f"{SLUG}-answers.csv", f"{SLUG}-answers.xlsx", f"{SLUG}-files-1.zip"}
     raw = docs[f"{SLUG}-answers.csv"]
     assert raw.startswith(b"\xef\xbb\xbf"), "UTF-8 with BOM"

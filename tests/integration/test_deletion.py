@@ -130,8 +130,10 @@ def _person(user: int, n: int) -> dict[type[Base], list[dict[str, Any]]]:
                 "number": 1000 + n,  # named
                 "section": 0,
                 "stance": "agree",
-                "kind": "text",
+                "kind": "voice",
                 "text": text,
+                "channel": "whatsapp",
+                "file_kept": True,
                 "language": "en",
                 "submitted_on": date(2027, 3, 2),
                 "user_id": user,
@@ -142,12 +144,19 @@ def _person(user: int, n: int) -> dict[type[Base], list[dict[str, Any]]]:
                 "number": 2000 + n,  # anonymous: nothing ties it to anyone
                 "section": 0,
                 "stance": "concern",
-                "kind": "text",
+                "kind": "photo",
                 "text": f"anonymous {n}",
+                "channel": "whatsapp",
+                "file_kept": True,
                 "language": "en",
                 "submitted_on": date(2027, 3, 2),
             },
         ],
+        m.ConsultationFile: [  # our copies of their files, sealed (here: stand-in bytes)
+            {"consultation_id": 1, "number": 1000 + n, "sealed": b"named file"},
+            {"consultation_id": 1, "number": 2000 + n, "sealed": b"anonymous file"},
+        ],
+        m.ConsultationHeldFile: [{"id": f"held-file-{n}", "sealed": b"nobody's, waiting"}],
         m.ConsultationSubscriber: [{"user_id": user}],
         m.ConsultationFollower: [{"consultation_id": 1, "user_id": user}],
         m.ConsultationNotice: [{"consultation_id": 1, "user_id": user, "kind": "open"}],
@@ -296,6 +305,8 @@ def _expected(before: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
                 continue
             if name in gone and row["id"] == gone[name]:
                 continue
+            if name == "consultation_files" and row["number"] == 1000 + 1:
+                continue  # the file of A's named answer goes with it
             if name in hanging:
                 column, parent = hanging[name]
                 if row.get(column) == gone[parent]:
@@ -358,7 +369,9 @@ async def test_deleteme_leaves_nothing_of_the_person_and_touches_nobody_else(
             "stance": "agree",
             "kind": "text",
             "text": "held",
+            "channel": "telegram",
             "file_platform": None,
+            "file_kept": False,
             "file_id": None,
             "file_size": None,
             "mime_type": None,

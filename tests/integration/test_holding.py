@@ -51,8 +51,10 @@ def _answer(cid: int, number: int, words: str) -> dict[str, Any]:
         "stance": "concern",
         "kind": "text",
         "text": words,
+        "channel": "telegram",
         "file_id": None,
         "file_platform": None,
+        "file_kept": False,
         "file_size": None,
         "mime_type": None,
         "file_name": None,
@@ -110,6 +112,31 @@ async def test_a_batch_waits_for_three_people_then_goes_in_one_transaction(
             assert len({x for x, _c, _n in found}) == 1, "one transaction for the batch"
             in_place = sorted(found, key=lambda r: tuple(map(int, r[1].strip("()").split(","))))
             assert [n for _x, _c, n in in_place] == [4000, 5001, 5002, 5003]
+
+
+async def test_each_channel_waits_for_its_own_three_people(engine: AsyncEngine) -> None:
+    """The written row names its channel: one WhatsApp answer among three Telegram ones
+    would be the WhatsApp user's, so it waits for two more WhatsApp authors (or the close).
+    Its file waits with it and goes in its batch."""
+    cid = await _consultation(engine)
+    for number, user_id in ((5001, 1), (5002, 2), (5003, 3)):
+        await _hold(engine, cid, number, user_id, T0.date())
+    async with _uow(engine) as uow:
+        held_file = await uow.answer_files.hold(b"OggS voice")
+        values = _answer(cid, 6001, "") | {"kind": "voice", "channel": "whatsapp"}
+        assert await holding.hold_answer(uow, values, 4, T0.date(), held_file)
+        await uow.commit()
+    assert (await _write(engine)).answers == 3
+    assert sorted(a["number"] for a in await _written(engine)) == [5001, 5002, 5003]
+    async with _uow(engine) as uow:
+        assert await holding.waiting(uow, cid) == 1
+        assert await uow.answer_files.get(cid, 6001) is None
+    assert (await _write(engine, now=CLOSES)).answers == 1
+    async with _uow(engine) as uow:
+        assert await uow.answer_files.get(cid, 6001) == b"OggS voice"
+        written = await uow.consultations.answer(cid, 6001)
+        assert written is not None and written.channel == "whatsapp" and written.file_kept
+        assert await uow.answer_files.move_held(held_file, cid, 6001) is False, "moved once"
 
 
 async def test_the_close_writes_whatever_waits_and_only_then_the_followers(
@@ -236,7 +263,8 @@ async def test_rows_written_before_0009_lose_their_order(engine_at_0008: AsyncEn
     for number in numbers:  # one transaction each, in this order, as the old code did
         async with UnitOfWork(factory) as uow:
             row = _answer(cid, number, "old") | {"submitted_on": T0.date(), "user_id": None}
-            del row["file_platform"]  # a column of a later revision
+            for later in ("file_platform", "channel", "file_kept"):  # of later revisions
+                del row[later]
             await uow.consultations.add_answer(row)
             await uow.commit()
     for user_id in (9, 3, 6):

@@ -38,6 +38,7 @@ from bot.db.repositories import (
     AnnouncementContent,
     AnnouncementRecord,
     AnnouncementRepository,
+    AnswerFileRepository,
     AnswerRecord,
     AttemptRecord,
     CohortRecord,
@@ -137,6 +138,8 @@ class Tables:
     )
     followers: set[tuple[int, int]] = field(default_factory=set)
     held: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (tag, sealed)
+    answer_files: dict[tuple[int, int], bytes] = field(default_factory=dict)
+    held_files: dict[str, bytes] = field(default_factory=dict)
     faq_questions: dict[int, QuestionRecord] = field(default_factory=dict)
     faq_messages: list[FaqMessageRow] = field(default_factory=list)
     # (question, answer-back message or None, staff member to tell)
@@ -651,6 +654,7 @@ class FakeConsultations(ConsultationRepository):
         if found is None or found.user_id != user_id:
             return False
         del self._t.consultation_answers[(consultation_id, number)]
+        self._t.answer_files.pop((consultation_id, number), None)  # the foreign key cascades
         return True
 
     async def is_following(self, consultation_id: int, user_id: int) -> bool:
@@ -686,6 +690,34 @@ class FakeHeld(HeldRepository):
             HeldRow(row_id, self.sealer.open(row_id, sealed))
             for row_id, (_, sealed) in self._t.held.items()
         ]
+
+
+class FakeAnswerFiles(AnswerFileRepository):
+    """Files in memory (unsealed: the sealing itself is tested on the real repository)."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def keep(self, consultation_id: int, number: int, data: bytes) -> None:
+        self._t.answer_files[(consultation_id, number)] = data
+
+    async def get(self, consultation_id: int, number: int) -> bytes | None:
+        return self._t.answer_files.get((consultation_id, number))
+
+    async def drop(self, consultation_id: int, number: int) -> None:
+        self._t.answer_files.pop((consultation_id, number), None)
+
+    async def hold(self, data: bytes) -> str:
+        row_id = new_row_id()
+        self._t.held_files[row_id] = data
+        return row_id
+
+    async def move_held(self, held_id: str, consultation_id: int, number: int) -> bool:
+        data = self._t.held_files.pop(held_id, None)
+        if data is None:
+            return False
+        await self.keep(consultation_id, number, data)
+        return True
 
 
 class FakeFaq(FaqRepository):
@@ -820,6 +852,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.reminders = FakeReminders(tables)
         self.consultations = FakeConsultations(tables)
         self.held = FakeHeld(tables, self.db.sealer)
+        self.answer_files = FakeAnswerFiles(tables)
         self.faq = FakeFaq(tables)
 
     async def __aenter__(self) -> FakeUnitOfWork:

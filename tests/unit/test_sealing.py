@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.sealing import PADDED_SIZE, SMALL_SIZE, Sealer, SealTooLarge, new_row_id
+from bot.sealing import (
+    PADDED_SIZE,
+    SMALL_SIZE,
+    Sealer,
+    SealTooLarge,
+    file_bucket,
+    new_row_id,
+)
 
 KEY = Sealer.from_token("123456:sealing-tests-token-aaaaaaaaaaaaaaaa")
 
@@ -37,3 +44,18 @@ def test_tags_are_keyed_and_ids_random() -> None:
     assert other.tag("answer", 1, 4821) != KEY.tag("answer", 1, 4821)
     ids = {new_row_id() for _ in range(100)}
     assert len(ids) == 100 and all(len(i) == 32 for i in ids)
+
+
+def test_files_are_sealed_to_a_power_of_two_and_bound_to_their_row() -> None:
+    assert [file_bucket(n) for n in (0, 65_532, 65_533, 1_000_000)] == [
+        65_536,
+        65_536,
+        131_072,
+        1_048_576,
+    ]
+    voice = b"OggS" + bytes(range(256)) * 300
+    sealed = KEY.seal_file("answer-file:1:4821", voice)
+    assert voice[:64] not in sealed and len(sealed) > file_bucket(len(voice))
+    assert KEY.open_file("answer-file:1:4821", sealed) == voice
+    assert KEY.open_file("answer-file:1:4822", sealed) is None, "moved to another row"
+    assert Sealer(b"another key").open_file("answer-file:1:4821", sealed) is None

@@ -4,9 +4,10 @@ test database, the webhook served on a local port, simulated users sending messa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from bot.config import load_settings
 from bot.content import Course
 from bot.i18n import I18n
 from bot.runtime import close_services, open_services
-from bot.services.container import Services
+from bot.services.container import Services, utc_now
 from handlers import build_router
 from tests.conftest import shared_content
 from tests.e2e.harness import shared_i18n
@@ -85,26 +86,37 @@ class WhatsAppHarness:
         await self.settle()
 
 
+def whatsapp_settings(standin: CloudApiStandIn) -> dict[str, Any]:
+    """The settings that point the bot at the stand-in, its repeating jobs off (the tests
+    run them)."""
+    return {
+        "whatsapp_token": standin.token,
+        "whatsapp_phone_number_id": standin.account.phone_number_id,
+        "whatsapp_app_secret": standin.app_secret,
+        "whatsapp_verify_token": standin.verify_token,
+        "whatsapp_api_url": standin.url,
+        "whatsapp_number": standin.account.display_phone_number,
+        "reminder_interval": 0,
+        "consultation_interval": 0,
+        "announcement_interval": 0,
+    }
+
+
 @asynccontextmanager
 async def whatsapp_bot(
-    database_url: str, *, course: Course | None = None, i18n: I18n | None = None, **extra: Any
+    database_url: str,
+    clock: Callable[[], datetime] = utc_now,
+    *,
+    course: Course | None = None,
+    i18n: I18n | None = None,
+    **extra: Any,
 ) -> AsyncIterator[WhatsAppHarness]:
-    """`course` and `i18n`: a course of the test's own (its FAQ index is built here) and its
+    """WhatsApp alone (no Telegram token), with `extra` settings and the core's clock.
+    `course` and `i18n`: a course of the test's own (its FAQ index is built here) and its
     catalogues; without them, the shipped ones built once per process."""
     async with CloudApiStandIn() as standin:
         settings = load_settings(
-            _env_file=None,
-            database_url=database_url,
-            whatsapp_token=standin.token,
-            whatsapp_phone_number_id=standin.account.phone_number_id,
-            whatsapp_app_secret=standin.app_secret,
-            whatsapp_verify_token=standin.verify_token,
-            whatsapp_api_url=standin.url,
-            whatsapp_number=standin.account.display_phone_number,
-            reminder_interval=0,
-            consultation_interval=0,
-            announcement_interval=0,
-            **extra,
+            _env_file=None, database_url=database_url, **whatsapp_settings(standin), **extra
         )
         index = None
         if course is None:
@@ -112,6 +124,7 @@ async def whatsapp_bot(
         services = await open_services(
             settings,
             course=course,
+            clock=clock,
             faq_index=index,
             i18n=i18n or shared_i18n(settings.default_language),
         )

@@ -363,8 +363,8 @@ def _consultations(content: Path, language: str, t: Translator) -> Iterator[Show
             consult_kb.receipt_keyboard(t, loaded.id, anonymous),
         )
     answer = ConsultationAnswerRecord(
-        loaded.id, 42, 0, "concern", "text", NAME, None, None, None, None, None, language,
-        date(2026, 11, 30), 1, NAME,
+        loaded.id, 42, 0, "concern", "text", NAME, "whatsapp", None, False, None, None, None,
+        None, language, date(2026, 11, 30), 1, NAME,
     )  # fmt: skip
     mine = MyAnswer(loaded, answer)
     many = [MyAnswer(loaded, dataclasses.replace(answer, number=n)) for n in range(1, 13)]
@@ -420,10 +420,13 @@ def _trainers(course: Course, language: str, t: Translator) -> Iterator[Shown]:
         )
     cohort = _cohort(5, language)
     card = CohortCard(cohort, "K7Q2M9XA", NOW + timedelta(days=14))
-    link = "https://wa.me/15550001111?text=join_K7Q2M9XA"
+    links = [
+        trainers.InviteLink("WhatsApp", "https://wa.me/15550001111?text=K7Q2M9XAb-c_d3fG"),
+        trainers.InviteLink("Telegram", "https://t.me/asi_learning_bot?start=K7Q2M9XAb-c_d3fG"),
+    ]
     yield Shown(
         "cohort card",
-        trainers.render_cohort_card(t, card, link, language),
+        trainers.render_cohort_card(t, card, links, language),
         trainers_kb.cohort_keyboard(t, cohort.id),
     )
     yield Shown(

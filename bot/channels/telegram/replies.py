@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
-from bot.conversation.ports import Attempt, FetchFailed, OutFile
+from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile
 from bot.screens import Keyboard, Question, Screen
 
 log = logging.getLogger(__name__)
@@ -73,12 +73,17 @@ def _file_id(message: Message) -> str | None:
     return file_id if isinstance(file_id, str) else None
 
 
-async def _fetch(bot: Bot, file_id: str) -> bytes:
+async def _fetch(bot: Bot, file_id: str, limit: int | None = None) -> bytes:
     try:
         file = await bot.get_file(file_id)
-        return bytes(await file.download_as_bytearray())
+        if limit is not None and (file.file_size or 0) > limit:
+            raise FetchTooLarge(str(file.file_size))
+        data = bytes(await file.download_as_bytearray())
     except TelegramError as err:
         raise FetchFailed(str(err)) from err
+    if limit is not None and len(data) > limit:
+        raise FetchTooLarge(str(len(data)))
+    return data
 
 
 class TelegramReplies:
@@ -127,8 +132,10 @@ class TelegramReplies:
             return None
         return await send_quiz(self._bot, chat_id, question)
 
-    async def fetch(self, file_id: str) -> bytes:
-        return await _fetch(self._bot, file_id)
+    keeps_files = True  # a bot can fetch a file by its id for as long as Telegram has it
+
+    async def fetch(self, file_id: str, limit: int | None = None) -> bytes:
+        return await _fetch(self._bot, file_id, limit)
 
     def invite_link(self, code: str) -> str:
         return invite_link(self._bot.username, code)

@@ -28,7 +28,7 @@ from bot.channels.whatsapp.render import (
     screen_key,
 )
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Attempt, FetchFailed, OutFile, Sent
+from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Sent
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.screens import WHATSAPP, Keyboard, Question, Screen, shorten
@@ -173,15 +173,22 @@ class WhatsAppChannel:
         """Only Telegram keeps messages to copy."""
         return Attempt(Sent.FAILED)
 
-    async def fetch(self, file_id: str) -> bytes:
+    async def fetch(self, file_id: str, limit: int | None = None) -> bytes:
+        """A person's media by its id: its URL works for 5 minutes, so it is fetched at
+        once; over `limit` bytes (by Meta's word, then by what came) it is refused."""
         try:
             info = await self._client.api.get_media_url(media_id=file_id)
+            size = info.get("file_size")
+            if limit is not None and isinstance(size, int | str) and int(size) > limit:
+                raise FetchTooLarge(str(size))
             response = await self._http.get(
                 str(info["url"]), headers={"Authorization": f"Bearer {self._token}"}
             )
             response.raise_for_status()
-        except (WhatsAppError, httpx.HTTPError, KeyError) as err:
+        except (WhatsAppError, httpx.HTTPError, KeyError, ValueError) as err:
             raise FetchFailed(type(err).__name__) from err
+        if limit is not None and len(response.content) > limit:
+            raise FetchTooLarge(str(len(response.content)))
         return response.content
 
     def invite_link(self, code: str) -> str:
@@ -259,8 +266,10 @@ class WhatsAppReplies:
     async def ask(self, question: Question) -> str | None:
         return (await self._in_language.ask(self._address, question)).ref
 
-    async def fetch(self, file_id: str) -> bytes:
-        return await self._channel.fetch(file_id)
+    keeps_files = False  # Meta drops a person's media after 7 to 30 days
+
+    async def fetch(self, file_id: str, limit: int | None = None) -> bytes:
+        return await self._channel.fetch(file_id, limit)
 
     def invite_link(self, code: str) -> str:
         return self._channel.invite_link(code)

@@ -8,6 +8,7 @@ from bot.db.repositories.announcements import (
     ClaimedCopy,
     Delivered,
 )
+from bot.db.repositories.answer_files import AnswerFileRepository
 from bot.db.repositories.certificates import CertificateRecord, CertificateRepository
 from bot.db.repositories.cohorts import (
     BestScore,
@@ -57,6 +58,7 @@ __all__ = [
     "AnnouncementContent",
     "AnnouncementRecord",
     "AnnouncementRepository",
+    "AnswerFileRepository",
     "AnswerRecord",
     "AttemptRecord",
     "BestScore",

@@ -43,7 +43,9 @@ class ConsultationAnswerRecord:
     stance: str
     kind: str
     text: str | None
+    channel: str
     file_platform: str | None
+    file_kept: bool
     file_id: str | None
     file_size: int | None
     mime_type: str | None

@@ -27,7 +27,9 @@ class HeldRow:
     payload: dict[str, Any] | None
 
 
-class HeldRepository:
+class SealedRepository:
+    """A repository whose rows are sealed with the deployment's key."""
+
     def __init__(self, session: AsyncSession, sealer: Sealer | None) -> None:
         self._session = session
         self._sealer = sealer
@@ -35,9 +37,11 @@ class HeldRepository:
     @property
     def sealer(self) -> Sealer:
         if self._sealer is None:
-            raise RuntimeError("the holding area needs the key (UnitOfWork(..., sealer=...))")
+            raise RuntimeError("sealed rows need the key (UnitOfWork(..., sealer=...))")
         return self._sealer
 
+
+class HeldRepository(SealedRepository):
     def _insert(self) -> Any:
         dialect = self._session.bind.dialect.name if self._session.bind else "sqlite"
         return pg_insert if dialect == "postgresql" else sqlite_insert

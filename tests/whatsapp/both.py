@@ -1,0 +1,63 @@
+"""One bot process serving Telegram and WhatsApp, as `asi-bot run` does with both
+configured: the Telegram Application against the Bot API stand-in (polling) and the
+WhatsApp webhook beside it on the same core, against the Cloud API stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+from bot.channels.telegram.standin import BotApiStandIn
+from bot.channels.whatsapp.bot import WhatsAppBot
+from bot.channels.whatsapp.standin import CloudApiStandIn
+from handlers import build_router
+from tests.conftest import SPEC_PATH
+from tests.e2e.conftest import ADMIN
+from tests.e2e.harness import TOKEN, Harness, make_settings
+from tests.whatsapp.harness import WhatsAppHarness, whatsapp_settings
+
+
+@dataclass
+class Both:
+    telegram: Harness
+    whatsapp: WhatsAppHarness
+
+
+@asynccontextmanager
+async def both_channels(database_url: str, clock: Any = None, **extra: Any) -> AsyncIterator[Both]:
+    """Telegram user ADMIN is an admin (ADMIN_IDS); `extra` are further settings."""
+    telegram = BotApiStandIn(TOKEN, spec_path=SPEC_PATH if SPEC_PATH.is_file() else None)
+    telegram.add_user(ADMIN, "Admin", language_code="en")
+    await telegram.start()
+    try:
+        async with CloudApiStandIn() as cloud:
+            settings = make_settings(
+                telegram.url,
+                database_url,
+                admin_ids=str(ADMIN),
+                **whatsapp_settings(cloud),
+                **extra,
+            )
+            harness = Harness(telegram, settings, clock=clock)
+            await harness.start()
+            wa_bot = WhatsAppBot(harness.services, build_router())
+            app = web.Application()
+            wa_bot.webhook.add_to(app)
+            runner = web.AppRunner(app)
+            await runner.setup()
+            await web.TCPSite(runner, "127.0.0.1", 0).start()
+            cloud.webhook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
+            try:
+                yield Both(harness, WhatsAppHarness(cloud, wa_bot, harness.services))
+            finally:
+                await runner.cleanup()
+                await wa_bot.close()
+                await harness.stop()
+            assert cloud.violations == [], cloud.violations[:5]
+    finally:
+        await telegram.stop()
+    assert not telegram.violations, telegram.violations[:5]
