@@ -26,6 +26,12 @@ class Both:
     telegram: Harness
     whatsapp: WhatsAppHarness
 
+    async def notify_staff(self) -> None:
+        """Run the staff notice job once (as the scheduler does) and let both chats settle."""
+        await self.telegram.notify_staff()
+        await self.telegram.until_idle()
+        await self.whatsapp.settle()
+
 
 @asynccontextmanager
 async def both_channels(database_url: str, clock: Any = None, **extra: Any) -> AsyncIterator[Both]:

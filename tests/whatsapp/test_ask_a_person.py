@@ -48,6 +48,7 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         await _onboard(wa, AWA, "fr")
 
         await _ask(wa, AWA, QUESTION)
+        await both.notify_staff()
         async with wa.services.uow() as uow:
             [question] = await uow.faq.open_questions()
         assert question.text == QUESTION
@@ -73,7 +74,7 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         moussa_before = len(wa.standin.messages(MOUSSA))
         await wa.pick(AWA, back_id)
         await wa.say(AWA, BACK)
-        await tg.until_idle()
+        await both.notify_staff()
         assert BACK in tg.text(ADMIN) and [d for _, d in tg.buttons(ADMIN)] == [reply_id]
         sent = [r for r in tg.standin.requests if r.method == "sendMessage"][-1]
         assert "Merci *beaucoup* &lt;3" in str(sent.params["text"])
@@ -81,6 +82,7 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
 
         # the admin on WhatsApp answers the next question
         await _ask(wa, AWA, "Qui paie le médecin, *la société* ?")
+        await both.notify_staff()
         async with wa.services.uow() as uow:
             second = max(await uow.faq.open_questions(), key=lambda q: q.id)
         assert second.id != question.id and second.taken_by is None
