@@ -142,13 +142,17 @@ async def _send(
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None
-        done = await announcements.deliver(reach.channel, reach.address, content)
+        to_learner = announcements.unprompted(
+            copy.language, reach.last_wrote, services.i18n.default
+        )
+        done = await announcements.deliver(reach.channel, reach.address, content, to_learner)
     if done.result is Sent.LATER:
         await _retry(services, copy, done.retry_in or timedelta(seconds=30))
         return None
     state = Delivered(done.result.value)
+    ref = done.ref if done.reported_later else None
     async with services.uow() as uow:
-        await announcements.record(uow, copy, state, services.clock())
+        await announcements.record(uow, copy, state, services.clock(), ref)
     return state
 
 

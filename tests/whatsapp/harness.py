@@ -4,18 +4,21 @@ test database, the webhook served on a local port, simulated users sending messa
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.channels.whatsapp.bot import WhatsAppBot
+from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.config import load_settings
 from bot.runtime import close_services, open_services
+from bot.services import deliveries, learners
 from bot.services.container import Services
 from handlers import build_router
 from tests.conftest import shared_content
@@ -83,9 +86,44 @@ class WhatsAppHarness:
         await self.settle()
 
 
+async def add_learner(
+    services: Services,
+    standin: CloudApiStandIn,
+    wa_id: str,
+    language: str,
+    now: datetime,
+    *,
+    wrote: datetime | None = None,
+) -> int:
+    """A WhatsApp learner who agreed at `now` (time zone UTC), written straight into the
+    database; `wrote`: their last message, as both the bot and the stand-in know it."""
+    standin.add_user(wa_id, f"Learner {wa_id[-3:]}")
+    async with services.uow() as uow:
+        who = learners.Identity("whatsapp", wa_id, wa_id)
+        user = await learners.arrive(uow, who, now, is_admin=False)
+        await learners.choose_language(uow, user.id, language, now)
+        await learners.give_consent(uow, user.id, now)
+        await uow.users.set_time_zone(user.id, "UTC")
+        await uow.commit()
+        if wrote is not None:
+            await deliveries.heard_from(uow, "whatsapp", wa_id, wrote)
+    if wrote is not None:
+        standin.world.user(wa_id).last_inbound = wrote.timestamp()
+    return user.id
+
+
 @asynccontextmanager
-async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAppHarness]:
-    async with CloudApiStandIn() as standin:
+async def whatsapp_bot(
+    database_url: str,
+    *,
+    standin_options: dict[str, Any] | None = None,
+    clock: Callable[[], datetime] | None = None,
+    pace: SendPace | None = None,
+    **extra: Any,
+) -> AsyncIterator[WhatsAppHarness]:
+    """The bot with the stand-in (`standin_options`: its limits, its clock), `clock` and
+    `pace` the bot's own, and `extra` settings."""
+    async with CloudApiStandIn(**(standin_options or {})) as standin:
         settings = load_settings(
             _env_file=None,
             database_url=database_url,
@@ -102,9 +140,13 @@ async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAp
         )
         course, index = shared_content(CONTENT)
         services = await open_services(
-            settings, course=course, faq_index=index, i18n=shared_i18n(settings.default_language)
+            settings,
+            course=course,
+            faq_index=index,
+            i18n=shared_i18n(settings.default_language),
+            **({"clock": clock} if clock is not None else {}),
         )
-        bot = WhatsAppBot(services, build_router())
+        bot = WhatsAppBot(services, build_router(), pace)
         app = web.Application()
         bot.webhook.add_to(app)
         runner = web.AppRunner(app)

@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
-from bot.conversation.ports import Attempt, FetchFailed, OutFile
+from bot.conversation.ports import Attempt, FetchFailed, OutFile, Unprompted
 from bot.screens import Keyboard, Question, Screen
 
 log = logging.getLogger(__name__)
@@ -153,7 +153,8 @@ async def send_quiz(bot: Bot, chat_id: int, question: Question) -> str | None:
 
 
 class TelegramChannel:
-    """Reaching a Telegram chat outside an update (jobs, a reply to someone else)."""
+    """Reaching a Telegram chat outside an update (jobs, a reply to someone else). Telegram
+    has no reply window: a job's message (`unprompted`) goes as it is."""
 
     platform = PLATFORM
 
@@ -161,7 +162,14 @@ class TelegramChannel:
         self._bot = bot
         self._uploaded: dict[str, str] = {}
 
-    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
+    async def send(
+        self,
+        address: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
+    ) -> Attempt:
         return await self._sent(
             self._bot.send_message(int(address), text, reply_markup=markup(keyboard)), "message"
         )
@@ -172,6 +180,8 @@ class TelegramChannel:
         file: OutFile,
         caption: str | None = None,
         keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self._sent(
             _send_file(self._bot, int(address), file, caption, keyboard, self._uploaded),

@@ -22,6 +22,20 @@ class Delivered(StrEnum):
     SENT = "sent"
     BLOCKED = "blocked"
     FAILED = "failed"
+    SKIPPED = "skipped"  # the channel could not write to them (no template for WhatsApp)
+    # reported later by the channel (WhatsApp's statuses)
+    DELIVERED = "delivered"
+    READ = "read"
+
+
+# What a status reported later may follow: it only moves a copy on (read after delivered,
+# never back), and a failure or an unreachable number reported after the send undoes it.
+_REPORTED_AFTER = {
+    Delivered.DELIVERED: (Delivered.SENT,),
+    Delivered.READ: (Delivered.SENT, Delivered.DELIVERED),
+    Delivered.FAILED: (Delivered.SENT, Delivered.DELIVERED),
+    Delivered.BLOCKED: (Delivered.SENT, Delivered.DELIVERED),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +79,7 @@ class ClaimedCopy:
     id: int
     announcement_id: int
     user_id: int
+    language: str | None = None  # the learner's
 
 
 # Everything but the file, which only delivery and the preview read.
@@ -303,18 +318,43 @@ class AnnouncementRepository:
                 AnnouncementRecipient.id,
                 AnnouncementRecipient.announcement_id,
                 AnnouncementRecipient.user_id,
+                User.language,
             )
+            .join(User, User.id == AnnouncementRecipient.user_id)
             .where(AnnouncementRecipient.id.in_(ids))
             .order_by(AnnouncementRecipient.id)
         )
         return [ClaimedCopy(**row._mapping) for row in rows]
 
-    async def record(self, copy_id: int, state: Delivered, now: datetime) -> None:
+    async def record(
+        self, copy_id: int, state: Delivered, now: datetime, ref: str | None = None
+    ) -> None:
+        """The copy's outcome; `ref`: the digest of the channel's id for it, where the
+        channel reports its delivery later."""
         await self._session.execute(
             update(AnnouncementRecipient)
             .where(AnnouncementRecipient.id == copy_id)
-            .values(state=state.value, lease_until=None, done_at=now)
+            .values(state=state.value, lease_until=None, done_at=now, ref=ref)
         )
+
+    async def reported(self, ref: str, state: Delivered) -> bool | None:
+        """A status the channel reported for the copy sent as `ref`: True when it changed
+        the copy, False when the copy is further on already, None when no copy has it."""
+        before = _REPORTED_AFTER.get(state)
+        if before is None:
+            return False
+        result = await self._session.execute(
+            update(AnnouncementRecipient)
+            .where(AnnouncementRecipient.ref == ref, AnnouncementRecipient.state.in_(before))
+            .values(state=state.value)
+            .returning(AnnouncementRecipient.user_id)
+        )
+        if result.first() is not None:
+            return True
+        known = await self._session.scalar(
+            select(AnnouncementRecipient.id).where(AnnouncementRecipient.ref == ref).limit(1)
+        )
+        return False if known is not None else None
 
     async def release(self, copy_id: int, retry_at: datetime) -> None:
         """Keep the copy to send, but let nobody take it before `retry_at`."""
