@@ -39,10 +39,11 @@ class Unprompted:
     """A message sent on the bot's own initiative (a reminder, an announcement, a notice),
     with what a channel that may write freely only for a while after the person wrote
     (WhatsApp's 24 hours) needs once that time is over: the purpose, whose approved
-    template goes instead, the person's language, and when they last wrote on this channel
-    (None: never, or not known)."""
+    template goes instead (None: nothing does, as for a trainer's progress line), the
+    person's language, and when they last wrote on this channel (None: never, or not
+    known)."""
 
-    purpose: TemplatePurpose
+    purpose: TemplatePurpose | None
     language: str
     last_wrote: datetime | None
 
@@ -123,9 +124,16 @@ class Channel(Protocol):
     ) -> Attempt: ...
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
-        """Change a message sent before (a progress line); channels without edits send anew."""
+        """Change a message sent before (a progress line); channels without edits send anew
+        (`unprompted` as for send)."""
         ...
 
     async def copy(self, address: str, from_address: str, ref: str) -> Attempt:

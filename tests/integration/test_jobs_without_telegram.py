@@ -53,7 +53,13 @@ class RecordingChannel:
         return Attempt(Sent.FAILED)
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self.send(address, text, keyboard)
 

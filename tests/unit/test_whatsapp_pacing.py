@@ -46,15 +46,25 @@ async def test_one_recipient_gets_one_bulk_message_in_six_seconds() -> None:
 
 
 async def test_concurrent_sends_to_one_recipient_queue_behind_each_other() -> None:
-    clock = Clock()
-    slept: list[float] = []
+    pace, clock = _pace(80)
+    went: list[float] = []
 
-    async def sleep(seconds: float) -> None:
-        slept.append(seconds)
+    async def send() -> None:
+        await pace.bulk("224620000001")
+        went.append(clock.now)
 
-    pace = LocalPace(80, clock=clock, sleep=sleep)
-    await asyncio.gather(*(pace.bulk("224620000001") for _ in range(3)))
-    assert sorted(round(s, 6) for s in slept) == [6.0, 12.0]
+    await asyncio.gather(send(), send(), send())
+    assert [round(t, 6) for t in went] == [0.0, 6.0, 12.0]
+
+
+async def test_a_send_that_woke_late_does_not_bring_the_next_closer() -> None:
+    pace, clock = _pace(10)
+    await pace.bulk("a")
+    clock.now += 0.5  # the loop was busy: the next slot passed long ago
+    await pace.bulk("b")
+    start = clock.now
+    await pace.bulk("c")
+    assert clock.now - start >= 1 / (10 * HEADROOM) - 1e-9
 
 
 async def test_replies_never_wait_but_slow_the_bulk_behind_them() -> None:

@@ -17,6 +17,7 @@ from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.config import load_settings
+from bot.db.repositories import AnnouncementContent
 from bot.runtime import close_services, open_services
 from bot.services import deliveries, learners
 from bot.services.container import Services
@@ -110,6 +111,31 @@ async def add_learner(
     if wrote is not None:
         standin.world.user(wa_id).last_inbound = wrote.timestamp()
     return user.id
+
+
+async def trainer_cohort(services: Services, author: int, members: list[int]) -> int:
+    """Make `author` a trainer with a cohort of `members`; its id."""
+    now = services.clock()
+    async with services.uow() as uow:
+        await uow.users.set_role(author, "trainer")
+        cohort = await uow.cohorts.add(author, "Kamsar", "fr", None, now)
+        for member in members:
+            await uow.cohorts.add_member(cohort, member, f"m{member}", now)
+        await uow.commit()
+    return cohort
+
+
+async def announce(services: Services, author: int, cohort: int, body: str) -> int:
+    """A text announcement by `author` to `cohort`, due now; its id."""
+    now = services.clock()
+    async with services.uow() as uow:
+        announcement = await uow.announcements.add_draft(
+            author, AnnouncementContent("text", body), now
+        )
+        await uow.announcements.set_audience(announcement, [cohort], False)
+        assert await uow.announcements.schedule(announcement, now)
+        await uow.commit()
+    return announcement
 
 
 @asynccontextmanager

@@ -16,12 +16,18 @@ from bot.channels.whatsapp.standin.clock import ManualClock
 from bot.channels.whatsapp.standin.errors import Code
 from bot.channels.whatsapp.standin.state import Status
 from bot.db.models import ReminderLog
-from bot.db.repositories import AnnouncementContent, Delivered, Outcome
+from bot.db.repositories import Delivered, Outcome
 from bot.jobs.announcements import deliver_announcements
 from bot.jobs.reminders import send_due_reminders
 from bot.services import deliveries, reminders
 from bot.services.schedule import ReminderTime
-from tests.whatsapp.harness import WhatsAppHarness, add_learner, whatsapp_bot
+from tests.whatsapp.harness import (
+    WhatsAppHarness,
+    add_learner,
+    announce,
+    trainer_cohort,
+    whatsapp_bot,
+)
 
 T0 = datetime(2026, 3, 23, 10, tzinfo=UTC)  # a Monday
 DUE = datetime(2026, 3, 26, 18, tzinfo=UTC)  # the first reminder of someone last seen at T0
@@ -126,23 +132,6 @@ async def test_the_window_closed_sooner_than_the_bot_knew(database_url: str) -> 
         assert [v.code for v in h.standin.violations] == [Code.REENGAGEMENT]
 
 
-async def _announce(h: WhatsAppHarness, author: int, members: list[int], body: str) -> int:
-    """A text announcement by `author` to a cohort of `members`, due now."""
-    now = h.services.clock()
-    async with h.services.uow() as uow:
-        await uow.users.set_role(author, "trainer")
-        cohort = await uow.cohorts.add(author, "Kamsar", "fr", None, now)
-        for member in members:
-            await uow.cohorts.add_member(cohort, member, f"m{member}", now)
-        announcement = await uow.announcements.add_draft(
-            author, AnnouncementContent("text", body), now
-        )
-        await uow.announcements.set_audience(announcement, [cohort], False)
-        assert await uow.announcements.schedule(announcement, now)
-        await uow.commit()
-    return announcement
-
-
 async def test_an_announcement_on_whatsapp_and_its_reported_totals(database_url: str) -> None:
     """Within the window the text, after it the template, without one nothing (counted);
     a failure Meta reports after accepting, and the delivered and read statuses, are
@@ -161,9 +150,8 @@ async def test_an_announcement_on_whatsapp_and_its_reported_totals(database_url:
         ana = await _learner(h, ANA, "pt")
         gone = await _learner(h, "224620000105", "fr", wrote=DUE - timedelta(hours=3))
         h.standin.make_undeliverable("224620000105")
-        announcement = await _announce(
-            h, author, [awa, binta, priya, ana, gone], "Atelier <b>mardi</b>\nà 10 h"
-        )
+        cohort = await trainer_cohort(h.services, author, [awa, binta, priya, ana, gone])
+        announcement = await announce(h.services, author, cohort, "Atelier <b>mardi</b>\nà 10 h")
 
         report = await deliver_announcements(h.services)
         await h.settle()  # the statuses Meta sends after

@@ -189,7 +189,13 @@ class TelegramChannel:
         )
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self._sent(
             self._bot.edit_message_text(

@@ -1,6 +1,8 @@
 """The ports on WhatsApp: every screen is a new message (the Cloud API edits nothing), its
 choices reply buttons or a list (bot.channels.whatsapp.render), files uploaded from our own
 copy, and Meta's error codes sorted into the delivery outcomes every job understands.
+What the bot sends on its own waits for its slot in the number's pace and, once the
+person's 24 hours are over, goes only as the approved template for its purpose.
 """
 
 from __future__ import annotations
@@ -269,7 +271,8 @@ class WhatsAppChannel:
 
     async def _template(self, address: str, unprompted: Unprompted, text: str) -> Attempt:
         """The purpose's approved template with our text as its parameter, or SKIPPED."""
-        template = self._templates(unprompted.purpose, unprompted.language)
+        purpose = unprompted.purpose
+        template = self._templates(purpose, unprompted.language) if purpose else None
         if template is None:
             return Attempt(Sent.SKIPPED)
         content: dict[str, object] = {
@@ -354,10 +357,16 @@ class WhatsAppChannel:
         return media_id
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         """WhatsApp edits nothing: the new text comes as a new message."""
-        return await self.send(address, text, keyboard)
+        return await self.send(address, text, keyboard, unprompted=unprompted)
 
     async def copy(self, address: str, from_address: str, ref: str) -> Attempt:
         """Only Telegram keeps messages to copy."""

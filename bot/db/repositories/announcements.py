@@ -343,18 +343,27 @@ class AnnouncementRepository:
         before = _REPORTED_AFTER.get(state)
         if before is None:
             return False
-        result = await self._session.execute(
-            update(AnnouncementRecipient)
-            .where(AnnouncementRecipient.ref == ref, AnnouncementRecipient.state.in_(before))
-            .values(state=state.value)
-            .returning(AnnouncementRecipient.user_id)
-        )
-        if result.first() is not None:
-            return True
-        known = await self._session.scalar(
-            select(AnnouncementRecipient.id).where(AnnouncementRecipient.ref == ref).limit(1)
-        )
-        return False if known is not None else None
+        # Twice: the send's record may be committed between the update and the look
+        # (PostgreSQL shows each statement what was committed before it).
+        for _ in range(2):
+            result = await self._session.execute(
+                update(AnnouncementRecipient)
+                .where(AnnouncementRecipient.ref == ref, AnnouncementRecipient.state.in_(before))
+                .values(state=state.value)
+                .returning(AnnouncementRecipient.user_id)
+            )
+            if result.first() is not None:
+                return True
+            current = await self._session.scalar(
+                select(AnnouncementRecipient.state)
+                .where(AnnouncementRecipient.ref == ref)
+                .limit(1)
+            )
+            if current is None:
+                return None
+            if current not in before:
+                return False
+        return False
 
     async def release(self, copy_id: int, retry_at: datetime) -> None:
         """Keep the copy to send, but let nobody take it before `retry_at`."""

@@ -209,19 +209,24 @@ class ReminderRepository:
         """A failure (or an unreachable number) the channel reported after the reminder
         `ref` was sent (None: a status the log does not keep, such as read): True when it
         changed the log, None when no reminder has it."""
-        if outcome is not None:
-            result = await self._session.execute(
-                update(ReminderLog)
-                .where(ReminderLog.ref == ref, ReminderLog.outcome == Outcome.SENT.value)
-                .values(outcome=outcome.value)
-                .returning(ReminderLog.id)
+        for _ in range(2):  # as AnnouncementRepository.reported
+            if outcome is not None:
+                result = await self._session.execute(
+                    update(ReminderLog)
+                    .where(ReminderLog.ref == ref, ReminderLog.outcome == Outcome.SENT.value)
+                    .values(outcome=outcome.value)
+                    .returning(ReminderLog.id)
+                )
+                if result.first() is not None:
+                    return True
+            current = await self._session.scalar(
+                select(ReminderLog.outcome).where(ReminderLog.ref == ref).limit(1)
             )
-            if result.first() is not None:
-                return True
-        known = await self._session.scalar(
-            select(ReminderLog.id).where(ReminderLog.ref == ref).limit(1)
-        )
-        return False if known is not None else None
+            if current is None:
+                return None
+            if outcome is None or current != Outcome.SENT.value:
+                return False
+        return False
 
     async def counts(self, since: datetime) -> ReminderCounts:
         """Learners opted in (and of them, blocked), and outcomes logged after `since`."""
