@@ -330,7 +330,12 @@ async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
 async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
     await faq.answer_back(
-        turn_.uow, question_id, turn_.user.id, text, services.clock(), services.settings.admin_accounts
+        turn_.uow,
+        question_id,
+        turn_.user.id,
+        text,
+        services.clock(),
+        services.settings.admin_accounts,
     )
     _wait(turn_, None)
     await show(turn_, views.render_sent(turn_.t), back_to_menu_keyboard(turn_.t), edit=False)

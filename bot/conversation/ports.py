@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 from types import MappingProxyType
 from typing import Literal, Protocol
 
+from bot.config import TemplatePurpose
 from bot.screens import Keyboard, Question, Screen
 
 FileKind = Literal["document", "photo", "voice", "audio", "video"]
@@ -39,6 +40,21 @@ class Sent(Enum):
     BLOCKED = "blocked"  # the person blocked the bot, or the chat is gone
     FAILED = "failed"  # refused or timed out: never retried, a message must not come twice
     LATER = "later"  # surely not delivered (flood limit, no connection): worth another try
+    SKIPPED = "skipped"  # nothing sent: the channel may not write to them now (see Unprompted)
+
+
+@dataclass(frozen=True, slots=True)
+class Unprompted:
+    """A message sent on the bot's own initiative (a reminder, an announcement, a notice),
+    with what a channel that may write freely only for a while after the person wrote
+    (WhatsApp's 24 hours) needs once that time is over: the purpose, whose approved
+    template goes instead (None: nothing does, as for a trainer's progress line), the
+    person's language, and when they last wrote on this channel (None: never, or not
+    known)."""
+
+    purpose: TemplatePurpose | None
+    language: str
+    last_wrote: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +62,8 @@ class Attempt:
     result: Sent
     retry_in: timedelta | None = None  # for LATER
     ref: str | None = None  # the channel's reference to the message, when SENT
+    # the channel reports later, under `ref`, whether it was delivered, read or failed
+    reported_later: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +118,39 @@ class Channel(Protocol):
 
     platform: str
 
-    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt: ...
+    async def send(
+        self,
+        address: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
+    ) -> Attempt:
+        """Send a text with choices. `unprompted` marks a job's message (a reminder, an
+        announcement, a notice): a channel with a reply window sends it as that purpose's
+        approved template once the window has closed, or SKIPPED when it has none."""
+        ...
 
     async def send_file(
-        self, address: str, file: OutFile, caption: str | None = None
+        self,
+        address: str,
+        file: OutFile,
+        caption: str | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt: ...
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
-        """Change a message sent before (a progress line); channels without edits send anew."""
+        """Change a message sent before (a progress line); channels without edits send anew
+        (`unprompted` as for send)."""
         ...
 
     async def copy(self, address: str, from_address: str, ref: str) -> Attempt:

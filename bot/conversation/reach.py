@@ -4,6 +4,7 @@ process runs (a person on two channels hears from the bot on the one they came b
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.conversation.ports import Channel, Channels
 from bot.db.uow import UnitOfWork
@@ -13,6 +14,7 @@ from bot.db.uow import UnitOfWork
 class Reach:
     channel: Channel
     address: str
+    last_wrote: datetime | None = None  # their last message on that channel, where kept
 
 
 async def where(uow: UnitOfWork, channels: Channels, user_ids: list[int]) -> dict[int, Reach]:
@@ -22,5 +24,5 @@ async def where(uow: UnitOfWork, channels: Channels, user_ids: list[int]) -> dic
     for account in await uow.accounts.of_users(user_ids):
         channel = channels.get(account.platform)
         if channel is not None and account.user_id not in found:
-            found[account.user_id] = Reach(channel, account.address)
+            found[account.user_id] = Reach(channel, account.address, account.last_inbound_at)
     return found

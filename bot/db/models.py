@@ -84,6 +84,9 @@ class Account(Base):
     # What the channel sends to: a Telegram private chat's id, a WhatsApp number.
     address: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # On a channel that may write freely only for a while after the person wrote
+    # (WhatsApp's 24 hours), the minute of their last message, rounded down; else NULL.
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class CardProgress(Base):
@@ -149,6 +152,9 @@ class ReminderLog(Base):
     due_at: Mapped[datetime] = mapped_column(UTCDateTime())
     at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     outcome: Mapped[str] = mapped_column(String(16))
+    # A digest of the channel's id for the message sent, where its delivery is reported
+    # later (WhatsApp's status callbacks): a failure reported then is written here.
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 # --- Quizzes (issue 4). The trainer features read QuizAttempt and QuizAnswer too. ---
@@ -490,8 +496,12 @@ class AnnouncementRecipient(Base):
     """One learner an announcement goes to, and what became of it.
 
     `state`: pending, sending (leased until `lease_until` by one delivery run), sent,
-    blocked or failed. Rows are written when delivery starts, so a restart resumes from
-    them: rows already sent are never sent again and none is left out.
+    blocked, failed or skipped (the channel could not write to them then), and on channels
+    that report it later, delivered, read or failed. Rows are written when delivery starts,
+    so a restart resumes from them: rows already sent are never sent again and none is left
+    out. `ref` is a digest of the channel's id for the copy sent, to find the row when a
+    status arrives (a WhatsApp message id encodes the recipient's number: only its digest
+    is kept).
     """
 
     __tablename__ = "announcement_recipients"
@@ -510,6 +520,7 @@ class AnnouncementRecipient(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 # --- FAQ and questions to a person (issue 5) ---

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.conversation.ports import Sent
+from bot.conversation.ports import Sent, Unprompted
 from bot.conversation.reach import Reach, where
 from bot.db.repositories import AnnouncementContent, AnnouncementRecord, ClaimedCopy, Delivered
 from bot.services import announcements
@@ -142,19 +142,29 @@ async def _send(
         if not keep_going():
             await _retry(services, copy, timedelta(0))
             return None
-        done = await announcements.deliver(reach.channel, reach.address, content)
+        to_learner = announcements.unprompted(
+            copy.language, reach.last_wrote, services.i18n.default
+        )
+        done = await announcements.deliver(reach.channel, reach.address, content, to_learner)
     if done.result is Sent.LATER:
         await _retry(services, copy, done.retry_in or timedelta(seconds=30))
         return None
     state = Delivered(done.result.value)
+    ref = done.ref if done.reported_later else None
     async with services.uow() as uow:
-        await announcements.record(uow, copy, state, services.clock())
+        await announcements.record(uow, copy, state, services.clock(), ref)
     return state
 
 
 async def _retry(services: Services, copy: ClaimedCopy, wait: timedelta) -> None:
     async with services.uow() as uow:
         await announcements.retry_later(uow, copy, services.clock() + wait)
+
+
+def _quiet(author: Reach) -> Unprompted:
+    """The author's progress line goes only where the channel may write to them freely
+    (on WhatsApp, within 24 hours of their last message): no template replaces it."""
+    return Unprompted(None, "en", author.last_wrote)
 
 
 class _ProgressLines:
@@ -177,7 +187,9 @@ class _ProgressLines:
         author = await self._author(record)
         if author is None:
             return
-        sent = await author.channel.send(author.address, await self._text(record, final=False))
+        sent = await author.channel.send(
+            author.address, await self._text(record, final=False), unprompted=_quiet(author)
+        )
         if sent.result is not Sent.SENT or sent.ref is None:
             log.info("no progress line for announcement %s: %s", record.id, sent.result)
             return
@@ -199,7 +211,9 @@ class _ProgressLines:
             if author is None:
                 continue
             text = await self._text(record, final=final)
-            edited = await author.channel.edit(author.address, record.progress_ref, text)
+            edited = await author.channel.edit(
+                author.address, record.progress_ref, text, unprompted=_quiet(author)
+            )
             if edited.result is not Sent.SENT:
                 # not modified, deleted by the author, or the author blocked the bot
                 log.info("progress line of announcement %s not edited", announcement_id)

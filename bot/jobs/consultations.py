@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from bot.conversation.ports import Sent
+from bot.config import TemplatePurpose
+from bot.conversation.ports import Sent, Unprompted
 from bot.conversation.reach import Reach, where
 from bot.keyboards.consultations import notice_keyboard
 from bot.services import consultations, holding, learners
@@ -31,15 +32,23 @@ class ConsultationTickReport:
     consultations: int = 0
     sent: dict[str, int] = field(default_factory=dict)
     failed: int = 0
+    skipped: int = 0  # the channel could not write to them (no WhatsApp template)
     retried: int = 0  # not sent now (flood limit, network): the next run sends them
-    skipped: int = 0  # opted out (STOP): recorded as handled, never sent
+    opted_out: int = 0  # they sent STOP: recorded as handled, never sent
     written: holding.BatchReport = field(default_factory=holding.BatchReport)
 
 
 async def dispatch_consultations(services: Services) -> None:
     """Open and close consultations by their dates and send due notices (a scheduled job)."""
     report = await run_consultations(services)
-    if report.sent or report.failed or report.retried or report.skipped or report.written:
+    if (
+        report.sent
+        or report.failed
+        or report.retried
+        or report.skipped
+        or report.opted_out
+        or report.written
+    ):
         log.info("consultations: %s", report)
 
 
@@ -62,7 +71,7 @@ async def run_consultations(services: Services) -> ConsultationTickReport:
                 later = False
                 for delivery in batch:
                     if delivery.recipient.opted_out:
-                        report.skipped += 1
+                        report.opted_out += 1
                         continue
                     found = reach.get(delivery.recipient.user_id)
                     if found is None:
@@ -88,6 +97,7 @@ async def _send(
         reach.address,
         render_notice(t, delivery.kind, delivery.consultation, language),
         notice_keyboard(t, delivery.consultation.id, open_),
+        unprompted=Unprompted(TemplatePurpose.CONSULTATION, language, reach.last_wrote),
     )
     if done.result is Sent.LATER:
         async with services.uow() as uow:
@@ -100,6 +110,8 @@ async def _send(
         report.failed += 1
     elif done.result is Sent.FAILED:
         report.failed += 1
+    elif done.result is Sent.SKIPPED:
+        report.skipped += 1
     else:
         report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1
     return True

@@ -10,7 +10,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.conversation.ports import Sent
+from bot.config import TemplatePurpose
+from bot.conversation.ports import Sent, Unprompted
 from bot.db.repositories import Outcome
 from bot.keyboards.reminders import reminder_keyboard
 from bot.services import processed, reminders
@@ -86,16 +87,22 @@ async def _deliver(
     t = services.i18n.translator(delivery.language)
     channel = services.channels.get(delivery.platform)
     assert channel is not None, "prepare() picks only running channels"
+    language = delivery.language or services.i18n.default
+    unprompted = Unprompted(TemplatePurpose.REMINDER, language, delivery.last_wrote)
     async with sending:
         done = await channel.send(
-            delivery.address, render_reminder(t, delivery.place), reminder_keyboard(t)
+            delivery.address,
+            render_reminder(t, delivery.place),
+            reminder_keyboard(t),
+            unprompted=unprompted,
         )
     if done.result is Sent.LATER:
         await _retry_later(services, delivery, done.retry_in or RETRY_AFTER_NETWORK_ERROR)
         return None
     outcome = Outcome(done.result.value)
+    ref = done.ref if done.reported_later else None
     async with services.uow() as uow:
-        await reminders.record(uow, delivery, outcome, services.clock())
+        await reminders.record(uow, delivery, outcome, services.clock(), ref)
     return outcome
 
 

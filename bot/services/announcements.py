@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.conversation.ports import Attempt, Channel, FileKind, OutFile
+from bot.config import TemplatePurpose
+from bot.conversation.ports import Attempt, Channel, FileKind, OutFile, Unprompted
 from bot.db.repositories import (
     AnnouncementContent,
     AnnouncementRecord,
@@ -25,6 +26,7 @@ from bot.db.repositories.users import UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import AppError, NotYourCohort, StaleButton
 from bot.i18n import N_
+from bot.services.deliveries import ref_digest
 from bot.services.zones import load_zone, suggested_zone
 
 LEASE = timedelta(minutes=2)  # far longer than a batch takes at 30 messages a second
@@ -61,9 +63,19 @@ async def content(uow: UnitOfWork, announcement_id: int) -> AnnouncementContent:
     return found
 
 
-async def deliver(channel: Channel, address: str, content: AnnouncementContent) -> Attempt:
+def unprompted(language: str | None, last_wrote: datetime | None, default: str) -> Unprompted:
+    """What a channel with a reply window needs to send a learner an announcement."""
+    return Unprompted(TemplatePurpose.ANNOUNCEMENT, language or default, last_wrote)
+
+
+async def deliver(
+    channel: Channel,
+    address: str,
+    content: AnnouncementContent,
+    to_learner: Unprompted | None = None,
+) -> Attempt:
     """Send an announcement to one person as it was written: the same for the preview the
-    author sees and for every learner."""
+    author sees and for every learner (`to_learner`: sent on the bot's own initiative)."""
     if content.legacy is not None:
         chat_id, message_id = content.legacy
         return await channel.copy(address, str(chat_id), str(message_id))
@@ -71,8 +83,8 @@ async def deliver(channel: Channel, address: str, content: AnnouncementContent) 
         kind: FileKind = next((k for k in FILE_KINDS if k == content.kind), "document")
         name = content.media_name or f"announcement.{_EXTENSIONS.get(kind, 'bin')}"
         file = OutFile(content.media, name, kind, content.media_mime)
-        return await channel.send_file(address, file, content.body or None)
-    return await channel.send(address, content.body or "")
+        return await channel.send_file(address, file, content.body or None, unprompted=to_learner)
+    return await channel.send(address, content.body or "", unprompted=to_learner)
 
 
 async def start_draft(
@@ -213,8 +225,13 @@ async def claim(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> list[Clai
     return claimed
 
 
-async def record(uow: UnitOfWork, copy: ClaimedCopy, state: Delivered, now: datetime) -> None:
-    await uow.announcements.record(copy.id, state, now)
+async def record(
+    uow: UnitOfWork, copy: ClaimedCopy, state: Delivered, now: datetime, ref: str | None = None
+) -> None:
+    """The copy's outcome; `ref`: the channel's id for it, where the channel reports its
+    delivery later (only a digest is kept)."""
+    digest = ref_digest(ref) if ref is not None else None
+    await uow.announcements.record(copy.id, state, now, digest)
     if state is Delivered.BLOCKED:
         await uow.users.mark_blocked(copy.user_id)
     await uow.commit()

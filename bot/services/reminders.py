@@ -15,9 +15,16 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content import CardPlace, Course
-from bot.db.repositories import Outcome, ReminderCounts, ReminderRecord, UserRecord
+from bot.db.repositories import (
+    AccountRecord,
+    Outcome,
+    ReminderCounts,
+    ReminderRecord,
+    UserRecord,
+)
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton
+from bot.services.deliveries import ref_digest
 from bot.services.schedule import (
     EVENING,
     EVERY_DAY,
@@ -174,6 +181,7 @@ class Delivery:
     next_due_at: datetime  # once it went out
     platform: str  # the channel that reaches them
     address: str  # where that channel sends to reach them
+    last_wrote: datetime | None = None  # their last message on that channel, where kept
 
 
 async def claim_due(uow: UnitOfWork, now: datetime, limit: int = BATCH) -> list[int]:
@@ -216,10 +224,10 @@ async def prepare(
         return []
     rows = await uow.reminders.load_due(user_ids)
     sends = await uow.reminders.sends_since(user_ids, now - WEEK)
-    reach: dict[int, tuple[str, str]] = {}
+    reach: dict[int, AccountRecord] = {}
     for account in await uow.accounts.of_users(list(user_ids)):
         if account.platform in platforms:
-            reach.setdefault(account.user_id, (account.platform, account.address))
+            reach.setdefault(account.user_id, account)
     deliveries: list[Delivery] = []
     for row in rows:
         language = row.language or "en"
@@ -239,7 +247,6 @@ async def prepare(
         found = reach.get(row.user_id)
         if decision.action is Action.SEND and decision.next_due_at is not None and found:
             place = await where_stopped(uow, course, row.user_id, language)
-            platform, address = found
             deliveries.append(
                 Delivery(
                     row.user_id,
@@ -247,8 +254,9 @@ async def prepare(
                     row.due_at,
                     place,
                     decision.next_due_at,
-                    platform,
-                    address,
+                    found.platform,
+                    found.address,
+                    found.last_inbound_at,
                 )
             )
             continue
@@ -259,13 +267,18 @@ async def prepare(
     return deliveries
 
 
-async def record(uow: UnitOfWork, delivery: Delivery, outcome: Outcome, now: datetime) -> None:
-    """Write what became of a sent reminder and when the next one is due.
+async def record(
+    uow: UnitOfWork, delivery: Delivery, outcome: Outcome, now: datetime, ref: str | None = None
+) -> None:
+    """Write what became of a sent reminder and when the next one is due (`ref`: the
+    channel's id for it, where the channel reports a failure later; a digest is kept).
 
     A failed send counts like a sent one for the spacing rules: it may have reached the
-    learner, and a reminder must never come twice.
+    learner, and a reminder must never come twice. A skipped one (the channel could not
+    write to them) waits for the next due time.
     """
-    await uow.reminders.log(delivery.user_id, delivery.due_at, now, outcome)
+    digest = ref_digest(ref) if ref is not None else None
+    await uow.reminders.log(delivery.user_id, delivery.due_at, now, outcome, digest)
     if outcome is Outcome.BLOCKED:
         await uow.users.mark_blocked(delivery.user_id)
         await uow.reminders.finish(delivery.user_id, None)

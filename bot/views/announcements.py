@@ -116,13 +116,25 @@ def render_discarded(t: Translator) -> str:
 
 def render_progress_line(t: Translator, counts: dict[Delivered, int], *, final: bool) -> str:
     total = sum(counts.values())
-    sent = counts.get(Delivered.SENT, 0)
+    delivered = counts.get(Delivered.DELIVERED, 0)
+    read = counts.get(Delivered.READ, 0)
+    sent = counts.get(Delivered.SENT, 0) + delivered + read
     blocked = counts.get(Delivered.BLOCKED, 0)
     failed = counts.get(Delivered.FAILED, 0)
+    skipped = counts.get(Delivered.SKIPPED, 0)
     opted_out = counts.get(Delivered.OPTED_OUT, 0)
     totals = t.gettext("Sent: {sent} · Blocked the bot: {blocked} · Failed: {failed}").format(
         sent=sent, blocked=blocked, failed=failed
     )
+    if delivered or read:
+        # Translators: WhatsApp tells which messages reached the phone and were opened
+        totals += "\n" + t.gettext("Delivered: {delivered} · Read: {read}").format(
+            delivered=delivered + read, read=read
+        )
+    if skipped:
+        totals += "\n" + t.gettext(
+            "Not sent on WhatsApp (no message from them for 24 hours, and no template): {skipped}"
+        ).format(skipped=skipped)
     if opted_out:
         totals += "\n" + t.gettext("Skipped, they sent /stop: {n}").format(n=opted_out)
     if final:
@@ -133,6 +145,6 @@ def render_progress_line(t: Translator, counts: dict[Delivered, int], *, final: 
         ).format(sent=sent, total=total)
     else:
         head = t.gettext("📣 Sending: {done} of {total}…").format(
-            done=sent + blocked + failed + opted_out, total=total
+            done=sent + blocked + failed + skipped + opted_out, total=total
         )
     return head + "\n" + totals

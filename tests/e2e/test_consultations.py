@@ -683,9 +683,9 @@ async def test_a_subscriber_who_sent_stop_is_skipped_and_counted(
     clock.now = OPENED
     mark = len(bot.standin.requests)
     report = await tick(bot)
-    assert report.sent == {} and report.skipped == 1 and report.failed == 0
+    assert report.sent == {} and report.opted_out == 1 and report.failed == 0
     await bot.say(FR, "/start")
-    assert (await tick(bot)).skipped == 0, "handled once"
+    assert (await tick(bot)).opted_out == 0, "handled once"
     assert not notices(bot, FR, mark, "📣")
 
 

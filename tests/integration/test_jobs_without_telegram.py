@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.config import load_settings
-from bot.conversation.ports import Attempt, OutFile, Sent
+from bot.conversation.ports import Attempt, OutFile, Sent, Unprompted
 from bot.jobs.reminders import send_due_reminders
 from bot.jobs.scheduler import Jobs
 from bot.runtime import close_services, open_services
@@ -30,7 +30,14 @@ class RecordingChannel:
     def __init__(self) -> None:
         self.sent: list[tuple[str, str, Keyboard | None]] = []
 
-    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
+    async def send(
+        self,
+        address: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
+    ) -> Attempt:
         self.sent.append((address, text, keyboard))
         return Attempt(Sent.SENT, ref=str(len(self.sent)))
 
@@ -40,11 +47,19 @@ class RecordingChannel:
         file: OutFile,
         caption: str | None = None,
         keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return Attempt(Sent.FAILED)
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self.send(address, text, keyboard)
 

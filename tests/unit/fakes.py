@@ -593,7 +593,14 @@ class FakeReminders(ReminderRepository):
         if row is not None and row.enabled:
             self._t.reminders[user_id] = replace(row, lease_until=retry_at)
 
-    async def log(self, user_id: int, due_at: datetime, at: datetime, outcome: Outcome) -> None:
+    async def log(
+        self,
+        user_id: int,
+        due_at: datetime,
+        at: datetime,
+        outcome: Outcome,
+        ref: str | None = None,
+    ) -> None:
         self._t.reminder_log.append(ReminderLogRow(user_id, due_at, at, outcome))
 
 

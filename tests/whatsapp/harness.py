@@ -14,11 +14,14 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.whatsapp.bot import WhatsAppBot
+from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.config import load_settings
 from bot.content import Course
+from bot.db.repositories import AnnouncementContent
 from bot.i18n import I18n
 from bot.runtime import close_services, open_services
+from bot.services import deliveries, learners
 from bot.services.container import Services, utc_now
 from handlers import build_router
 from tests.conftest import shared_content
@@ -102,6 +105,57 @@ def whatsapp_settings(standin: CloudApiStandIn) -> dict[str, Any]:
     }
 
 
+async def add_learner(
+    services: Services,
+    standin: CloudApiStandIn,
+    wa_id: str,
+    language: str,
+    now: datetime,
+    *,
+    wrote: datetime | None = None,
+) -> int:
+    """A WhatsApp learner who agreed at `now` (time zone UTC), written straight into the
+    database; `wrote`: their last message, as both the bot and the stand-in know it."""
+    standin.add_user(wa_id, f"Learner {wa_id[-3:]}")
+    async with services.uow() as uow:
+        who = learners.Identity("whatsapp", wa_id, wa_id)
+        user = await learners.arrive(uow, who, now, is_admin=False)
+        await learners.choose_language(uow, user.id, language, now)
+        await learners.give_consent(uow, user.id, now)
+        await uow.users.set_time_zone(user.id, "UTC")
+        await uow.commit()
+        if wrote is not None:
+            await deliveries.heard_from(uow, "whatsapp", wa_id, wrote)
+    if wrote is not None:
+        standin.world.user(wa_id).last_inbound = wrote.timestamp()
+    return user.id
+
+
+async def trainer_cohort(services: Services, author: int, members: list[int]) -> int:
+    """Make `author` a trainer with a cohort of `members`; its id."""
+    now = services.clock()
+    async with services.uow() as uow:
+        await uow.users.set_role(author, "trainer")
+        cohort = await uow.cohorts.add(author, "Kamsar", "fr", None, now)
+        for member in members:
+            await uow.cohorts.add_member(cohort, member, f"m{member}", now)
+        await uow.commit()
+    return cohort
+
+
+async def announce(services: Services, author: int, cohort: int, body: str) -> int:
+    """A text announcement by `author` to `cohort`, due now; its id."""
+    now = services.clock()
+    async with services.uow() as uow:
+        announcement = await uow.announcements.add_draft(
+            author, AnnouncementContent("text", body), now
+        )
+        await uow.announcements.set_audience(announcement, [cohort], False)
+        assert await uow.announcements.schedule(announcement, now)
+        await uow.commit()
+    return announcement
+
+
 @asynccontextmanager
 async def whatsapp_bot(
     database_url: str,
@@ -109,12 +163,15 @@ async def whatsapp_bot(
     *,
     course: Course | None = None,
     i18n: I18n | None = None,
+    standin_options: dict[str, Any] | None = None,
+    pace: SendPace | None = None,
     **extra: Any,
 ) -> AsyncIterator[WhatsAppHarness]:
     """WhatsApp alone (no Telegram token), with `extra` settings and the core's clock.
     `course` and `i18n`: a course of the test's own (its FAQ index is built here) and its
-    catalogues; without them, the shipped ones built once per process."""
-    async with CloudApiStandIn() as standin:
+    catalogues; without them, the shipped ones built once per process. `standin_options`:
+    the stand-in's limits and clock; `pace` the bot's own."""
+    async with CloudApiStandIn(**(standin_options or {})) as standin:
         settings = load_settings(
             _env_file=None, database_url=database_url, **whatsapp_settings(standin), **extra
         )
@@ -128,7 +185,7 @@ async def whatsapp_bot(
             faq_index=index,
             i18n=i18n or shared_i18n(settings.default_language),
         )
-        bot = WhatsAppBot(services, build_router())
+        bot = WhatsAppBot(services, build_router(), pace)
         app = web.Application()
         bot.webhook.add_to(app)
         runner = web.AppRunner(app)

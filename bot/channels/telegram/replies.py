@@ -19,7 +19,7 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
-from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile
+from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Unprompted
 from bot.screens import Keyboard, Question, Screen
 
 log = logging.getLogger(__name__)
@@ -160,7 +160,8 @@ async def send_quiz(bot: Bot, chat_id: int, question: Question) -> str | None:
 
 
 class TelegramChannel:
-    """Reaching a Telegram chat outside an update (jobs, a reply to someone else)."""
+    """Reaching a Telegram chat outside an update (jobs, a reply to someone else). Telegram
+    has no reply window: a job's message (`unprompted`) goes as it is."""
 
     platform = PLATFORM
 
@@ -168,7 +169,14 @@ class TelegramChannel:
         self._bot = bot
         self._uploaded: dict[str, str] = {}
 
-    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
+    async def send(
+        self,
+        address: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
+    ) -> Attempt:
         return await self._sent(
             self._bot.send_message(int(address), text, reply_markup=markup(keyboard)), "message"
         )
@@ -179,6 +187,8 @@ class TelegramChannel:
         file: OutFile,
         caption: str | None = None,
         keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self._sent(
             _send_file(self._bot, int(address), file, caption, keyboard, self._uploaded),
@@ -186,7 +196,13 @@ class TelegramChannel:
         )
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         return await self._sent(
             self._bot.edit_message_text(

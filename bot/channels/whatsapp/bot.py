@@ -8,8 +8,10 @@ situation its translated sentence, anything else an apology, logged by kind and 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
+from datetime import datetime
 
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -17,17 +19,19 @@ from bot.actions.pages import ListPage
 from bot.channels.whatsapp.channel import PLATFORM, WhatsAppChannel, WhatsAppReplies
 from bot.channels.whatsapp.client import make_client
 from bot.channels.whatsapp.events import Delivery, Incoming, Status, Update
+from bot.channels.whatsapp.pacing import LocalPace, SendPace
 from bot.channels.whatsapp.webhook import WhatsAppWebhook
 from bot.conversation.events import Pressed
 from bot.conversation.memory import Memory
 from bot.conversation.router import Router
 from bot.conversation.turn import Turn, picked, take_turn
+from bot.db.repositories import Delivered
 from bot.errors import APOLOGY, DB_DOWN, AppError, StaleButton
 from bot.i18n import Translator
 from bot.keyboards.menu import menu_keyboard
 from bot.redact import error_summary, incident_ref, redacted_traceback, user_ref
 from bot.screens import Keyboard, Screen
-from bot.services import learners
+from bot.services import deliveries, learners
 from bot.services.container import Services
 
 log = logging.getLogger(__name__)
@@ -36,10 +40,15 @@ log = logging.getLogger(__name__)
 # for survives; a certificate name typed but not confirmed is asked again).
 MEMORIES_KEPT = 10_000
 UNREACHABLE = 131026
+# How long a status of a message this process just sent waits for the send's record.
+STATUS_WAITS = (0.05, 0.2, 0.5, 1.0, 1.5, 2.0)
 
 
 class WhatsAppBot:
-    def __init__(self, services: Services, router: Router) -> None:
+    """`pace`: the number's sending budget (bot.channels.whatsapp.pacing); this process's
+    own unless one shared by several instances is given."""
+
+    def __init__(self, services: Services, router: Router, pace: SendPace | None = None) -> None:
         settings = services.settings
         assert settings.whatsapp_configured, "the settings check that all four are set"
         assert settings.whatsapp_token is not None and settings.whatsapp_app_secret is not None
@@ -62,6 +71,10 @@ class WhatsAppBot:
             token=token,
             number=settings.whatsapp_number or phone_id,
             translator=services.i18n.translator(None),
+            pace=pace or LocalPace(settings.whatsapp_rate),
+            templates=settings.whatsapp_template,
+            languages=services.i18n.translator,
+            clock=services.clock,
         )
         services.channels.add(self.channel)
         self.webhook = WhatsAppWebhook(
@@ -73,6 +86,9 @@ class WhatsAppBot:
             phone_number_id=phone_id,
         )
         self._memories: OrderedDict[str, Memory] = OrderedDict()
+        # wa_id -> the minute of their last message the database has (saves a write a
+        # message while they are chatting)
+        self._heard: OrderedDict[str, datetime] = OrderedDict()
 
     async def close(self) -> None:
         await self.webhook.drain()
@@ -92,16 +108,50 @@ class WhatsAppBot:
         await self._turn(update)
 
     async def _status(self, status: Status) -> None:
-        """A number Meta says is not on WhatsApp is skipped like a user who blocked the
+        """Record what became of a message a job sent (an announcement's totals count
+        it); a number Meta says is not on WhatsApp is skipped like a user who blocked the
         bot, until they write again."""
-        if status.status is not Delivery.FAILED or status.error_code != UNREACHABLE:
+        unreachable = status.status is Delivery.FAILED and status.error_code == UNREACHABLE
+        if unreachable:
+            async with self._services.uow() as uow:
+                user_id = await uow.accounts.user_id(PLATFORM, status.recipient)
+                if user_id is not None:
+                    await learners.mark_blocked(uow, user_id)
+        state = Delivered.BLOCKED if unreachable else Delivered(status.status.value)
+        # A status can overtake the job's record of the send: for a message this process
+        # sent lately, wait a little for the record.
+        waits = STATUS_WAITS if self.channel.may_be_recorded_soon(status.message_id) else ()
+        for wait in (*waits, None):
+            async with self._services.uow() as uow:
+                if await deliveries.reported(uow, status.message_id, state):
+                    return
+            if wait is None:
+                return
+            await asyncio.sleep(wait)
+
+    async def _heard_from(self, incoming: Incoming) -> None:
+        """Keep when the person last wrote (their 24-hour window), once a minute at most."""
+        wa_id = incoming.person.external_id
+        at = incoming.sent_at or self._services.clock()
+        minute = at.replace(second=0, microsecond=0)
+        if self._heard.get(wa_id) == minute:
             return
         async with self._services.uow() as uow:
-            user_id = await uow.accounts.user_id(PLATFORM, status.recipient)
-            if user_id is not None:
-                await learners.mark_blocked(uow, user_id)
+            kept = await deliveries.heard_from(uow, PLATFORM, wa_id, minute)
+        if kept is not None:
+            self._heard[wa_id] = kept
+            self._heard.move_to_end(wa_id)
+            while len(self._heard) > MEMORIES_KEPT:
+                self._heard.popitem(last=False)
 
     async def _turn(self, incoming: Incoming) -> None:
+        try:
+            await self._answer(incoming)
+        finally:
+            # after the turn: a new person's account exists only once the turn made it
+            await self._heard_from(incoming)
+
+    async def _answer(self, incoming: Incoming) -> None:
         person, event = incoming.person, incoming.event
         memory = self._memory(person.external_id)
         i18n = self._services.i18n

@@ -1,16 +1,21 @@
 """The ports on WhatsApp: every screen is a new message (the Cloud API edits nothing), its
 choices reply buttons or a list (bot.channels.whatsapp.render), files uploaded from our own
 copy, and Meta's error codes sorted into the delivery outcomes every job understands.
+What the bot sends on its own waits for its slot in the number's pace and, once the
+person's 24 hours are over, goes only as the approved template for its purpose.
 """
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import hashlib
 import logging
 import mimetypes
-from collections.abc import Callable, Sequence
-from datetime import timedelta
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import httpx
@@ -20,6 +25,7 @@ from pywa_async import WhatsApp
 from bot.actions.pages import ListPage
 from bot.actions.quizzes import question_ref
 from bot.channels.whatsapp.markup import to_whatsapp
+from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.render import (
     OutgoingMessage,
     page_count,
@@ -27,26 +33,88 @@ from bot.channels.whatsapp.render import (
     render_question,
     screen_key,
 )
+from bot.config import Template, TemplatePurpose
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Sent
+from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Sent, Unprompted
 from bot.errors import StaleButton
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.screens import WHATSAPP, Keyboard, Question, Screen, shorten
 
 log = logging.getLogger(__name__)
 
 PLATFORM = "whatsapp"
-# Meta's codes (../shared/CHANNELS.md): the person cannot be reached, retry later, or not.
-UNREACHABLE = frozenset({131026})
-LATER = frozenset({130429, 131048, 131056, 4, 80007})
+# Meta's codes (../shared/CHANNELS.md) and what each means for a message.
+UNREACHABLE = frozenset({131026})  # not on WhatsApp, old app, terms not accepted
+WINDOW_CLOSED = frozenset({131047})  # more than 24 hours since they wrote: a template only
+THROUGHPUT = 130429  # the number's messages per second
+# Worth another try later, and after how long: the number's throughput, the spam rate
+# limit, the pair rate (one message in ~6 s to one person), the app's own call limits.
+LATER_AFTER = {
+    THROUGHPUT: timedelta(seconds=2),
+    131048: timedelta(minutes=5),
+    131056: timedelta(seconds=10),
+    4: timedelta(minutes=1),
+    80007: timedelta(minutes=1),
+}
+# Meta's "something went wrong, try again" codes; any HTTP 5xx answer is taken alike.
+TRANSIENT = frozenset({1, 2, 131000})
+# A media id that lapsed or was never ours: upload our copy again and send once more.
+MEDIA_REFUSED = frozenset({100, 131053})
 RETRY_AFTER = timedelta(minutes=1)
-# Media ids we uploaded, by content, so one announcement's file goes up once.
+# Tries of one request that failed before reaching Meta, or met a 5xx, and the waits
+# between them (seconds); after the last, the message is left for later.
+BACKOFF = (0.5, 1.0, 2.0)
+# The window Meta gives after a person's message, and the part of it the bot leaves
+# unused: the time kept is rounded down to the minute, and a paced bulk send takes a while.
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=10)
+# A template body's parameter: no line breaks, and the whole body within 1,024 characters.
+TEMPLATE_TEXT = 700
+# Media ids we uploaded, by content, so one announcement's file goes up once; Meta keeps
+# them 30 days, the bot uses them for 29.
 UPLOADED_KEPT = 64
+SENT_IN_BULK_KEPT = 10_000
+MEDIA_LIFETIME = timedelta(days=29)
 _MEDIA_TYPES = {"photo": "image", "voice": "audio", "audio": "audio", "video": "video"}
+FILE_NOT_SENT = N_(
+    "📎 A file came with this message. WhatsApp lets me send it only within 24 hours of "
+    "your last message."
+)
+
+
+@dataclass(slots=True)
+class _Counter:
+    """A count shared by every copy of the channel."""
+
+    value: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    """One request's outcome, with Meta's code when it refused."""
+
+    attempt: Attempt
+    code: int | None = None
+    as_template: bool = False  # the purpose's template went instead of the message
+
+
+def window_open(last_wrote: datetime | None, now: datetime) -> bool:
+    """Whether a free-form message may still go to someone who last wrote at `last_wrote`."""
+    return last_wrote is not None and now < last_wrote + WINDOW - WINDOW_MARGIN
+
+
+def template_text(text: str) -> str:
+    """Our text as a template parameter: WhatsApp's markup, one line, within the limit."""
+    return shorten(to_whatsapp(text), TEMPLATE_TEXT)
 
 
 class WhatsAppChannel:
-    """Reaching a WhatsApp number outside a turn (and, through WhatsAppReplies, inside)."""
+    """Reaching a WhatsApp number outside a turn (and, through WhatsAppReplies, inside).
+
+    Messages sent through the `Channel` port (jobs, a staff member's reply) wait for their
+    slot in `pace`; a job's message to someone whose 24 hours are over goes as the
+    purpose's template in their language (`templates`), or not at all (SKIPPED).
+    """
 
     platform = PLATFORM
 
@@ -59,6 +127,10 @@ class WhatsAppChannel:
         token: str,
         number: str,
         translator: Translator,
+        pace: SendPace,
+        templates: Callable[[TemplatePurpose, str], Template | None],
+        languages: Callable[[str | None], Translator],
+        clock: Callable[[], datetime],
     ) -> None:
         self._client = client
         self._http = http
@@ -66,7 +138,17 @@ class WhatsAppChannel:
         self._token = token
         self._number = number
         self._t = translator
-        self._uploaded: dict[str, str] = {}
+        self._pace = pace
+        self._templates = templates
+        self._languages = languages
+        self._clock = clock
+        self._bulk = True
+        # content digest -> (media id, when uploaded), shared by every copy of the channel
+        self._uploaded: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
+        # ids of the latest bulk messages, and how many are on their way: their statuses
+        # may come before the job recorded them (even before this process read the answer)
+        self._sent_in_bulk: OrderedDict[str, None] = OrderedDict()
+        self._in_flight = _Counter()
 
     def with_translator(self, t: Translator) -> WhatsAppChannel:
         """The same channel writing its own words (Choose, More…) in the person's language."""
@@ -74,54 +156,154 @@ class WhatsAppChannel:
         other._t = t
         return other
 
-    async def _post(self, address: str, messages: Sequence[OutgoingMessage]) -> Attempt:
-        sent = Attempt(Sent.SENT)
+    def replying(self, t: Translator) -> WhatsAppChannel:
+        """The same channel answering within a person's turn: in their language, and
+        without waiting for bulk sends."""
+        other = self.with_translator(t)
+        other._bulk = False
+        return other
+
+    def _for(self, unprompted: Unprompted | None) -> WhatsAppChannel:
+        if unprompted is None:
+            return self
+        return self.with_translator(self._languages(unprompted.language))
+
+    async def _post(self, address: str, messages: Sequence[OutgoingMessage]) -> _Answer:
+        sent = _Answer(Attempt(Sent.SENT))
         for message in messages:
             body = message.to_json(address)
             kind = str(body["type"])
             sent = await self._message(address, kind, body[kind])  # type: ignore[arg-type]
-            if sent.result is not Sent.SENT:
+            if sent.attempt.result is not Sent.SENT:
                 return sent
         return sent
 
-    async def _message(self, address: str, kind: str, content: dict[str, object]) -> Attempt:
-        """One /messages call: `content` is the object under the message's type."""
-        return await self._call(
-            self._client.api.send_message(
-                sender=self._phone_id,
-                to=address,
-                recipient=None,
-                recipient_type="individual",
-                typ=kind,
-                msg=content,
-            )
-        )
+    async def _message(self, address: str, kind: str, content: dict[str, object]) -> _Answer:
+        """One /messages call: `content` is the object under the message's type. A bulk
+        message waits for its slot; a request that surely did not reach Meta, or met a
+        5xx, is tried again a few times."""
+        for wait in (*BACKOFF, None):
+            if self._bulk:
+                await self._pace.bulk(address)
+            else:
+                await self._pace.reply(address)
+            self._in_flight.value += self._bulk
+            try:
+                answer = await self._call(
+                    self._client.api.send_message(
+                        sender=self._phone_id,
+                        to=address,
+                        recipient=None,
+                        recipient_type="individual",
+                        typ=kind,
+                        msg=content,
+                    )
+                )
+            finally:
+                self._in_flight.value -= self._bulk
+            if answer is not None:
+                if self._bulk and answer.attempt.ref is not None:
+                    self._sent_in_bulk[answer.attempt.ref] = None
+                    while len(self._sent_in_bulk) > SENT_IN_BULK_KEPT:
+                        self._sent_in_bulk.popitem(last=False)
+                return answer
+            if wait is None:
+                return _Answer(Attempt(Sent.LATER, RETRY_AFTER))
+            await asyncio.sleep(wait)
+        raise AssertionError("the loop returns")
 
-    async def _call(self, request: object) -> Attempt:
+    async def _call(self, request: object) -> _Answer | None:
+        """Meta's answer sorted; None for a failure worth trying again at once."""
         try:
             answer = await request  # type: ignore[misc]
         except WhatsAppError as err:
-            code = err.code
-            if code in UNREACHABLE:
-                return Attempt(Sent.BLOCKED)
-            if code in LATER or (err.is_transient is True):
-                return Attempt(Sent.LATER, RETRY_AFTER)
-            log.warning("WhatsApp refused a message: code %s", code)
-            return Attempt(Sent.FAILED)
-        except httpx.TimeoutException:
-            return Attempt(Sent.FAILED)  # it may have arrived: never twice
-        except httpx.TransportError:
-            return Attempt(Sent.LATER, RETRY_AFTER)
+            return await self._refused(err)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+            return None  # the request never left: nothing can have arrived
+        except httpx.TransportError as err:
+            # a timeout or a broken answer after the request went: Meta may have accepted
+            # it, and a message must never come twice
+            log.warning("a WhatsApp message may or may not have gone: %s", type(err).__name__)
+            return _Answer(Attempt(Sent.FAILED))
         messages = answer.get("messages") if isinstance(answer, dict) else None
         ref = messages[0].get("id") if messages else None
-        return Attempt(Sent.SENT, ref=str(ref) if ref else None)
+        sent = Attempt(Sent.SENT, ref=str(ref) if ref else None, reported_later=ref is not None)
+        return _Answer(sent)
 
-    async def send(self, address: str, text: str, keyboard: Keyboard | None = None) -> Attempt:
-        return await self._post(address, render(text, keyboard, t=self._t))
+    async def _refused(self, err: WhatsAppError) -> _Answer | None:
+        code = err.code
+        if code in TRANSIENT or (err.status_code or 0) >= 500:
+            return None
+        if code in UNREACHABLE:
+            return _Answer(Attempt(Sent.BLOCKED), code)
+        if code in WINDOW_CLOSED:
+            return _Answer(Attempt(Sent.SKIPPED), code)
+        if code == THROUGHPUT:
+            await self._pace.hold(1.0)
+        later = LATER_AFTER.get(code)
+        if later is not None or err.is_transient is True:
+            return _Answer(Attempt(Sent.LATER, later or RETRY_AFTER), code)
+        log.warning("WhatsApp refused a message: code %s", code)
+        return _Answer(Attempt(Sent.FAILED), code)
+
+    async def send(
+        self,
+        address: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
+    ) -> Attempt:
+        channel = self._for(unprompted)
+        return (
+            await channel._within_window(
+                address,
+                unprompted,
+                lambda: channel._post(address, render(text, keyboard, t=channel._t)),
+                text,
+            )
+        ).attempt
+
+    async def _within_window(
+        self,
+        address: str,
+        unprompted: Unprompted | None,
+        send: Callable[[], Awaitable[_Answer]],
+        text: str,
+    ) -> _Answer:
+        """`send` as it is, unless it is a job's message to someone whose window is closed
+        (as far as the bot knows, or as Meta answers): then `text` in the template."""
+        if unprompted is not None and not window_open(unprompted.last_wrote, self._clock()):
+            return _Answer(await self._template(address, unprompted, text), as_template=True)
+        sent = await send()
+        if sent.code in WINDOW_CLOSED and unprompted is not None:
+            return _Answer(await self._template(address, unprompted, text), as_template=True)
+        return sent
+
+    async def _template(self, address: str, unprompted: Unprompted, text: str) -> Attempt:
+        """The purpose's approved template with our text as its parameter, or SKIPPED."""
+        purpose = unprompted.purpose
+        template = self._templates(purpose, unprompted.language) if purpose else None
+        if template is None:
+            return Attempt(Sent.SKIPPED)
+        content: dict[str, object] = {
+            "name": template.name,
+            "language": {"code": template.language},
+            "components": [
+                {"type": "body", "parameters": [{"type": "text", "text": template_text(text)}]}
+            ],
+        }
+        return (await self._message(address, "template", content)).attempt
+
+    def may_be_recorded_soon(self, ref: str) -> bool:
+        """Whether the message `ref` may be one this process sent outside a turn and has
+        not recorded yet: sent lately, or a bulk send is waiting for Meta's answer."""
+        return ref in self._sent_in_bulk or self._in_flight.value > 0
 
     async def show(self, address: str, screen: Screen, page: int = 0) -> Attempt:
         """The screen as new messages; `page` of it when its choices are a paged list."""
-        return await self._post(address, render(screen.text, screen.choices, t=self._t, page=page))
+        messages = render(screen.text, screen.choices, t=self._t, page=page)
+        return (await self._post(address, messages)).attempt
 
     async def send_file(
         self,
@@ -129,26 +311,49 @@ class WhatsAppChannel:
         file: OutFile,
         caption: str | None = None,
         keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
-        media_id = await self._upload(file)
-        if media_id is None:
-            return Attempt(Sent.LATER, RETRY_AFTER)
-        kind = _MEDIA_TYPES.get(file.kind, "document")
-        payload: dict[str, object] = {"id": media_id}
-        if kind == "document":
-            payload["filename"] = file.filename
-        if caption and kind != "audio":
-            payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
-        sent = await self._message(address, kind, payload)
-        if sent.result is Sent.SENT and keyboard:
-            return await self.send(address, self._t.pgettext("whatsapp list", "Choose"), keyboard)
-        return sent
+        channel = self._for(unprompted)
+        # Outside the window a template carries no file of ours: the caption goes, and a
+        # line saying a file came with it.
+        note = channel._t.gettext(FILE_NOT_SENT)
+        sent = await channel._within_window(
+            address,
+            unprompted,
+            lambda: channel._file(address, file, caption),
+            f"{caption}\n{note}" if caption else note,
+        )
+        if not sent.as_template and sent.attempt.result is Sent.SENT and keyboard:
+            choose = channel._t.pgettext("whatsapp list", "Choose")
+            return (await channel._post(address, render(choose, keyboard, t=channel._t))).attempt
+        return sent.attempt
 
-    async def _upload(self, file: OutFile) -> str | None:
+    async def _file(self, address: str, file: OutFile, caption: str | None) -> _Answer:
+        kind = _MEDIA_TYPES.get(file.kind, "document")
+        for fresh in (False, True):
+            media_id = await self._upload(file, fresh=fresh)
+            if media_id is None:
+                return _Answer(Attempt(Sent.LATER, RETRY_AFTER))
+            payload: dict[str, object] = {"id": media_id}
+            if kind == "document":
+                payload["filename"] = file.filename
+            if caption and kind != "audio":
+                payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
+            sent = await self._message(address, kind, payload)
+            if sent.code not in MEDIA_REFUSED or fresh:
+                return sent
+            log.info("a WhatsApp media id was refused; uploading the file again")
+        raise AssertionError("the loop returns")
+
+    async def _upload(self, file: OutFile, *, fresh: bool = False) -> str | None:
+        """Our copy's media id: uploaded once, again when it is older than Meta keeps it
+        (or `fresh`: Meta refused the id)."""
         digest = hashlib.sha256(file.data).hexdigest()
         known = self._uploaded.get(digest)
-        if known is not None:
-            return known
+        now = self._clock()
+        if known is not None and not fresh and now - known[1] < MEDIA_LIFETIME:
+            return known[0]
         mime = file.mime or _guess_mime(file)
         try:
             answer = await self._client.api.upload_media(
@@ -158,16 +363,23 @@ class WhatsAppChannel:
             log.warning("could not upload a file to WhatsApp: %s", type(err).__name__)
             return None
         media_id = str(answer["id"])
-        if len(self._uploaded) >= UPLOADED_KEPT:
-            self._uploaded.pop(next(iter(self._uploaded)))
-        self._uploaded[digest] = media_id
+        self._uploaded[digest] = (media_id, now)
+        self._uploaded.move_to_end(digest)
+        while len(self._uploaded) > UPLOADED_KEPT:
+            self._uploaded.popitem(last=False)
         return media_id
 
     async def edit(
-        self, address: str, ref: str, text: str, keyboard: Keyboard | None = None
+        self,
+        address: str,
+        ref: str,
+        text: str,
+        keyboard: Keyboard | None = None,
+        *,
+        unprompted: Unprompted | None = None,
     ) -> Attempt:
         """WhatsApp edits nothing: the new text comes as a new message."""
-        return await self.send(address, text, keyboard)
+        return await self.send(address, text, keyboard, unprompted=unprompted)
 
     async def copy(self, address: str, from_address: str, ref: str) -> Attempt:
         """Only Telegram keeps messages to copy."""
@@ -199,7 +411,7 @@ class WhatsAppChannel:
         messages = render_question(
             question, t=self._t, attempt=question.attempt, position=question.position
         )
-        sent = await self._post(address, messages)
+        sent = (await self._post(address, messages)).attempt
         ref = question_ref(question.attempt, question.position)
         return Attempt(sent.result, sent.retry_in, ref if sent.result is Sent.SENT else None)
 
@@ -239,7 +451,7 @@ class WhatsAppReplies:
 
     @property
     def _in_language(self) -> WhatsAppChannel:
-        return self._channel.with_translator(self._translator())
+        return self._channel.replying(self._translator())
 
     async def show(self, screen: Screen) -> str | None:
         if page_count(screen) > 1:

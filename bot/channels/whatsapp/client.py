@@ -32,10 +32,16 @@ class RootTransport(httpx.AsyncBaseTransport):
 
 
 def make_client(
-    *, token: str, phone_id: str, app_secret: str, verify_token: str, api_url: str
+    *,
+    token: str,
+    phone_id: str,
+    app_secret: str,
+    verify_token: str,
+    api_url: str,
+    timeout: float = 20.0,
 ) -> tuple[WhatsApp, httpx.AsyncClient]:
     """The pywa client and the httpx client under it (closed by the caller)."""
-    http = httpx.AsyncClient(transport=RootTransport(api_url), timeout=httpx.Timeout(20.0))
+    http = httpx.AsyncClient(transport=RootTransport(api_url), timeout=httpx.Timeout(timeout))
     client = WhatsApp(
         phone_id=phone_id,
         token=token,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +19,7 @@ class AccountRecord:
     platform: str
     external_id: str
     address: str
+    last_inbound_at: datetime | None = None
 
 
 class AccountRepository:
@@ -76,7 +77,13 @@ class AccountRepository:
         if not user_ids:
             return []
         rows = await self._session.execute(
-            select(Account.user_id, Account.platform, Account.external_id, Account.address)
+            select(
+                Account.user_id,
+                Account.platform,
+                Account.external_id,
+                Account.address,
+                Account.last_inbound_at,
+            )
             .where(Account.user_id.in_(user_ids))
             .order_by(Account.id)
         )
@@ -95,6 +102,21 @@ class AccountRepository:
         for user_id, address in rows:
             found.setdefault(user_id, address)
         return found
+
+    async def heard_from(self, platform: str, external_id: str, minute: datetime) -> bool:
+        """The person wrote on this account in `minute` (kept only where it moves the
+        time on); False when the account is unknown or already said so."""
+        result = await self._session.execute(
+            update(Account)
+            .where(
+                Account.platform == platform,
+                Account.external_id == external_id,
+                or_(Account.last_inbound_at.is_(None), Account.last_inbound_at < minute),
+            )
+            .values(last_inbound_at=minute)
+            .returning(Account.id)
+        )
+        return result.first() is not None
 
     async def delete_for(self, user_id: int) -> None:
         if self._cache is not None:

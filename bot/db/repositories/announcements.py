@@ -23,6 +23,20 @@ class Delivered(StrEnum):
     BLOCKED = "blocked"
     FAILED = "failed"
     OPTED_OUT = "opted_out"  # the learner sent STOP: counted, never sent
+    SKIPPED = "skipped"  # the channel could not write to them (no template for WhatsApp)
+    # reported later by the channel (WhatsApp's statuses)
+    DELIVERED = "delivered"
+    READ = "read"
+
+
+# What a status reported later may follow: it only moves a copy on (read after delivered,
+# never back), and a failure or an unreachable number reported after the send undoes it.
+_REPORTED_AFTER = {
+    Delivered.DELIVERED: (Delivered.SENT,),
+    Delivered.READ: (Delivered.SENT, Delivered.DELIVERED),
+    Delivered.FAILED: (Delivered.SENT, Delivered.DELIVERED),
+    Delivered.BLOCKED: (Delivered.SENT, Delivered.DELIVERED),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +80,7 @@ class ClaimedCopy:
     id: int
     announcement_id: int
     user_id: int
+    language: str | None = None  # the learner's
 
 
 # Everything but the file, which only delivery and the preview read.
@@ -305,18 +320,52 @@ class AnnouncementRepository:
                 AnnouncementRecipient.id,
                 AnnouncementRecipient.announcement_id,
                 AnnouncementRecipient.user_id,
+                User.language,
             )
+            .join(User, User.id == AnnouncementRecipient.user_id)
             .where(AnnouncementRecipient.id.in_(ids))
             .order_by(AnnouncementRecipient.id)
         )
         return [ClaimedCopy(**row._mapping) for row in rows]
 
-    async def record(self, copy_id: int, state: Delivered, now: datetime) -> None:
+    async def record(
+        self, copy_id: int, state: Delivered, now: datetime, ref: str | None = None
+    ) -> None:
+        """The copy's outcome; `ref`: the digest of the channel's id for it, where the
+        channel reports its delivery later."""
         await self._session.execute(
             update(AnnouncementRecipient)
             .where(AnnouncementRecipient.id == copy_id)
-            .values(state=state.value, lease_until=None, done_at=now)
+            .values(state=state.value, lease_until=None, done_at=now, ref=ref)
         )
+
+    async def reported(self, ref: str, state: Delivered) -> bool | None:
+        """A status the channel reported for the copy sent as `ref`: True when it changed
+        the copy, False when the copy is further on already, None when no copy has it."""
+        before = _REPORTED_AFTER.get(state)
+        if before is None:
+            return False
+        # Twice: the send's record may be committed between the update and the look
+        # (PostgreSQL shows each statement what was committed before it).
+        for _ in range(2):
+            result = await self._session.execute(
+                update(AnnouncementRecipient)
+                .where(AnnouncementRecipient.ref == ref, AnnouncementRecipient.state.in_(before))
+                .values(state=state.value)
+                .returning(AnnouncementRecipient.user_id)
+            )
+            if result.first() is not None:
+                return True
+            current = await self._session.scalar(
+                select(AnnouncementRecipient.state)
+                .where(AnnouncementRecipient.ref == ref)
+                .limit(1)
+            )
+            if current is None:
+                return None
+            if current not in before:
+                return False
+        return False
 
     async def release(self, copy_id: int, retry_at: datetime) -> None:
         """Keep the copy to send, but let nobody take it before `retry_at`."""

@@ -192,12 +192,43 @@ class ReminderRepository:
             .values(next_due_at=now, lease_until=None)
         )
 
-    async def log(self, user_id: int, due_at: datetime, at: datetime, outcome: Outcome) -> None:
+    async def log(
+        self,
+        user_id: int,
+        due_at: datetime,
+        at: datetime,
+        outcome: Outcome,
+        ref: str | None = None,
+    ) -> None:
+        """`ref`: the digest of the channel's id for the message, where it reports later."""
         await self._session.execute(
             insert(ReminderLog).values(
-                user_id=user_id, due_at=due_at, at=at, outcome=outcome.value
+                user_id=user_id, due_at=due_at, at=at, outcome=outcome.value, ref=ref
             )
         )
+
+    async def reported(self, ref: str, outcome: Outcome | None) -> bool | None:
+        """A failure (or an unreachable number) the channel reported after the reminder
+        `ref` was sent (None: a status the log does not keep, such as read): True when it
+        changed the log, None when no reminder has it."""
+        for _ in range(2):  # as AnnouncementRepository.reported
+            if outcome is not None:
+                result = await self._session.execute(
+                    update(ReminderLog)
+                    .where(ReminderLog.ref == ref, ReminderLog.outcome == Outcome.SENT.value)
+                    .values(outcome=outcome.value)
+                    .returning(ReminderLog.id)
+                )
+                if result.first() is not None:
+                    return True
+            current = await self._session.scalar(
+                select(ReminderLog.outcome).where(ReminderLog.ref == ref).limit(1)
+            )
+            if current is None:
+                return None
+            if outcome is None or current != Outcome.SENT.value:
+                return False
+        return False
 
     async def counts(self, since: datetime) -> ReminderCounts:
         """Learners opted in (and of them, blocked), and outcomes logged after `since`."""
