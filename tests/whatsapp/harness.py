@@ -89,12 +89,7 @@ async def whatsapp_bot(database_url: str, **extra: Any) -> AsyncIterator[WhatsAp
         settings = load_settings(
             _env_file=None,
             database_url=database_url,
-            whatsapp_token=standin.token,
-            whatsapp_phone_number_id=standin.account.phone_number_id,
-            whatsapp_app_secret=standin.app_secret,
-            whatsapp_verify_token=standin.verify_token,
-            whatsapp_api_url=standin.url,
-            whatsapp_number=standin.account.display_phone_number,
+            **standin.bot_settings(),
             reminder_interval=0,
             consultation_interval=0,
             announcement_interval=0,

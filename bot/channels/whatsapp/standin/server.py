@@ -265,6 +265,7 @@ class CloudApiStandIn:
         if inbound is None:
             raise invalid(Limit.MALFORMED, "Param message_id is not a valid message id.")
         inbound.read = True
+        self.world.changed()
         inbound.typing = inbound.typing or "typing_indicator" in body
         self._signal.fire()
         return {"success": True}
@@ -291,7 +292,7 @@ class CloudApiStandIn:
             user = User(digits, "", "")
         message = Outbound(self.world.message_id(), user.wa_id, copy.deepcopy(body), self.clock())
         message.text = rendered
-        self.world.outbound[message.id] = message
+        self.world.keep(message)
         self.throughput.record()
         self.pair_rate.record(user.wa_id)
         if failure is not None:
@@ -423,6 +424,19 @@ class CloudApiStandIn:
         self._webhook.url = url
         self._signal.fire()
 
+    def bot_settings(self) -> dict[str, str]:
+        """The WHATSAPP_* settings (as `load_settings` keywords) of a bot that talks to this
+        stand-in (it must be running)."""
+        assert self.url is not None, "start the stand-in first"
+        return {
+            "whatsapp_token": self.token,
+            "whatsapp_phone_number_id": self.account.phone_number_id,
+            "whatsapp_app_secret": self.app_secret,
+            "whatsapp_verify_token": self.verify_token,
+            "whatsapp_api_url": self.url,
+            "whatsapp_number": self.account.display_phone_number,
+        }
+
     @property
     def app_secret(self) -> str:
         """The secret webhooks are signed with."""
@@ -444,6 +458,8 @@ class CloudApiStandIn:
             self.world.undeliverable.add(wa_id)
         else:
             self.world.undeliverable.discard(wa_id)
+        self.world.changed()
+        self._signal.fire()
 
     def window_open(self, wa_id: str) -> bool:
         """Whether the user wrote within the customer-service window."""
@@ -623,7 +639,7 @@ class CloudApiStandIn:
         if reply_to is not None:
             message["context"] = {"from": self.account.display_phone_number, "id": reply_to}
         user.last_inbound = now
-        self.world.inbound[message["id"]] = Inbound(message["id"], wa_id, message)
+        self.world.keep(Inbound(message["id"], wa_id, message))
         self._webhook.enqueue(message_event(self.account, user, message))
         return copy.deepcopy(message)
 
@@ -631,6 +647,7 @@ class CloudApiStandIn:
         self, message: Outbound, user: User, status: Status, *, error: GraphError | None = None
     ) -> None:
         message.status = status
+        self.world.changed()
         category = "utility" if message.type == "template" else "service"
         event = status_event(
             self.account, user, message.id, status, self.clock(), error=error, category=category
