@@ -69,6 +69,7 @@ class WhatsAppBot:
             uow=services.uow,
             clock=services.clock,
             phone_number_id=phone_id,
+            at_once=settings.turns_at_once,
         )
         self._memories: OrderedDict[str, Memory] = OrderedDict()
 
