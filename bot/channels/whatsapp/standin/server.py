@@ -130,6 +130,7 @@ class CloudApiStandIn:
         late_failures: bool = False,
         undeliverable: Iterable[str] = (),
         webhook_attempts: int = 3,
+        webhook_concurrency: int = 1,
     ) -> None:
         self.token = token
         self.verify_token = verify_token
@@ -146,7 +147,9 @@ class CloudApiStandIn:
         self.throughput = Throughput(throughput, clock)
         self.pair_rate = PairRate(pair_interval, conversation_grace, clock)
         self._signal = ChangeSignal()
-        self._webhook = WebhookSender(app_secret, self._signal, attempts=webhook_attempts)
+        self._webhook = WebhookSender(
+            app_secret, self._signal, attempts=webhook_attempts, concurrency=webhook_concurrency
+        )
         self._webhook.url = webhook_url
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
@@ -640,7 +643,7 @@ class CloudApiStandIn:
             message["context"] = {"from": self.account.display_phone_number, "id": reply_to}
         user.last_inbound = now
         self.world.keep(Inbound(message["id"], wa_id, message))
-        self._webhook.enqueue(message_event(self.account, user, message))
+        self._webhook.enqueue(message_event(self.account, user, message), key=user.wa_id)
         return copy.deepcopy(message)
 
     def _set_status(
@@ -652,7 +655,7 @@ class CloudApiStandIn:
         event = status_event(
             self.account, user, message.id, status, self.clock(), error=error, category=category
         )
-        self._webhook.enqueue(event)
+        self._webhook.enqueue(event, key=user.wa_id)
 
     # --- observing -----------------------------------------------------------------------
 
