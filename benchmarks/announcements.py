@@ -20,10 +20,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from benchmarks.updates import _drop, _postgres_url
+from benchmarks.updates import database
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.runner import running
 from bot.channels.telegram.standin import BotApiStandIn
@@ -43,8 +44,15 @@ FIRST_MEMBER = 1_000_000
 TEXT = "Workshop on Friday at 10, at the school."
 
 
-async def seed(database_url: str, members: int, text: str) -> None:
-    """A trainer, one cohort with `members` members, an announcement due now."""
+async def seed(
+    database_url: str,
+    members: int,
+    text: str,
+    platform: str = "telegram",
+    number: Callable[[int], str] = str,
+) -> None:
+    """A trainer on Telegram, one cohort with `members` members on `platform` (`number`
+    gives each member's id there), an announcement due now."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     try:
@@ -58,7 +66,8 @@ async def seed(database_url: str, members: int, text: str) -> None:
             cohort_id = await uow.cohorts.add(TRAINER, "Benchmark", "en", None, now)
             for user_id in range(FIRST_MEMBER, FIRST_MEMBER + members):
                 await uow.users.touch(user_id, now, role="learner")
-                await uow.accounts.add(user_id, "telegram", str(user_id), str(user_id), now)
+                external = number(user_id)
+                await uow.accounts.add(user_id, platform, external, external, now)
                 await uow.users.set_consent(user_id, now)
                 await uow.cohorts.add_member(cohort_id, user_id, f"L{user_id}", now)
             announcement_id = await uow.announcements.add_draft(
@@ -104,17 +113,7 @@ async def bench(database_url: str, members: int) -> dict[str, Any]:
     await standin.start()
     try:
         await seed(database_url, members, TEXT)
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "benchmarks.announcements",
-            "--deliver-only",
-            database_url,
-            str(standin.url),
-            stdout=asyncio.subprocess.PIPE,
-        )
-        out, _ = await process.communicate()
-        figures: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+        figures = await bot_process("benchmarks.announcements", database_url, str(standin.url))
         copies = [
             r
             for r in standin.requests
@@ -139,20 +138,10 @@ async def main_async(args: argparse.Namespace) -> None:
     kinds = {"both": ("sqlite", "postgresql")}.get(args.on, (args.on,))
     with tempfile.TemporaryDirectory() as folder:
         for kind in kinds:
-            pg_name = None
-            if kind == "sqlite":
-                url = f"sqlite+aiosqlite:///{folder}/announcements.db"
-            else:
-                created = await _postgres_url()
-                if created is None:
-                    print("PostgreSQL at 127.0.0.1:5432 does not answer: skipped")
+            async with database(kind, folder, "announcements") as url:
+                if url is None:
                     continue
-                url, pg_name = created
-            try:
                 f = await bench(url, args.members)
-            finally:
-                if pg_name:
-                    await _drop(pg_name)
             name = "SQLite" if kind == "sqlite" else "PostgreSQL"
             share = f["too_many_requests"] / max(f["requests"], 1)
             print(
@@ -166,17 +155,43 @@ async def main_async(args: argparse.Namespace) -> None:
             )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--members", type=int, default=3_000)
-    parser.add_argument("--on", choices=("sqlite", "postgresql", "both"), default="both")
+async def bot_process(module: str, database_url: str, api_url: str) -> dict[str, Any]:
+    """Run `python -m module --deliver-only database_url api_url` (the bot in a process of
+    its own, as in production) and return the figures it prints as its last line."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        module,
+        "--deliver-only",
+        database_url,
+        api_url,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out, _ = await process.communicate()
+    figures: dict[str, Any] = json.loads(out.decode().strip().splitlines()[-1])
+    return figures
+
+
+def run(
+    parser: argparse.ArgumentParser,
+    main: Callable[[argparse.Namespace], Coroutine[Any, Any, None]],
+    deliver: Callable[[str, str], Coroutine[Any, Any, dict[str, Any]]],
+) -> None:
+    """Parse the arguments and run `main`; with --deliver-only, be the bot process."""
     parser.add_argument("--deliver-only", nargs=2, metavar=("DATABASE_URL", "API_URL"))
     args = parser.parse_args()
     if args.deliver_only:
         url, api = args.deliver_only
         print(json.dumps(asyncio.run(deliver(url, api))))
         return
-    asyncio.run(main_async(args))
+    asyncio.run(main(args))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--members", type=int, default=3_000)
+    parser.add_argument("--on", choices=("sqlite", "postgresql", "both"), default="both")
+    run(parser, main_async, deliver)
 
 
 if __name__ == "__main__":

@@ -248,6 +248,26 @@ async def _drop(name: str) -> None:
         await conn.close()
 
 
+@asynccontextmanager
+async def database(kind: str, folder: str, name: str) -> AsyncIterator[str | None]:
+    """A fresh database to run on: an SQLite file `name` in `folder`, or (kind
+    "postgresql") a throwaway PostgreSQL database dropped afterwards, None (said on the
+    output) when no server answers."""
+    if kind == "sqlite":
+        yield f"sqlite+aiosqlite:///{folder}/{name}.db"
+        return
+    created = await _postgres_url()
+    if created is None:
+        print("PostgreSQL at 127.0.0.1:5432 does not answer: skipped")
+        yield None
+        return
+    url, pg_name = created
+    try:
+        yield url
+    finally:
+        await _drop(pg_name)
+
+
 def _print(rows: list[Figures], floor: Figures) -> None:
     print(
         f"{'bot':28} {'updates/s':>10} {'ratio':>6} {'cpu ms':>7} "
@@ -272,29 +292,14 @@ async def main_async(args: argparse.Namespace) -> None:
         await bench_echo_bot(args.learners, args.rounds, args.rate, args.seconds, aiohttp=True)
     ]
     with tempfile.TemporaryDirectory() as folder:
-        rows.append(
-            await bench_learning_bot(
-                f"sqlite+aiosqlite:///{folder}/bench.db",
-                course,
-                args.learners,
-                args.rounds,
-                args.rate,
-                args.seconds,
-            )
-        )
-    created = await _postgres_url()
-    if created is None:
-        print("PostgreSQL at 127.0.0.1:5432 does not answer: skipped")
-    else:
-        url, name = created
-        try:
-            rows.append(
-                await bench_learning_bot(
-                    url, course, args.learners, args.rounds, args.rate, args.seconds
-                )
-            )
-        finally:
-            await _drop(name)
+        for kind in ("sqlite", "postgresql"):
+            async with database(kind, folder, "bench") as url:
+                if url is not None:
+                    rows.append(
+                        await bench_learning_bot(
+                            url, course, args.learners, args.rounds, args.rate, args.seconds
+                        )
+                    )
     print(
         f"{args.learners} learners, {args.rounds} saturation rounds, "
         f"paced at {args.rate:g} updates/s for {args.seconds:g} s"

@@ -32,9 +32,26 @@ async def serve(settings: Settings, course: Course, mode: str) -> None:
     from bot.channels.telegram.runner import Beside
     from bot.channels.telegram.runner import serve as serve_telegram
 
+    if mode == "playground":
+        await playground(settings, course, stop)
+        return
     also: Beside | None = None
-    if settings.whatsapp_configured and mode != "playground":
+    if settings.whatsapp_configured:
         from bot.channels.whatsapp.runner import beside
 
         also = beside
     await serve_telegram(settings, course, mode, stop, also)
+
+
+async def playground(settings: Settings, course: Course, stop: asyncio.Event) -> None:
+    """The local playground until `stop`: the Telegram and WhatsApp stand-ins with their
+    simulated users on one page, one core serving both."""
+    from bot.channels.telegram.runner import serve as serve_telegram
+    from bot.channels.whatsapp.playground import WhatsAppPlayground
+
+    whatsapp = WhatsAppPlayground()
+    await whatsapp.start()
+    try:
+        await serve_telegram(settings, course, "playground", stop, companion=whatsapp)
+    finally:
+        await whatsapp.close()

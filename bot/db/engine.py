@@ -36,8 +36,7 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    # Room for every concurrently processed update (CONCURRENT_UPDATES in
-    # bot.channels.telegram.app) plus jobs.
+    # Room for every channel's turns at once (Settings.turns_at_once each) plus jobs.
     engine = create_async_engine(
         url, pool_recycle=1800, pool_size=10, max_overflow=10, hide_parameters=True
     )

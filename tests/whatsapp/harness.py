@@ -93,12 +93,7 @@ def whatsapp_settings(standin: CloudApiStandIn) -> dict[str, Any]:
     """The settings that point the bot at the stand-in, its repeating jobs off (the tests
     run them)."""
     return {
-        "whatsapp_token": standin.token,
-        "whatsapp_phone_number_id": standin.account.phone_number_id,
-        "whatsapp_app_secret": standin.app_secret,
-        "whatsapp_verify_token": standin.verify_token,
-        "whatsapp_api_url": standin.url,
-        "whatsapp_number": standin.account.display_phone_number,
+        **standin.bot_settings(),
         "reminder_interval": 0,
         "consultation_interval": 0,
         "announcement_interval": 0,

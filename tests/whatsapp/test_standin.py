@@ -18,6 +18,7 @@ graph.facebook.com is rewritten. Webhooks are read as the adapter will: the raw 
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -805,3 +806,40 @@ async def test_verification_handshake(world: World) -> None:
     assert await world.standin.verify_webhook(challenge="4242") == (200, "4242")
     status, _ = await world.standin.verify_webhook(verify_token="wrong", challenge="4242")
     assert status == 403
+
+
+async def test_concurrent_webhooks_keep_each_users_order() -> None:
+    """With webhook_concurrency, several calls are in flight at once, one user's in order."""
+    in_flight, most, seen = 0, 0, []
+
+    async def slow(request: web.Request) -> web.Response:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        value = (await request.json())["entry"][0]["changes"][0]["value"]
+        for message in value.get("messages", []):
+            seen.append((message["from"], message["text"]["body"]))
+        await asyncio.sleep(0.02)
+        in_flight -= 1
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/whatsapp", slow)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        async with CloudApiStandIn(webhook_concurrency=4) as standin:
+            standin.webhook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
+            users = [f"6140000000{n}" for n in range(4)]
+            for wa_id in users:
+                standin.add_user(wa_id, "U")
+            for n in range(5):
+                for wa_id in users:
+                    standin.send_text(wa_id, str(n))
+            await standin.webhooks_delivered(timeout=10)
+    finally:
+        await runner.cleanup()
+    assert most > 1, "calls to different users overlap"
+    for wa_id in users:
+        assert [text for who, text in seen if who == wa_id] == ["0", "1", "2", "3", "4"]

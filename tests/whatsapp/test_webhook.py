@@ -42,12 +42,18 @@ class Recorder:
         self.release = asyncio.Event()
         self.release.set()
         self.fail_on: str | None = None
+        self.running = self.most = 0  # how many are being handled now, and at the most
 
     async def __call__(self, update: Update) -> None:
-        await self.release.wait()
-        if isinstance(update, Incoming) and update.message_id == self.fail_on:
-            raise RuntimeError(f"failed on what {update.person.name} wrote")
-        self.seen.append(update)
+        self.running += 1
+        self.most = max(self.most, self.running)
+        try:
+            await self.release.wait()
+            if isinstance(update, Incoming) and update.message_id == self.fail_on:
+                raise RuntimeError(f"failed on what {update.person.name} wrote")
+            self.seen.append(update)
+        finally:
+            self.running -= 1
 
 
 @pytest.fixture
@@ -65,6 +71,7 @@ async def _client(
         uow=lambda: UnitOfWork(create_session_factory(engine)),
         clock=lambda: NOW,
         phone_number_id=meta.PHONE_NUMBER_ID,
+        at_once=1,
     )
     app = web.Application()
     hook.add_to(app)
@@ -269,17 +276,27 @@ async def test_the_same_message_twice_is_processed_once_also_by_a_new_app(
     assert [u.message_id for u in recorder.seen] == ["wamid.same", "wamid.other"]
 
 
-async def test_one_persons_messages_are_processed_in_order(
+async def test_one_persons_messages_in_order_and_at_most_at_once_together(
     served: tuple[TestClient[Any, Any], WhatsAppWebhook], recorder: Recorder
 ) -> None:
+    """Each person's messages in the order they came; SQLite has one writer, so turns do
+    not overlap (this webhook: at_once=1) even for different people."""
     client, hook = served
     recorder.release.clear()
+    people = (meta.AWA, "224620000009")
     for n in range(5):
-        body = meta.encode(meta.text(f"answer {n}", message_id=f"wamid.{n}"))
-        assert (await post(client, body))[0] == 200
+        for wa_id in people:
+            body = meta.encode(
+                meta.text(f"answer {n}", wa_id=wa_id, message_id=f"wamid.{wa_id}.{n}")
+            )
+            assert (await post(client, body))[0] == 200
+    await asyncio.sleep(0.05)
     recorder.release.set()
     await hook.drain()
-    assert [u.message_id for u in recorder.seen] == [f"wamid.{n}" for n in range(5)]
+    for wa_id in people:
+        mine = [u.message_id for u in recorder.seen if u.message_id.startswith(f"wamid.{wa_id}")]
+        assert mine == [f"wamid.{wa_id}.{n}" for n in range(5)]
+    assert recorder.most == 1, "one at a time"
 
 
 async def test_a_failure_is_logged_without_what_was_written_and_the_rest_goes_on(

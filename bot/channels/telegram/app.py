@@ -32,11 +32,6 @@ from bot.services.faq_search import FaqIndex
 log = logging.getLogger(__name__)
 
 # Updates of different users processed at once on PostgreSQL (the pool has room for more).
-# Measured with benchmarks.updates: CPU per update grows with overlap (4.8 ms at 1, 5.0 at 4,
-# 5.4 at 8, 5.9 at 16) while 4 already hides the database round trips.
-# SQLite has one writer: overlapping updates only wait on its lock, so they run one by one.
-CONCURRENT_UPDATES = 4
-
 # Command descriptions are translated per language for setMyCommands.
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("menu", N_("Main menu")),
@@ -96,9 +91,7 @@ def build_application(
         .request(requests := AiohttpRequest())
         .get_updates_request(polling_requests := AiohttpRequest(connection_pool_size=1))
         .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
-        .concurrent_updates(
-            PerUserUpdateProcessor(1 if settings.is_sqlite else CONCURRENT_UPDATES)
-        )
+        .concurrent_updates(PerUserUpdateProcessor(settings.turns_at_once))
         .post_init(
             lambda app: start_services(
                 app, settings, course=course, clock=clock, faq_index=faq_index, i18n=i18n

@@ -11,7 +11,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from pydantic import SecretStr
@@ -75,6 +75,18 @@ async def running(app: BotApplication, *, polling: bool) -> AsyncIterator[BotApp
 Beside = Callable[[Services, web.Application], Awaitable[Callable[[], Awaitable[None]]]]
 
 
+class Companion(Protocol):
+    """Another channel's stand-in in the playground (bot.channels.whatsapp.playground):
+    settings that point the core at it, its chats' routes on the playground's server, and
+    its bot joining the running core."""
+
+    def settings(self) -> dict[str, Any]: ...
+
+    def add_pages(self, app: web.Application) -> None: ...
+
+    async def join(self, services: Services) -> Callable[[], Awaitable[None]]: ...
+
+
 async def run_polling(
     settings: Settings, course: Course, stop: asyncio.Event, beside: Beside | None = None
 ) -> None:
@@ -128,8 +140,11 @@ async def run_webhook(
                 await close()
 
 
-async def run_playground(settings: Settings, course: Course, stop: asyncio.Event) -> None:
-    """The real bot against the local stand-in of the Bot API, with a chat page."""
+async def run_playground(
+    settings: Settings, course: Course, stop: asyncio.Event, companion: Companion | None = None
+) -> None:
+    """The real bot against the local stand-in of the Bot API, with a chat page; the
+    companion's users chat on the same page with the same core."""
     from bot.channels.telegram.standin import BotApiStandIn
 
     standin = BotApiStandIn(PLAYGROUND_TOKEN)
@@ -139,6 +154,8 @@ async def run_playground(settings: Settings, course: Course, stop: asyncio.Event
     # Certificate links (GET /verify/{code}) are answered by the playground's server too.
     bots: list[BotApplication] = []
     add_verify_route(standin.app, lambda: bots[0].bot_data.services if bots else None)
+    if companion is not None:
+        companion.add_pages(standin.app)
     root = await standin.start("127.0.0.1", settings.playground_port)
     try:
         local = replace_settings(
@@ -147,12 +164,20 @@ async def run_playground(settings: Settings, course: Course, stop: asyncio.Event
             telegram_api_url=root,
             admin_ids=settings.admin_ids | {PLAYGROUND_ADMIN},
             public_url=settings.public_url or root,
+            **(companion.settings() if companion is not None else {}),
         )
         app = build_application(local, course=course)
         bots.append(app)
         async with running(app, polling=True):
+            leave = None
+            if companion is not None and app.bot_data.services is not None:
+                leave = await companion.join(app.bot_data.services)
             print(f"Playground: {root}", flush=True)
-            await stop.wait()
+            try:
+                await stop.wait()
+            finally:
+                if leave is not None:
+                    await leave()
     finally:
         await standin.stop()
 
@@ -170,12 +195,14 @@ async def serve(
     mode: str,
     stop: asyncio.Event,
     beside: Beside | None = None,
+    companion: Companion | None = None,
 ) -> None:
     """Run until `stop`; a token Telegram rejects or an API it cannot reach is a
-    StartupError naming the setting. `beside` adds another channel to the same core."""
+    StartupError naming the setting. `beside` adds another channel to the same core, and
+    `companion` another channel's stand-in to the playground."""
     try:
         if mode == "playground":
-            await run_playground(settings, course, stop)
+            await run_playground(settings, course, stop, companion)
         elif mode == "webhook":
             await run_webhook(settings, course, stop, beside)
         else:

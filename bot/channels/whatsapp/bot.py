@@ -84,6 +84,7 @@ class WhatsAppBot:
             uow=services.uow,
             clock=services.clock,
             phone_number_id=phone_id,
+            at_once=settings.turns_at_once,
         )
         self._memories: OrderedDict[str, Memory] = OrderedDict()
         # wa_id -> the minute of their last message the database has (saves a write a

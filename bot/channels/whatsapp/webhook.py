@@ -7,7 +7,8 @@ signature is checked before anything in the body is looked at: a forged call cos
 HMAC and touches nothing. Each message is claimed by its id in the database before it is
 processed (bot.services.processed), so one delivered twice, to this process after a
 restart or to another instance, is processed once. One person's messages are processed in
-the order their calls arrived.
+the order their calls arrived, and at most `at_once` are processed together (a message
+waiting for its person's lock holds no slot, so one person's burst never stalls the others).
 
 The signature check is pywa's (`utils.webhook_updates_validator`, HMAC-SHA256 of the raw
 body with the app secret, compared with `hmac.compare_digest`); pywa's servers are for
@@ -64,6 +65,7 @@ class WhatsAppWebhook:
         uow: Callable[[], UnitOfWork],
         clock: Callable[[], datetime],
         phone_number_id: str | None = None,
+        at_once: int = 4,
     ) -> None:
         self._app_secret = app_secret
         self._verify_token = verify_token
@@ -72,6 +74,7 @@ class WhatsAppWebhook:
         self._clock = clock
         self._phone_number_id = phone_number_id
         self._tasks: set[asyncio.Task[None]] = set()
+        self._slots = asyncio.Semaphore(at_once)
         # a person's wa_id -> (their lock, how many calls hold or wait for it)
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -132,10 +135,11 @@ class WhatsAppWebhook:
         for update in updates:
             try:
                 if isinstance(update, Incoming):
-                    async with self._in_order(update.person.external_id):
+                    async with self._in_order(update.person.external_id), self._slots:
                         await self._take(update)
                 else:
-                    await self._handle(update)
+                    async with self._slots:
+                        await self._handle(update)
             except Exception as err:
                 # named by kind and place only: an exception's message can quote a person
                 log.error(

@@ -8,13 +8,13 @@ what an end-to-end test does.
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
 from bot.channels.change_signal import ChangeSignal
+from bot.channels.playground_api import add_chat_routes, json_body, sent_file, user_errors
 from bot.channels.telegram.standin.state import ChatState, StoredMessage
 
 if TYPE_CHECKING:
@@ -27,20 +27,6 @@ _MAX_WAIT = 25.0
 _ACTION_SECONDS = 5.0
 _FIRST_NEW_USER_ID = 1000
 
-_Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-def _user_errors(handler: _Handler) -> _Handler:
-    """Answer 400 with the reason when the person asked for something impossible."""
-
-    async def wrapped(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except (ValueError, LookupError, TypeError) as error:
-            return web.json_response({"error": str(error)}, status=400)
-
-    return wrapped
-
 
 class Playground:
     """Routes of the playground page and its JSON API under /pg/."""
@@ -52,20 +38,13 @@ class Playground:
     def add_routes(self, app: web.Application) -> None:
         """Register GET / and the /pg/ endpoints on `app`."""
         app.router.add_get("/", self._page)
-        app.router.add_get("/pg/users", _user_errors(self._users))
-        app.router.add_post("/pg/users", _user_errors(self._add_user))
-        app.router.add_get("/pg/chat/{user_id}", _user_errors(self._chat))
-        app.router.add_post("/pg/send", _user_errors(self._send))
-        app.router.add_post("/pg/media", _user_errors(self._media))
-        app.router.add_post("/pg/press", _user_errors(self._press))
-        app.router.add_post("/pg/poll", _user_errors(self._poll))
-        app.router.add_post("/pg/block", _user_errors(self._block))
-        app.router.add_get("/pg/file/{file_id}", _user_errors(self._file))
+        add_chat_routes(app, "/pg", self)
+        app.router.add_post("/pg/poll", user_errors(self._poll))
 
     async def _page(self, request: web.Request) -> web.StreamResponse:
         return web.FileResponse(_PAGE)
 
-    async def _users(self, request: web.Request) -> web.StreamResponse:
+    async def users(self, request: web.Request) -> web.StreamResponse:
         return web.json_response({"bot": self._standin.bot, "users": self._user_list()})
 
     def _user_list(self) -> list[dict[str, Any]]:
@@ -74,8 +53,8 @@ class Playground:
             {**user, "blocked": chats[user["id"]].blocked} for user in self._standin.state.users()
         ]
 
-    async def _add_user(self, request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+    async def add_user(self, request: web.Request) -> web.StreamResponse:
+        body = await json_body(request)
         first_name = str(body.get("first_name") or "").strip()
         if not first_name:
             raise ValueError("a user needs a first name")
@@ -88,7 +67,7 @@ class Playground:
         )
         return web.json_response(user)
 
-    async def _chat(self, request: web.Request) -> web.StreamResponse:
+    async def chat(self, request: web.Request) -> web.StreamResponse:
         """The chat as the user sees it; waits (up to 25 s) until its version differs."""
         chat = self._standin.state.user_chat(int(request.match_info["user_id"]))
         since = int(request.query.get("since", "-1"))
@@ -130,73 +109,51 @@ class Playground:
             "my_vote": my_vote,
         }
 
-    async def _send(self, request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+    async def send(self, request: web.Request) -> web.StreamResponse:
+        body = await json_body(request)
         update = await self._standin.send_text(int(body["user_id"]), str(body.get("text", "")))
         return web.json_response({"ok": True, "update_id": update["update_id"]})
 
-    async def _media(self, request: web.Request) -> web.StreamResponse:
-        """The user sends a file (multipart: user_id, file, optional caption): an Ogg audio
-        file becomes a voice note, a JPEG or PNG picture a photo, anything else a document."""
-        form = await request.post()
-        upload = form.get("file")
-        if not isinstance(upload, web.FileField):
-            raise ValueError("send a file")
-        data = upload.file.read()
-        mime = upload.content_type or "application/octet-stream"
-        name = upload.filename or "file"
-        if mime in ("audio/ogg", "audio/opus") or name.lower().endswith((".ogg", ".oga")):
-            kind, mime = "voice", "audio/ogg"
-        elif mime in ("image/jpeg", "image/png"):
-            kind = "photo"
-        else:
-            kind = "document"
-        caption = str(form.get("caption") or "") or None
+    async def media(self, request: web.Request) -> web.StreamResponse:
+        """The user sends a file: a voice note, a photo or a document (playground_api)."""
+        sent = await sent_file(request)
         update = await self._standin.send_media(
-            int(str(form.get("user_id"))),
-            kind,
-            data,
-            file_name=name,
-            mime_type=mime,
-            caption=caption,
+            int(sent.user_id),
+            sent.kind.value,
+            sent.data,
+            file_name=sent.name,
+            mime_type=sent.mime_type,
+            caption=sent.caption,
         )
-        return web.json_response({"ok": True, "update_id": update["update_id"], "kind": kind})
+        return web.json_response(
+            {"ok": True, "update_id": update["update_id"], "kind": sent.kind.value}
+        )
 
-    async def _press(self, request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+    async def press(self, request: web.Request) -> web.StreamResponse:
+        body = await json_body(request)
         query_id = await self._standin.press(
             int(body["user_id"]), int(body["message_id"]), str(body["data"])
         )
         return web.json_response({"ok": True, "query_id": query_id})
 
     async def _poll(self, request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+        body = await json_body(request)
         option_ids = [int(i) for i in body.get("option_ids", [])]
         await self._standin.answer_poll(int(body["user_id"]), str(body["poll_id"]), option_ids)
         return web.json_response({"ok": True})
 
-    async def _block(self, request: web.Request) -> web.StreamResponse:
-        body = await _body(request)
+    async def block(self, request: web.Request) -> web.StreamResponse:
+        body = await json_body(request)
         if body.get("blocked", True):
             self._standin.block(int(body["user_id"]))
         else:
             self._standin.unblock(int(body["user_id"]))
         return web.json_response({"ok": True, "users": self._user_list()})
 
-    async def _file(self, request: web.Request) -> web.StreamResponse:
+    async def file(self, request: web.Request) -> web.StreamResponse:
         stored = self._standin.state.files.get(request.match_info["file_id"])
         if stored is None:
             raise LookupError("no such file")
         if stored.data is None:
             raise web.HTTPFound(stored.url or "/")
         return web.Response(body=stored.data, content_type=stored.mime_type)
-
-
-async def _body(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError:
-        raise ValueError("send a JSON object") from None
-    if not isinstance(body, dict):
-        raise ValueError("send a JSON object")
-    return body

@@ -130,6 +130,7 @@ class CloudApiStandIn:
         late_failures: bool = False,
         undeliverable: Iterable[str] = (),
         webhook_attempts: int = 3,
+        webhook_concurrency: int = 1,
     ) -> None:
         self.token = token
         self.verify_token = verify_token
@@ -146,7 +147,9 @@ class CloudApiStandIn:
         self.throughput = Throughput(throughput, clock)
         self.pair_rate = PairRate(pair_interval, conversation_grace, clock)
         self._signal = ChangeSignal()
-        self._webhook = WebhookSender(app_secret, self._signal, attempts=webhook_attempts)
+        self._webhook = WebhookSender(
+            app_secret, self._signal, attempts=webhook_attempts, concurrency=webhook_concurrency
+        )
         self._webhook.url = webhook_url
         self.requests: list[RecordedRequest] = []
         self.violations: list[Violation] = []
@@ -265,6 +268,7 @@ class CloudApiStandIn:
         if inbound is None:
             raise invalid(Limit.MALFORMED, "Param message_id is not a valid message id.")
         inbound.read = True
+        self.world.changed()
         inbound.typing = inbound.typing or "typing_indicator" in body
         self._signal.fire()
         return {"success": True}
@@ -291,7 +295,7 @@ class CloudApiStandIn:
             user = User(digits, "", "")
         message = Outbound(self.world.message_id(), user.wa_id, copy.deepcopy(body), self.clock())
         message.text = rendered
-        self.world.outbound[message.id] = message
+        self.world.keep(message)
         self.throughput.record()
         self.pair_rate.record(user.wa_id)
         if failure is not None:
@@ -423,6 +427,19 @@ class CloudApiStandIn:
         self._webhook.url = url
         self._signal.fire()
 
+    def bot_settings(self) -> dict[str, str]:
+        """The WHATSAPP_* settings (as `load_settings` keywords) of a bot that talks to this
+        stand-in (it must be running)."""
+        assert self.url is not None, "start the stand-in first"
+        return {
+            "whatsapp_token": self.token,
+            "whatsapp_phone_number_id": self.account.phone_number_id,
+            "whatsapp_app_secret": self.app_secret,
+            "whatsapp_verify_token": self.verify_token,
+            "whatsapp_api_url": self.url,
+            "whatsapp_number": self.account.display_phone_number,
+        }
+
     @property
     def app_secret(self) -> str:
         """The secret webhooks are signed with."""
@@ -444,6 +461,8 @@ class CloudApiStandIn:
             self.world.undeliverable.add(wa_id)
         else:
             self.world.undeliverable.discard(wa_id)
+        self.world.changed()
+        self._signal.fire()
 
     def window_open(self, wa_id: str) -> bool:
         """Whether the user wrote within the customer-service window."""
@@ -631,19 +650,20 @@ class CloudApiStandIn:
         if reply_to is not None:
             message["context"] = {"from": self.account.display_phone_number, "id": reply_to}
         user.last_inbound = now
-        self.world.inbound[message["id"]] = Inbound(message["id"], wa_id, message)
-        self._webhook.enqueue(message_event(self.account, user, message))
+        self.world.keep(Inbound(message["id"], wa_id, message))
+        self._webhook.enqueue(message_event(self.account, user, message), key=user.wa_id)
         return copy.deepcopy(message)
 
     def _set_status(
         self, message: Outbound, user: User, status: Status, *, error: GraphError | None = None
     ) -> None:
         message.status = status
+        self.world.changed()
         category = "utility" if message.type == "template" else "service"
         event = status_event(
             self.account, user, message.id, status, self.clock(), error=error, category=category
         )
-        self._webhook.enqueue(event)
+        self._webhook.enqueue(event, key=user.wa_id)
 
     # --- observing -----------------------------------------------------------------------
 

@@ -113,6 +113,9 @@ class World:
         self.inbound: dict[str, Inbound] = {}
         self.templates: dict[tuple[str, str], Template] = {}
         self.undeliverable: set[str] = set()
+        # every message in either direction, in the order it crossed (the playground's chats)
+        self.timeline: list[Inbound | Outbound] = []
+        self.version = 0  # grows with every message, status or reachability change
         self._numbers = itertools.count(1)
 
     def add_user(self, wa_id: str, name: str, language: str | None, bsuid: str | None) -> User:
@@ -151,6 +154,23 @@ class World:
         """A new wamid (Meta's are opaque base64 strings starting with "wamid.")."""
         raw = f"standin-{next(self._numbers):010d}".encode()
         return "wamid." + base64.b64encode(raw).decode()
+
+    def keep(self, message: Inbound | Outbound) -> None:
+        """Store a message a user sent or the bot sent."""
+        if isinstance(message, Inbound):
+            self.inbound[message.id] = message
+        else:
+            self.outbound[message.id] = message
+        self.timeline.append(message)
+        self.changed()
+
+    def changed(self) -> None:
+        """Something a chat shows changed (a message, its status, a number's reach)."""
+        self.version += 1
+
+    def chat(self, wa_id: str) -> list[Inbound | Outbound]:
+        """One user's conversation in order, both directions (failed sends included)."""
+        return [m for m in self.timeline if m.wa_id == wa_id]
 
     def received(self, wa_id: str) -> list[Outbound]:
         """What the user received, in order (failed sends excluded)."""

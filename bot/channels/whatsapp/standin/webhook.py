@@ -4,6 +4,9 @@ Meta signs the raw body (`X-Hub-Signature-256: sha256=<hex HMAC-SHA256>`), retri
 that is not answered 200 (for days; the stand-in tries `attempts` times) and may deliver the
 same event twice. Tests can ask for the next deliveries to be duplicated, signed wrongly or
 unsigned, to check that the bot verifies and de-duplicates.
+
+By default one event is delivered at a time, all in order. With `concurrency` above 1 (the
+benchmark's load), that many are in flight at once, each user's events still in order.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ class _Pending:
     body: dict[str, Any]
     raw: bytes
     fault: WebhookFault | None
+    key: str  # events with the same key are delivered in order, one at a time
 
 
 class WebhookSender:
@@ -77,6 +81,7 @@ class WebhookSender:
         *,
         attempts: int = 3,
         retry_delay: float = 0.1,
+        concurrency: int = 1,
     ) -> None:
         self.app_secret = app_secret
         self.url: str | None = None
@@ -86,23 +91,24 @@ class WebhookSender:
         self._retry_delay = retry_delay
         self._pending: deque[_Pending] = deque()
         self._faults: deque[WebhookFault] = deque()
-        self._busy = False
+        self._concurrency = concurrency
+        self._in_flight: set[str] = set()
         self._task: asyncio.Task[None] | None = None
 
     @property
     def idle(self) -> bool:
         """Whether every queued event has been delivered (or given up on)."""
-        return not self._pending and not self._busy
+        return not self._pending and not self._in_flight
 
     def fault_next(self, fault: WebhookFault, times: int = 1) -> None:
         """Make the next `times` events misbehave this way."""
         self._faults.extend([fault] * times)
 
-    def enqueue(self, body: dict[str, Any]) -> None:
-        """Queue an event for delivery."""
+    def enqueue(self, body: dict[str, Any], key: str = "") -> None:
+        """Queue an event for delivery (after every earlier one with the same `key`)."""
         raw = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
         fault = self._faults.popleft() if self._faults else None
-        self._pending.append(_Pending(body, raw, fault))
+        self._pending.append(_Pending(body, raw, fault, key if self._concurrency > 1 else ""))
         self._signal.fire()
 
     def start(self) -> None:
@@ -120,22 +126,28 @@ class WebhookSender:
 
     async def _run(self) -> None:
         async with aiohttp.ClientSession() as session:
-            while True:
-                await self._signal.wait_for(self._next, timeout=60.0)
-                if self._next() is None:
-                    continue
-                pending = self._pending.popleft()
-                self._busy = True
-                try:
-                    times = 2 if pending.fault is WebhookFault.DUPLICATE else 1
-                    for _ in range(times):
-                        await self._deliver(session, pending)
-                finally:
-                    self._busy = False
-                    self._signal.fire()
+            await asyncio.gather(*(self._work(session) for _ in range(self._concurrency)))
+
+    async def _work(self, session: aiohttp.ClientSession) -> None:
+        while True:
+            pending = await self._signal.wait_for(self._next, timeout=60.0)
+            if pending is None or self._next() is not pending:
+                continue
+            self._pending.remove(pending)
+            self._in_flight.add(pending.key)
+            try:
+                times = 2 if pending.fault is WebhookFault.DUPLICATE else 1
+                for _ in range(times):
+                    await self._deliver(session, pending)
+            finally:
+                self._in_flight.discard(pending.key)
+                self._signal.fire()
 
     def _next(self) -> _Pending | None:
-        return self._pending[0] if self._pending and self.url else None
+        """The first event whose key has nothing in flight (None: none, or no URL yet)."""
+        if not self.url:
+            return None
+        return next((p for p in self._pending if p.key not in self._in_flight), None)
 
     def _header(self, pending: _Pending) -> str | None:
         if pending.fault is WebhookFault.UNSIGNED:

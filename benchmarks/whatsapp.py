@@ -1,0 +1,415 @@
+"""Benchmark: the WhatsApp webhook and announcements against the Cloud API stand-in.
+
+    python -m benchmarks.whatsapp [--learners 100] [--rounds 5] [--rate 80] [--seconds 10]
+                                  [--members 3000] [--on sqlite|postgresql|both]
+
+Webhook to reply: simulated learners press Next on a lesson card; each press reaches the bot
+as a signed webhook from the stand-in, and its time runs until the stand-in receives the
+bot's interactive message (the card with its choices) for that learner. A saturation phase
+(every learner presses at once, round after round) gives throughput; a paced phase at
+--rate updates/s gives p50/p99. The floor is a minimal aiohttp echo webhook on the same
+stand-in (it checks the signature, answers 200 and sends one interactive message back).
+The stand-in's throughput limit is raised for this part (Meta raises a number to 1,000/s
+on its own), and it delivers up to 16 webhooks at once (each person's in order), so what is
+measured is the bot, not the 80/s default or one delivery at a time.
+
+Announcement: a cohort of --members WhatsApp members (each wrote within the 24-hour window)
+and a text announcement due now are written to a fresh database; a separate bot process (the
+core, the WhatsApp channel and the delivery job's code) delivers it through the stand-in,
+which answers 130429 above the number's throughput (80/s, so the floor is members / 80 s).
+Printed: the time against the floor, delivered, duplicates, missing, the 130429 answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import resource
+import tempfile
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from benchmarks.announcements import FIRST_MEMBER, TEXT, bot_process, run, seed
+from benchmarks.updates import Figures, _percentile, _print, database
+from bot.actions.lessons import ShowCard
+from bot.actions.menu import Menu
+from bot.channels.whatsapp.bot import WhatsAppBot
+from bot.channels.whatsapp.channel import PLATFORM
+from bot.channels.whatsapp.standin import CloudApiStandIn, RecordedRequest
+from bot.config import Settings, load_settings
+from bot.content import Course, load_course
+from bot.jobs.announcements import deliver_announcements
+from bot.runtime import close_services, open_services
+from handlers import build_router
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+FIRST_NUMBER = 61_400_000_000  # Australia: the bot's first guess is English
+UNLIMITED = 100_000  # messages/s: the stand-in's throughput check out of the way
+WEBHOOKS_AT_ONCE = 16  # the stand-in's deliveries in flight (one person's still in order)
+THROUGHPUT_CODE = 130429
+
+JsonDict = dict[str, Any]
+# Which choice a learner presses on the bot's newest message (None: nothing to press).
+Pick = Callable[[str, JsonDict], str | None]
+
+
+def _settings(standin: CloudApiStandIn, database_url: str, **extra: Any) -> Settings:
+    return load_settings(
+        _env_file=None,
+        database_url=database_url,
+        **standin.bot_settings(),
+        reminder_interval=0,
+        consultation_interval=0,
+        announcement_interval=0,
+        **extra,
+    )
+
+
+def _choices(message: JsonDict) -> list[str]:
+    action = message.get("interactive", {}).get("action", {})
+    ids = [button["reply"]["id"] for button in action.get("buttons", [])]
+    for section in action.get("sections", []):
+        ids += [row["id"] for row in section["rows"]]
+    return ids
+
+
+def _reply_to(wa_id: str) -> Callable[[RecordedRequest], bool]:
+    """The bot's screen for this learner: an interactive message (it carries the choices)."""
+
+    def matches(request: RecordedRequest) -> bool:
+        body = request.body
+        return (
+            request.endpoint == "messages"
+            and request.status == 200
+            and isinstance(body, dict)
+            and body.get("to") == wa_id
+            and body.get("type") == "interactive"
+        )
+
+    return matches
+
+
+class Driver:
+    """Presses a choice of each learner's newest message and times it until the bot's next
+    interactive message to them (stand-in arrival times, time.monotonic())."""
+
+    def __init__(self, standin: CloudApiStandIn, users: list[str], pick: Pick) -> None:
+        self.standin = standin
+        self.users = users
+        self.pick = pick
+        self._pressing: dict[str, asyncio.Lock] = {}
+
+    def _press(self, wa_id: str) -> None:
+        screens = [m for m in self.standin.messages(wa_id) if m["type"] == "interactive"]
+        assert screens, f"the bot has not shown {wa_id} a screen"
+        message = screens[-1]
+        choice = self.pick(wa_id, message)
+        assert choice is not None, message
+        if message["interactive"]["type"] == "button":
+            self.standin.press_button(wa_id, message["id"], choice)
+        else:
+            self.standin.choose_row(wa_id, message["id"], choice)
+
+    async def press(self, wa_id: str) -> float:
+        """One press, after the learner's previous one was answered (a person reads the
+        screen before pressing again)."""
+        async with self._pressing.setdefault(wa_id, asyncio.Lock()):
+            mark = len(self.standin.requests)
+            start = time.monotonic()
+            self._press(wa_id)
+            reply = await self.standin.wait_for_request(_reply_to(wa_id), timeout=60, since=mark)
+            return (reply.time - start) * 1000
+
+
+async def _measure(driver: Driver, rounds: int, rate: float, seconds: float) -> Figures:
+    users = driver.users
+    started, cpu = time.perf_counter(), time.process_time()
+    for _ in range(rounds):
+        await asyncio.gather(*(driver.press(u) for u in users))
+    throughput = rounds * len(users) / (time.perf_counter() - started)
+    cpu_ms = (time.process_time() - cpu) * 1000 / (rounds * len(users))
+    tasks = []
+    total = int(rate * seconds)
+    t0 = time.perf_counter()
+    for i in range(total):
+        delay = t0 + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(driver.press(users[i % len(users)])))
+    latencies = list(await asyncio.gather(*tasks))
+    paced = total / (time.perf_counter() - t0)
+    p50, p99 = _percentile(latencies, 0.5), _percentile(latencies, 0.99)
+    return Figures("", throughput, p50, p99, paced, cpu_ms)
+
+
+@asynccontextmanager
+async def _standin(learners: int) -> AsyncIterator[tuple[CloudApiStandIn, list[str]]]:
+    standin = CloudApiStandIn(throughput=UNLIMITED, webhook_concurrency=WEBHOOKS_AT_ONCE)
+    users = [str(FIRST_NUMBER + n) for n in range(learners)]
+    for wa_id in users:
+        standin.add_user(wa_id, f"Learner {wa_id[-4:]}", "en")
+    await standin.start()
+    try:
+        yield standin, users
+    finally:
+        await standin.stop()
+
+
+@asynccontextmanager
+async def _serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve `app` on a free local port; yield its /whatsapp URL."""
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
+    finally:
+        await runner.cleanup()
+
+
+async def _settle(standin: CloudApiStandIn, bot: WhatsAppBot) -> None:
+    await standin.webhooks_delivered(timeout=120)
+    while bot.webhook.busy:  # noqa: ASYNC110 - the webhook offers no event to wait on
+        await asyncio.sleep(0.02)
+
+
+def _next_card(cards: list[str]) -> Pick:
+    """The furthest card offered: Next, or Back from the module's last card."""
+    order = {card: n for n, card in enumerate(cards)}
+
+    def pick(_wa_id: str, message: JsonDict) -> str | None:
+        offered = [c for c in _choices(message) if ShowCard.matches(c)]
+        cards_offered = [
+            (order.get(card.card_id, -1), c) for c in offered if (card := ShowCard.unpack(c))
+        ]
+        return max(cards_offered)[1] if cards_offered else None
+
+    return pick
+
+
+async def bench_learning_bot(
+    database_url: str, course: Course, learners: int, rounds: int, rate: float, seconds: float
+) -> Figures:
+    async with _standin(learners) as (standin, users):
+        services = await open_services(_settings(standin, database_url), course=course)
+        bot = WhatsAppBot(services, build_router())
+        app = web.Application()
+        bot.webhook.add_to(app)
+        try:
+            async with _serving(app) as url:
+                standin.webhook_url = url
+                for wa_id in users:  # onboarding is not measured
+                    standin.send_text(wa_id, "hello")
+                await _settle(standin, bot)
+                for step in ("lang:en", "ok", "r:no", Menu("continue").pack()):
+                    for wa_id in users:
+                        message = standin.last_message(wa_id)
+                        assert message is not None and step in _choices(message), (step, message)
+                        if message["interactive"]["type"] == "button":
+                            standin.press_button(wa_id, message["id"], step)
+                        else:
+                            standin.choose_row(wa_id, message["id"], step)
+                    await _settle(standin, bot)
+                cards = list(course.modules_in("en")[0].card_ids)
+                driver = Driver(standin, users, _next_card(cards))
+                figures = await _measure(driver, rounds, rate, seconds)
+                refused = len(standin.violations)
+        finally:
+            await bot.close()
+            await close_services(services)
+    if refused:
+        print(f"  the stand-in refused {refused} of the bot's messages")
+    kind = "SQLite" if database_url.startswith("sqlite") else "PostgreSQL"
+    figures.name = f"learning bot, {kind}"
+    return figures
+
+
+def _echo_app(standin: CloudApiStandIn, http: aiohttp.ClientSession) -> web.Application:
+    """The floor: check the signature, answer 200, send one interactive message back."""
+    secret = standin.app_secret.encode()
+    url = f"{standin.url}/v23.0/{standin.account.phone_number_id}/messages"
+    headers = {"Authorization": f"Bearer {standin.token}"}
+    tasks: set[asyncio.Task[None]] = set()
+    counter = iter(range(1, 10**9))
+
+    async def reply(wa_id: str) -> None:
+        n = next(counter)
+        body = {
+            "messaging_product": "whatsapp",
+            "to": wa_id,
+            "type": "interactive",
+            "interactive": {
+                "type": "button",
+                "body": {"text": f"echo {n}"},
+                "action": {
+                    "buttons": [{"type": "reply", "reply": {"id": f"n:{n}", "title": "OK"}}]
+                },
+            },
+        }
+        async with http.post(url, json=body, headers=headers) as response:
+            await response.read()
+
+    async def receive(request: web.Request) -> web.Response:
+        raw = await request.read()
+        expected = "sha256=" + hmac.new(secret, raw, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, request.headers.get("X-Hub-Signature-256", "")):
+            return web.Response(status=403)
+        for entry in json.loads(raw)["entry"]:
+            for change in entry["changes"]:
+                for message in change["value"].get("messages", []):
+                    task = asyncio.create_task(reply(message["from"]))
+                    tasks.add(task)
+                    task.add_done_callback(tasks.discard)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/whatsapp", receive)
+    return app
+
+
+async def bench_echo(learners: int, rounds: int, rate: float, seconds: float) -> Figures:
+    async with (
+        _standin(learners) as (standin, users),
+        aiohttp.ClientSession() as http,
+        _serving(_echo_app(standin, http)) as url,
+    ):
+        standin.webhook_url = url
+        for wa_id in users:
+            standin.send_text(wa_id, "hello")
+        await standin.webhooks_delivered(timeout=60)
+        for wa_id in users:
+            await standin.wait_for_request(_reply_to(wa_id), timeout=10)
+        driver = Driver(standin, users, lambda _, message: _choices(message)[0])
+        figures = await _measure(driver, rounds, rate, seconds)
+    figures.name = "echo webhook (floor)"
+    return figures
+
+
+# --- the announcement ---------------------------------------------------------------------
+
+
+def _member_number(user_id: int) -> str:
+    return str(FIRST_NUMBER + user_id)
+
+
+async def deliver(database_url: str, api_url: str) -> dict[str, Any]:
+    """In the bot process: the core with WhatsApp only, the delivery until it is out."""
+    standin = CloudApiStandIn()  # only its credentials: the running one is at api_url
+    standin.url = api_url
+    settings = _settings(standin, database_url)
+    # The delivery job paces at ANNOUNCEMENT_RATE; WhatsApp's is WHATSAPP_RATE.
+    settings = settings.model_copy(update={"announcement_rate": settings.whatsapp_rate})
+    services = await open_services(settings)
+    bot = WhatsAppBot(services, build_router())
+    try:
+        started = time.perf_counter()
+        report = await deliver_announcements(services)
+        elapsed = time.perf_counter() - started
+    finally:
+        await bot.close()
+        await close_services(services)
+    return {
+        "seconds": elapsed,
+        "rate": settings.whatsapp_rate,
+        "outcomes": {str(k): v for k, v in report.outcomes.items()},
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+async def bench_announcement(database_url: str, members: int) -> dict[str, Any]:
+    standin = CloudApiStandIn()
+    now = standin.clock()
+    for user_id in range(FIRST_MEMBER, FIRST_MEMBER + members):
+        user = standin.add_user(_member_number(user_id), f"L{user_id}", "en")
+        user.last_inbound = now - 3600  # wrote an hour ago: inside the window
+    await standin.start()
+    try:
+        await seed(database_url, members, TEXT, PLATFORM, _member_number)
+        figures = await bot_process("benchmarks.whatsapp", database_url, str(standin.url))
+    finally:
+        await standin.stop()
+    copies = [
+        r
+        for r in standin.requests
+        if r.endpoint == "messages"
+        and isinstance(r.body, dict)
+        and (r.body.get("text") or {}).get("body") == TEXT
+    ]
+    delivered = Counter(str(r.body["to"]) for r in copies if r.status == 200)  # type: ignore[index]
+    figures.update(
+        floor=members / figures["rate"],
+        sent=sum(delivered.values()),
+        duplicates=sum(n - 1 for n in delivered.values() if n > 1),
+        missing=members - len(delivered),
+        throughput_refusals=sum(1 for r in copies if r.error_code == THROUGHPUT_CODE),
+        requests=len(copies),
+    )
+    return figures
+
+
+# --- printing -----------------------------------------------------------------------------
+
+
+def _print_announcement(name: str, members: int, f: dict[str, Any]) -> None:
+    print(
+        f"{name:10} announcement to {members:,} WhatsApp members at {f['rate']:g}/s: "
+        f"{f['seconds']:.1f} s (floor {f['floor']:.1f} s, {f['seconds'] / f['floor']:.2f}x); "
+        f"delivered {f['sent']}, duplicates {f['duplicates']}, missing {f['missing']}; "
+        f"130429 answers {f['throughput_refusals']} of {f['requests']} requests; "
+        f"bot process peak memory {f['maxrss_mb']:.0f} MB; outcomes {f['outcomes']}"
+    )
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    course = load_course(CONTENT)
+    kinds = {"both": ("sqlite", "postgresql")}.get(args.on, (args.on,))
+    floor = await bench_echo(args.learners, args.rounds, args.rate, args.seconds)
+    rows: list[Figures] = []
+    announcements: list[tuple[str, dict[str, Any]]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for kind in kinds:
+            name = "SQLite" if kind == "sqlite" else "PostgreSQL"
+            async with database(kind, folder, "webhook") as url:
+                if url is None:
+                    continue
+                rows.append(
+                    await bench_learning_bot(
+                        url, course, args.learners, args.rounds, args.rate, args.seconds
+                    )
+                )
+            if args.members:
+                async with database(kind, folder, "announcement") as url:
+                    if url is not None:
+                        announcements.append((name, await bench_announcement(url, args.members)))
+    print(
+        f"{args.learners} WhatsApp learners, {args.rounds} saturation rounds, "
+        f"paced at {args.rate:g} updates/s for {args.seconds:g} s"
+    )
+    _print(rows, floor)
+    for name, figures in announcements:
+        _print_announcement(name, args.members, figures)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--learners", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=80.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--members", type=int, default=3_000, help="0: no announcement")
+    parser.add_argument("--on", choices=("sqlite", "postgresql", "both"), default="both")
+    run(parser, main_async, deliver)
+
+
+if __name__ == "__main__":
+    main()
