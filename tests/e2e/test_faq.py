@@ -107,7 +107,9 @@ async def test_a_question_about_threats_gets_the_safety_advice_first(bot: Harnes
     assert text.count(advice) == 1, "never twice, even when the answer is the advice itself"
     assert "ASI cannot physically protect anyone." in text and PORTAL in text
     # above whatever the search answers: another entry, or "I am not sure"
-    await bot.say(user, "men from the mine followed me home, can I complain without my name?")
+    await bot.say(
+        user, "men from the mine followed me home, can I complain without giving my name?"
+    )
     text = bot.text(user)
     anonymity = bot.services.course.faq_in("en").entry("anonymity")
     assert anonymity is not None and anonymity.question in text

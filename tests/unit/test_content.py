@@ -244,9 +244,11 @@ def test_the_safety_advice_opens_the_retaliation_entry_in_every_language() -> No
         "पुलिस ने मेरे भाई को गिरफ़्तार कर लिया",
         "कोई हमारा पीछा कर रहा है",
         "हम पर नज़र रखी जा रही है",
+        "कंपनी के आदमी हमारे घर पर नज़र रखते हैं",
         "company wale dhamki de rahe hain",
         "shikayat ki to maar denge bole",
         "police ne giraftar kar liya",
+        "guard hamare ghar par nazar rakhte hain",
     ],
 )
 def test_a_question_that_mentions_danger_is_noticed(question: str) -> None:

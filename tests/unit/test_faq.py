@@ -10,15 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.faq import BLIND, BLIND2, BLIND3, HELD_OUT, TEST, evaluate, load_questions
+from benchmarks.faq import (
+    BLIND,
+    BLIND2,
+    BLIND3,
+    HELD_OUT,
+    STORIES_DEV,
+    TEST,
+    blind4_half,
+    evaluate,
+    load_questions,
+)
 from bot.actions.faq import FaqAnswerBack, FaqGroupPage, FaqRate, FaqReply
 from bot.config import PROJECT_ROOT, SUPPORTED_LANGUAGES
 from bot.content import Course
 from bot.content.loader import FAQ_ANSWER_LIMIT, REQUIRED_FAQ_IDS, collect
 from bot.services.faq_search import (
-    CONFIDENCE,
-    CONFIDENCE_ON_TOPIC,
     OFF_TOPIC,
+    TOPIC_BONUS,
     FaqIndex,
     fold_roman,
     terms,
@@ -149,23 +158,32 @@ def test_quality_floor_on_the_labelled_set(index: FaqIndex) -> None:
     report = evaluate(index, load_questions())
     assert report.total >= 200
     for language, accuracy in report.accuracy.items():
-        assert accuracy >= 0.90, (language, accuracy)
-    assert report.confident_wrong_share <= 0.02
+        assert accuracy >= 0.95, (language, accuracy)
+    assert report.confident_wrong_share <= 0.01
 
 
 def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
     """The second development set, the old test set and the first three blind sets (all tuned
-    on by now; the third, run once in the fifth round, measured 93.9-100% and 0.8% in the
-    sixth).
-
-    The fourth blind set (benchmarks/faq_blind4.yaml) is deliberately not held to a floor
-    here: a test on it would invite tuning on it.
-    """
+    on by now; 96.2-98.6% a language and 0.2% confident wrong in the seventh round)."""
     sets = (HELD_OUT, TEST, BLIND, BLIND2, BLIND3)
     report = evaluate(index, [item for path in sets for item in load_questions(path)])
     for language, accuracy in report.accuracy.items():
-        assert accuracy >= 0.85, (language, accuracy)
-    assert report.confident_wrong_share <= 0.02
+        assert accuracy >= 0.95, (language, accuracy)
+    assert report.confident_wrong_share <= 0.01
+
+
+def test_quality_floor_on_the_story_form_sets(index: FaqIndex) -> None:
+    """The tuner's story-form set and the tuned half of the fourth blind set (84.7-88.9% a
+    language and no confident wrong answer in the seventh round).
+
+    The other half of the fourth blind set is deliberately not held to a floor here, and the
+    fifth blind set is never read by a test: a test on them would invite tuning on them.
+    """
+    questions = load_questions(STORIES_DEV) + blind4_half(held_out=False)
+    report = evaluate(index, questions)
+    for language, accuracy in report.accuracy.items():
+        assert accuracy >= 0.82, (language, accuracy)
+    assert report.confident_wrong_share <= 0.01
 
 
 def test_a_danda_ends_a_word_like_a_full_stop() -> None:
@@ -209,15 +227,33 @@ def test_a_question_that_names_the_complaint_is_on_topic(
 
 def test_on_topic_questions_need_less_evidence(course: Course, index: FaqIndex) -> None:
     """The same scores: confident when the complaint is named, not confident otherwise."""
-    assert CONFIDENCE_ON_TOPIC < CONFIDENCE
-    strict = FaqIndex(course, topic_threshold=CONFIDENCE)
-    loose = index  # the default thresholds
+    assert TOPIC_BONUS > 0
     question = "o rio ficou sujo por causa da mina, como reclamo"
-    score = loose.search(question, "pt").matches[0].score
-    assert CONFIDENCE_ON_TOPIC <= score < CONFIDENCE
-    assert strict.search(question, "pt").best is None
-    found = loose.search(question, "pt").best
+    assert index.on_topic(question, "pt")
+    evidence = index.evidence(index.closest(question, "pt", 4))
+    needed = evidence + TOPIC_BONUS / 2  # reached only with the bonus
+    assert FaqIndex(course, needed=needed, topic_bonus=0.0).search(question, "pt").best is None
+    found = FaqIndex(course, needed=needed).search(question, "pt").best
     assert found is not None and found.entry_id == "how-to-submit"
+
+
+def test_a_question_close_to_the_off_topic_messages_gets_no_answer(
+    course: Course, index: FaqIndex
+) -> None:
+    """A phone's password is not the report key's: the signals may agree on track-status, but
+    the off-topic messages are not left far enough behind."""
+    question = "celular travado esqueci a senha"
+    loose = FaqIndex(course, off_topic_lead=0.0).search(question, "pt").best
+    assert loose is not None and loose.entry_id == "track-status"
+    assert index.search(question, "pt").best is None
+
+
+def test_a_question_in_the_learners_language_is_not_searched_in_another(index: FaqIndex) -> None:
+    """Romanised Hindi knows "a" and "do": a Portuguese question about an email's password
+    must not get a Hindi index's answer."""
+    result = index.search("esqueci a senha do email", "pt")
+    assert result.best is None
+    assert {m.language for m in result.matches} == {"pt"}
 
 
 @pytest.mark.parametrize(
