@@ -55,6 +55,9 @@ class Unprompted:
     purpose: TemplatePurpose | None
     language: str
     last_wrote: datetime | None
+    # whether the job keeps the send's ref to follow its delivery statuses (a channel that
+    # reports them later waits for that record only then)
+    recorded: bool = False
 
 
 @dataclass(frozen=True, slots=True)

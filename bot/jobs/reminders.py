@@ -88,7 +88,7 @@ async def _deliver(
     channel = services.channels.get(delivery.platform)
     assert channel is not None, "prepare() picks only running channels"
     language = delivery.language or services.i18n.default
-    unprompted = Unprompted(TemplatePurpose.REMINDER, language, delivery.last_wrote)
+    unprompted = Unprompted(TemplatePurpose.REMINDER, language, delivery.last_wrote, recorded=True)
     async with sending:
         done = await channel.send(
             delivery.address,

@@ -65,7 +65,7 @@ async def content(uow: UnitOfWork, announcement_id: int) -> AnnouncementContent:
 
 def unprompted(language: str | None, last_wrote: datetime | None, default: str) -> Unprompted:
     """What a channel with a reply window needs to send a learner an announcement."""
-    return Unprompted(TemplatePurpose.ANNOUNCEMENT, language or default, last_wrote)
+    return Unprompted(TemplatePurpose.ANNOUNCEMENT, language or default, last_wrote, recorded=True)
 
 
 async def deliver(

@@ -143,6 +143,9 @@ class WhatsAppChannel:
         self._languages = languages
         self._clock = clock
         self._bulk = True
+        # A job's message whose send the job records (an announcement copy, a reminder), so
+        # that its status may wait for the record; others' statuses need not wait.
+        self._recorded = False
         # content digest -> (media id, when uploaded), shared by every copy of the channel
         self._uploaded: OrderedDict[str, tuple[str, datetime]] = OrderedDict()
         # ids of the latest bulk messages, and how many are on their way: their statuses
@@ -166,7 +169,9 @@ class WhatsAppChannel:
     def _for(self, unprompted: Unprompted | None) -> WhatsAppChannel:
         if unprompted is None:
             return self
-        return self.with_translator(self._languages(unprompted.language))
+        other = self.with_translator(self._languages(unprompted.language))
+        other._recorded = unprompted.recorded
+        return other
 
     async def _post(self, address: str, messages: Sequence[OutgoingMessage]) -> _Answer:
         sent = _Answer(Attempt(Sent.SENT))
@@ -187,7 +192,8 @@ class WhatsAppChannel:
                 await self._pace.bulk(address)
             else:
                 await self._pace.reply(address)
-            self._in_flight.value += self._bulk
+            tracked = self._bulk and self._recorded
+            self._in_flight.value += tracked
             try:
                 answer = await self._call(
                     self._client.api.send_message(
@@ -200,9 +206,9 @@ class WhatsAppChannel:
                     )
                 )
             finally:
-                self._in_flight.value -= self._bulk
+                self._in_flight.value -= tracked
             if answer is not None:
-                if self._bulk and answer.attempt.ref is not None:
+                if tracked and answer.attempt.ref is not None:
                     self._sent_in_bulk[answer.attempt.ref] = None
                     while len(self._sent_in_bulk) > SENT_IN_BULK_KEPT:
                         self._sent_in_bulk.popitem(last=False)

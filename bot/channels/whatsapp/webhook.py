@@ -85,6 +85,11 @@ class WhatsAppWebhook:
         web_app.on_shutdown.append(lambda _: self.drain())
 
     @property
+    def slot(self) -> asyncio.Semaphore:
+        """One of the slots turns are processed in (at most `at_once` together)."""
+        return self._slots
+
+    @property
     def busy(self) -> bool:
         """Whether calls are still being processed."""
         return bool(self._tasks)
@@ -138,8 +143,9 @@ class WhatsAppWebhook:
                     async with self._in_order(update.person.external_id), self._slots:
                         await self._take(update)
                 else:
-                    async with self._slots:
-                        await self._handle(update)
+                    # a status takes a slot for each visit to the database (see `slot`), not
+                    # while it waits for its send's record: a wait must not stall turns
+                    await self._handle(update)
             except Exception as err:
                 # named by kind and place only: an exception's message can quote a person
                 log.error(
