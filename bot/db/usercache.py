@@ -33,9 +33,10 @@ class UserCache:
         self._size = size
         self._clock = clock
         self._entries: OrderedDict[int, tuple[float, UserRecord]] = OrderedDict()
-        # Channel identity -> person: written once per person and channel, never changed
-        # (deleting the person unlinks them), so it needs no time to live, only a bound.
-        self._accounts: OrderedDict[tuple[str, str], int] = OrderedDict()
+        # Channel identity -> person: written once per person and channel and unlinked when
+        # the person is deleted, here; with the same time to live as the rows, so a process
+        # that did not do the deletion forgets the link as soon.
+        self._accounts: OrderedDict[tuple[str, str], tuple[float, int]] = OrderedDict()
 
     def get(self, user_id: int) -> UserRecord | None:
         entry = self._entries.get(user_id)
@@ -59,19 +60,24 @@ class UserCache:
 
     def account(self, platform: str, external_id: str) -> int | None:
         key = (platform, external_id)
-        user_id = self._accounts.get(key)
-        if user_id is not None:
-            self._accounts.move_to_end(key)
+        entry = self._accounts.get(key)
+        if entry is None:
+            return None
+        stored_at, user_id = entry
+        if self._clock() - stored_at > self._ttl:
+            del self._accounts[key]
+            return None
+        self._accounts.move_to_end(key)
         return user_id
 
     def link(self, platform: str, external_id: str, user_id: int) -> None:
-        self._accounts[(platform, external_id)] = user_id
+        self._accounts[(platform, external_id)] = (self._clock(), user_id)
         self._accounts.move_to_end((platform, external_id))
         while len(self._accounts) > self._size:
             self._accounts.popitem(last=False)
 
     def unlink_user(self, user_id: int) -> None:
-        for key in [k for k, v in self._accounts.items() if v == user_id]:
+        for key in [k for k, (_, v) in self._accounts.items() if v == user_id]:
             del self._accounts[key]
         self.forget(user_id)
 
