@@ -36,14 +36,45 @@ class Pace(Protocol):
     async def wait(self) -> None:
         """Return when one more send may leave now (it is counted)."""
 
+    async def note(self) -> None:
+        """Count a send that does not wait (a reply within a person's turn), if there is room
+        for it; one over the budget goes all the same and is not counted."""
+
+    async def hold(self, seconds: float) -> None:
+        """The platform said the sender is over its rate: sends of this process wait."""
+
+
+class _Hold:
+    """Until when this process's sends wait after the platform refused one."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        self._until = max(self._until, time.monotonic() + seconds)
+
+    async def wait(self) -> None:
+        left = self._until - time.monotonic()
+        if left > 0:
+            await asyncio.sleep(left)
+
 
 class LocalPace:
     def __init__(self, per_second: float) -> None:
         self.per_second = per_second
         self._bucket = AsyncLimiter(1, 1 / per_second)
+        self._hold = _Hold()
 
     async def wait(self) -> None:
+        await self._hold.wait()
         await self._bucket.acquire()
+
+    async def note(self) -> None:
+        if self._bucket.has_capacity():
+            await self._bucket.acquire()
+
+    async def hold(self, seconds: float) -> None:
+        self._hold.hold(seconds)
 
 
 class SharedPace:
@@ -51,7 +82,7 @@ class SharedPace:
         self,
         link: RedisLink,
         name: str,
-        per_second: int,
+        per_second: float,
         local: LocalPace,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -62,10 +93,21 @@ class SharedPace:
         self._slots = FixedWindowRateLimiter(link.store)
         self._second = MovingWindowRateLimiter(link.store)
         self._one = RateLimitItemPerSecond(1, 1, namespace=self._name)
-        self._cap = RateLimitItemPerSecond(per_second, 1, namespace=self._name)
+        self._cap = RateLimitItemPerSecond(max(1, math.floor(per_second)), 1, namespace=self._name)
         self._clock = clock
+        self._hold = _Hold()
+
+    async def note(self) -> None:
+        async def shared() -> None:
+            await self._second.hit(self._cap, "second")
+
+        await self._link.run(shared, self.local.note)
+
+    async def hold(self, seconds: float) -> None:
+        self._hold.hold(seconds)
 
     async def wait(self) -> None:
+        await self._hold.wait()
         while True:
             now = self._clock()
             slot = math.floor(now * self.per_second)

@@ -41,7 +41,7 @@ class Rates:
         self._counters.append(counter)
         return counter
 
-    def pace(self, name: str, per_second: int) -> Pace:
+    def pace(self, name: str, per_second: float) -> Pace:
         """Sends per second of one sender, shared by every process (`name`: the sender)."""
         local = LocalPace(per_second / self.instances)
         if self.link is None:

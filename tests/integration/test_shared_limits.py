@@ -170,3 +170,18 @@ async def test_limits_are_shared_again_once_redis_is_back(
     clock[0] += 31
     assert await counter.allow(PERSON, NOW), "shared again: the new Redis starts empty"
     assert link.up
+
+
+async def test_replies_take_their_place_and_a_hold_stops_the_sends(redis_url: str) -> None:
+    first, second = _two_processes(redis_url)
+    sender = f"whatsapp-test-{uuid.uuid4().hex[:8]}"
+    bulk, replies = first.pace(sender, 5), second.pace(sender, 5)
+    for _ in range(5):
+        await replies.note()  # five replies of the other process fill this second
+    started = time.monotonic()
+    await bulk.wait()
+    assert time.monotonic() - started > 0.5, "the bulk send waits behind the replies"
+    await bulk.hold(1.0)
+    started = time.monotonic()
+    await bulk.wait()
+    assert time.monotonic() - started >= 0.95, "held for the second the platform asked"
