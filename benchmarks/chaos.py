@@ -55,8 +55,9 @@ SECRET = "chaos-webhook-secret"
 REDIS_URL = os.environ.get("CHAOS_REDIS_URL", "redis://127.0.0.1:6379/0")
 # flood-controlled methods: new messages (edits and callback answers are not counted)
 SENDS = {"sendMessage", "sendPhoto", "sendDocument", "sendVoice", "sendAudio", "sendVideo"}
-REPLY_WAIT = 15.0  # seconds a learner waits for an answer before tapping again
-GIVE_UP = 20  # taps of one card without an answer before a learner gives up
+REPLY_WAIT = 20.0  # seconds a learner waits for an answer before tapping again
+GIVE_UP = 5  # taps of one card without an answer before a learner gives up
+WALK_FOR = 240.0  # seconds after which learners stop tapping, done or not
 
 
 def make_certificate(folder: Path) -> tuple[Path, Path]:
@@ -241,9 +242,12 @@ async def _answered(standin: BotApiStandIn, user_id: int, since: int) -> bool:
     return True
 
 
-async def navigate(standin: BotApiStandIn, learner: Learner, rng: random.Random) -> None:
+async def navigate(
+    standin: BotApiStandIn, learner: Learner, rng: random.Random, until: float
+) -> None:
     """Open the menu, then tap Next card after card; tap again when no answer comes."""
     uid = learner.user_id
+    await asyncio.sleep(rng.uniform(0, 20))  # not all at once
     mark = len(standin.requests)
     await standin.send_text(uid, "/start")
     for _attempt in range(5):
@@ -255,7 +259,10 @@ async def navigate(standin: BotApiStandIn, learner: Learner, rng: random.Random)
         learner.stuck = True
         return
     for card in learner.cards:
-        await asyncio.sleep(rng.uniform(0.2, 1.2))
+        await asyncio.sleep(rng.uniform(1.0, 4.0))
+        if time.monotonic() > until:
+            learner.stuck = True
+            return
         for attempt in range(GIVE_UP):
             mine = [m for m in standin.messages(uid) if m.get("from", {}).get("is_bot")]
             if not mine:
@@ -355,7 +362,8 @@ async def chaos(database_url: str, args: argparse.Namespace, folder: Path) -> No
     started = time.monotonic()
     try:
         await asyncio.gather(*(instance.start() for instance in instances))
-        walking = asyncio.gather(*(navigate(standin, learner, rng) for learner in learners))
+        until = time.monotonic() + WALK_FOR
+        walking = asyncio.gather(*(navigate(standin, lr, rng, until) for lr in learners))
         await standin.wait_for_request(lambda _: reached() >= args.members // 3, 120)
         copies_before_kill = len(copies())
         instances[0].kill()
@@ -396,13 +404,14 @@ async def chaos(database_url: str, args: argparse.Namespace, folder: Path) -> No
     print(
         f"webhook updates per process: {list(balancer.spread.values())}; refused by the "
         f"killed process and passed on: {balancer.refused}; answered by none: "
-        f"{balancer.failed}"
+        f"{balancer.failed}; {sum(balancer.spread.values()) / elapsed:.1f} webhook calls a "
+        f"second (the stand-in delivers one at a time, in order)"
     )
     print(
         f"learners: {len(right)}/{len(learners)} at the card they last tapped"
         f"{' (wrong: ' + str([(lr.user_id, lr.tapped, found[lr.user_id]) for lr in wrong[:5]]) + ')' if wrong else ''}"  # noqa: E501
         f"; taps repeated after no answer: {sum(lr.retaps for lr in learners)}; learners who "
-        f"gave up after {GIVE_UP} unanswered taps of one card: "
+        f"stopped (after {WALK_FOR:.0f} s, or {GIVE_UP} unanswered taps of one card): "
         f"{sum(1 for lr in learners if lr.stuck)}"
     )
     print(
@@ -415,8 +424,10 @@ async def chaos(database_url: str, args: argparse.Namespace, folder: Path) -> No
     for instance in instances:
         lines = instance.log.read_text(errors="replace").splitlines()
         errors = [line for line in lines if "ERROR" in line or "Traceback" in line]
+        fallbacks = sum(1 for line in lines if "Redis unreachable" in line)
         print(
-            f"bot log {instance.log.name}: {len(lines)} lines, {len(errors)} errors {errors[:3]}"
+            f"bot log {instance.log.name}: {len(lines)} lines, {len(errors)} errors "
+            f"{errors[:3]}, {fallbacks} falls back to in-process limits"
         )
     print(
         f"duplicates: {duplicates} (at most the copies in flight in the killed process: "
@@ -425,7 +436,7 @@ async def chaos(database_url: str, args: argparse.Namespace, folder: Path) -> No
     print(
         f"send rate: busiest second {_busiest_second([r.time for r in sends if r.status == 200])}"
         f" messages at the stand-in (limit {TELEGRAM_RATE}); {len(sends)} sends; "
-        f"429 answers: {len(refused)}"
+        f"429 answers: {len(refused)} {dict(Counter(r.method for r in refused))}"
     )
 
 
@@ -445,7 +456,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--learners", type=int, default=200)
     parser.add_argument("--members", type=int, default=1_000)
-    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=4)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.folder:

@@ -22,8 +22,10 @@ T = TypeVar("T")
 
 # Seconds before a failed Redis is tried again.
 RETRY_AFTER = 30.0
-# Seconds to connect or wait for an answer: a send or a tap waits on the limit.
-TIMEOUT = 0.5
+# Seconds to connect or wait for an answer: a send or a tap waits on the limit. Long enough
+# that a busy machine is not taken for a Redis that is down: a process that falls back sends
+# at its share beside others still at the shared rate, more than the rate together.
+TIMEOUT = 2.0
 
 
 def storage(url: str) -> RedisStorage:

@@ -17,7 +17,11 @@ from bot.channels.telegram.context import BotApplication, BotContext, BotData, C
 from bot.channels.telegram.dispatch import EventHandler
 from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.http_request import AiohttpRequest
-from bot.channels.telegram.ratelimit import PACED_MESSAGES_PER_SECOND, RetryingRateLimiter
+from bot.channels.telegram.ratelimit import (
+    PACED_MESSAGES_PER_SECOND,
+    SHARED_MESSAGES_PER_SECOND,
+    RetryingRateLimiter,
+)
 from bot.channels.telegram.replies import TelegramChannel
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
@@ -142,7 +146,12 @@ async def start_services(
     services.channels.add(TelegramChannel(app.bot))
     limiter = app.bot.rate_limiter
     if isinstance(limiter, RetryingRateLimiter) and limiter.paced_by_core:
-        limiter.pace_with(services.rates.pace(f"telegram-{app.bot.id}", PACED_MESSAGES_PER_SECOND))
+        limiter.pace_with(
+            services.rates.pace(
+                f"telegram-{app.bot.id}",
+                SHARED_MESSAGES_PER_SECOND if services.rates.shared else PACED_MESSAGES_PER_SECOND,
+            )
+        )
     app.bot_data.services = services
     await register_commands(app, services.i18n)
     app.bot_data.jobs = Jobs(app.bot_data.services)

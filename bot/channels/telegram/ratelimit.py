@@ -48,6 +48,10 @@ INTERACTIVE = {
 # second now and then; each 429 then stops every send for a second or more.
 MESSAGES_PER_SECOND = 30
 PACED_MESSAGES_PER_SECOND = 29
+# Shared by several processes (bot.ratelimits), one more message of room: each process's
+# own delay between its turn and its request reaching Telegram differs, so two processes'
+# evenly spaced sends arrive less evenly than one's (benchmarks/chaos.py met 429s at 29).
+SHARED_MESSAGES_PER_SECOND = 28
 
 
 class RetryingRateLimiter(AIORateLimiter):
