@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     # How many bot processes share this database (PostgreSQL). Above 1, each person's turn
     # holds a lock across processes (bot.db.locks); one process needs none and pays nothing.
     instances: int = Field(default=1, ge=1)
+    # Redis (redis://host:port/db) shared by every process for the rate limits: sends per
+    # second and tries per person (bot.ratelimits). Unset: each process counts by itself.
+    redis_url: str | None = None
     # WhatsApp Cloud API (all four of token, number id, app secret, verify token, or none).
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None

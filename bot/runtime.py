@@ -16,6 +16,7 @@ from bot.content.consultations import collect_consultations
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import I18n
+from bot.ratelimits.rates import Rates
 from bot.services import learners
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
@@ -53,6 +54,9 @@ async def open_services(
         session_factory=create_session_factory(engine),
         clock=clock,
         consultation_files=consultation_files,
+        rates=Rates(
+            settings.redis_url, secret=settings.sealing_secret, instances=settings.instances
+        ),
         # built once: every question searches this index
         faq_index=faq_index or FaqIndex(course),
     )

@@ -52,6 +52,7 @@ async def on_delete(turn_: Turn) -> None:
         await learners.delete_everything(turn_.uow, turn_.user.id, turn_.services.clock())
         # nothing typed before the deletion may be sent after it ("Ask a person")
         turn_.memory.forget()
+        await turn_.services.forget_person(turn_.user.id)
         turn_.memory.language = None
         await show(turn_, render_deleted(turn_.t))
     else:

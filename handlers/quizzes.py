@@ -229,7 +229,7 @@ async def cmd_verify(turn_: Turn) -> None:
     if not typed:
         await show(turn_, render_verify_usage(turn_.t), edit=False)
         return
-    if not s.verify_in_bot.allow(str(turn_.user.id), s.clock()):
+    if not await s.verify_in_bot.allow(str(turn_.user.id), s.clock()):
         await show(turn_, render_too_many_checks(turn_.t), edit=False)
         return
     code = certificates.normalise_code(typed)

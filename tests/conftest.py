@@ -212,3 +212,27 @@ def _or_skip(created: tuple[str, str] | str) -> tuple[str, str]:
             pytest.fail(f"REQUIRE_POSTGRES is set but {created}")
         pytest.skip(created)
     return created
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _redis_answers(url: str) -> bool:
+    host, port = url.removeprefix("redis://").split("/")[0].split(":")
+    try:
+        with socket.create_connection((host, int(port)), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server for the shared limits; skipped when it is absent, unless
+    REQUIRE_REDIS=1 (CI), where a missing server fails instead."""
+    if not _redis_answers(REDIS_URL):
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(f"REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}")
+        pytest.skip(f"no Redis at {REDIS_URL} (set TEST_REDIS_URL)")
+    return REDIS_URL

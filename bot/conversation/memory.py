@@ -10,6 +10,10 @@ from bot.screens import Screen
 from bot.sealing import Sealer
 from bot.waiting import Wait
 
+# People whose memory a process keeps; past it, the least recently seen is dropped (what
+# matters of it is in users.waiting, and the rest is a cache or a step they can repeat).
+MEMORIES_KEPT = 10_000
+
 
 @dataclass
 class Memory:

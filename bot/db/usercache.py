@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from bot.db.repositories.users import UserRecord
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 DEFAULT_TTL = 30.0
 DEFAULT_SIZE = 10_000
@@ -33,45 +36,46 @@ class UserCache:
         self._size = size
         self._clock = clock
         self._entries: OrderedDict[int, tuple[float, UserRecord]] = OrderedDict()
-        # Channel identity -> person: written once per person and channel, never changed
-        # (deleting the person unlinks them), so it needs no time to live, only a bound.
-        self._accounts: OrderedDict[tuple[str, str], int] = OrderedDict()
+        # Channel identity -> person: written once per person and channel and unlinked when
+        # the person is deleted, here; with the same time to live as the rows, so a process
+        # that did not do the deletion forgets the link as soon.
+        self._accounts: OrderedDict[tuple[str, str], tuple[float, int]] = OrderedDict()
 
     def get(self, user_id: int) -> UserRecord | None:
-        entry = self._entries.get(user_id)
-        if entry is None:
-            return None
-        stored_at, record = entry
-        if self._clock() - stored_at > self._ttl:
-            del self._entries[user_id]
-            return None
-        self._entries.move_to_end(user_id)
-        return record
+        return self._fresh(self._entries, user_id)
 
     def put(self, record: UserRecord) -> None:
-        self._entries[record.id] = (self._clock(), record)
-        self._entries.move_to_end(record.id)
-        while len(self._entries) > self._size:
-            self._entries.popitem(last=False)
+        self._store(self._entries, record.id, record)
 
     def forget(self, user_id: int) -> None:
         self._entries.pop(user_id, None)
 
     def account(self, platform: str, external_id: str) -> int | None:
-        key = (platform, external_id)
-        user_id = self._accounts.get(key)
-        if user_id is not None:
-            self._accounts.move_to_end(key)
-        return user_id
+        return self._fresh(self._accounts, (platform, external_id))
 
     def link(self, platform: str, external_id: str, user_id: int) -> None:
-        self._accounts[(platform, external_id)] = user_id
-        self._accounts.move_to_end((platform, external_id))
-        while len(self._accounts) > self._size:
-            self._accounts.popitem(last=False)
+        self._store(self._accounts, (platform, external_id), user_id)
+
+    def _fresh(self, entries: OrderedDict[K, tuple[float, V]], key: K) -> V | None:
+        """The entry if it is younger than the time to live (older ones are dropped)."""
+        entry = entries.get(key)
+        if entry is None:
+            return None
+        stored_at, value = entry
+        if self._clock() - stored_at > self._ttl:
+            del entries[key]
+            return None
+        entries.move_to_end(key)
+        return value
+
+    def _store(self, entries: OrderedDict[K, tuple[float, V]], key: K, value: V) -> None:
+        entries[key] = (self._clock(), value)
+        entries.move_to_end(key)
+        while len(entries) > self._size:
+            entries.popitem(last=False)
 
     def unlink_user(self, user_id: int) -> None:
-        for key in [k for k, v in self._accounts.items() if v == user_id]:
+        for key in [k for k, (_, v) in self._accounts.items() if v == user_id]:
             del self._accounts[key]
         self.forget(user_id)
 

@@ -1,37 +1,29 @@
-"""The 30-answers-an-hour limit, counted in memory so anonymous answers leave no trace.
+"""The 30-answers-an-hour limit, kept out of the database so anonymous answers leave no trace.
 
 Writing "user X answered at 10:02" anywhere in the database would tie that user to the
-anonymous answer stored at the same moment, so the counts live only in this process: a
-person's recent answer times (no content, no reference), forgotten after an hour and on
-restart. Several bot processes each count separately.
+anonymous answer stored at the same moment, so the counts live in memory (forgotten after
+an hour and on restart) or, with several processes, in Redis as counts per hashed key with
+no time of any answer (bot.ratelimits.counters).
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.services.throttle import MAX_KEYS, Windows
+from bot.ratelimits.counters import Counter, LocalCounter
 
 WINDOW = timedelta(hours=1)
 MAX_PER_WINDOW = 30
 
 
 class AnswerLimit:
-    """Answers per person in the last hour; people idle for an hour are forgotten, and at
-    most `max_keys` are remembered (bot.services.throttle.Windows)."""
+    """Answers per person in the last hour; a person's answer is counted once it is stored."""
 
-    def __init__(
-        self, limit: int = MAX_PER_WINDOW, window: timedelta = WINDOW, max_keys: int = MAX_KEYS
-    ) -> None:
-        self.limit = limit
-        self.window = window
-        self._times: Windows[int] = Windows(window, max_keys)
+    def __init__(self, counter: Counter | None = None) -> None:
+        self.counter = LocalCounter(MAX_PER_WINDOW, WINDOW) if counter is None else counter
 
-    def allows(self, user_id: int, now: datetime) -> bool:
-        return self._times.count(user_id, now) < self.limit
+    async def allows(self, user_id: int, now: datetime) -> bool:
+        return await self.counter.room(str(user_id), now)
 
-    def note(self, user_id: int, now: datetime) -> None:
-        self._times.add(user_id, now)
-
-    def __len__(self) -> int:
-        return len(self._times)
+    async def note(self, user_id: int, now: datetime) -> None:
+        await self.counter.note(str(user_id), now)

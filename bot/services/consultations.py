@@ -319,7 +319,7 @@ async def submit(
     if stance not in STANCES or not 0 <= section < len(consultation.spec.clauses):
         raise StaleButton(f"{consultation_id}-{section}-{stance}")
     _check_open(consultation, now)
-    if not limit.allows(user_id, now):
+    if not await limit.allows(user_id, now):
         raise TooManyAnswers()
     values: dict[str, Any] = {
         "consultation_id": consultation_id,
@@ -336,7 +336,7 @@ async def submit(
     # No answer, named or anonymous, goes to the event log: a named answer's exact time
     # there would bracket the anonymous answers stored just before and after it.
     await uow.commit()
-    limit.note(user_id, now)
+    await limit.note(user_id, now)
     return Receipt(reference(consultation_id, number), anonymous, consultation.record.closes_at)
 
 
@@ -423,7 +423,7 @@ async def change_answer(
     """Replace a named answer's content (same section, stance and reference)."""
     mine = await my_answer(uow, user_id, consultation_id, number)
     _check_open(mine.consultation, now)
-    if not limit.allows(user_id, now):
+    if not await limit.allows(user_id, now):
         raise TooManyAnswers()
     values = {**_content_values(answer), "submitted_on": now.date()}
     if not await uow.consultations.replace_answer(consultation_id, number, user_id, values):
@@ -433,7 +433,7 @@ async def change_answer(
     else:
         await uow.answer_files.drop(consultation_id, number)
     await uow.commit()
-    limit.note(user_id, now)
+    await limit.note(user_id, now)
     return Receipt(mine.reference, False, mine.consultation.record.closes_at)
 
 

@@ -21,25 +21,18 @@ from bot.db.locks import PersonLocks
 from bot.db.uow import UnitOfWork
 from bot.db.usercache import UserCache
 from bot.i18n import I18n
+from bot.ratelimits.counters import Counter
+from bot.ratelimits.rates import Rates
 from bot.sealing import Sealer
 from bot.services import faq
-from bot.services.answer_limit import AnswerLimit
+from bot.services.answer_limit import MAX_PER_WINDOW, WINDOW, AnswerLimit
 from bot.services.faq_search import FaqIndex
 from bot.services.holding import BatchPolicy
-from bot.services.throttle import Throttle
 from bot.services.zones import ZoneIndex
 
 # Verification tries: 10 per 10 minutes per Telegram user (/verify) and per client address
 # (GET /verify/{code}); enough for honest use, far too few to guess a code.
 VERIFY_LIMIT, VERIFY_WINDOW = 10, timedelta(minutes=10)
-
-
-def _verify_throttle() -> Throttle:
-    return Throttle(VERIFY_LIMIT, VERIFY_WINDOW)
-
-
-def _ask_throttle() -> Throttle:
-    return Throttle(faq.ASK_LIMIT, faq.ASK_WINDOW)
 
 
 def utc_now() -> datetime:
@@ -63,14 +56,10 @@ class Services:
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     # Draws quiz questions and shuffles options (codes come from `secrets`, not from here).
     rng: random.Random = field(default_factory=random.Random)
-    verify_in_bot: Throttle = field(default_factory=_verify_throttle)
-    verify_on_web: Throttle = field(default_factory=_verify_throttle)
-    # questions to a person per learner (see services/faq)
-    ask_limit: Throttle = field(default_factory=_ask_throttle)
+    # the rate limits: in this process, or in Redis for every process (bot.ratelimits)
+    rates: Rates = field(default_factory=Rates)
     # consultation files found at start-up, by id (content/consultations/)
     consultation_files: dict[str, ConsultationSpec] = field(default_factory=dict)
-    # answers per person in the last hour, kept in memory only (see services/answer_limit)
-    answer_limit: AnswerLimit = field(default_factory=AnswerLimit)
     # built in post_init from the course; `faq` builds it on first use where nobody did
     faq_index: FaqIndex | None = None
     # when held anonymous answers are written in a batch (see services/holding)
@@ -82,6 +71,32 @@ class Services:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)
+
+    @functools.cached_property
+    def verify_in_bot(self) -> Counter:
+        """/verify guesses per person."""
+        return self.rates.counter("verify-bot", VERIFY_LIMIT, VERIFY_WINDOW)
+
+    @functools.cached_property
+    def verify_on_web(self) -> Counter:
+        """GET /verify/{code} guesses per client address."""
+        return self.rates.counter("verify-web", VERIFY_LIMIT, VERIFY_WINDOW)
+
+    @functools.cached_property
+    def ask_limit(self) -> Counter:
+        """Questions to a person per learner (see services/faq)."""
+        return self.rates.counter("ask", faq.ASK_LIMIT, faq.ASK_WINDOW)
+
+    @functools.cached_property
+    def answer_limit(self) -> AnswerLimit:
+        """Consultation answers per person in the last hour (see services/answer_limit)."""
+        return AnswerLimit(self.rates.counter("answers", MAX_PER_WINDOW, WINDOW))
+
+    async def forget_person(self, user_id: int) -> None:
+        """Drop a person who deleted their data from every in-memory limit and cache of
+        this process (and from the shared limits in Redis)."""
+        self.user_cache.unlink_user(user_id)
+        await self.rates.forget(str(user_id))
 
     @functools.cached_property
     def person_locks(self) -> PersonLocks:

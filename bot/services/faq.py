@@ -15,9 +15,9 @@ from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, User
 from bot.db.uow import UnitOfWork
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
+from bot.ratelimits.counters import Counter
 from bot.services.faq_search import FaqIndex, SearchResult
 from bot.services.safety import mentions_danger
-from bot.services.throttle import Throttle
 
 MAX_QUESTION = 1000  # characters kept of a question to a person (a Telegram text is 4096)
 MAX_REPLY = 3000  # a reply is shown inside a message with a header and a safety line
@@ -128,7 +128,7 @@ async def send_to_person(
     text: str,
     index: FaqIndex,
     now: datetime,
-    limit: Throttle,
+    limit: Counter,
     admins: Iterable[tuple[str, str]],
 ) -> Asked:
     """Queue the question, and a notice for each admin and trainer, in one commit; the
@@ -137,7 +137,7 @@ async def send_to_person(
     text = text.strip()
     if len(text) > MAX_QUESTION:
         raise QuestionTooLong()
-    if not limit.allow(str(user.id), now):
+    if not await limit.allow(str(user.id), now):
         raise TooManyQuestions()
     result = index.search(text, language)
     closest = result.matches[0] if result.matches else None

@@ -45,7 +45,7 @@ def add_verify_route(
         language = services.i18n.negotiate(first)
         t = services.i18n.translator(language)
         status = 200
-        if not services.verify_on_web.allow(_client(request), services.clock()):
+        if not await services.verify_on_web.allow(_client(request), services.clock()):
             status, body = 429, render_too_many_checks(t)
         elif (code := certificates.normalise_code(request.match_info["code"])) is None:
             status, body = 404, render_not_a_code(t)

@@ -83,6 +83,13 @@ class Harness:
         await self._stack.aclose()
         self.app = None
 
+    async def __aenter__(self) -> Harness:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
     async def restart(self) -> None:
         await self.stop()
         await self.start()

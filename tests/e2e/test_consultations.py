@@ -370,7 +370,7 @@ async def test_bad_answers_are_refused_and_change_nothing(bot: Harness, clock: F
     await choose(bot, PT, 0, "s", "a")
     pt = await bot.uid(PT)
     for _ in range(MAX_PER_WINDOW):
-        bot.services.answer_limit.note(pt, clock.now)
+        await bot.services.answer_limit.note(pt, clock.now)
     await bot.say(PT, "One more")
     assert t.gettext(
         "You have sent 30 answers in the last hour. Please wait a while, then try again."

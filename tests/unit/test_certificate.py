@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from pypdf import PdfReader
@@ -29,7 +29,6 @@ from bot.services.certificates import (
     new_code,
     normalise_code,
 )
-from bot.services.throttle import Throttle
 
 NOW = datetime(2026, 5, 4, 9, tzinfo=UTC)
 
@@ -73,13 +72,6 @@ def test_codes_are_long_random_and_unambiguous() -> None:
     code = next(iter(codes))
     assert normalise_code(f" {format_code(code).lower()} ") == code
     assert normalise_code("ABCD-EFGH-JKM0") is None and normalise_code("short") is None
-
-
-def test_throttle_allows_the_limit_per_key_within_the_window() -> None:
-    throttle = Throttle(3, timedelta(minutes=10))
-    assert [throttle.allow("a", NOW) for _ in range(4)] == [True, True, True, False]
-    assert throttle.allow("b", NOW), "keys are counted apart"
-    assert throttle.allow("a", NOW + timedelta(minutes=10)), "the window slides"
 
 
 @pytest.mark.parametrize(("language", "name"), [("en", "Ana Souza"), ("hi", "प्रियंका")])

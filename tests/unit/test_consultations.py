@@ -149,15 +149,15 @@ def test_answers_are_checked() -> None:
     assert check_answer(Answer("voice", "", "F3", None, "audio/ogg"), 20).text is None
 
 
-def test_the_hourly_limit_forgets_after_an_hour() -> None:
+async def test_the_hourly_limit_forgets_after_an_hour() -> None:
     limit = AnswerLimit()
     now = datetime(2027, 1, 1, tzinfo=UTC)
     for i in range(30):
-        assert limit.allows(7, now + timedelta(minutes=i))
-        limit.note(7, now + timedelta(minutes=i))
-    assert not limit.allows(7, now + timedelta(minutes=59))
-    assert limit.allows(8, now), "per person"
-    assert limit.allows(7, now + timedelta(minutes=60)), "the first one is an hour old"
+        assert await limit.allows(7, now + timedelta(minutes=i))
+        await limit.note(7, now + timedelta(minutes=i))
+    assert not await limit.allows(7, now + timedelta(minutes=59))
+    assert await limit.allows(8, now), "per person"
+    assert await limit.allows(7, now + timedelta(minutes=60)), "the first one is an hour old"
 
 
 def test_references_and_callback_data() -> None:

@@ -12,8 +12,9 @@ import pytest
 
 from bot.content.consultations import ConsultationSpec, ConsultationText, Section
 from bot.errors import StaleButton
+from bot.ratelimits.counters import LocalCounter
 from bot.services import consultations
-from bot.services.answer_limit import AnswerLimit
+from bot.services.answer_limit import WINDOW, AnswerLimit
 from bot.services.consultations import (
     AlreadyPublished,
     Answer,
@@ -144,7 +145,7 @@ async def test_a_forged_section_or_stance_is_a_stale_button(
 
 
 async def test_the_hourly_limit_counts_stored_answers_only(db: FakeDatabase) -> None:
-    limit = AnswerLimit(limit=2)
+    limit = AnswerLimit(LocalCounter(2, WINDOW))
     with pytest.raises(ConsultationClosed):
         await _submit(db, limit=limit, now=CLOSES)
     await _submit(db, limit=limit)
@@ -179,8 +180,8 @@ async def test_only_the_author_changes_a_named_answer_while_open(db: FakeDatabas
         await change(OTHER, DURING)
     with pytest.raises(ConsultationClosed):
         await change(AUTHOR, CLOSES)
-    full = AnswerLimit(limit=1)
-    full.note(AUTHOR, DURING)
+    full = AnswerLimit(LocalCounter(1, WINDOW))
+    await full.note(AUTHOR, DURING)
     with pytest.raises(TooManyAnswers):
         await change(AUTHOR, DURING, full)
     assert db.committed.consultation_answers[(_id(db), number)].kind == "text"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.ratelimits.counters import LocalCounter
 from bot.services import faq
 from bot.services.faq import (
     NotYourQuestion,
@@ -15,7 +16,6 @@ from bot.services.faq import (
     TooManyQuestions,
 )
 from bot.services.faq_search import FaqIndex
-from bot.services.throttle import Throttle
 from tests.unit.fakes import FakeDatabase
 from tests.unit.small_course import NOW, small_course
 
@@ -33,12 +33,15 @@ def db() -> FakeDatabase:
     return db
 
 
-def _limit() -> Throttle:
-    return Throttle(faq.ASK_LIMIT, faq.ASK_WINDOW)
+def _limit() -> LocalCounter:
+    return LocalCounter(faq.ASK_LIMIT, faq.ASK_WINDOW)
 
 
 async def _ask(
-    db: FakeDatabase, limit: Throttle, text: str = "Where do I send a complaint form?", **at: int
+    db: FakeDatabase,
+    limit: LocalCounter,
+    text: str = "Where do I send a complaint form?",
+    **at: int,
 ) -> faq.QuestionRecord:
     user = db.committed.users[LEARNER]
     asked = await faq.send_to_person(
@@ -80,7 +83,7 @@ async def test_the_sixth_question_in_an_hour_is_refused_and_stored_nowhere(
 
 
 async def test_an_overlong_question_is_refused_without_using_up_a_try(db: FakeDatabase) -> None:
-    limit = Throttle(1, faq.ASK_WINDOW)
+    limit = LocalCounter(1, faq.ASK_WINDOW)
     with pytest.raises(QuestionTooLong):
         await _ask(db, limit, "a" * (faq.MAX_QUESTION + 1))
     await _ask(db, limit, "a" * faq.MAX_QUESTION)

@@ -17,7 +17,11 @@ from bot.channels.telegram.context import BotApplication, BotContext, BotData, C
 from bot.channels.telegram.dispatch import EventHandler
 from bot.channels.telegram.errors import on_error
 from bot.channels.telegram.http_request import AiohttpRequest
-from bot.channels.telegram.ratelimit import RetryingRateLimiter
+from bot.channels.telegram.ratelimit import (
+    PACED_MESSAGES_PER_SECOND,
+    SHARED_MESSAGES_PER_SECOND,
+    RetryingRateLimiter,
+)
 from bot.channels.telegram.replies import TelegramChannel
 from bot.channels.telegram.updates import PerUserUpdateProcessor
 from bot.config import Settings
@@ -90,7 +94,7 @@ def build_application(
         )
         .request(requests := AiohttpRequest())
         .get_updates_request(polling_requests := AiohttpRequest(connection_pool_size=1))
-        .rate_limiter(rate_limiter or RetryingRateLimiter(max_retries=3))
+        .rate_limiter(rate_limiter or RetryingRateLimiter.paced(max_retries=3))
         .concurrent_updates(PerUserUpdateProcessor(settings.turns_at_once))
         .post_init(
             lambda app: start_services(
@@ -133,6 +137,14 @@ async def start_services(
         settings, course=course, clock=clock, faq_index=faq_index, i18n=i18n
     )
     services.channels.add(TelegramChannel(app.bot))
+    limiter = app.bot.rate_limiter
+    if isinstance(limiter, RetryingRateLimiter) and limiter.paced_by_core:
+        limiter.pace_with(
+            services.rates.pace(
+                f"telegram-{app.bot.id}",
+                SHARED_MESSAGES_PER_SECOND if services.rates.shared else PACED_MESSAGES_PER_SECOND,
+            )
+        )
     app.bot_data.services = services
     await register_commands(app, services.i18n)
     app.bot_data.jobs = Jobs(app.bot_data.services)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 from telegram.request import BaseRequest
@@ -22,6 +23,8 @@ class BotData:
         self.services: Services | None = None
         self.jobs: Jobs | None = None
         self.transports: tuple[BaseRequest, ...] = ()
+        # Telegram user ids whose memory (PTB's user_data) is kept, least recently seen first
+        self.recent_users: OrderedDict[int, None] = OrderedDict()
 
 
 class ChatData:

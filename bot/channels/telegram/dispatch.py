@@ -16,7 +16,7 @@ from bot.channels.telegram.context import BotContext
 from bot.channels.telegram.events import read_update
 from bot.channels.telegram.replies import TelegramReplies
 from bot.conversation.events import Event, Person, Pressed
-from bot.conversation.memory import Memory
+from bot.conversation.memory import MEMORIES_KEPT, Memory
 from bot.conversation.router import Router
 from bot.conversation.turn import TurnHandler, take_turn
 
@@ -57,9 +57,22 @@ async def run_turn(
         # Stop the button's spinner first: slow work after this cannot make it "too old".
         await answer_quietly(update)
     memory = context.user_data if context.user_data is not None else Memory()
+    if update.effective_user is not None:
+        _keep_recent(context, update.effective_user.id)
     replies = TelegramReplies(update, context.bot)
     update_id = str(update.update_id)
     await take_turn(context.services, person, event, replies, memory, handler, update_id)
+
+
+def _keep_recent(context: BotContext, user_id: int) -> None:
+    """Keep at most MEMORIES_KEPT people's memory: PTB's user_data otherwise grows by one
+    entry per person who ever wrote, for the life of the process."""
+    recent = context.bot_data.recent_users
+    recent.pop(user_id, None)
+    recent[user_id] = None
+    while len(recent) > MEMORIES_KEPT:
+        oldest, _ = recent.popitem(last=False)
+        context.application.drop_user_data(oldest)
 
 
 class EventHandler(BaseHandler[Update, BotContext, None]):

@@ -10,6 +10,8 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.ratelimits.pace import Pace
+
 log = logging.getLogger(__name__)
 
 # Methods that are safe to repeat after a timeout: a lost answer cannot duplicate a message.
@@ -46,6 +48,21 @@ INTERACTIVE = {
 # second now and then; each 429 then stops every send for a second or more.
 MESSAGES_PER_SECOND = 30
 PACED_MESSAGES_PER_SECOND = 29
+# Shared by several processes (bot.ratelimits), one more message of room: each process's
+# own delay between its turn and its request reaching Telegram differs, so two processes'
+# evenly spaced sends arrive less evenly than one's (benchmarks/chaos.py met 429s at 29).
+SHARED_MESSAGES_PER_SECOND = 28
+
+
+def _paced(
+    callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+    pace: Pace,
+) -> Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]:
+    async def paced(*args: Any, **kwargs: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        await pace.wait()
+        return await callback(*args, **kwargs)
+
+    return paced
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -61,6 +78,10 @@ class RetryingRateLimiter(AIORateLimiter):
     sending at 30/s, which is more than 30 within one second, so a bulk send met a 429 (and
     a pause of every send) about once a second; evenly paced it meets none
     (benchmarks/reminders.py).
+
+    `paced()` builds one whose overall limit is the core's pace for the bot's token
+    (bot.ratelimits), set by `pace_with` once the services exist: shared by every process
+    through Redis, or this process's share of the rate without it.
     """
 
     def __init__(self, *, network_retries: int = 3, backoff: float = 0.5, **kwargs: Any) -> None:
@@ -69,6 +90,18 @@ class RetryingRateLimiter(AIORateLimiter):
         super().__init__(**kwargs)
         self._network_retries = network_retries
         self._backoff = backoff
+        self._pace: Pace | None = None
+        self.paced_by_core = False
+
+    @classmethod
+    def paced(cls, **kwargs: Any) -> RetryingRateLimiter:
+        """Without a limit of its own on all new messages: the core's pace is that limit."""
+        limiter = cls(overall_max_rate=0, **kwargs)
+        limiter.paced_by_core = True
+        return limiter
+
+    def pace_with(self, pace: Pace) -> None:
+        self._pace = pace
 
     async def process_request(
         self,
@@ -83,6 +116,11 @@ class RetryingRateLimiter(AIORateLimiter):
             # AIORateLimiter picks its limiters from `data` only; without a chat id it
             # applies none of them, but still retries after a 429.
             data = {key: value for key, value in data.items() if key != "chat_id"}
+        elif self._pace is not None and "chat_id" in data:
+            # every attempt waits for its slot, the ones AIORateLimiter makes after a 429 too:
+            # sent again unpaced, a refused message adds to the next second and meets
+            # another 429 (benchmarks.chaos)
+            callback = _paced(callback, self._pace)
         attempt = 0
         while True:
             try:

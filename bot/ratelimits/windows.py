@@ -1,13 +1,11 @@
-"""Sliding-window counters kept in memory, with bounded memory and constant work per call.
+"""Sliding windows of recent times per key, in memory, bounded, with constant work per call.
 
-`Throttle` allows at most `limit` tries per key within `window` (the /verify guesses, per
-person or address); `AnswerLimit` (bot.services.answer_limit) counts answers the same way.
-Keys live in least-recently-used order, so those idle for a whole window sit at the front
-and are dropped a few at a time as new tries come in, instead of scanning every key once
-many are active; past `max_keys` the least recently used key is dropped even if active (a
-guesser who rotates through that many addresses gets a fresh window on the oldest of them,
-which at these odds gains nothing). A restart forgets everything; several processes each
-count apart (see README, Several instances).
+The in-process counters (bot.ratelimits.counters) keep their tries here. Keys live in
+least-recently-used order, so those idle for a whole window sit at the front and are
+dropped a few at a time as new tries come in, instead of scanning every key once many are
+active; past `max_keys` the least recently used key is dropped even if active (a guesser
+who rotates through that many addresses gets a fresh window on the oldest of them, which
+at these odds gains nothing). A restart forgets everything.
 """
 
 from __future__ import annotations
@@ -59,24 +57,8 @@ class Windows(Generic[K]):
         while len(self._times) > self.max_keys:
             self._times.popitem(last=False)
 
+    def forget(self, key: K) -> None:
+        self._times.pop(key, None)
+
     def __len__(self) -> int:
         return len(self._times)
-
-
-class Throttle:
-    """At most `limit` tries per key within `window`."""
-
-    def __init__(self, limit: int, window: timedelta, max_keys: int = MAX_KEYS) -> None:
-        self.limit = limit
-        self.window = window
-        self._tries: Windows[str] = Windows(window, max_keys)
-
-    def allow(self, key: str, now: datetime) -> bool:
-        """Count a try; False when the key has used up its tries in the window."""
-        if self._tries.count(key, now) >= self.limit:
-            return False
-        self._tries.add(key, now)
-        return True
-
-    def __len__(self) -> int:
-        return len(self._tries)
