@@ -3,11 +3,12 @@
 Telegram resends a webhook update it got no answer to in time, and a poller that restarts
 before confirming its last batch gets it again; Meta retries a webhook call for days and
 says the same message can arrive twice. The claim is a row keyed by (platform, event id),
-committed before the event is processed: a second delivery, to this process after a restart
-or to another instance, finds the row and is dropped. That makes processing at most once: an
-event whose processing crashed the process after the claim is not taken again, which is
-the better failure here (a consultation answer recorded twice, or a quiz answered twice,
-is worse than a lost message the person sees unanswered and sends again).
+written in the event's turn and committed with what the turn changed: a second delivery, to
+this process after a restart or to another instance, finds the row and is dropped. So what
+an event changed is applied at most once: an event whose processing crashed the process
+after its first commit is not taken again, which is the better failure here (a
+consultation answer recorded twice, or a quiz answered twice, is worse than a lost message
+the person sees unanswered and sends again).
 """
 
 from __future__ import annotations
@@ -19,13 +20,6 @@ from bot.db.uow import UnitOfWork
 # Longer than anyone redelivers: Meta retries a webhook call for up to 7 days, Telegram
 # keeps an unconfirmed update for 24 hours.
 KEPT = timedelta(days=8)
-
-
-async def first_time(uow: UnitOfWork, platform: str, event_id: str, now: datetime) -> bool:
-    """Claim the event and commit the claim; False when it was processed before."""
-    claimed = await uow.processed.first_time(platform, event_id, now)
-    await uow.commit()
-    return claimed
 
 
 async def claim_in_turn(uow: UnitOfWork, platform: str, event_id: str, now: datetime) -> bool:

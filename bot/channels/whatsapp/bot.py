@@ -1,8 +1,9 @@
 """The WhatsApp side of one process: its channel, its webhook, and a turn per message.
 
-Messages come from the webhook (bot.channels.whatsapp.webhook: signed, claimed once, one
-person's in order) as neutral events; each runs as a turn of the core with WhatsApp's
-replies and the person's memory. Errors get the same answers as on Telegram: a known
+Messages come from the webhook (bot.channels.whatsapp.webhook: signed, one person's in
+order) as neutral events; each runs as a turn of the core with WhatsApp's replies and the
+person's memory, the turn claiming the message's id so one delivered twice is not applied
+twice (bot.services.processed). Errors get the same answers as on Telegram: a known
 situation its translated sentence, anything else an apology, logged by kind and place only.
 """
 
@@ -81,8 +82,6 @@ class WhatsAppBot:
             app_secret=settings.whatsapp_app_secret.get_secret_value(),
             verify_token=settings.whatsapp_verify_token.get_secret_value(),
             handle=self.handle,
-            uow=services.uow,
-            clock=services.clock,
             phone_number_id=phone_id,
             at_once=settings.turns_at_once,
         )
@@ -171,7 +170,9 @@ class WhatsAppBot:
         if handler is None:
             return
         try:
-            await take_turn(self._services, person, event, replies, memory, handler)
+            await take_turn(
+                self._services, person, event, replies, memory, handler, incoming.message_id
+            )
         except AppError as err:
             keyboard = menu_keyboard(translator()) if isinstance(err, StaleButton) else None
             await replies.show(Screen(translator().gettext(err.msgid), keyboard or Keyboard()))

@@ -4,11 +4,12 @@ Meta retries a call it got no quick 200 for, so a call is answered as soon as it
 to be Meta's (signature) and readable (JSON), and its messages are processed after, in a
 task the webhook keeps until it ends; shutting the web app down waits for those tasks. The
 signature is checked before anything in the body is looked at: a forged call costs one
-HMAC and touches nothing. Each message is claimed by its id in the database before it is
-processed (bot.services.processed), so one delivered twice, to this process after a
-restart or to another instance, is processed once. One person's messages are processed in
-the order their calls arrived, and at most `at_once` are processed together (a message
-waiting for its person's lock holds no slot, so one person's burst never stalls the others).
+HMAC and touches nothing. A message delivered twice is not dropped here: its turn claims its
+id in its own unit of work (bot.conversation.turn, bot.services.processed), so one that
+changed something is dropped when it comes again, to this process after a restart or to
+another instance. One person's messages are processed in the order their calls arrived,
+and at most `at_once` are processed together (a message waiting for its person's lock
+holds no slot, so one person's burst never stalls the others).
 
 The signature check is pywa's (`utils.webhook_updates_validator`, HMAC-SHA256 of the raw
 body with the app secret, compared with `hmac.compare_digest`); pywa's servers are for
@@ -23,15 +24,12 @@ import hmac
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 from aiohttp import web
 from pywa import utils as pywa_utils
 
-from bot.channels.whatsapp.events import PLATFORM, Incoming, Update, read_body
-from bot.db.uow import UnitOfWork
+from bot.channels.whatsapp.events import Incoming, Update, read_body
 from bot.redact import error_summary, redacted_traceback
-from bot.services import processed
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +49,9 @@ class TooLarge(Exception):
 class WhatsAppWebhook:
     """The routes of one WhatsApp business number and the work they started.
 
-    `handle` gets each message (once) and each status, in order; `uow` opens the database
-    where messages are claimed; `phone_number_id`, when given, leaves out what was sent to
-    another number of the same business account.
+    `handle` gets each message and each status, in order (it claims each message in the
+    message's turn); `phone_number_id`, when given, leaves out what was sent to another
+    number of the same business account.
     """
 
     def __init__(
@@ -62,16 +60,12 @@ class WhatsAppWebhook:
         app_secret: str,
         verify_token: str,
         handle: Handle,
-        uow: Callable[[], UnitOfWork],
-        clock: Callable[[], datetime],
         phone_number_id: str | None = None,
         at_once: int = 4,
     ) -> None:
         self._app_secret = app_secret
         self._verify_token = verify_token
         self._handle = handle
-        self._uow = uow
-        self._clock = clock
         self._phone_number_id = phone_number_id
         self._tasks: set[asyncio.Task[None]] = set()
         self._slots = asyncio.Semaphore(at_once)
@@ -141,7 +135,7 @@ class WhatsAppWebhook:
             try:
                 if isinstance(update, Incoming):
                     async with self._in_order(update.person.external_id), self._slots:
-                        await self._take(update)
+                        await self._handle(update)
                 else:
                     # a status takes a slot for each visit to the database (see `slot`), not
                     # while it waits for its send's record: a wait must not stall turns
@@ -154,14 +148,6 @@ class WhatsAppWebhook:
                     error_summary(err),
                     redacted_traceback(err),
                 )
-
-    async def _take(self, message: Incoming) -> None:
-        async with self._uow() as uow:
-            first = await processed.first_time(uow, PLATFORM, message.message_id, self._clock())
-        if not first:
-            log.info("a WhatsApp message delivered before was dropped")
-            return
-        await self._handle(message)
 
     def _in_order(self, key: str) -> _PersonLock:
         return _PersonLock(self._locks, key)
