@@ -50,9 +50,11 @@ async def seed(
     text: str,
     platform: str = "telegram",
     number: Callable[[int], str] = str,
+    wrote: datetime | None = None,
 ) -> None:
     """A trainer on Telegram, one cohort with `members` members on `platform` (`number`
-    gives each member's id there), an announcement due now."""
+    gives each member's id there), an announcement due now. `wrote`: when each member
+    last wrote (WhatsApp sends freely only within 24 hours of it)."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     try:
@@ -68,6 +70,8 @@ async def seed(
                 await uow.users.touch(user_id, now, role="learner")
                 external = number(user_id)
                 await uow.accounts.add(user_id, platform, external, external, now)
+                if wrote is not None:
+                    await uow.accounts.heard_from(platform, external, wrote)
                 await uow.users.set_consent(user_id, now)
                 await uow.cohorts.add_member(cohort_id, user_id, f"L{user_id}", now)
             announcement_id = await uow.announcements.add_draft(

@@ -33,6 +33,7 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -334,7 +335,9 @@ async def bench_announcement(database_url: str, members: int) -> dict[str, Any]:
         user.last_inbound = now - 3600  # wrote an hour ago: inside the window
     await standin.start()
     try:
-        await seed(database_url, members, TEXT, PLATFORM, _member_number)
+        # the bot must know they wrote too, or it counts their window closed and skips them
+        wrote = (datetime.now(UTC) - timedelta(hours=1)).replace(second=0, microsecond=0)
+        await seed(database_url, members, TEXT, PLATFORM, _member_number, wrote)
         figures = await bot_process("benchmarks.whatsapp", database_url, str(standin.url))
     finally:
         await standin.stop()
