@@ -8,6 +8,7 @@ from html import escape
 
 from babel.dates import format_datetime
 
+from bot.db.repositories import AccountRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.screens import shorten
 from bot.services.learners import PrivacyReport
@@ -69,6 +70,23 @@ def _fit(t: Translator, blocks: list[str | _Items]) -> str:
     return "\n".join(out)
 
 
+def _account_lines(t: Translator, account: AccountRecord, language: str) -> list[str]:
+    """How the person is known on each channel, and on WhatsApp the minute of their last
+    message (kept for its 24-hour window)."""
+    if account.platform == "telegram":
+        return [t.gettext("Telegram user number: {value}").format(value=account.external_id)]
+    if account.platform != "whatsapp":
+        return []
+    lines = [t.gettext("WhatsApp number: {value}").format(value=escape(account.external_id))]
+    if account.last_inbound_at is not None:
+        lines.append(
+            t.gettext(
+                "Your last message on WhatsApp (kept for its 24-hour window): {value}"
+            ).format(value=_when(account.last_inbound_at, language, t))
+        )
+    return lines
+
+
 def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
     user = report.user
     roles = {
@@ -79,11 +97,7 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
     lines: list[str | _Items] = [
         "<b>" + t.gettext("What the bot stores about you") + "</b>",
         "",
-        *(
-            t.gettext("Telegram user number: {value}").format(value=account.external_id)
-            for account in report.accounts
-            if account.platform == "telegram"
-        ),
+        *(line for account in report.accounts for line in _account_lines(t, account, language)),
         t.gettext("Language: {value}").format(
             # an added language's code where it has no shipped name (its name is content)
             value=LANGUAGE_NAMES.get(user.language, escape(user.language))

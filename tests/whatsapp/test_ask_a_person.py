@@ -93,7 +93,10 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
 
         # /privacy on WhatsApp lists her questions; /deleteme erases them
         await wa.say(AWA, "/privacy")
-        assert "Le camion ∗de la mine∗" in wa.everything(AWA, since=-3)
+        privacy = wa.everything(AWA, since=-3)
+        assert "Le camion ∗de la mine∗" in privacy
+        assert AWA in privacy, "her WhatsApp number is listed with what is stored"
+        assert "fenêtre de 24 heures" in privacy, "and when she last wrote"
         await wa.say(AWA, "/deleteme")
         await wa.pick(AWA, DeleteData("yes").pack())
         async with wa.services.uow() as uow:

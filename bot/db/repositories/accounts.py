@@ -66,7 +66,13 @@ class AccountRepository:
     async def of_user(self, user_id: int) -> list[AccountRecord]:
         """Every account of a person, oldest first: the first is where they are reached."""
         rows = await self._session.execute(
-            select(Account.user_id, Account.platform, Account.external_id, Account.address)
+            select(
+                Account.user_id,
+                Account.platform,
+                Account.external_id,
+                Account.address,
+                Account.last_inbound_at,
+            )
             .where(Account.user_id == user_id)
             .order_by(Account.id)
         )
