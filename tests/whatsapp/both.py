@@ -34,13 +34,20 @@ class Both:
 
 
 @asynccontextmanager
-async def both_channels(database_url: str, clock: Any = None, **extra: Any) -> AsyncIterator[Both]:
-    """Telegram user ADMIN is an admin (ADMIN_IDS); `extra` are further settings."""
+async def both_channels(
+    database_url: str,
+    clock: Any = None,
+    *,
+    cloud_options: dict[str, Any] | None = None,
+    **extra: Any,
+) -> AsyncIterator[Both]:
+    """Telegram user ADMIN is an admin (ADMIN_IDS); `cloud_options` set the Cloud API
+    stand-in's limits; `extra` are further settings."""
     telegram = BotApiStandIn(TOKEN, spec_path=SPEC_PATH if SPEC_PATH.is_file() else None)
     telegram.add_user(ADMIN, "Admin", language_code="en")
     await telegram.start()
     try:
-        async with CloudApiStandIn() as cloud:
+        async with CloudApiStandIn(**(cloud_options or {})) as cloud:
             settings = make_settings(
                 telegram.url,
                 database_url,

@@ -9,24 +9,20 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
-from aiohttp import web
-
 from bot.actions.announcements import (
     PreviewAnnouncement,
     SendAnnouncement,
     ToggleCohort,
     WriteAnnouncement,
 )
-from bot.channels.telegram.standin import BotApiStandIn
-from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from bot.channels.whatsapp.standin.errors import Limit
 from bot.db.repositories import Delivered
 from bot.jobs.announcements import deliver_announcements
 from bot.services import cohorts, deliveries
-from handlers import build_router
-from tests.e2e.harness import TOKEN, FakeClock, Harness, make_settings
+from tests.e2e.harness import FakeClock, Harness
 from tests.e2e.trainers_helpers import make_trainer_directly, seed_members
+from tests.whatsapp.both import both_channels
 from tests.whatsapp.harness import add_learner
 
 T0 = datetime(2026, 3, 23, 10, tzinfo=UTC)
@@ -61,35 +57,17 @@ def _uploads(whatsapp: CloudApiStandIn) -> int:
 
 
 async def test_a_trainer_on_telegram_announces_to_both_channels(database_url: str) -> None:
-    telegram = BotApiStandIn(TOKEN)
-    telegram.add_user(TRAINER, "Tina", language_code="en")
-    await telegram.start()
-    whatsapp = CloudApiStandIn(pair_interval=None, media_lifetime=2.0)
-    await whatsapp.start()
-    whatsapp.register_template("asi_news", "fr", NEWS_FR)
     clock = FakeClock(T0)
-    settings = make_settings(
-        telegram.url,
+    async with both_channels(
         database_url,
-        reminder_interval=0,
-        announcement_interval=0,
-        whatsapp_token=whatsapp.token,
-        whatsapp_phone_number_id=whatsapp.account.phone_number_id,
-        whatsapp_app_secret=whatsapp.app_secret,
-        whatsapp_verify_token=whatsapp.verify_token,
-        whatsapp_api_url=whatsapp.url,
+        clock,
+        cloud_options={"pair_interval": None, "media_lifetime": 2.0},
         whatsapp_templates="announcement:fr=asi_news",
-    )
-    bot = Harness(telegram, settings, clock=clock)
-    await bot.start()
-    wa_bot = WhatsAppBot(bot.services, build_router())
-    web_app = web.Application()
-    wa_bot.webhook.add_to(web_app)
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    whatsapp.webhook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
-    try:
+    ) as both:
+        bot, whatsapp = both.telegram, both.whatsapp.standin
+        telegram = bot.standin
+        telegram.add_user(TRAINER, "Tina", language_code="en")
+        whatsapp.register_template("asi_news", "fr", NEWS_FR)
         services = bot.services
         await make_trainer_directly(bot, TRAINER, T0)
         async with services.uow() as uow:
@@ -134,9 +112,4 @@ async def test_a_trainer_on_telegram_announces_to_both_channels(database_url: st
         await deliver_announcements(services)
         assert _uploads(whatsapp) == 3, "an id older than 29 days is not used"
         assert len(whatsapp.violations) == 1
-    finally:
-        await runner.cleanup()
-        await wa_bot.close()
-        await bot.stop()
-        await whatsapp.stop()
-        await telegram.stop()
+        whatsapp.violations.clear()  # the one expected; both_channels checks for others
