@@ -11,6 +11,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,13 @@ async def _postgres_database(*, migrated: bool = True) -> tuple[str, str] | str:
 
 
 async def _empty_postgres_database(name: str) -> None:
-    """Remove every row (sequences start again) for the next test, or drop the database."""
+    """Remove every row (sequences start again) for the next test, or drop the database.
+
+    DELETE, children before parents, then VACUUM: on these small tables that takes a few
+    milliseconds, where TRUNCATE makes new files for every table and index (about 0.3 s a
+    test). VACUUM gives the emptied pages back, so the next test's rows are placed from the
+    first page on, as in a new table: tests that read PostgreSQL's physical order (ctid)
+    rely on that."""
     import asyncpg
 
     try:
@@ -137,19 +144,45 @@ async def _empty_postgres_database(name: str) -> None:
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-            tables = await conn.fetch(
-                "SELECT quote_ident(tablename) AS name FROM pg_tables"
-                " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-            )
+            tables = await _tables_children_first(conn)
             if tables:
-                names = ", ".join(row["name"] for row in tables)
-                await conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+                async with conn.transaction():
+                    for table in tables:
+                        await conn.execute(f"DELETE FROM {table}")
+                    await conn.execute(
+                        "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE c.relkind = 'S' AND n.nspname = 'public'"
+                    )
+                await conn.execute("VACUUM " + ", ".join(tables))
         finally:
             await conn.close()
     except (OSError, asyncpg.PostgresError, TimeoutError):
         await _drop_postgres_database(name)
         return
     _READY.append(name)
+
+
+async def _tables_children_first(conn: Any) -> list[str]:
+    """The schema's tables (quoted), each after every table whose rows point at it."""
+    import graphlib
+
+    tables = [
+        row["name"]
+        for row in await conn.fetch(
+            "SELECT quote_ident(tablename) AS name FROM pg_tables"
+            " WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+        )
+    ]
+    order = graphlib.TopologicalSorter({table: set() for table in tables})
+    for row in await conn.fetch(
+        "SELECT quote_ident(child.relname) AS child, quote_ident(parent.relname) AS parent"
+        " FROM pg_constraint k JOIN pg_class child ON child.oid = k.conrelid"
+        " JOIN pg_class parent ON parent.oid = k.confrelid WHERE k.contype = 'f'"
+    ):
+        if row["child"] != row["parent"]:
+            order.add(row["parent"], row["child"])
+    return list(order.static_order())
 
 
 async def _drop_postgres_database(name: str) -> None:

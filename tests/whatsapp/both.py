@@ -18,7 +18,7 @@ from handlers import build_router
 from tests.conftest import SPEC_PATH
 from tests.e2e.conftest import ADMIN
 from tests.e2e.harness import TOKEN, Harness, make_settings
-from tests.whatsapp.harness import WhatsAppHarness, whatsapp_settings
+from tests.whatsapp.harness import WhatsAppHarness, quick_pace, whatsapp_settings
 
 
 @dataclass
@@ -57,7 +57,7 @@ async def both_channels(
             )
             harness = Harness(telegram, settings, clock=clock)
             await harness.start()
-            wa_bot = WhatsAppBot(harness.services, build_router())
+            wa_bot = WhatsAppBot(harness.services, build_router(), quick_pace(settings))
             app = web.Application()
             wa_bot.webhook.add_to(app)
             runner = web.AppRunner(app)
