@@ -14,7 +14,8 @@ near-domain questions written by the tuner of the sixth round). faq_blind4.yaml 
 from the topic list alone before the sixth round and run once after it; from the seventh
 round its even-numbered questions in each language are tuned on (with the seven sets, in the
 default run and the calibration) and its odd-numbered ones are held out (--held-out). The
-fifth blind set is for the lead developer alone, run once: no option here reads it.
+fifth blind set (faq_blind5.yaml) was run once with --set at the end of the eighth round (the
+README has its figures); no option here reads it by default.
 
 For each language: top-1, confident wrong, and for the in-scope questions answered "not
 sure", whether the right topic was among the three shown; story-form (`story: true`) and
