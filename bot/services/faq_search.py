@@ -253,6 +253,16 @@ def words(text: str, language: str) -> list[str]:
     return out
 
 
+def phrase_text(text: str, language: str) -> str:
+    """A text as the phrasing signals compare it: its words, and for Hindi every word in one
+    Latin spelling, so that a question typed in either script meets the phrasings written in
+    the other (as the stems and the grams already do)."""
+    found = words(text, language)
+    if language == "hi":
+        found = [fold_roman(transliterate(w) if _DEVANAGARI_RE.search(w) else w) for w in found]
+    return " ".join(found)
+
+
 @lru_cache(maxsize=8)
 def _stemmer(language: str) -> snowballstemmer.Stemmer | None:
     name = STEMMERS.get(language)
@@ -436,7 +446,7 @@ class _LanguageIndex:
             counts.append(doc)
             self.phrase_starts.append(len(self.phrases))
             self.phrases.extend(
-                " ".join(words(p, self.language)) for p in (entry.question, *entry.keywords)
+                phrase_text(p, self.language) for p in (entry.question, *entry.keywords)
             )
         n = len(counts)
         frequency: Counter[str] = Counter(g for doc in counts for g in doc)
@@ -483,7 +493,7 @@ class _LanguageIndex:
     def signals(self, query: str) -> list[tuple[float, float, float, float]]:
         """Each entry's four signals (BM25, grams, whole phrasing, word set), for calibration;
         the word set is computed for every entry here."""
-        wanted = " ".join(words(query, self.language))
+        wanted = phrase_text(query, self.language)
         bm25 = dict(self.search(terms(query, self.language)))
         by_grams = self._gram_scores(query)
         by_phrase = self._whole_scores(wanted)
@@ -504,7 +514,7 @@ class _LanguageIndex:
         """
         if not self.ids:
             return Ranking([], ())
-        wanted = " ".join(words(query, self.language))
+        wanted = phrase_text(query, self.language)
         bm25 = dict(self.search(terms(query, self.language)))
         by_grams = self._gram_scores(query)
         by_phrase = self._whole_scores(wanted)
