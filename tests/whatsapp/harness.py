@@ -37,6 +37,8 @@ def quick_pace(settings: Settings) -> SendPace:
     reminder and an announcement to one person last half a minute. Tests of the spacing
     pass a pace of their own."""
     return LocalPace(settings.whatsapp_rate, per_recipient=0)
+
+
 JsonDict = dict[str, Any]
 
 
