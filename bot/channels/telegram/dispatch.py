@@ -6,6 +6,7 @@ an update delivered twice is processed once, by whichever instance claims it fir
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -53,15 +54,20 @@ async def answer_quietly(update: Update, text: str | None = None) -> None:
 async def run_turn(
     update: Update, context: BotContext, person: Person, event: Event, handler: TurnHandler
 ) -> None:
-    if isinstance(event, Pressed):
-        # Stop the button's spinner first: slow work after this cannot make it "too old".
-        await answer_quietly(update)
-    memory = context.user_data if context.user_data is not None else Memory()
-    if update.effective_user is not None:
-        _keep_recent(context, update.effective_user.id)
-    replies = TelegramReplies(update, context.bot)
-    update_id = str(update.update_id)
-    await take_turn(context.services, person, event, replies, memory, handler, update_id)
+    # Stop the button's spinner at once, beside the turn rather than before it: slow work
+    # cannot make the query "too old", and the turn need not wait for the answer's round
+    # trip (on SQLite turns run one at a time, so every wait in one delays them all).
+    spinner = asyncio.ensure_future(answer_quietly(update)) if isinstance(event, Pressed) else None
+    try:
+        memory = context.user_data if context.user_data is not None else Memory()
+        if update.effective_user is not None:
+            _keep_recent(context, update.effective_user.id)
+        replies = TelegramReplies(update, context.bot)
+        update_id = str(update.update_id)
+        await take_turn(context.services, person, event, replies, memory, handler, update_id)
+    finally:
+        if spinner is not None:
+            await spinner
 
 
 def _keep_recent(context: BotContext, user_id: int) -> None:
