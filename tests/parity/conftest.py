@@ -29,7 +29,8 @@ MOUSSA = "224620000900"  # the admin on WhatsApp (ADMIN_WHATSAPP); ADMIN is on T
 COUNTRY = {"fr": "22462", "hi": "91980", "pt": "559198", "en": "61400"}
 # Reminders in French only (a Hindi one finds none, in Hindi nor the default language).
 TEMPLATES = (
-    "reminder:fr=asi_reminder,announcement:en=asi_announcement,announcement:fr=asi_announcement"
+    "reminder:fr=asi_reminder,announcement:en=asi_announcement,announcement:fr=asi_announcement,"
+    "staff:en=asi_staff_notice"
 )
 TEMPLATE_TEXTS = {
     ("asi_reminder", "fr"): (
@@ -40,6 +41,10 @@ TEMPLATE_TEXTS = {
     ),
     ("asi_announcement", "fr"): (
         "Message de votre formateur ASI : {{1}} Répondez « menu » pour ouvrir la formation."
+    ),
+    ("asi_staff_notice", "en"): (
+        'A person is waiting for an answer from the ASI course team: {{1}} Reply "/questions"'
+        " to answer."
     ),
 }
 

@@ -3,10 +3,13 @@ a person who answers from the other channel, then the learner's answer back."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.actions.faq import FaqAnswerBack, FaqAsk, FaqReply
 from bot.db.models import FaqQuestion
+from bot.services.faq import NoticeState
 from bot.views.faq import PORTAL
-from tests.parity.conftest import World, onboard, other
+from tests.parity.conftest import T0, World, onboard, other
 
 HIT = "est-ce que je peux porter plainte sans donner mon nom"
 MISS = "Quel temps fera-t-il demain & après-demain à Kamsar ?"
@@ -60,3 +63,32 @@ async def test_faq_hit_miss_and_a_person_on_the_other_channel(world: World, chan
     async with services.uow() as uow:
         stored = await uow.session.get(FaqQuestion, question.id)
         assert stored is not None and stored.taken_by == await staff.user_id()
+
+
+async def test_staff_told_days_after_they_last_wrote(world: World, channel: str) -> None:
+    """Telegram has no window: the notice as always. On WhatsApp, after 24 hours only the
+    staff template goes, the question in it; the admin answers from /questions."""
+    staff = world.staff(channel)
+    await onboard(staff)
+    world.at(T0 + timedelta(days=2))
+    learner = world.person(other(channel), "fr")
+    await onboard(learner)
+    await learner.say(MISS)
+    await learner.choose(FaqAsk("send").pack())
+    staff.step()
+    report = await world.both.telegram.notify_staff()
+    await world.both.whatsapp.settle()
+
+    assert report.outcomes.get(NoticeState.SENT, 0) >= 1, report
+    assert staff.reads(MISS)
+    async with world.both.telegram.services.uow() as uow:
+        [question] = await uow.faq.open_questions()
+    if channel == "whatsapp":
+        assert staff.kinds() == ["template"], "outside the window: only the template"
+        assert staff.shown().startswith("A person is waiting for an answer")
+        await staff.say("/questions")
+    assert FaqReply(question.id).pack() in staff.ids()
+    await staff.choose(FaqReply(question.id).pack())
+    await staff.say(REPLY)
+    await world.both.whatsapp.settle()
+    assert learner.reads(REPLY)
