@@ -16,13 +16,15 @@ from bot.actions.announcements import (
 )
 from bot.db.repositories import Delivered, Outcome
 from bot.jobs.announcements import deliver_announcements
+from bot.jobs.consultations import run_consultations
 from bot.jobs.reminders import send_due_reminders
 from bot.services import cohorts, holding, reminders
+from bot.services.consultations import Notice
 from bot.services.holding import BatchPolicy
 from bot.services.schedule import ReminderTime
 from tests.e2e.test_consultations import BEFORE_OPEN, OPENED, REF_RE, publish, rows
 from tests.parity.conftest import T0, World, onboard, other
-from tests.parity.driver import Person
+from tests.parity.driver import Person, WhatsAppPerson
 from tests.whatsapp.test_delivery import DUE
 
 NEWS = "Atelier mardi à 10 h, à l'école."
@@ -142,3 +144,41 @@ async def test_an_anonymous_consultation_answer(world: World, channel: str) -> N
     assert answer["user_id"] is None and answer["author_name"] is None
     assert answer["submitted_on"] == date(2026, 11, 20), "the day only, never the time"
     assert answer["channel"] == channel
+
+
+async def test_a_consultation_notice_and_what_became_of_it(world: World, channel: str) -> None:
+    """Recorded as an announcement copy is: sent (Telegram says no more), then delivered
+    and read as WhatsApp reports."""
+    services = world.both.telegram.services
+    world.at(BEFORE_OPEN)
+    await publish(world.both.telegram)
+    world.at(OPENED - timedelta(hours=1))
+    learner = world.person(channel, "en")
+    await onboard(learner)
+    async with services.uow() as uow:
+        await uow.consultations.subscribe(await learner.user_id())
+        await uow.commit()
+    world.at(OPENED)
+    learner.step()
+
+    report = await run_consultations(services)
+    await world.both.whatsapp.settle()
+
+    assert report.sent == {Notice.OPEN: 1}, report
+    assert learner.reads("Practice: how audits hear communities")
+    assert "ko:1" in learner.ids()
+
+    async def states() -> dict[Delivered | None, int]:
+        async with services.uow() as uow:
+            return await uow.consultations.notice_counts(1, Notice.OPEN)
+
+    if channel == "telegram":
+        assert await states() == {Delivered.SENT: 1}
+        return
+    assert await states() == {Delivered.DELIVERED: 1}, "Meta's status after the send"
+    assert isinstance(learner, WhatsAppPerson)
+    wa = world.both.whatsapp
+    [notice] = [m for m in wa.standin.messages(learner.wa_id) if "ko:1" in str(m)]
+    wa.standin.read(learner.wa_id, notice["id"])
+    await wa.settle()
+    assert await states() == {Delivered.READ: 1}
