@@ -116,6 +116,7 @@ async def world(database_url: str) -> AsyncIterator[World]:
         pace=pace,
         admin_whatsapp=MOUSSA,
         whatsapp_templates=TEMPLATES,
+        question_interval=0,  # the scenarios run the staff notice job themselves
     ) as both:
         for (name, language), text in TEMPLATE_TEXTS.items():
             both.whatsapp.standin.register_template(name, language, text)
