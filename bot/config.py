@@ -47,6 +47,8 @@ class TemplatePurpose(StrEnum):
     REMINDER = "reminder"
     ANNOUNCEMENT = "announcement"
     CONSULTATION = "consultation"
+    # Ask a person: a learner's question or answer back, told to an admin or trainer
+    STAFF = "staff"
 
 
 @dataclass(frozen=True, slots=True)

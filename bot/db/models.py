@@ -367,9 +367,12 @@ class ConsultationFollower(Base):
 
 
 class ConsultationNotice(Base):
-    """A notice already handed to Telegram, so no one gets the same notice twice.
+    """A notice already handed to a channel, so no one gets the same notice twice.
 
-    `kind` is open, closing, thanks or outcome. Written before the send.
+    `kind` is open, closing, thanks or outcome. Written before the send (`state` None: its
+    fate not known yet), then `state` says what became of it as an announcement copy's does
+    (sent, skipped, failed, blocked, opted_out; then delivered, read or failed as the
+    channel reports later, under `ref`: a digest of the channel's id for the message).
     """
 
     __tablename__ = "consultation_notices"
@@ -381,6 +384,8 @@ class ConsultationNotice(Base):
         BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    state: Mapped[str | None] = mapped_column(String(16))
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
 
 
 class ConsultationHeld(Base):

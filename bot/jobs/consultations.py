@@ -4,7 +4,9 @@ Everything it needs is in the database (dates, status, the notices already sent)
 a restart the next run simply re-derives what is due: it opens and closes consultations by
 their dates, writes the held anonymous answers and follow requests whose batch is due
 (bot.services.holding), and sends the notices nobody has had yet. Each notice is recorded
-before it is sent, so a crash can lose a notice but never repeat one.
+before it is sent, so a crash can lose a notice but never repeat one, and what became of it
+after (as an announcement copy: sent, skipped, failed; then delivered or read as WhatsApp
+reports).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from bot.config import TemplatePurpose
 from bot.conversation.ports import Sent, Unprompted
 from bot.conversation.reach import Reach, where
+from bot.db.repositories import Delivered
 from bot.keyboards.consultations import notice_keyboard
 from bot.services import consultations, holding, learners
 from bot.services.consultations import Delivery, Notice
@@ -22,6 +25,13 @@ from bot.services.container import Services
 from bot.views.consultations import render_notice
 
 log = logging.getLogger(__name__)
+
+_STATES = {
+    Sent.SENT: Delivered.SENT,
+    Sent.BLOCKED: Delivered.BLOCKED,
+    Sent.FAILED: Delivered.FAILED,
+    Sent.SKIPPED: Delivered.SKIPPED,
+}
 # A notice held up (flood limit, network) is released at once: the next run retries it.
 
 
@@ -71,10 +81,12 @@ async def run_consultations(services: Services) -> ConsultationTickReport:
                 later = False
                 for delivery in batch:
                     if delivery.recipient.opted_out:
+                        await _record(services, delivery, Delivered.OPTED_OUT)
                         report.opted_out += 1
                         continue
                     found = reach.get(delivery.recipient.user_id)
                     if found is None:
+                        await _record(services, delivery, Delivered.FAILED)
                         report.failed += 1  # on no channel this process runs
                         continue
                     later |= not await _send(services, delivery, found, report)
@@ -97,13 +109,18 @@ async def _send(
         reach.address,
         render_notice(t, delivery.kind, delivery.consultation, language),
         notice_keyboard(t, delivery.consultation.id, open_),
-        unprompted=Unprompted(TemplatePurpose.CONSULTATION, language, reach.last_wrote),
+        unprompted=Unprompted(
+            TemplatePurpose.CONSULTATION, language, reach.last_wrote, recorded=True
+        ),
     )
     if done.result is Sent.LATER:
         async with services.uow() as uow:
             await consultations.release(uow, delivery)
         report.retried += 1
         return False
+    state = _STATES.get(done.result, Delivered.FAILED)
+    # the channel's id, where it reports the delivery later (delivered, read, failed)
+    await _record(services, delivery, state, done.ref if done.reported_later else None)
     if done.result is Sent.BLOCKED:
         async with services.uow() as uow:
             await learners.mark_blocked(uow, recipient.user_id)
@@ -115,3 +132,10 @@ async def _send(
     else:
         report.sent[delivery.kind] = report.sent.get(delivery.kind, 0) + 1
     return True
+
+
+async def _record(
+    services: Services, delivery: Delivery, state: Delivered, ref: str | None = None
+) -> None:
+    async with services.uow() as uow:
+        await consultations.notice_done(uow, delivery, state, ref)

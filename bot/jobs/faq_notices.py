@@ -16,7 +16,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.conversation.ports import Sent
+from bot.config import TemplatePurpose
+from bot.conversation.ports import Sent, Unprompted
 from bot.conversation.reach import where
 from bot.keyboards.faq import staff_question_keyboard
 from bot.services import faq, learners
@@ -29,7 +30,12 @@ log = logging.getLogger(__name__)
 # After a send that surely did not reach the channel (no connection), try again this later.
 RETRY_AFTER_NETWORK_ERROR = timedelta(minutes=1)
 
-_STATES = {Sent.SENT: NoticeState.SENT, Sent.BLOCKED: NoticeState.BLOCKED}
+_STATES = {
+    Sent.SENT: NoticeState.SENT,
+    Sent.BLOCKED: NoticeState.BLOCKED,
+    # on WhatsApp, more than 24 hours after the staff member wrote and with no template
+    Sent.SKIPPED: NoticeState.SKIPPED,
+}
 
 
 @dataclass
@@ -81,7 +87,14 @@ async def _send(services: Services, notice: StaffNotice, report: NoticeReport) -
         text = render_staff_question(t, question, faq.faq_for(services.course, language))
     else:
         text = render_staff_answer_back(t, question, notice.answer_back)
-    done = await found.channel.send(found.address, text, staff_question_keyboard(t, question))
+    # Outside a WhatsApp admin's 24 hours only the staff template goes (the question in it,
+    # without the Reply button: they answer from /questions), or nothing, counted.
+    done = await found.channel.send(
+        found.address,
+        text,
+        staff_question_keyboard(t, question),
+        unprompted=Unprompted(TemplatePurpose.STAFF, language, found.last_wrote),
+    )
     async with services.uow() as uow:
         if done.result is Sent.LATER:
             retry_at = services.clock() + (done.retry_in or RETRY_AFTER_NETWORK_ERROR)

@@ -15,6 +15,7 @@ from datetime import timedelta
 from bot.ratelimits.counters import Counter, LocalCounter, SharedCounter
 from bot.ratelimits.link import RedisLink, storage
 from bot.ratelimits.pace import LocalPace, Pace, SharedPace
+from bot.ratelimits.spacing import LocalSpacing, SharedSpacing, Spacing
 
 
 class Rates:
@@ -47,6 +48,13 @@ class Rates:
         if self.link is None:
             return local
         return SharedPace(self.link, name, per_second, local)
+
+    def spacing(self, name: str, seconds: float) -> Spacing:
+        """At least `seconds` between two sends to one key, shared by every process."""
+        local = LocalSpacing(seconds)
+        if self.link is None:
+            return local
+        return SharedSpacing(self.link, name, seconds, self._secret, local)
 
     async def forget(self, key: str) -> None:
         """Drop a key from every counter (a person who deleted their data)."""

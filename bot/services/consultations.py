@@ -17,13 +17,19 @@ from enum import StrEnum
 from typing import Any
 
 from bot.content.consultations import ConsultationSpec
-from bot.db.repositories import ConsultationAnswerRecord, ConsultationRecord, Recipient
+from bot.db.repositories import (
+    ConsultationAnswerRecord,
+    ConsultationRecord,
+    Delivered,
+    Recipient,
+)
 from bot.db.uow import UnitOfWork
 from bot.documents import filetypes
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
 from bot.services import holding
 from bot.services.answer_limit import AnswerLimit
+from bot.services.deliveries import ref_digest
 
 CLOSING_NOTICE = timedelta(days=3)
 NOTICE_BATCH = 100
@@ -550,6 +556,21 @@ async def release(uow: UnitOfWork, delivery: Delivery) -> None:
     """A claimed notice that could not go out now: the next run sends it."""
     await uow.consultations.release_notice(
         delivery.consultation.id, delivery.kind, delivery.recipient.user_id
+    )
+    await uow.commit()
+
+
+async def notice_done(
+    uow: UnitOfWork, delivery: Delivery, state: Delivered, ref: str | None = None
+) -> None:
+    """Record what became of a claimed notice (`ref`: the channel's id for it, where the
+    channel reports its delivery later)."""
+    await uow.consultations.finish_notice(
+        delivery.consultation.id,
+        delivery.kind,
+        delivery.recipient.user_id,
+        state,
+        ref_digest(ref) if ref else None,
     )
     await uow.commit()
 

@@ -2,10 +2,10 @@
 
 Some channels answer a send at once and report its fate later (WhatsApp's status
 callbacks: delivered, read, or failed after it was accepted). The bot keeps a digest of the
-channel's id for each announcement copy and reminder it sent, and a report moves that row
-on, so an announcement's totals say what reached people. WhatsApp also lets the bot write
-freely only within 24 hours of a person's last message: each account keeps the minute of
-that message, which is all the window needs.
+channel's id for each announcement copy, reminder and consultation notice it sent, and a
+report moves that row on, so an announcement's totals say what reached people. WhatsApp
+also lets the bot write freely only within 24 hours of a person's last message: each account
+keeps the minute of that message, which is all the window needs.
 """
 
 from __future__ import annotations
@@ -37,11 +37,13 @@ async def heard_from(
 
 
 async def reported(uow: UnitOfWork, ref: str, state: Delivered) -> bool:
-    """Apply a delivery status to the announcement copy or reminder sent as `ref`; False
-    when no row has that ref (yet: the sender may not have written it)."""
+    """Apply a delivery status to the announcement copy, reminder or consultation notice
+    sent as `ref`; False when no row has that ref (yet: the sender may not have written it)."""
     digest = ref_digest(ref)
     found = await uow.announcements.reported(digest, state)
     if found is None:
         found = await uow.reminders.reported(digest, _REMINDER_OUTCOMES.get(state))
+    if found is None:
+        found = await uow.consultations.notice_reported(digest, state)
     await uow.commit()
     return found is not None

@@ -13,39 +13,6 @@ def _visible(html_text: str) -> str:
     return visible_text(html_text)
 
 
-async def test_reading_module_1_to_its_end(bot: Harness) -> None:
-    user = USERS["en"]
-    course: Course = bot.services.course
-    module = course.modules_in("en")[0]
-    await onboard(bot, user, "en")
-
-    await bot.press(user, "m:continue")
-    card_message = bot.last(user)["message_id"]
-    for index, card_id in enumerate(module.card_ids):
-        place = course.place("en", card_id)
-        assert place is not None
-        shown = bot.text(user)
-        assert _visible(place.card.text) in shown
-        assert f"Module 1 · Lesson {place.lesson_index + 1}/{len(module.lessons)}" in shown
-        assert bot.last(user)["message_id"] == card_message, "cards are edited in place"
-        if index + 1 < len(module.card_ids):
-            next_id = module.card_ids[index + 1]
-            assert ("Next ▶", f"c:{next_id}") in bot.buttons(user)
-            await bot.press(user, f"c:{next_id}")
-        else:
-            assert ("Finish module ✓", f"fin:{module.id}") in bot.buttons(user)
-
-    await bot.press(user, f"fin:{module.id}")
-    assert "You finished module 1" in bot.text(user)
-    assert ("▶ Start module 2", "mod:governance") in bot.buttons(user)
-
-    await bot.say(user, "/progress")
-    progress = bot.text(user)
-    total = len(module.card_ids)
-    assert f"{total} of {total} cards ✓" in progress
-    assert "1 of 5 modules finished." in progress
-
-
 async def test_back_goes_to_the_previous_card_and_key_point_closes_a_lesson(
     bot: Harness,
 ) -> None:

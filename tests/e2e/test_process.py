@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-
-from bot.telegram_html import visible_text
-from tests.conftest import course_of, free_port
-from tests.e2e.test_playground import AWA, CONTENT, Page
+from tests.conftest import free_port
 
 
 def _offers(data: str) -> Callable[[dict[str, Any]], bool]:
@@ -57,40 +52,6 @@ async def bot_process(tmp_path: Path, port: int) -> AsyncIterator[asyncio.subpro
         if process.returncode is None:
             process.kill()
             await process.wait()
-
-
-async def test_kill_9_loses_nothing_the_learner_was_shown(tmp_path: Path) -> None:
-    cards = course_of(CONTENT).modules_in("fr")[0].card_ids
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
-        page = Page(http, base, AWA)
-        await page.send("/start")
-        message = await page.wait_bot(lambda m: "lang:fr" in str(m.get("reply_markup")))
-        for data, next_data in [
-            ("lang:fr", "ok"),
-            ("ok", "r:no"),
-            ("r:no", "m:continue"),
-            ("m:continue", f"c:{cards[1]}"),
-            (f"c:{cards[1]}", f"c:{cards[2]}"),
-            (f"c:{cards[2]}", f"c:{cards[3]}"),
-        ]:
-            await page.press(message, data)
-            message = await page.wait_bot(_offers(next_data))
-        process.send_signal(signal.SIGKILL)  # the moment the third card is on screen
-        await process.wait()
-
-    async with bot_process(tmp_path, port) as process, aiohttp.ClientSession() as http:
-        page = Page(http, base, AWA)
-        await page.send("/start")
-        menu = await page.wait_bot(lambda m: "m:continue" in str(m.get("reply_markup")))
-        await page.press(menu, "m:continue")
-        shown = await page.wait_bot(lambda m: "c:" in str(m.get("reply_markup")))
-        third = course_of(CONTENT).place("fr", cards[2])
-        assert third is not None and visible_text(third.card.text) in shown["text"]
-
-        process.send_signal(signal.SIGTERM)
-        assert await asyncio.wait_for(process.wait(), timeout=20) == 0, "SIGTERM stops cleanly"
 
 
 async def test_invalid_content_keeps_the_bot_from_starting(tmp_path: Path) -> None:

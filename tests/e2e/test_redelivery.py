@@ -21,23 +21,6 @@ async def _redeliver(bot: Harness, update: dict[str, Any]) -> list[str]:
     return [r.method for r in bot.requests_since(mark) if r.method in VISIBLE]
 
 
-async def test_a_read_only_update_delivered_twice_changes_nothing(bot: Harness) -> None:
-    user = USERS["en"]
-    await onboard(bot, user, "en")
-    await bot.say(user, "/progress")
-    replies = len(bot.messages(user))
-    progress = bot.standin.updates[-1]
-    assert progress["message"]["text"] == "/progress"
-
-    uid = await bot.uid(user)
-    async with bot.services.uow() as uow:
-        before = (await uow.users.get(uid), await uow.progress.last_seen(uid))
-    assert await _redeliver(bot, progress) in ([], ["sendMessage"]), "at most the same screen"
-    assert len(bot.messages(user)) <= replies + 1
-    async with bot.services.uow() as uow:
-        assert (await uow.users.get(uid), await uow.progress.last_seen(uid)) == before
-
-
 async def test_a_button_pressed_once_but_delivered_again_moves_nobody_back(
     bot: Harness,
 ) -> None:

@@ -24,43 +24,6 @@ async def _state(bot: Harness, user: int) -> tuple[object, ...]:
         )
 
 
-@pytest.mark.parametrize(
-    "data",
-    [
-        "c:no-such-card",
-        "c:../../etc",
-        "mod:no-such-module",
-        "fin:nope",
-        "lang:de",
-        "m:admin",
-        "del:everyone",
-        "zzz",
-        "c:" + "x" * 60,
-        "ok:yes:extra",
-    ],
-)
-async def test_forged_buttons_get_a_short_answer_and_change_nothing(
-    bot: Harness, data: str
-) -> None:
-    user = USERS["en"]
-    await onboard(bot, user, "en")
-    await bot.press(user, "m:continue")
-    before = await _state(bot, user)
-    await bot.press(user, data)
-    assert STALE in bot.text(user) or "Main menu" in bot.text(user)
-    assert await _state(bot, user) == before
-
-
-async def test_stale_buttons_of_an_old_message_still_work_safely(bot: Harness) -> None:
-    user = USERS["en"]
-    await onboard(bot, user, "en")
-    menu_message = bot.last(user)["message_id"]
-    await bot.say(user, "/menu")  # a newer menu; the old one stays in the chat
-    await bot.press(user, "m:progress", message_id=menu_message)
-    old = next(m for m in bot.messages(user) if m["message_id"] == menu_message)
-    assert "Your progress" in old["text"]
-
-
 async def test_commands_out_of_turn_lead_back_to_onboarding(bot: Harness) -> None:
     user = USERS["hi"]
     t = bot.services.i18n.translator("hi")

@@ -9,11 +9,12 @@ import logging
 import subprocess
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.channels.whatsapp.pacing import CorePace, number_pace
 from bot.ratelimits.link import RedisLink, storage
 from bot.ratelimits.rates import Rates
 from tests.conftest import free_port
@@ -37,6 +38,26 @@ async def _redis_keys(rates: Rates) -> dict[str, object]:
         kind = await client.type(name)
         found[name] = await client.get(name) if str(kind) in {"string", "b'string'"} else kind
     return found
+
+
+async def _two_senders(
+    send: Callable[[int, int], Awaitable[None]], each: int
+) -> tuple[int, float]:
+    """Two processes' `each` sends at once (`send(process, n)`): the most sent within any
+    one second, and how long they all took."""
+    sent: list[float] = []
+
+    async def run(index: int) -> None:
+        for n in range(each):
+            await send(index, n)
+            sent.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(run(0), run(1))
+    took = time.monotonic() - started
+    sent.sort()
+    busiest = max(sum(1 for t in sent[i:] if t - start < 1.0) for i, start in enumerate(sent))
+    return busiest, took
 
 
 async def test_two_processes_count_one_persons_tries_together(redis_url: str) -> None:
@@ -64,18 +85,11 @@ async def test_two_processes_share_one_send_pace(redis_url: str) -> None:
     first, second = _two_processes(redis_url)
     sender = f"telegram-test-{uuid.uuid4().hex[:8]}"
     paces = [first.pace(sender, 29), second.pace(sender, 29)]
-    sent: list[float] = []
 
-    async def send(pace_index: int) -> None:
-        for _ in range(45):
-            await paces[pace_index].wait()
-            sent.append(time.monotonic())
+    async def send(pace_index: int, _: int) -> None:
+        await paces[pace_index].wait()
 
-    started = time.monotonic()
-    await asyncio.gather(send(0), send(1))
-    took = time.monotonic() - started
-    sent.sort()
-    busiest = max(sum(1 for t in sent[i:] if t - start < 1.0) for i, start in enumerate(sent))
+    busiest, took = await _two_senders(send, 45)
     # 29 a second evenly spaced: one send a second later than another can fall within the
     # same second by a millisecond of scheduling, so 30 is seen here and is what Telegram
     # allows; a burst would show far more (both processes at 29/s: 58).
@@ -185,3 +199,51 @@ async def test_replies_take_their_place_and_a_hold_stops_the_sends(redis_url: st
     started = time.monotonic()
     await bulk.wait()
     assert time.monotonic() - started >= 0.95, "held for the second the platform asked"
+
+
+async def test_two_instances_share_one_whatsapp_numbers_throughput(redis_url: str) -> None:
+    first, second = _two_processes(redis_url)
+    number = f"test-{uuid.uuid4().hex[:8]}"
+    paces = [number_pace(first, number, 20), number_pace(second, number, 20)]
+    assert all(isinstance(pace, CorePace) for pace in paces)
+
+    async def send(index: int, n: int) -> None:
+        await paces[index].bulk(f"22462{index}{n:06d}")  # each message to another person
+
+    busiest, took = await _two_senders(send, 20)
+    assert busiest <= 20, f"{busiest} messages within one second from the two instances"
+    assert 1.6 < took < 3.5, f"40 messages at 19/s took {took:.1f} s"
+
+
+async def test_one_persons_spacing_is_shared_by_two_instances(redis_url: str) -> None:
+    first, second = _two_processes(redis_url)
+    name = f"whatsapp-test-{uuid.uuid4().hex[:8]}"
+    here, there = first.spacing(name, 1.0), second.spacing(name, 1.0)
+    await here.wait("224620000001")
+    started = time.monotonic()
+    await there.wait("224620000001")
+    assert time.monotonic() - started > 0.8, "the other instance waits for this one's send"
+    started = time.monotonic()
+    await there.wait("224620000002")
+    assert time.monotonic() - started < 0.3, "another person does not wait"
+    await here.note("224620000003")  # a reply within that person's turn, in one instance
+    started = time.monotonic()
+    await there.wait("224620000003")
+    assert time.monotonic() - started > 0.8, "a bulk message waits behind the reply"
+    keys = await _redis_keys(first)
+    assert not [k for k in keys if "22462" in k], "no phone number in Redis"
+
+
+async def test_a_redis_that_is_down_spaces_and_paces_whatsapp_in_the_process() -> None:
+    rates = Rates(f"redis://127.0.0.1:{free_port()}/0", secret="s", instances=2)
+    pace = number_pace(rates, "test", 20)
+    assert isinstance(pace, CorePace)
+    started = time.monotonic()
+    for n in range(12):
+        await pace.bulk(f"2246200{n:05d}")
+    assert time.monotonic() - started > 1.0, "at this process's share (9.5 a second)"
+    spacing = rates.spacing("whatsapp-test", 0.5)
+    await spacing.wait("224620000001")
+    started = time.monotonic()
+    await spacing.wait("224620000001")
+    assert time.monotonic() - started > 0.4, "one person's spacing kept in the process"

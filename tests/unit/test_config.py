@@ -154,7 +154,8 @@ def test_whatsapp_templates_are_parsed_by_purpose_and_language(
     monkeypatch.setenv(
         "WHATSAPP_TEMPLATES",
         "reminder:en=asi_reminder, reminder:pt=asi_reminder_pt@pt_BR,"
-        "announcement:fr=asi_news_fr,consultation:hi=asi_consultation_hi",
+        "announcement:fr=asi_news_fr,consultation:hi=asi_consultation_hi,"
+        "staff:fr=asi_staff_notice",
     )
     settings = load_settings(_env_file=None)
     assert settings.whatsapp_template(TemplatePurpose.REMINDER, "pt") == Template(
@@ -165,6 +166,9 @@ def test_whatsapp_templates_are_parsed_by_purpose_and_language(
     )
     assert settings.whatsapp_template(TemplatePurpose.CONSULTATION, "hi") == Template(
         "asi_consultation_hi", "hi"
+    )
+    assert settings.whatsapp_template(TemplatePurpose.STAFF, "fr") == Template(
+        "asi_staff_notice", "fr"
     )
     # no French reminder: the default language's (English) rather than none
     assert settings.whatsapp_template(TemplatePurpose.REMINDER, "fr") == Template(

@@ -7,9 +7,13 @@ typed is never read as markup on either."""
 from __future__ import annotations
 
 import html
+from datetime import UTC, datetime, timedelta
 
 from bot.actions.faq import FaqAnswerBack, FaqAsk, FaqReply
 from bot.actions.menu import DeleteData
+from bot.channels.whatsapp.pacing import LocalPace
+from bot.channels.whatsapp.standin.clock import ManualClock
+from bot.services.faq import NoticeState
 from tests.e2e.conftest import ADMIN, onboard
 from tests.whatsapp.both import both_channels
 from tests.whatsapp.harness import WhatsAppHarness
@@ -39,7 +43,17 @@ async def _ask(wa: WhatsAppHarness, wa_id: str, question: str) -> None:
 async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsapp(
     database_url: str,
 ) -> None:
-    async with both_channels(database_url, admin_whatsapp=MOUSSA) as both:
+    # Moussa's notices are bulk sends: spaced by 1.3 s here (the stand-in refuses closer
+    # than 1 s) instead of Meta's 6, so the test does not wait for real; the staff notice
+    # job runs when the test says (Both.notify_staff), not on its own beside it
+    quicker = LocalPace(80, per_recipient=1.3)
+    async with both_channels(
+        database_url,
+        admin_whatsapp=MOUSSA,
+        question_interval=0,
+        cloud_options={"pair_interval": 1.0},
+        pace=quicker,
+    ) as both:
         tg, wa = both.telegram, both.whatsapp
         await onboard(tg, ADMIN, "en")
         wa.standin.add_user(MOUSSA, "Moussa")
@@ -102,3 +116,42 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         async with wa.services.uow() as uow:
             assert await uow.faq.get_question(question.id) is None
             assert await uow.faq.get_question(second.id) is None
+
+
+async def test_an_admin_on_whatsapp_without_a_staff_template_is_skipped_and_counted(
+    database_url: str,
+) -> None:
+    """Two days after Moussa last wrote, with no staff template configured, nothing is sent
+    to him (never a free-form message outside the window); the notice is counted skipped
+    and the question waits in /questions."""
+    manual = ManualClock(datetime(2026, 3, 23, 10, tzinfo=UTC).timestamp())
+
+    def clock() -> datetime:
+        return datetime.fromtimestamp(manual.now, UTC)
+
+    async with both_channels(
+        database_url,
+        clock,
+        cloud_options={"clock": manual},
+        admin_whatsapp=MOUSSA,
+        question_interval=0,
+    ) as both:
+        wa = both.whatsapp
+        wa.standin.add_user(MOUSSA, "Moussa")
+        await _onboard(wa, MOUSSA, "fr")
+        manual.advance(timedelta(days=2).total_seconds())
+        wa.standin.add_user(AWA, "Awa")
+        await _onboard(wa, AWA, "fr")
+        await _ask(wa, AWA, QUESTION)
+        before = len(wa.standin.messages(MOUSSA))
+
+        report = await both.telegram.notify_staff()
+        await wa.settle()
+
+        assert report.outcomes.get(NoticeState.SKIPPED) == 1, report
+        assert len(wa.standin.messages(MOUSSA)) == before, "nothing outside the window"
+        async with wa.services.uow() as uow:
+            [question] = await uow.faq.open_questions()
+        assert question.text == QUESTION and question.taken_by is None
+        await wa.say(MOUSSA, "/questions")
+        assert FaqReply(question.id).pack() in {i for _, i in wa.choices(MOUSSA)}

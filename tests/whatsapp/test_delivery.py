@@ -72,44 +72,6 @@ def _templates(standin: CloudApiStandIn, wa_id: str) -> list[dict[str, Any]]:
     return [m for m in standin.messages(wa_id) if m["type"] == "template"]
 
 
-async def test_reminders_inside_and_outside_the_window(database_url: str) -> None:
-    manual, clock = _clocks()
-    options = {"clock": manual, "pair_interval": None}
-    async with whatsapp_bot(
-        database_url, standin_options=options, clock=clock, whatsapp_templates=TEMPLATES
-    ) as h:
-        _register(h.standin)
-        awa = await _learner(h, AWA, "fr")
-        binta = await _learner(h, BINTA, "fr")
-        priya = await _learner(h, PRIYA, "hi")
-        for user_id, language in ((awa, "fr"), (binta, "fr"), (priya, "hi")):
-            await _reminders_on(h, user_id, language)
-        manual.now = (DUE - timedelta(hours=1)).timestamp()
-        async with h.services.uow() as uow:  # Awa wrote an hour before it was due
-            await deliveries.heard_from(uow, "whatsapp", AWA, DUE - timedelta(hours=1))
-        h.standin.world.user(AWA).last_inbound = manual.now
-        manual.now = DUE.timestamp()
-
-        report = await send_due_reminders(h.services)
-
-        assert report.outcomes == {Outcome.SENT: 2, Outcome.SKIPPED: 1}, report
-        (inside,) = h.standin.messages(AWA)
-        assert inside["type"] == "interactive", "within 24 hours: the reminder as it is"
-        assert not _templates(h.standin, AWA)
-        (outside,) = h.standin.messages(BINTA)
-        assert outside["type"] == "template", "after 24 hours: only the template"
-        assert outside["template"]["name"] == "asi_reminder"
-        assert outside["template"]["language"] == {"code": "fr"}
-        rendered = outside["rendered"]
-        assert rendered.startswith("Formation ASI : ") and "menu" in rendered
-        assert "\n" not in rendered.removeprefix("Formation ASI : ").split(" Répondez")[0]
-        assert h.standin.messages(PRIYA) == [], "no template in Hindi or English: nothing"
-        assert not h.standin.violations, h.standin.violations
-        async with h.services.uow() as uow:
-            counts = await uow.reminders.counts(DUE - timedelta(hours=12))
-        assert (counts.sent, counts.skipped) == (2, 1)
-
-
 async def test_the_window_closed_sooner_than_the_bot_knew(database_url: str) -> None:
     """Meta's 131047 (the window is closed) turns a reminder into its template."""
     manual, clock = _clocks()

@@ -48,20 +48,3 @@ async def test_a_learner_takes_a_lesson_on_whatsapp(database_url: str) -> None:
         await h.say(AWA, "bauxite")
         assert "auxite" in h.everything(AWA, since=-2).lower(), "a glossary word"
         assert h.standin.violations == [], "every message within WhatsApp's limits"
-
-
-async def test_a_stale_or_forged_choice_changes_nothing(database_url: str) -> None:
-    async with whatsapp_bot(database_url) as h:
-        h.standin.add_user(AWA, "Awa")
-        await _onboard(h, AWA, "fr")
-        before = len(h.standin.messages(AWA))
-        # an old message's button, pressed after later screens were sent
-        first_list = next(m for m in h.standin.messages(AWA) if m.get("type") == "interactive")
-        rows = first_list["interactive"]["action"].get("sections", [{}])[0].get("rows", [])
-        assert rows, "the language list"
-        h.standin.choose_row(AWA, first_list["id"], rows[0]["id"])
-        await h.settle()
-        assert len(h.standin.messages(AWA)) > before, "an old choice still gets an answer"
-        # a forged id: only the stand-in's webhook can send one, as Meta would relay it
-        await h.say(AWA, "/menu")
-        assert h.standin.violations == []

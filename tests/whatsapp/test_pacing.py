@@ -6,11 +6,12 @@ person writes again."""
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from bot.channels.whatsapp.pacing import LocalPace
+from bot.channels.whatsapp.pacing import CorePace, LocalPace
 from bot.db.repositories import Delivered
 from bot.jobs.announcements import deliver_announcements
 from tests.whatsapp.harness import (
@@ -110,3 +111,25 @@ async def test_an_unreachable_number_is_skipped_until_they_write(database_url: s
         await h.say(gone, "menu")
         async with h.services.uow() as uow:
             assert not await uow.users.is_blocked(user_id), "they wrote again"
+
+
+async def test_with_redis_the_number_is_paced_in_the_shared_limits(
+    database_url: str, redis_url: str
+) -> None:
+    members = [f"2246202{n:05d}" for n in range(12)]
+    rate = 10
+    async with whatsapp_bot(
+        database_url,
+        standin_options={"throughput": rate},
+        whatsapp_rate=rate,
+        redis_url=redis_url,
+        sealing_key=uuid.uuid4().hex,  # this test's own keys in the shared Redis
+    ) as h:
+        assert isinstance(h.bot.channel._pace, CorePace)
+        cohort = await _cohort(h, members, wrote=datetime.now(UTC) - timedelta(minutes=5))
+        await _announce(h, cohort, "Atelier mardi")
+        report = await deliver_announcements(h.services)
+        assert report.outcomes == {Delivered.SENT: 12}, report
+        assert not h.standin.violations, [(v.code, v.wa_id) for v in h.standin.violations]
+        bulk = [r.time for r in h.standin.requests if r.endpoint == "messages"]
+        assert bulk[-1] - bulk[0] >= 11 / rate * 0.9, "paced at the number's rate"

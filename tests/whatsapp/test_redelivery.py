@@ -104,21 +104,3 @@ async def test_a_press_delivered_again_moves_nobody_back_also_after_a_restart(
         fresh["entry"][0]["changes"][0]["value"]["messages"][0]["id"] = "wamid.fresh"
         assert await _deliver_again(again, fresh) > 0
         assert await _resumes_at(again) == cards[1]
-
-
-async def test_a_read_only_message_delivered_again_changes_nothing(database_url: str) -> None:
-    async with whatsapp_bot(database_url) as h:
-        h.standin.add_user(LEARNER, "Jo")
-        await _onboard(h, LEARNER, "en")
-        before = _sent(h)
-        menu = h.standin.send_text(LEARNER, "menu")
-        await h.settle()
-        screen = _sent(h) - before
-        assert screen > 0, "the menu"
-        async with h.services.uow() as uow:
-            user_id = await uow.accounts.user_id("whatsapp", LEARNER)
-            assert user_id is not None
-            user = await uow.users.get(user_id)
-        assert await _deliver_again(h, _call_with(h, menu["id"])) in (0, screen), "the same"
-        async with h.services.uow() as uow:
-            assert await uow.users.get(user_id) == user

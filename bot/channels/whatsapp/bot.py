@@ -20,7 +20,7 @@ from bot.actions.pages import ListPage
 from bot.channels.whatsapp.channel import PLATFORM, WhatsAppChannel, WhatsAppReplies
 from bot.channels.whatsapp.client import make_client
 from bot.channels.whatsapp.events import Delivery, Incoming, Status, Update
-from bot.channels.whatsapp.pacing import LocalPace, SendPace
+from bot.channels.whatsapp.pacing import SendPace, number_pace
 from bot.channels.whatsapp.webhook import WhatsAppWebhook
 from bot.conversation.events import Pressed
 from bot.conversation.memory import Memory
@@ -46,8 +46,8 @@ STATUS_WAITS = (0.05, 0.2, 0.5, 1.0, 1.5, 2.0)
 
 
 class WhatsAppBot:
-    """`pace`: the number's sending budget (bot.channels.whatsapp.pacing); this process's
-    own unless one shared by several instances is given."""
+    """`pace`: the number's sending budget (bot.channels.whatsapp.pacing); without one, the
+    core's: shared by every instance through Redis when REDIS_URL is set."""
 
     def __init__(self, services: Services, router: Router, pace: SendPace | None = None) -> None:
         settings = services.settings
@@ -72,7 +72,7 @@ class WhatsAppBot:
             token=token,
             number=settings.whatsapp_number or phone_id,
             translator=services.i18n.translator(None),
-            pace=pace or LocalPace(settings.whatsapp_rate),
+            pace=pace or number_pace(services.rates, phone_id, settings.whatsapp_rate),
             templates=settings.whatsapp_template,
             languages=services.i18n.translator,
             clock=services.clock,

@@ -5,8 +5,11 @@ about one message every 6 s to the same person in bulk (131056). Jobs' messages 
 their slot here; replies within a person's own turn never wait, but take their place in the
 number's budget, so a bulk send behind them slows down instead of pushing the number over.
 
-`SendPace` is all the channel knows of it: this in-process pace serves one bot process; a
-deployment of several instances hands the channel one shared between them instead.
+`SendPace` is all the channel knows of it. `LocalPace` serves one bot process (at its share
+of the rate when INSTANCES says there are several). With REDIS_URL, `CorePace` keeps both
+rules in the core's shared limits (bot.ratelimits), so every instance sending from the
+number counts together: its throughput as a shared pace, each person's 6 s as a shared
+spacing, both falling back to this process's own while Redis is down.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
+
+from bot.ratelimits.pace import Pace
+from bot.ratelimits.rates import Rates
+from bot.ratelimits.spacing import Spacing
 
 # Meta's advice for one recipient (../shared/CHANNELS.md): about one message in 6 s; half
 # a second more, as requests spaced by 6 s can arrive closer.
@@ -88,3 +95,32 @@ class LocalPace:
         if len(self._last) > REMEMBERED:
             horizon = self._clock() - self._per_recipient
             self._last = {who: t for who, t in self._last.items() if t > horizon}
+
+
+class CorePace:
+    """The number's throughput and each recipient's spacing as the core's limits keep them
+    (shared by every instance through Redis)."""
+
+    def __init__(self, number: Pace, recipients: Spacing) -> None:
+        self.number = number
+        self.recipients = recipients
+
+    async def bulk(self, recipient: str) -> None:
+        await self.recipients.wait(recipient)
+        await self.number.wait()
+
+    async def reply(self, recipient: str) -> None:
+        await self.number.note()
+        await self.recipients.note(recipient)
+
+    async def hold(self, seconds: float) -> None:
+        await self.number.hold(seconds)
+
+
+def number_pace(rates: Rates, phone_id: str, rate: float) -> SendPace:
+    """The pace of the number `phone_id` sends from: shared through Redis when the core's
+    limits are, else this process's (at its share of `rate` when there are several)."""
+    if not rates.shared:
+        return LocalPace(rate / rates.instances)
+    name = f"whatsapp-{phone_id}"
+    return CorePace(rates.pace(name, rate * HEADROOM), rates.spacing(name, PER_RECIPIENT))

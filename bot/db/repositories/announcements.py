@@ -5,38 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, delete, exists, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import Announcement, AnnouncementRecipient, Cohort, CohortMember, User
+from bot.db.repositories.reports import Delivered, apply_report
 
-
-class Delivered(StrEnum):
-    """What became of one recipient's copy."""
-
-    PENDING = "pending"
-    SENDING = "sending"
-    SENT = "sent"
-    BLOCKED = "blocked"
-    FAILED = "failed"
-    OPTED_OUT = "opted_out"  # the learner sent STOP: counted, never sent
-    SKIPPED = "skipped"  # the channel could not write to them (no template for WhatsApp)
-    # reported later by the channel (WhatsApp's statuses)
-    DELIVERED = "delivered"
-    READ = "read"
-
-
-# What a status reported later may follow: it only moves a copy on (read after delivered,
-# never back), and a failure or an unreachable number reported after the send undoes it.
-_REPORTED_AFTER = {
-    Delivered.DELIVERED: (Delivered.SENT,),
-    Delivered.READ: (Delivered.SENT, Delivered.DELIVERED),
-    Delivered.FAILED: (Delivered.SENT, Delivered.DELIVERED),
-    Delivered.BLOCKED: (Delivered.SENT, Delivered.DELIVERED),
-}
+__all__ = [
+    "AnnouncementContent",
+    "AnnouncementRecord",
+    "AnnouncementRepository",
+    "ClaimedCopy",
+    "Delivered",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,30 +325,7 @@ class AnnouncementRepository:
     async def reported(self, ref: str, state: Delivered) -> bool | None:
         """A status the channel reported for the copy sent as `ref`: True when it changed
         the copy, False when the copy is further on already, None when no copy has it."""
-        before = _REPORTED_AFTER.get(state)
-        if before is None:
-            return False
-        # Twice: the send's record may be committed between the update and the look
-        # (PostgreSQL shows each statement what was committed before it).
-        for _ in range(2):
-            result = await self._session.execute(
-                update(AnnouncementRecipient)
-                .where(AnnouncementRecipient.ref == ref, AnnouncementRecipient.state.in_(before))
-                .values(state=state.value)
-                .returning(AnnouncementRecipient.user_id)
-            )
-            if result.first() is not None:
-                return True
-            current = await self._session.scalar(
-                select(AnnouncementRecipient.state)
-                .where(AnnouncementRecipient.ref == ref)
-                .limit(1)
-            )
-            if current is None:
-                return None
-            if current not in before:
-                return False
-        return False
+        return await apply_report(self._session, AnnouncementRecipient, ref, state)
 
     async def release(self, copy_id: int, retry_at: datetime) -> None:
         """Keep the copy to send, but let nobody take it before `retry_at`."""

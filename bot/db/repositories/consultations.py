@@ -20,6 +20,7 @@ from bot.db.models import (
     ConsultationSubscriber,
     User,
 )
+from bot.db.repositories.reports import Delivered, apply_report
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,6 +276,38 @@ class ConsultationRepository:
                 ConsultationNotice.user_id == user_id,
             )
         )
+
+    async def finish_notice(
+        self, consultation_id: int, kind: str, user_id: int, state: Delivered, ref: str | None
+    ) -> None:
+        """What became of a claimed notice; `ref`: the digest of the channel's id for it,
+        where the channel reports its delivery later."""
+        await self._session.execute(
+            update(ConsultationNotice)
+            .where(
+                ConsultationNotice.consultation_id == consultation_id,
+                ConsultationNotice.kind == kind,
+                ConsultationNotice.user_id == user_id,
+            )
+            .values(state=state.value, ref=ref)
+        )
+
+    async def notice_reported(self, ref: str, state: Delivered) -> bool | None:
+        """A status the channel reported for the notice sent as `ref` (as an announcement
+        copy's: True when it changed the row, None when no notice has that ref)."""
+        return await apply_report(self._session, ConsultationNotice, ref, state)
+
+    async def notice_counts(self, consultation_id: int, kind: str) -> dict[Delivered | None, int]:
+        """How many notices of `kind` came to each state (None: claimed, fate unknown)."""
+        rows = await self._session.execute(
+            select(ConsultationNotice.state, func.count())
+            .where(
+                ConsultationNotice.consultation_id == consultation_id,
+                ConsultationNotice.kind == kind,
+            )
+            .group_by(ConsultationNotice.state)
+        )
+        return {(Delivered(state) if state else None): int(n) for state, n in rows}
 
     async def claim_notices(
         self, consultation_id: int, kind: str, audience: str, limit: int

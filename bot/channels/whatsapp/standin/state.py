@@ -13,6 +13,7 @@ import enum
 import hashlib
 import itertools
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,6 +118,9 @@ class World:
         self.timeline: list[Inbound | Outbound] = []
         self.version = 0  # grows with every message, status or reachability change
         self._numbers = itertools.count(1)
+        # Meta's ids are unique for good: a stand-in started again (the playground on the
+        # same database) must not reuse one, or the bot drops a new message as delivered twice.
+        self._run = secrets.token_hex(4)
 
     def add_user(self, wa_id: str, name: str, language: str | None, bsuid: str | None) -> User:
         """Create (or rename) a user; wa_id is the phone number in digits, as Meta gives it."""
@@ -152,7 +156,7 @@ class World:
 
     def message_id(self) -> str:
         """A new wamid (Meta's are opaque base64 strings starting with "wamid.")."""
-        raw = f"standin-{next(self._numbers):010d}".encode()
+        raw = f"standin-{self._run}-{next(self._numbers):010d}".encode()
         return "wamid." + base64.b64encode(raw).decode()
 
     def keep(self, message: Inbound | Outbound) -> None:
