@@ -11,6 +11,7 @@ from typing import Any
 
 from aiohttp import web
 
+from bot.channels.telegram.app import stop_jobs
 from bot.channels.telegram.standin import BotApiStandIn
 from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.pacing import SendPace
@@ -70,6 +71,8 @@ async def both_channels(
                 yield Both(harness, WhatsAppHarness(cloud, wa_bot, harness.services))
             finally:
                 await runner.cleanup()
+                if harness.app is not None:
+                    await stop_jobs(harness.app)  # as the runners do, before a channel closes
                 await wa_bot.close()
                 await harness.stop()
             assert cloud.violations == [], cloud.violations[:5]

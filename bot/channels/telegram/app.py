@@ -161,10 +161,19 @@ async def register_commands(app: BotApplication, i18n: I18n) -> None:
         await app.bot.set_my_commands(commands, language_code=language)
 
 
-async def stop_services(app: BotApplication) -> None:
+async def stop_jobs(app: BotApplication) -> None:
+    """Let the scheduled jobs' runs under way end, then the background work: before any
+    channel closes, or a notice or copy a job has claimed fails on a closed client and
+    waits for its lease instead of going now."""
     if app.bot_data.jobs is not None:
         await app.bot_data.jobs.stop()
         app.bot_data.jobs = None
+    if app.bot_data.services is not None:
+        await app.bot_data.services.background.wait()
+
+
+async def stop_services(app: BotApplication) -> None:
+    await stop_jobs(app)
     services = app.bot_data.services
     if services is not None:
         await close_services(services)

@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 
-from bot.channels.telegram.app import build_application, stop_services
+from bot.channels.telegram.app import build_application, stop_jobs, stop_services
 from bot.channels.telegram.context import BotApplication
 from bot.channels.telegram.webhook import WEBHOOK_PATH, webhook_app
 from bot.config import Settings
@@ -106,6 +106,7 @@ async def run_polling(
             await stop.wait()
         finally:
             await runner.cleanup()
+            await stop_jobs(app)
             await close()
 
 
@@ -137,6 +138,7 @@ async def run_webhook(
         finally:
             await runner.cleanup()
             if close is not None:
+                await stop_jobs(app)
                 await close()
 
 
@@ -177,6 +179,7 @@ async def run_playground(
                 await stop.wait()
             finally:
                 if leave is not None:
+                    await stop_jobs(app)
                     await leave()
     finally:
         await standin.stop()

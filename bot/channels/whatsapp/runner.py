@@ -61,6 +61,8 @@ async def run_whatsapp(settings: Settings, course: Course, stop: asyncio.Event) 
     finally:
         services.stopping.set()
         await runner.cleanup()
-        await close()
+        # the jobs' runs under way and the background work end before the client closes
         await jobs.stop()
+        await services.background.wait()
+        await close()
         await close_services(services)
