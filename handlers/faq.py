@@ -165,7 +165,8 @@ async def on_entry(turn_: Turn) -> None:
     course, language = turn_.services.course, turn_.language
     entry = faq.entry(course, language, entry_id)
     keyboard = answer_keyboard(turn_.t, faq.faq_for(course, language), entry)
-    await show(turn_, views.render_answer(turn_.t, entry), keyboard, edit=False)
+    text = views.render_answer(turn_.t, entry, shown_in=faq.shown_in(course, language, entry))
+    await show(turn_, text, keyboard, edit=False)
 
 
 async def on_rate(turn_: Turn) -> None:
@@ -197,7 +198,7 @@ async def answer_question(turn_: Turn, text: str) -> None:
         others = [m.entry_id for m in result.others()]
         await show(
             turn_,
-            views.render_answer(t, entry, safety),
+            views.render_answer(t, entry, safety, faq.shown_in(course, language, entry)),
             answer_keyboard(t, local, entry, others),
             edit=False,
         )

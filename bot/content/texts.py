@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.content import loader
-from bot.content.model import Course, card_key, key_point_key
+from bot.content.model import Course, card_key, faq_answer_key, key_point_key, question_key
 
 # Lists whose items carry an `id`: a partial file names the items it translates by it.
 ID_LISTS = frozenset({"lessons", "cards", "terms", "questions", "groups", "entries", "sections"})
@@ -145,7 +145,7 @@ def _quiz_texts(course: Course, language: str, module_id: str, number: int) -> I
         base: Path_ = ("questions", q.id)
         unit = f"question:{q.id}"
         yield Text(
-            f"{unit}:question",
+            question_key(q.id),
             TextKind.QUIZ,
             f"{at}: the question",
             loader.QUESTION_LIMIT,
@@ -264,7 +264,7 @@ def _faq_texts(course: Course, language: str) -> Iterator[Text]:
             unit,
         )
         yield Text(
-            f"{unit}:answer",
+            faq_answer_key(entry.id),
             TextKind.FAQ,
             f"{at}: the answer",
             loader.FAQ_ANSWER_LIMIT,

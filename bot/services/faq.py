@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content import Course, Faq, FaqEntry, FaqGroup
+from bot.content.model import faq_answer_key
 from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import AppError, StaleButton
@@ -76,6 +77,11 @@ class GroupPage:
 
 def faq_for(course: Course, language: str) -> Faq:
     return course.faq_in(language)
+
+
+def shown_in(course: Course, language: str, entry: FaqEntry) -> str | None:
+    """The bridge language an entry is shown in, when it is not translated yet."""
+    return course.shown_in(language, faq_answer_key(entry.id))
 
 
 def entry(course: Course, language: str, entry_id: str) -> FaqEntry:

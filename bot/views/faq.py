@@ -12,6 +12,7 @@ from bot.content import Faq, FaqEntry
 from bot.db.repositories import DraftRecord, QuestionRecord
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
+from bot.views.bridged import not_translated_html
 
 PORTAL = "aluminium-stewardship.ethicspoint.com"
 PAGE = "aluminium-stewardship.org/complaints-mechanism"
@@ -63,16 +64,24 @@ def _safety_first(safety: FaqEntry | None) -> list[str]:
     return [safety.answer, "", "➖➖➖", ""]
 
 
-def render_answer(t: Translator, entry: FaqEntry, safety: FaqEntry | None = None) -> str:
+def render_answer(
+    t: Translator,
+    entry: FaqEntry,
+    safety: FaqEntry | None = None,
+    shown_in: str | None = None,
+) -> str:
     """An entry (content is trusted, validated HTML) with its sources and the safety line;
     `safety` (the general safety advice) goes above it when the question mentions danger,
-    and is not said twice when the entry is that advice itself."""
+    and is not said twice when the entry is that advice itself; `shown_in` names the bridge
+    language the entry is shown in when it is not translated yet."""
     lines = _safety_first(safety)
     lines += ["<b>" + html.escape(entry.question) + "</b>"]
     if safety is None or safety.id != entry.id:
         lines += ["", entry.answer]
     if entry.detail:
         lines += ["", entry.detail]
+    if shown_in:
+        lines += ["", not_translated_html(t, shown_in)]
     lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
     return "\n".join(lines)
 

@@ -8,14 +8,19 @@ from pathlib import Path
 
 import pytest
 
+from bot.actions.faq import FaqAnswer, FaqGroupPage
 from bot.actions.lessons import OpenModule
 from bot.actions.menu import Menu
+from bot.actions.quizzes import QuizStart
 from bot.channels.telegram.standin import BotApiStandIn
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import Harness, make_settings
 from tests.translating import CODE, MARK, translated_course
 from tests.whatsapp.harness import whatsapp_bot
+
+BRIDGED = "🌐 Not translated yet: shown in Français."
+FAQ_ENTRY = "what-is-it"  # the FAQ is not translated in the test language
 
 
 @pytest.fixture
@@ -82,4 +87,69 @@ async def test_a_learner_reads_an_added_language_on_whatsapp(
         unmarked = shown.replace("*", "").replace("_", "")  # WhatsApp's bold and italics
         assert visible_text(second.text)[:60] in unmarked
         assert "Not translated yet: shown in Français." in shown
+        assert h.standin.violations == [], "every message within WhatsApp's limits"
+
+
+def _last_poll_and_before(bot: Harness, user: int) -> tuple[dict[str, object], str]:
+    messages = bot.messages(user)
+    at = max(i for i, m in enumerate(messages) if "poll" in m)
+    return messages[at]["poll"], str(messages[at - 1].get("text", ""))
+
+
+async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_telegram(
+    translated_bot: Harness,
+) -> None:
+    bot, user = translated_bot, USERS["en"]
+    await bot.say(user, "/start")
+    await bot.press(user, f"lang:{CODE}")
+    await bot.press(user, "ok")
+    await bot.press(user, QuizStart("value-chain").pack())
+    poll, _ = _last_poll_and_before(bot, user)
+    assert str(poll["question"]).split(". ", 1)[1].startswith(MARK), "module 1 is translated"
+    assert "Not translated yet" not in str(poll["question"])
+
+    await bot.press(user, QuizStart("governance").pack())
+    poll, before = _last_poll_and_before(bot, user)
+    french = {q.text for q in bot.services.course.questions("fr", "governance")}
+    question = str(poll["question"])
+    assert any(text in question for text in french), "module 2's quiz comes in French"
+    assert BRIDGED in question or BRIDGED in before, "and the learner is told so"
+    assert len(question) <= 300
+
+    await bot.press(user, FaqAnswer(FAQ_ENTRY).pack())
+    entry = bot.services.course.faq_in("fr").entry(FAQ_ENTRY)
+    assert entry is not None and entry.question in bot.text(user)
+    assert BRIDGED in bot.text(user)
+
+
+async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_whatsapp(
+    database_url: str, tmp_path: Path
+) -> None:
+    space, course, i18n = translated_course(tmp_path)
+    wa_id = "224620000010"
+    async with whatsapp_bot(
+        database_url, course=course, i18n=i18n, content_dir=str(space.content)
+    ) as h:
+        h.standin.add_user(wa_id, "Learner")
+        await h.say(wa_id, "hello")
+        await h.pick(wa_id, f"lang:{CODE}")
+        await h.pick(wa_id, "ok")
+        await h.pick(wa_id, "r:no")
+        for module in ("value-chain", "governance"):
+            await h.say(wa_id, "menu")
+            await h.pick(wa_id, Menu("quizzes").pack())
+            before = len(h.standin.messages(wa_id))
+            await h.pick(wa_id, QuizStart(module).pack())
+            shown = h.everything(wa_id, since=before)
+            if module == "value-chain":
+                assert MARK in shown and "Not translated yet" not in shown
+        french = [q.text for q in course.questions("fr", "governance")]
+        assert any(text[:50] in shown for text in french), "module 2's quiz comes in French"
+        assert BRIDGED in shown.replace("_", ""), "and the learner is told so"
+        await h.say(wa_id, "menu")
+        await h.pick(wa_id, Menu("faq").pack())
+        await h.pick(wa_id, FaqGroupPage("basics", 0).pack())
+        before = len(h.standin.messages(wa_id))
+        await h.pick(wa_id, FaqAnswer(FAQ_ENTRY).pack())
+        assert BRIDGED in h.everything(wa_id, since=before).replace("_", "")
         assert h.standin.violations == [], "every message within WhatsApp's limits"

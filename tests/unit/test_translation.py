@@ -265,3 +265,23 @@ def test_a_stray_consultation_translation_is_reported(space: Workspace) -> None:
     (folder / "practice-community-voice.yaml").write_text("schema_version: 1\n", "utf-8")
     _, problems = collect_consultations(space.content)
     assert "is not in an added language's folder" in "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("length", [100, 280])
+def test_a_bridged_quiz_question_says_so_in_the_poll_or_just_before_it(length: int) -> None:
+    """Telegram's poll question takes 300 characters: the line goes under a short question,
+    and in a message of its own before a long one; never over the limit, never twice."""
+    from bot.content import Question
+    from bot.services.quizzes import PollToSend
+    from bot.views.quizzes import POLL_QUESTION_LIMIT, poll_note, poll_question
+
+    t = I18n(default="en").translator("en")
+    question = Question("q", "m", "l", "x" * length, ("a", "b"), 0, "why")
+    poll = PollToSend(1, 0, 5, question, (0, 1), shown_in="Français")
+    shown, note = poll_question(t, poll), poll_note(t, poll)
+    line = "🌐 Not translated yet: shown in Français."
+    assert len(shown) <= POLL_QUESTION_LIMIT
+    assert (line in shown) != (note is not None and line in note)
+    assert (note is None) is (length == 100)
+    unmarked = PollToSend(1, 0, 5, question, (0, 1))
+    assert poll_note(t, unmarked) is None and line not in poll_question(t, unmarked)
