@@ -4,6 +4,7 @@ on Telegram, with what is not translated yet shown in the bridge language and sa
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,12 @@ from bot.actions.lessons import OpenModule
 from bot.actions.menu import Menu
 from bot.actions.quizzes import QuizStart
 from bot.channels.telegram.standin import BotApiStandIn
+from bot.content import Course
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import Harness, make_settings
 from tests.translating import CODE, MARK, translated_course
-from tests.whatsapp.harness import whatsapp_bot
+from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 
 BRIDGED = "🌐 Not translated yet: shown in Français."
 FAQ_ENTRY = "what-is-it"  # the FAQ is not translated in the test language
@@ -33,6 +35,24 @@ async def translated_bot(
     await harness.start()
     yield harness
     await harness.stop()
+
+
+@asynccontextmanager
+async def translated_whatsapp(
+    database_url: str, tmp_path: Path, wa_id: str
+) -> AsyncIterator[tuple[WhatsAppHarness, Course]]:
+    """The WhatsApp bot on the translated course, with a learner who chose the language."""
+    space, course, i18n = translated_course(tmp_path)
+    async with whatsapp_bot(
+        database_url, course=course, i18n=i18n, content_dir=str(space.content)
+    ) as h:
+        h.standin.add_user(wa_id, "Learner")
+        await h.say(wa_id, "hello")
+        assert ("Xish", f"lang:{CODE}") in h.choices(wa_id), "the picker offers it"
+        await h.pick(wa_id, f"lang:{CODE}")
+        await h.pick(wa_id, "ok")
+        await h.pick(wa_id, "r:no")
+        yield h, course
 
 
 async def test_a_learner_takes_a_lesson_in_an_added_language(translated_bot: Harness) -> None:
@@ -64,17 +84,8 @@ async def test_a_learner_takes_a_lesson_in_an_added_language(translated_bot: Har
 async def test_a_learner_reads_an_added_language_on_whatsapp(
     database_url: str, tmp_path: Path
 ) -> None:
-    space, course, i18n = translated_course(tmp_path)
     wa_id = "224620000009"
-    async with whatsapp_bot(
-        database_url, course=course, i18n=i18n, content_dir=str(space.content)
-    ) as h:
-        h.standin.add_user(wa_id, "Learner")
-        await h.say(wa_id, "hello")
-        assert ("Xish", f"lang:{CODE}") in h.choices(wa_id)
-        await h.pick(wa_id, f"lang:{CODE}")
-        await h.pick(wa_id, "ok")
-        await h.pick(wa_id, "r:no")
+    async with translated_whatsapp(database_url, tmp_path, wa_id) as (h, course):
         await h.pick(wa_id, Menu("continue").pack())
         first = course.modules_in(CODE)[0].lessons[0].cards[0]
         assert first.text.startswith(MARK)
@@ -125,16 +136,8 @@ async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_telegram(
 async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_whatsapp(
     database_url: str, tmp_path: Path
 ) -> None:
-    space, course, i18n = translated_course(tmp_path)
     wa_id = "224620000010"
-    async with whatsapp_bot(
-        database_url, course=course, i18n=i18n, content_dir=str(space.content)
-    ) as h:
-        h.standin.add_user(wa_id, "Learner")
-        await h.say(wa_id, "hello")
-        await h.pick(wa_id, f"lang:{CODE}")
-        await h.pick(wa_id, "ok")
-        await h.pick(wa_id, "r:no")
+    async with translated_whatsapp(database_url, tmp_path, wa_id) as (h, course):
         for module in ("value-chain", "governance"):
             await h.say(wa_id, "menu")
             await h.pick(wa_id, Menu("quizzes").pack())
