@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import pytest
 
@@ -15,21 +14,31 @@ from bot.actions.menu import Menu
 from bot.actions.quizzes import QuizStart
 from bot.channels.telegram.standin import BotApiStandIn
 from bot.content import Course
+from bot.i18n import I18n
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import USERS
 from tests.e2e.harness import Harness, make_settings
-from tests.translating import CODE, MARK, translated_course
+from tests.translating import CODE, MARK, Workspace, translated_course
 from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 
 BRIDGED = "🌐 Not translated yet: shown in Français."
 FAQ_ENTRY = "what-is-it"  # the FAQ is not translated in the test language
 
 
+Translated = tuple[Workspace, Course, I18n]
+
+
+@pytest.fixture(scope="module")
+def translated(tmp_path_factory: pytest.TempPathFactory) -> Translated:
+    """One translated copy of the course for the module's tests (the bot only reads it)."""
+    return translated_course(tmp_path_factory.mktemp("translated"))
+
+
 @pytest.fixture
 async def translated_bot(
-    standin: BotApiStandIn, database_url: str, tmp_path: Path
+    standin: BotApiStandIn, database_url: str, translated: Translated
 ) -> AsyncIterator[Harness]:
-    space, course, i18n = translated_course(tmp_path)
+    space, course, i18n = translated
     settings = make_settings(standin.url, database_url, content_dir=str(space.content))
     harness = Harness(standin, settings, course=course, i18n=i18n)
     await harness.start()
@@ -39,10 +48,10 @@ async def translated_bot(
 
 @asynccontextmanager
 async def translated_whatsapp(
-    database_url: str, tmp_path: Path, wa_id: str
+    database_url: str, translated: Translated, wa_id: str
 ) -> AsyncIterator[tuple[WhatsAppHarness, Course]]:
     """The WhatsApp bot on the translated course, with a learner who chose the language."""
-    space, course, i18n = translated_course(tmp_path)
+    space, course, i18n = translated
     async with whatsapp_bot(
         database_url, course=course, i18n=i18n, content_dir=str(space.content)
     ) as h:
@@ -82,10 +91,10 @@ async def test_a_learner_takes_a_lesson_in_an_added_language(translated_bot: Har
 
 
 async def test_a_learner_reads_an_added_language_on_whatsapp(
-    database_url: str, tmp_path: Path
+    database_url: str, translated: Translated
 ) -> None:
     wa_id = "224620000009"
-    async with translated_whatsapp(database_url, tmp_path, wa_id) as (h, course):
+    async with translated_whatsapp(database_url, translated, wa_id) as (h, course):
         await h.pick(wa_id, Menu("continue").pack())
         first = course.modules_in(CODE)[0].lessons[0].cards[0]
         assert first.text.startswith(MARK)
@@ -134,10 +143,10 @@ async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_telegram(
 
 
 async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_whatsapp(
-    database_url: str, tmp_path: Path
+    database_url: str, translated: Translated
 ) -> None:
     wa_id = "224620000010"
-    async with translated_whatsapp(database_url, tmp_path, wa_id) as (h, course):
+    async with translated_whatsapp(database_url, translated, wa_id) as (h, course):
         for module in ("value-chain", "governance"):
             await h.say(wa_id, "menu")
             await h.pick(wa_id, Menu("quizzes").pack())
