@@ -102,10 +102,40 @@ def render_not_sure(t: Translator, safety: FaqEntry | None = None) -> str:
 
 
 def render_ask_prompt(t: Translator) -> str:
-    return t.gettext(
-        "Type your question in one message. A trainer or an admin of this bot will answer "
-        "here. Do not write names or private details you would not want others to read."
+    return "\n".join(
+        [
+            t.gettext(
+                "Type your question in one message. A trainer or an admin of this bot will "
+                "answer here. Do not write names or private details you would not want others "
+                "to read."
+            ),
+            "🎤 " + t.gettext("You can also send your question as a voice note."),
+        ]
     )
+
+
+def render_voice_not_here(t: Translator) -> str:
+    """A voice note where no question is expected: said how to ask by voice, and nothing
+    is kept or sent."""
+    return "🎤 " + t.gettext(
+        "I cannot listen to voice notes. To ask a person by voice, press Ask a person, "
+        "then send your voice note."
+    )
+
+
+def render_voice_gone(t: Translator) -> str:
+    return t.gettext("The recording was deleted once the question was answered.")
+
+
+def _asked(t: Translator, question: QuestionRecord, limit: int = 1000) -> list[str]:
+    """The learner's question as staff read it: their words, escaped, or that they spoke
+    it (with the caption, if any)."""
+    lines = []
+    if question.voice is not None:
+        lines.append("🎤 " + t.gettext("Asked by voice: the recording comes with it."))
+    if question.text:
+        lines.append("<blockquote>" + html.escape(question.text[:limit]) + "</blockquote>")
+    return lines
 
 
 def render_question_sent(t: Translator, question: QuestionRecord, staff: int) -> str:
@@ -133,7 +163,7 @@ def render_staff_question(t: Translator, question: QuestionRecord, faq: Faq) -> 
             n=question.id, language=LANGUAGE_NAMES.get(question.language, question.language)
         ),
         "",
-        "<blockquote>" + html.escape(question.text) + "</blockquote>",
+        *_asked(t, question),
     ]
     if closest is not None and question.best_score is not None:
         lines.append(
@@ -160,23 +190,28 @@ def render_reply_prompt(t: Translator, question: QuestionRecord) -> str:
             t.gettext(
                 "Type your reply to question {n}; it goes to the learner as written."
             ).format(n=question.id),
+            "🎤 " + t.gettext("Or send a voice note: the learner gets it as one."),
             "",
-            "<blockquote>" + html.escape(question.text) + "</blockquote>",
+            *_asked(t, question),
         ]
     )
 
 
-def render_reply_to_learner(t: Translator, question: QuestionRecord, text: str) -> str:
-    return "\n".join(
-        [
-            "💬 " + t.gettext("A person answered your question:"),
-            "<i>" + html.escape(question.text[:300]) + "</i>",
-            "",
-            html.escape(text),
-            "",
-            safety_line(t),
-        ]
-    )
+def render_reply_to_learner(
+    t: Translator, question: QuestionRecord, text: str, *, voice: bool = False
+) -> str:
+    """A person's reply; `voice`: it is a voice note that comes next (`text` its caption)."""
+    asked = question.text[:300] if question.text else t.gettext("your voice note")
+    lines = [
+        "💬 " + t.gettext("A person answered your question:"),
+        "<i>" + html.escape(asked) + "</i>",
+        "",
+    ]
+    if voice:
+        lines.append("🎤 " + t.gettext("They answered by voice: listen to the next message."))
+    if text:
+        lines.append(html.escape(text))
+    return "\n".join([*lines, "", safety_line(t)])
 
 
 def render_answer_back_prompt(t: Translator) -> str:
@@ -230,7 +265,8 @@ def render_questions(
             + _taker(t, q, takers)
         )
         if q.id in readable:
-            lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
+            spoken = "🎤 " if q.voice is not None else ""
+            lines.append(spoken + "<i>" + html.escape(q.text[:120]) + "</i>")
     return "\n".join(lines)
 
 

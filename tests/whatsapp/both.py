@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.channels.telegram.standin import BotApiStandIn
 from bot.channels.whatsapp.bot import WhatsAppBot
+from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.standin import CloudApiStandIn
 from handlers import build_router
 from tests.conftest import SPEC_PATH
@@ -39,10 +40,11 @@ async def both_channels(
     clock: Any = None,
     *,
     cloud_options: dict[str, Any] | None = None,
+    pace: SendPace | None = None,
     **extra: Any,
 ) -> AsyncIterator[Both]:
     """Telegram user ADMIN is an admin (ADMIN_IDS); `cloud_options` set the Cloud API
-    stand-in's limits; `extra` are further settings."""
+    stand-in's limits and `pace` the WhatsApp bot's own; `extra` are further settings."""
     telegram = BotApiStandIn(TOKEN, spec_path=SPEC_PATH if SPEC_PATH.is_file() else None)
     telegram.add_user(ADMIN, "Admin", language_code="en")
     await telegram.start()
@@ -57,7 +59,7 @@ async def both_channels(
             )
             harness = Harness(telegram, settings, clock=clock)
             await harness.start()
-            wa_bot = WhatsAppBot(harness.services, build_router())
+            wa_bot = WhatsAppBot(harness.services, build_router(), pace)
             app = web.Application()
             wa_bot.webhook.add_to(app)
             runner = web.AppRunner(app)
