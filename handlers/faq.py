@@ -227,14 +227,17 @@ async def on_ask(turn_: Turn) -> None:
         _wait(turn_, "ask")
         await show(turn_, views.render_ask_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False)
         return
-    text = _data(turn_).faq_unanswered
-    if not text:
+    held = _data(turn_).faq_unanswered
+    if not held:
         _wait(turn_, "ask")
         await show(
             turn_, views.render_nothing_to_send(turn_.t), cancel_keyboard(turn_.t), edit=False
         )
         return
-    await _send_to_person(turn_, text)
+    if isinstance(held, Media):
+        await _send_to_person(turn_, held.caption or "", await _fetch_voice(turn_, held))
+        return
+    await _send_to_person(turn_, held)
 
 
 async def _send_to_person(turn_: Turn, text: str, voice: bytes | None = None) -> None:
@@ -533,10 +536,13 @@ async def _fetch_voice(turn_: Turn, media: Media) -> bytes:
 
 
 async def voice_not_here(turn_: Turn) -> bool:
-    """A voice note where no question is expected: say how to ask by voice (nothing is
-    kept); False for any other message."""
-    if _spoken(turn_) is None:
+    """A voice note where no question is expected: the FAQ cannot search it, so offer to
+    send it to a person (only the channel's reference to it is held, in this process's
+    memory, until then); False for any other message."""
+    media = _spoken(turn_)
+    if media is None:
         return False
+    _data(turn_).faq_unanswered = media
     t = turn_.t
     await show(turn_, views.render_voice_not_here(t), ask_by_voice_keyboard(t), edit=False)
     return True

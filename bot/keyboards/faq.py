@@ -109,9 +109,10 @@ def staff_question_keyboard(t: Translator, question: QuestionRecord) -> Keyboard
 
 
 def ask_by_voice_keyboard(t: Translator) -> Keyboard:
+    """Under a voice note the FAQ cannot search: send it to a person, or the menu."""
     return keyboard(
         [
-            [button("🙋 " + t.gettext("Ask a person"), FaqAsk("type"))],
+            [button("🙋 " + t.gettext("Ask a person"), FaqAsk("send"))],
             [button("☰ " + t.gettext("Menu"), Menu("main"))],
         ]
     )

@@ -115,11 +115,10 @@ def render_ask_prompt(t: Translator) -> str:
 
 
 def render_voice_not_here(t: Translator) -> str:
-    """A voice note where no question is expected: said how to ask by voice, and nothing
-    is kept or sent."""
+    """A voice note where no question is expected: the FAQ cannot search it."""
     return "🎤 " + t.gettext(
-        "I cannot listen to voice notes. To ask a person by voice, press Ask a person, "
-        "then send your voice note."
+        "I cannot listen to voice notes, so I cannot look for the answer in the FAQ. "
+        "A person can: press Ask a person to send them your voice note."
     )
 
 

@@ -91,7 +91,7 @@ async def test_a_voice_question_reaches_staff_who_listen_and_reply_by_voice(
     assert "deleted once the question was answered" in bot.text(ADMIN)
 
 
-async def test_a_voice_note_that_is_not_audio_or_too_large_is_refused_and_not_kept(
+async def test_a_voice_note_refused_or_sent_where_no_question_is_expected(
     bot: Harness,
 ) -> None:
     await onboard(bot, LEARNER, "fr")
@@ -102,12 +102,17 @@ async def test_a_voice_note_that_is_not_audio_or_too_large_is_refused_and_not_ke
     await send_voice(bot, LEARNER, b"OggS" + b"\x00" * MAX_VOICE_BYTES)
     assert "trop long" in bot.text(LEARNER)
     assert await stored(bot) == ([], [])
-    # a voice note where no question is expected: how to ask by voice, nothing kept
+    # a voice note where no question is expected: the FAQ cannot search it; nothing is
+    # kept unless the learner sends it to a person
     await bot.press(LEARNER, "m:main")
     await send_voice(bot, LEARNER, SPOKEN)
     assert "Demander à une personne" in bot.text(LEARNER)
-    assert ("🙋 Demander à une personne", "ap:type") in bot.buttons(LEARNER)
+    assert ("🙋 Demander à une personne", "ap:send") in bot.buttons(LEARNER)
     assert await stored(bot) == ([], [])
+    await bot.press(LEARNER, "ap:send")
+    assert "(numéro 1)" in bot.text(LEARNER)
+    [question], [_] = await stored(bot)
+    assert question == ("ogg", "", "open")
 
 
 async def test_deleteme_deletes_the_recording_of_an_open_question(bot: Harness) -> None:
