@@ -126,6 +126,11 @@ def render_voice_gone(t: Translator) -> str:
     return t.gettext("The recording was deleted once the question was answered.")
 
 
+def _spoken(question: QuestionRecord) -> str:
+    """The mark of a question asked by voice, in lists of questions."""
+    return "🎤 " if question.voice is not None else ""
+
+
 def _asked(t: Translator, question: QuestionRecord, limit: int = 1000) -> list[str]:
     """The learner's question as staff read it: their words, escaped, or that they spoke
     it (with the caption, if any)."""
@@ -264,8 +269,7 @@ def render_questions(
             + _taker(t, q, takers)
         )
         if q.id in readable:
-            spoken = "🎤 " if q.voice is not None else ""
-            lines.append(spoken + "<i>" + html.escape(q.text[:120]) + "</i>")
+            lines.append(_spoken(q) + "<i>" + html.escape(q.text[:120]) + "</i>")
     return "\n".join(lines)
 
 
@@ -296,7 +300,7 @@ def render_gaps(t: Translator, gaps: Gaps, faq: Faq, language: str) -> str:
             else t.gettext("no close entry")
         )
         lines.append(
-            f"• <i>{html.escape(q.text[:120])}</i> ({q.language}, "
+            f"• {_spoken(q)}<i>{html.escape(q.text[:120])}</i> ({q.language}, "
             f"{statuses.get(q.status, q.status)}; {guess})"
         )
     lines += ["", "<b>" + t.gettext("Answers marked not helpful") + "</b>"]
