@@ -10,7 +10,7 @@ from babel.dates import format_datetime
 
 from bot.content import Faq, FaqEntry
 from bot.db.repositories import DraftRecord, QuestionRecord
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import LANGUAGE_NAMES, Translator, formatting_locale
 from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
 from bot.views.bridged import not_translated_html
 
@@ -235,7 +235,10 @@ def render_not_staff(t: Translator) -> str:
 
 
 def _when(value: datetime, language: str) -> str:
-    return format_datetime(value, "short", tzinfo=value.tzinfo, locale=language) + " UTC"
+    return (
+        format_datetime(value, "short", tzinfo=value.tzinfo, locale=formatting_locale(language))
+        + " UTC"
+    )
 
 
 def _taker(t: Translator, question: QuestionRecord, takers: Mapping[int, str]) -> str:

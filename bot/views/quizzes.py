@@ -9,7 +9,7 @@ from babel.dates import format_date
 
 from bot.content import Module
 from bot.db.repositories import CertificateRecord
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.services.certificates import format_code
 from bot.services.quizzes import (
     PASS_PERCENT,
@@ -166,7 +166,7 @@ def render_certificate_caption(t: Translator, cert: CertificateRecord, url: str)
 
 
 def _date(value: datetime, language: str) -> str:
-    return format_date(value.date(), "long", locale=language)
+    return format_date(value.date(), "long", locale=formatting_locale(language))
 
 
 def render_verification(

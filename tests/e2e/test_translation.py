@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,9 +16,10 @@ from bot.actions.quizzes import QuizStart
 from bot.channels.telegram.standin import BotApiStandIn
 from bot.content import Course
 from bot.i18n import I18n
+from bot.services import consultations
 from bot.telegram_html import visible_text
 from tests.e2e.conftest import USERS
-from tests.e2e.harness import Harness, make_settings
+from tests.e2e.harness import FakeClock, Harness, make_settings
 from tests.translating import CODE, MARK, Workspace, translated_course
 from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 
@@ -34,13 +36,17 @@ def translated(tmp_path_factory: pytest.TempPathFactory) -> Translated:
     return translated_course(tmp_path_factory.mktemp("translated"))
 
 
+# While the practice consultation is open (it closes on 18 January 2027).
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
 @pytest.fixture
 async def translated_bot(
     standin: BotApiStandIn, database_url: str, translated: Translated
 ) -> AsyncIterator[Harness]:
     space, course, i18n = translated
     settings = make_settings(standin.url, database_url, content_dir=str(space.content))
-    harness = Harness(standin, settings, course=course, i18n=i18n)
+    harness = Harness(standin, settings, course=course, i18n=i18n, clock=FakeClock(T0))
     await harness.start()
     yield harness
     await harness.stop()
@@ -114,6 +120,28 @@ def _last_poll_and_before(bot: Harness, user: int) -> tuple[dict[str, object], s
     messages = bot.messages(user)
     at = max(i for i, m in enumerate(messages) if "poll" in m)
     return messages[at]["poll"], str(messages[at - 1].get("text", ""))
+
+
+async def test_a_consultation_published_after_the_import_shows_its_translation_and_dates(
+    translated_bot: Harness,
+) -> None:
+    bot, user = translated_bot, USERS["en"]
+    async with bot.services.uow() as uow:
+        await consultations.publish(
+            uow, bot.services.consultation_files, "practice-community-voice", T0
+        )
+    await bot.say(user, "/start")
+    await bot.press(user, f"lang:{CODE}")
+    await bot.press(user, "ok")
+    await bot.press(user, Menu("consult").pack())
+    spec = bot.services.consultation_files["practice-community-voice"]
+    assert spec.text(CODE).title == MARK + spec.text("en").title
+    assert spec.text(CODE).title in " ".join(label for label, _ in bot.buttons(user))
+    # dates have no CLDR data in an added language: they are written as in English
+    await bot.press(user, bot.buttons(user)[0][1])
+    assert "Jan 18, 2027" in bot.text(user)
+    await bot.say(user, "/privacy")
+    assert "UTC" in bot.text(user)
 
 
 async def test_quiz_questions_and_faq_answers_in_the_bridge_say_so_on_telegram(
