@@ -129,7 +129,7 @@ def _content_command(settings: Settings, command: str) -> int:
                 f"{stats.cards:5} {stats.characters:6} {ease} {low} {stats.minutes:7.1f}"
             )
         print("ease: Flesch reading ease of the English cards (60+ is plain English).")
-        _print_translation_coverage(course)
+        _print_translation_coverage(course, settings)
         return 0
     from bot.content.consultations import collect_consultations
 
@@ -142,7 +142,8 @@ def _content_command(settings: Settings, command: str) -> int:
     return 0
 
 
-def _print_translation_coverage(course: Course) -> None:
+def _print_translation_coverage(course: Course, settings: Settings) -> None:
+    from bot.content.consultations import collect_consultations
     from bot.content.stats import kind_coverage
     from bot.content.texts import TextKind
     from bot.i18n import LOCALES_DIR, untranslated_strings
@@ -152,7 +153,8 @@ def _print_translation_coverage(course: Course) -> None:
     columns = " ".join(f"{kind.value:>13}" for kind in kinds)
     print(f"{'lang':5} {'bridge':6} {columns} {'interface':>13}")
     bridges = {a.code: a.bridge for a in course.added}
-    for language, counts in kind_coverage(course).items():
+    specs, _ = collect_consultations(settings.content_dir)
+    for language, counts in kind_coverage(course, specs.values()).items():
         if language == "en":
             continue
         cells = [f"{counts[k][0]:>6}/{counts[k][1]:<6}" for k in kinds]

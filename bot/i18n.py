@@ -46,6 +46,13 @@ def babel_locale(language: str) -> str | None:
     return language
 
 
+def formatting_locale(language: str) -> str:
+    """The locale dates, day names and places are written in: the language's own where CLDR
+    has it, else English (a language translators added, such as Susu or Kui, has none; its
+    words still come in the language or its bridge)."""
+    return babel_locale(language) or "en"
+
+
 def untranslated_strings(locales_dir: Path, language: str) -> tuple[int, int]:
     """(untranslated or fuzzy, all) interface strings of `language` against the template."""
     with (locales_dir / TEMPLATE).open("rb") as handle:

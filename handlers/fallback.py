@@ -16,6 +16,8 @@ from bot.waiting import (
     CohortPlace,
     ConsultationAnswer,
     ConsultationOutcome,
+    QuestionToPerson,
+    StaffReply,
     Wait,
 )
 from handlers import (
@@ -59,6 +61,8 @@ async def on_other_message(turn_: Turn) -> None:
     if text and text.strip():
         await faq.answer_question(turn_, text.strip())
         return
+    if await faq.voice_not_here(turn_):
+        return
     await show(turn_, render_not_understood(turn_.t), menu_keyboard(turn_.t), edit=False)
 
 
@@ -80,6 +84,8 @@ async def _take(step: Wait, turn_: Turn, text: str | None) -> bool:
         return await announcements.take_announcement(turn_)
     if isinstance(step, CohortName | CohortPlace):
         return await trainers.take_typed_text(turn_)
+    if isinstance(step, QuestionToPerson | StaffReply) and await faq.take_voice(turn_):
+        return True
     if not text:
         return False
     if isinstance(step, CityName):

@@ -11,19 +11,23 @@ from bot.actions.faq import (
     FaqAnswerBack,
     FaqAsk,
     FaqGroupPage,
+    FaqListen,
     FaqRate,
     FaqReply,
 )
 from bot.actions.menu import Menu
+from bot.conversation.events import Media
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Sent
+from bot.conversation.ports import FetchFailed, FetchTooLarge, OutFile, Sent
 from bot.conversation.reach import where
 from bot.conversation.router import Router
+from bot.db.repositories import QuestionRecord
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.keyboards.faq import (
     answer_back_keyboard,
     answer_keyboard,
+    ask_by_voice_keyboard,
     cancel_keyboard,
     draft_keyboard,
     faq_home_keyboard,
@@ -165,7 +169,8 @@ async def on_entry(turn_: Turn) -> None:
     course, language = turn_.services.course, turn_.language
     entry = faq.entry(course, language, entry_id)
     keyboard = answer_keyboard(turn_.t, faq.faq_for(course, language), entry)
-    await show(turn_, views.render_answer(turn_.t, entry), keyboard, edit=False)
+    text = views.render_answer(turn_.t, entry, shown_in=faq.shown_in(course, language, entry))
+    await show(turn_, text, keyboard, edit=False)
 
 
 async def on_rate(turn_: Turn) -> None:
@@ -197,7 +202,7 @@ async def answer_question(turn_: Turn, text: str) -> None:
         others = [m.entry_id for m in result.others()]
         await show(
             turn_,
-            views.render_answer(t, entry, safety),
+            views.render_answer(t, entry, safety, faq.shown_in(course, language, entry)),
             answer_keyboard(t, local, entry, others),
             edit=False,
         )
@@ -222,17 +227,20 @@ async def on_ask(turn_: Turn) -> None:
         _wait(turn_, "ask")
         await show(turn_, views.render_ask_prompt(turn_.t), cancel_keyboard(turn_.t), edit=False)
         return
-    text = _data(turn_).faq_unanswered
-    if not text:
+    held = _data(turn_).faq_unanswered
+    if not held:
         _wait(turn_, "ask")
         await show(
             turn_, views.render_nothing_to_send(turn_.t), cancel_keyboard(turn_.t), edit=False
         )
         return
-    await _send_to_person(turn_, text)
+    if isinstance(held, Media):
+        await _send_to_person(turn_, held.caption or "", await _fetch_voice(turn_, held))
+        return
+    await _send_to_person(turn_, held)
 
 
-async def _send_to_person(turn_: Turn, text: str) -> None:
+async def _send_to_person(turn_: Turn, text: str, voice: bytes | None = None) -> None:
     services = turn_.services
     asked = await faq.send_to_person(
         turn_.uow,
@@ -243,6 +251,7 @@ async def _send_to_person(turn_: Turn, text: str) -> None:
         services.clock(),
         services.ask_limit,
         services.settings.admin_accounts,
+        voice,
     )
     _data(turn_).faq_unanswered = None
     _wait(turn_, None)
@@ -260,12 +269,17 @@ async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
     return turn_.services.i18n.translator(language), language
 
 
-async def _send(turn_: Turn, user_id: int, text: str, keyboard: Keyboard) -> bool:
-    """Send to someone other than the user of this update; False if they cannot get it."""
+async def _send(
+    turn_: Turn, user_id: int, text: str, keyboard: Keyboard, file: OutFile | None = None
+) -> bool:
+    """Send to someone other than the user of this update, and then `file`; False if they
+    cannot get it."""
     found = (await where(turn_.uow, turn_.services.channels, [user_id])).get(user_id)
     if found is None:
         return False
     sent = await found.channel.send(found.address, text, keyboard)
+    if sent.result is Sent.SENT and file is not None:
+        sent = await found.channel.send_file(found.address, file)
     if sent.result is not Sent.SENT:
         log.info("could not deliver an FAQ message to %s: %s", user_ref(user_id), sent.result)
         return False
@@ -279,13 +293,19 @@ def _is_staff(turn_: Turn) -> bool:
     return faq.is_staff(turn_.user)
 
 
-async def on_reply(turn_: Turn) -> None:
-    """An admin or trainer pressed Reply: wait for their typed reply."""
-    question_id = picked(turn_, FaqReply).question
+async def _for_staff(turn_: Turn, question_id: int) -> QuestionRecord | None:
+    """The question a staff member pressed a button of; None (and said) for anyone else."""
     if not _is_staff(turn_):
         await show(turn_, views.render_not_staff(turn_.t), edit=False)
+        return None
+    return await faq.question_for_staff(turn_.uow, question_id, turn_.user.id)
+
+
+async def on_reply(turn_: Turn) -> None:
+    """An admin or trainer pressed Reply: wait for their typed reply."""
+    question = await _for_staff(turn_, picked(turn_, FaqReply).question)
+    if question is None:
         return
-    question = await faq.question_for_staff(turn_.uow, question_id, turn_.user.id)
     _wait(turn_, "reply", question.id)
     await show(
         turn_,
@@ -293,6 +313,18 @@ async def on_reply(turn_: Turn) -> None:
         back_to_menu_keyboard(turn_.t),
         edit=False,
     )
+
+
+async def on_listen(turn_: Turn) -> None:
+    """An admin or trainer hears a question asked by voice (again)."""
+    question = await _for_staff(turn_, picked(turn_, FaqListen).question)
+    if question is None:
+        return
+    file = await faq.question_voice(turn_.uow, question)
+    if file is None:
+        await show(turn_, views.render_voice_gone(turn_.t), edit=False)
+        return
+    await turn_.reply.send_file(file)
 
 
 async def on_answer_back(turn_: Turn) -> None:
@@ -307,21 +339,30 @@ async def on_answer_back(turn_: Turn) -> None:
     )
 
 
-async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
+async def _deliver_reply(
+    turn_: Turn, question_id: int, text: str, voice: bytes | None = None
+) -> None:
+    """Record and pass on a staff reply: typed, or a voice note (`voice`, `text` its
+    caption) relayed to the learner as one and not kept."""
     services = turn_.services
+    kind = faq.check_voice(voice) if voice is not None else None
     try:
-        question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
+        question = await faq.reply(
+            turn_.uow, question_id, turn_.user.id, text, services.clock(), voice=kind is not None
+        )
     except (faq.TakenByAnother, StaleButton) as err:
         _wait(turn_, None)
         await show(turn_, turn_.t.gettext(err.msgid), back_to_menu_keyboard(turn_.t), edit=False)
         return
     _wait(turn_, None)
     t, _ = await _translator_of(turn_, question.user_id)
+    file = faq.voice_file(question.id, kind, voice) if kind and voice else None
     delivered = await _send(
         turn_,
         question.user_id,
-        views.render_reply_to_learner(t, question, text),
+        views.render_reply_to_learner(t, question, text, voice=file is not None),
         answer_back_keyboard(t, question),
+        file,
     )
     done = views.render_sent(turn_.t) if delivered else views.render_not_delivered(turn_.t)
     await show(turn_, done, back_to_menu_keyboard(turn_.t), edit=False)
@@ -450,6 +491,63 @@ async def take_typed(turn_: Turn, text: str) -> bool:
     return True
 
 
+# --- voice notes ---------------------------------------------------------------------------
+
+VOICE_KINDS = ("voice", "audio")
+
+
+def _spoken(turn_: Turn) -> Media | None:
+    event = turn_.event
+    return event if isinstance(event, Media) and event.kind in VOICE_KINDS else None
+
+
+async def take_voice(turn_: Turn) -> bool:
+    """A voice note where the FAQ waits for a question to a person (it goes to a person,
+    with our own copy of the recording) or for a staff reply (relayed to the learner);
+    False when it waits for neither."""
+    media = _spoken(turn_)
+    waiting = _waiting_for(turn_)
+    if media is None or waiting not in ("ask", "reply"):
+        return False
+    question = _question_id(turn_)
+    if waiting == "reply" and not (question and _is_staff(turn_)):
+        return False
+    data = await _fetch_voice(turn_, media)
+    if question is None:
+        await _send_to_person(turn_, media.caption or "", voice=data)
+    else:
+        await _deliver_reply(turn_, question, media.caption or "", voice=data)
+    return True
+
+
+async def _fetch_voice(turn_: Turn, media: Media) -> bytes:
+    """The recording's bytes, downloaded within the turn and checked from the bytes."""
+    if media.size is not None and media.size > faq.MAX_VOICE_BYTES:
+        raise faq.VoiceTooLarge(str(media.size))
+    try:
+        data = await turn_.reply.fetch(media.file_id, limit=faq.MAX_VOICE_BYTES)
+    except FetchTooLarge as err:
+        raise faq.VoiceTooLarge(str(err)) from err
+    except FetchFailed as err:
+        log.warning("could not receive a voice note: %s", err)
+        raise faq.VoiceNotUsable() from err
+    faq.check_voice(data)
+    return data
+
+
+async def voice_not_here(turn_: Turn) -> bool:
+    """A voice note where no question is expected: the FAQ cannot search it, so offer to
+    send it to a person (only the channel's reference to it is held, in this process's
+    memory, until then); False for any other message."""
+    media = _spoken(turn_)
+    if media is None:
+        return False
+    _data(turn_).faq_unanswered = media
+    t = turn_.t
+    await show(turn_, views.render_voice_not_here(t), ask_by_voice_keyboard(t), edit=False)
+    return True
+
+
 # --- admins and trainers ---------------------------------------------------------------------
 
 
@@ -495,5 +593,6 @@ def routes(router: Router) -> None:
     router.action(FaqRate, on_rate)
     router.action(FaqAsk, on_ask)
     router.action(FaqReply, on_reply)
+    router.action(FaqListen, on_listen)
     router.action(FaqAnswerBack, on_answer_back)
     router.action(ComplaintGuide, on_guide)

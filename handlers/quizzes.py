@@ -18,6 +18,7 @@ from bot.screens import Question
 from bot.services import certificates, quizzes
 from bot.services.quizzes import Answered, PollToSend, ScoreCard
 from bot.views.quizzes import (
+    poll_note,
     poll_question,
     render_answer,
     render_certificate_caption,
@@ -41,8 +42,11 @@ from handlers.menu import require_ready, unknown_command
 
 async def send_question(turn_: Turn, poll: PollToSend) -> None:
     """Send one question as the channel's quiz, then remember its reference for the answer."""
+    note = poll_note(turn_.t, poll)
+    if note is not None:
+        await show(turn_, note, edit=False)
     question = Question(
-        poll_question(poll),
+        poll_question(turn_.t, poll),
         poll.options,
         poll.correct,
         poll.question.explanation,

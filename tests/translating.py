@@ -21,6 +21,7 @@ from bot.telegram_html import visible_text
 CODE = "xx"  # a code no real language has: the tests' language, never committed
 NAME = "Xish"
 MARK = "XX "  # starts every text the test translator translates
+CONSULTATION_TITLE = "consultation:practice-community-voice:title"
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,11 @@ def fill_po(po: Path, change: Callable[[str], str] = lambda s: s) -> None:
 
 
 def translated_course(tmp_path: Path) -> tuple[Workspace, Course, I18n]:
-    """A copy of the course where module 1 and the interface are translated into the test
-    language (bridge: French, the interface's "Key point" marked) and nothing else is."""
+    """A copy of the course where module 1, the practice consultation's title and the
+    interface are translated into the test language (bridge: French, the interface's "Key
+    point" marked) and nothing else is."""
     space = workspace(tmp_path, bridge="fr")
-    first = module_keys(space.content, "value-chain")
+    first = module_keys(space.content, "value-chain") | {CONSULTATION_TITLE}
     fill_sheet(space.xlsx, lambda row: marked(row) if row.key in first else None)
     fill_po(space.po, lambda s: s.replace("Key point", "Xish key point"))
     written = import_files(space.content, space.locales, [space.xlsx, space.po])

@@ -53,6 +53,14 @@ class FaqReply(Action):
 
 
 @dataclass(frozen=True, slots=True)
+class FaqListen(Action):
+    """Staff: hear a question asked by voice (again)."""
+
+    PREFIX = "al"
+    question: int
+
+
+@dataclass(frozen=True, slots=True)
 class FaqAnswerBack(Action):
     """The learner answers the staff member's reply."""
 

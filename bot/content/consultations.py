@@ -9,7 +9,8 @@ published consultation stays readable even if its file later changes or goes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,10 @@ from typing import Any
 import yaml
 
 from bot.config import SUPPORTED_LANGUAGES
+from bot.content.languages import AddedLanguage, read_languages
 from bot.content.loader import YAML_LOADER, Problem
 from bot.content.model import REFERENCE_LANGUAGE
+from bot.content.texts import Markup, Path_, Text, TextKind, overlay
 from bot.telegram_html import html_problems, visible_text
 
 SCHEMA_VERSION = 1
@@ -68,6 +71,9 @@ class ConsultationSpec:
     draft_url: str | None
     draft_file: str | None  # path relative to content/
     texts: dict[str, ConsultationText]
+    # Per added language, the paths (as in `texts.overlay`) its own file translates; every
+    # other text of that language is its bridge's. Not stored with a published consultation.
+    translated: Mapping[str, frozenset[Path_]] = field(default_factory=dict)
 
     def text(self, language: str) -> ConsultationText:
         return self.texts.get(language) or self.texts[REFERENCE_LANGUAGE]
@@ -136,6 +142,9 @@ class _Checker:
     def add(self, where: str, message: str) -> None:
         self.problems.append(Problem(self.shown, where, message))
 
+    def problem(self, message: str) -> Problem:
+        return Problem(self.shown, "file", message)
+
     def text(self, where: str, value: Any, limit: int, *, html: bool = False) -> str:
         if not isinstance(value, str) or not value.strip():
             self.add(where, "must be a non-empty text")
@@ -164,22 +173,26 @@ def _day(checker: _Checker, where: str, value: Any) -> date | None:
     return value
 
 
-def _parse_text(checker: _Checker, language: str, raw: Any) -> ConsultationText | None:
-    where = f"languages.{language}"
+def _parse_text(
+    checker: _Checker, language: str, raw: Any, where: str | None = None
+) -> ConsultationText | None:
+    """One language's words; `where` prefixes the fields named in problems."""
+    where = f"languages.{language}" if where is None else where
+    at_top = f"{where}." if where else ""
     if not isinstance(raw, dict):
         checker.add(where, "must be a mapping with title, summary and sections")
         return None
-    title = checker.text(f"{where}.title", raw.get("title"), TITLE_LIMIT)
-    summary = checker.text(f"{where}.summary", raw.get("summary"), SUMMARY_LIMIT, html=True)
+    title = checker.text(f"{at_top}title", raw.get("title"), TITLE_LIMIT)
+    summary = checker.text(f"{at_top}summary", raw.get("summary"), SUMMARY_LIMIT, html=True)
     raw_sections = raw.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
-        checker.add(f"{where}.sections", "must be a non-empty list")
+        checker.add(f"{at_top}sections", "must be a non-empty list")
         raw_sections = []
     if len(raw_sections) > MAX_SECTIONS:
-        checker.add(f"{where}.sections", f"has {len(raw_sections)}; at most {MAX_SECTIONS}")
+        checker.add(f"{at_top}sections", f"has {len(raw_sections)}; at most {MAX_SECTIONS}")
     sections = []
     for i, item in enumerate(raw_sections):
-        at = f"{where}.sections[{i}]"
+        at = f"{at_top}sections[{i}]"
         if not isinstance(item, dict):
             checker.add(at, "must be a mapping with clause, title and summary")
             continue
@@ -204,12 +217,15 @@ def _parse_text(checker: _Checker, language: str, raw: Any) -> ConsultationText 
         )
     clauses = [s.clause for s in sections]
     if len(set(clauses)) != len(clauses):
-        checker.add(f"{where}.sections", "a clause number is used twice")
+        checker.add(f"{at_top}sections", "a clause number is used twice")
     return ConsultationText(title=title, summary=summary, sections=tuple(sections))
 
 
-def parse_file(root: Path, path: Path) -> tuple[ConsultationSpec | None, list[Problem]]:
-    """Parse and check one consultation file; every problem is listed."""
+def parse_file(
+    root: Path, path: Path, added: tuple[AddedLanguage, ...] = ()
+) -> tuple[ConsultationSpec | None, list[Problem]]:
+    """Parse and check one consultation file and its added languages' translations (each in
+    `consultations/<code>/<id>.yaml`, laid over its bridge); every problem is listed."""
     checker = _Checker(root, path)
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
@@ -259,6 +275,15 @@ def parse_file(root: Path, path: Path) -> tuple[ConsultationSpec | None, list[Pr
                     f"languages.{language}.sections",
                     f"clauses {got} differ from English {want}",
                 )
+    translated: dict[str, frozenset[Path_]] = {}
+    for new in added:
+        if new.bridge not in texts or not slug:
+            continue
+        own = root / "consultations" / new.code / f"{slug}.yaml"
+        parsed, taken, own_problems = _parse_added(root, own, raw_languages[new.bridge])
+        checker.problems += own_problems
+        texts[new.code] = parsed or texts[new.bridge]
+        translated[new.code] = taken
     if checker.problems or opens is None or closes is None or reference is None:
         return None, checker.problems
     return (
@@ -270,9 +295,29 @@ def parse_file(root: Path, path: Path) -> tuple[ConsultationSpec | None, list[Pr
             draft_url=draft_url,
             draft_file=draft_file,
             texts=texts,
+            translated=translated,
         ),
         [],
     )
+
+
+def _parse_added(
+    root: Path, path: Path, bridge: Any
+) -> tuple[ConsultationText | None, frozenset[Path_], list[Problem]]:
+    """An added language's (partial) file laid over its bridge's words, checked alike."""
+    if not path.is_file():
+        return None, frozenset(), []
+    checker = _Checker(root, path)
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        checker.add("file", f"cannot be read as YAML: {err}".splitlines()[0])
+        return None, frozenset(), checker.problems
+    if isinstance(data, dict) and data.get("id") not in (None, path.stem):
+        checker.add("id", f"must match the file name ({path.stem})")
+    merged, taken = overlay(bridge, data, checker.add)
+    parsed = _parse_text(checker, path.parent.name, merged, where="")
+    return parsed, frozenset(taken), checker.problems
 
 
 def _draft(checker: _Checker, root: Path, value: Any) -> tuple[str | None, str | None]:
@@ -305,9 +350,69 @@ def collect_consultations(content_dir: Path) -> tuple[dict[str, ConsultationSpec
     problems: list[Problem] = []
     if not folder.is_dir():
         return specs, problems
+    # The course's checker reports problems of languages.yaml itself.
+    added = read_languages(root, lambda path, where, message: None)
     for path in sorted(folder.glob("*.yaml")):
-        spec, found = parse_file(root, path)
+        spec, found = parse_file(root, path, added)
         problems += found
         if spec is not None:
             specs[spec.id] = spec
+    codes = {language.code for language in added}
+    for stray in sorted(folder.glob("*/*.yaml")):
+        if stray.parent.name not in codes:
+            problems.append(_Checker(root, stray).problem("is not in an added language's folder"))
+        elif stray.stem not in specs and not (folder / f"{stray.stem}.yaml").is_file():
+            problems.append(_Checker(root, stray).problem("has no consultation of that id"))
     return specs, problems
+
+
+def consultation_texts(spec: ConsultationSpec, language: str) -> Iterator[Text]:
+    """A consultation's texts in `language`, as a translator's spreadsheet lists them."""
+    words = spec.text(language)
+    file = f"consultations/{{lang}}/{spec.id}.yaml"
+    at = f"Consultation {spec.id}"
+    unit = f"consultation:{spec.id}"
+    yield Text(
+        f"{unit}:title",
+        TextKind.CONSULTATION,
+        f"{at}: title",
+        TITLE_LIMIT,
+        Markup.PLAIN,
+        file,
+        "title",
+        ("title",),
+        words.title,
+    )
+    yield Text(
+        f"{unit}:summary",
+        TextKind.CONSULTATION,
+        f"{at}: summary",
+        SUMMARY_LIMIT,
+        Markup.SHORT_HTML,
+        file,
+        "summary",
+        ("summary",),
+        words.summary,
+    )
+    for i, section in enumerate(words.sections):
+        where = f"{at}, section {section.clause}"
+        base: Path_ = ("sections", section.clause)
+        parts: list[tuple[str, str, int, Markup, str | None]] = [
+            ("title", "title", TITLE_LIMIT, Markup.PLAIN, section.title),
+            ("summary", "summary", SUMMARY_LIMIT, Markup.SHORT_HTML, section.summary),
+            ("question", "the question asked", QUESTION_LIMIT, Markup.PLAIN, section.question),
+        ]
+        for name, label, limit, markup, value in parts:
+            if value is None:
+                continue
+            yield Text(
+                f"{unit}:section:{section.clause}:{name}",
+                TextKind.CONSULTATION,
+                f"{where}: {label}",
+                limit,
+                markup,
+                file,
+                f"sections[{i}].{name}",
+                (*base, name),
+                value,
+            )

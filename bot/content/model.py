@@ -24,6 +24,15 @@ def key_point_key(lesson_id: str) -> str:
     return f"lesson:{lesson_id}:key_point"
 
 
+def question_key(question_id: str) -> str:
+    """A quiz question's text (its options and explanation are translated with it)."""
+    return f"question:{question_id}:question"
+
+
+def faq_answer_key(entry_id: str) -> str:
+    return f"faq:{entry_id}:answer"
+
+
 @dataclass(frozen=True, slots=True)
 class Card:
     id: str
@@ -203,8 +212,6 @@ class Course:
         index = pos.order_index
         module_ids = set(module.card_ids)
         card = lesson.cards[pos.card_index]
-        untranslated = self.untranslated.get(language, frozenset())
-        bridge = next((self.names[a.bridge] for a in self.added if a.code == language), None)
         previous_id = self._order[index - 1] if index > 0 else None
         next_id = self._order[index + 1] if index + 1 < len(self._order) else None
         return CardPlace(
@@ -215,9 +222,16 @@ class Course:
             card_index=pos.card_index,
             previous_id=previous_id if previous_id in module_ids else None,
             next_id=next_id if next_id in module_ids else None,
-            card_shown_in=bridge if card_key(card.id) in untranslated else None,
-            key_point_shown_in=bridge if key_point_key(lesson.id) in untranslated else None,
+            card_shown_in=self.shown_in(language, card_key(card.id)),
+            key_point_shown_in=self.shown_in(language, key_point_key(lesson.id)),
         )
+
+    def shown_in(self, language: str, key: str) -> str | None:
+        """The bridge language's name where the text `key` (see bot.content.texts) is not
+        translated yet into `language` and is shown in the bridge instead; else None."""
+        if key not in self.untranslated.get(language, frozenset()):
+            return None
+        return next((self.names[a.bridge] for a in self.added if a.code == language), None)
 
     def first_card(self, module_id: str) -> str | None:
         module = self.module(REFERENCE_LANGUAGE, module_id)

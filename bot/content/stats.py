@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.content.consultations import ConsultationSpec, consultation_texts
 from bot.content.model import REFERENCE_LANGUAGE, Course, Module
 from bot.content.texts import TextKind, counts_as_shown, course_texts
 from bot.telegram_html import visible_text
@@ -102,15 +104,23 @@ def course_stats(course: Course) -> list[ModuleStats]:
     ]
 
 
-def kind_coverage(course: Course) -> dict[str, dict[TextKind, tuple[int, int]]]:
+def kind_coverage(
+    course: Course, consultations: Iterable[ConsultationSpec] = ()
+) -> dict[str, dict[TextKind, tuple[int, int]]]:
     """Per language and kind of text: (translated, all) of the texts a learner reads."""
+    specs = tuple(consultations)
     shown = [t for t in course_texts(course, REFERENCE_LANGUAGE) if counts_as_shown(t)]
+    shown += [t for spec in specs for t in consultation_texts(spec, REFERENCE_LANGUAGE)]
     totals: dict[TextKind, int] = dict.fromkeys(TextKind, 0)
     for text in shown:
         totals[text.kind] += 1
     rows: dict[str, dict[TextKind, tuple[int, int]]] = {}
     for language in course.languages:
-        missing = course.untranslated.get(language, frozenset())
+        missing = set(course.untranslated.get(language, frozenset()))
+        for spec in specs:
+            own = spec.translated.get(language)
+            if own is not None:
+                missing |= {t.key for t in consultation_texts(spec, language) if t.path not in own}
         done: dict[TextKind, int] = dict.fromkeys(TextKind, 0)
         for text in shown:
             if text.key not in missing:

@@ -14,12 +14,14 @@ from enum import StrEnum
 from typing import Any
 
 from bot.content import loader
-from bot.content.model import Course, card_key, key_point_key
+from bot.content.model import Course, card_key, faq_answer_key, key_point_key, question_key
 
 # Lists whose items carry an `id`: a partial file names the items it translates by it.
-ID_LISTS = frozenset({"lessons", "cards", "terms", "questions", "groups", "entries"})
+ID_LISTS = frozenset({"lessons", "cards", "terms", "questions", "groups", "entries", "sections"})
+# The key naming an item where it is not `id` (a consultation's sections go by clause).
+ITEM_KEYS = {"sections": "clause"}
 # Keys a translation file may repeat but never changes: the bridge's values are kept.
-FIXED_KEYS = frozenset({"schema_version", "id", "module", "number"})
+FIXED_KEYS = frozenset({"schema_version", "id", "module", "number", "clause"})
 # Texts whose cell holds one item a line (search aids and aliases, never shown as a whole).
 LINE_LISTS = frozenset({"aliases", "keywords", "off_topic"})
 
@@ -35,10 +37,12 @@ class TextKind(StrEnum):
     QUIZ = "quiz"
     GLOSSARY = "glossary"
     FAQ = "faq"
+    CONSULTATION = "consultation"
 
 
 class Markup(StrEnum):
     HTML = "Telegram HTML: <b> <i> <u> <s> <a href> <code> <blockquote>"
+    SHORT_HTML = "Telegram HTML: <b> <i> <u> <s> <a href>"
     PLAIN = "plain text, one line"
     PLAIN_LINES = "plain text"
     LINES = "one item a line"
@@ -141,7 +145,7 @@ def _quiz_texts(course: Course, language: str, module_id: str, number: int) -> I
         base: Path_ = ("questions", q.id)
         unit = f"question:{q.id}"
         yield Text(
-            f"{unit}:question",
+            question_key(q.id),
             TextKind.QUIZ,
             f"{at}: the question",
             loader.QUESTION_LIMIT,
@@ -260,7 +264,7 @@ def _faq_texts(course: Course, language: str) -> Iterator[Text]:
             unit,
         )
         yield Text(
-            f"{unit}:answer",
+            faq_answer_key(entry.id),
             TextKind.FAQ,
             f"{at}: the answer",
             loader.FAQ_ANSWER_LIMIT,
@@ -324,9 +328,10 @@ def build_document(texts: list[tuple[Text, str]], header: dict[str, Any]) -> dic
             name = parts[i]
             if name in ID_LISTS:
                 items = node.setdefault(name, [])
-                item = next((x for x in items if x["id"] == parts[i + 1]), None)
+                id_key = ITEM_KEYS.get(str(name), "id")
+                item = next((x for x in items if x[id_key] == parts[i + 1]), None)
                 if item is None:
-                    item = {"id": parts[i + 1]}
+                    item = {id_key: parts[i + 1]}
                     items.append(item)
                 node, i = item, i + 2
                 continue
@@ -372,7 +377,9 @@ def _overlay_dict(
         if key not in base:
             report(at, "is not in the bridge language's file")
         elif key in ID_LISTS:
-            merged[key] = _overlay_items(base[key], value, (*path, key), at, report, taken)
+            merged[key] = _overlay_items(
+                base[key], value, (*path, key), at, report, taken, ITEM_KEYS.get(key, "id")
+            )
         elif isinstance(base[key], list):
             if not isinstance(value, list):
                 report(at, "must be a list")
@@ -389,25 +396,31 @@ def _overlay_dict(
 
 
 def _overlay_items(
-    base: Any, over: Any, path: Path_, where: str, report: Report, taken: set[Path_]
+    base: Any,
+    over: Any,
+    path: Path_,
+    where: str,
+    report: Report,
+    taken: set[Path_],
+    id_key: str,
 ) -> Any:
     if not isinstance(base, list) or not isinstance(over, list):
-        report(where, "must be a list of items with ids")
+        report(where, f"must be a list of items with {id_key}s")
         return base
-    by_id = {str(item.get("id")): item for item in over if isinstance(item, dict)}
-    known = {str(item.get("id")) for item in base if isinstance(item, dict)}
+    by_id = {str(item.get(id_key)): item for item in over if isinstance(item, dict)}
+    known = {str(item.get(id_key)) for item in base if isinstance(item, dict)}
     for item_id in sorted(by_id.keys() - known):
         report(f"{where}.{item_id}", "has no such item in the bridge language")
     return [
         _overlay_dict(
             item,
-            by_id[str(item.get("id"))],
-            (*path, str(item.get("id"))),
+            by_id[str(item.get(id_key))],
+            (*path, str(item.get(id_key))),
             f"{where}[{i}]",
             report,
             taken,
         )
-        if isinstance(item, dict) and str(item.get("id")) in by_id
+        if isinstance(item, dict) and str(item.get(id_key)) in by_id
         else item
         for i, item in enumerate(base)
     ]

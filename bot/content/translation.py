@@ -25,7 +25,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 
 from bot.config import SUPPORTED_LANGUAGES
-from bot.content.consultations import collect_consultations
+from bot.content.consultations import ConsultationSpec, collect_consultations, consultation_texts
 from bot.content.languages import CODE_RE, SHIPPED_NAMES, AddedLanguage, write_language
 from bot.content.loader import Problem, collect
 from bot.content.model import REFERENCE_LANGUAGE, Course
@@ -61,16 +61,40 @@ class TranslationError(Exception):
         self.problems = problems
 
 
-def _load(content_dir: Path) -> Course:
+@dataclass(frozen=True, slots=True)
+class _Content:
+    course: Course
+    consultations: tuple[ConsultationSpec, ...]
+
+    def texts(self, language: str) -> list[Text]:
+        """Every text a translator translates: the course's, then the consultations'."""
+        found = list(course_texts(self.course, language))
+        for spec in self.consultations:
+            found += consultation_texts(spec, language)
+        return found
+
+
+def _load(content_dir: Path) -> _Content:
     course, problems = collect(content_dir)
+    specs, consultation_problems = collect_consultations(content_dir)
+    problems = problems + consultation_problems
     if problems or course is None:
         raise TranslationError([ImportProblem(str(p.file), p.field, p.message) for p in problems])
-    return course
+    return _Content(course, tuple(specs.values()))
 
 
-def _texts_by_key(course: Course, language: str) -> dict[str, str]:
-    skipped = course.untranslated.get(language, frozenset())
-    return {t.key: t.value for t in course_texts(course, language) if t.key not in skipped}
+def _texts_by_key(content: _Content, language: str) -> dict[str, str]:
+    """The texts `language` itself has (none of those it shows in its bridge)."""
+    skipped = content.course.untranslated.get(language, frozenset())
+    found = {
+        t.key: t.value for t in course_texts(content.course, language) if t.key not in skipped
+    }
+    for spec in content.consultations:
+        own = spec.translated.get(language)
+        for text in consultation_texts(spec, language):
+            if own is None or text.path in own:
+                found[text.key] = text.value
+    return found
 
 
 def export(
@@ -82,7 +106,8 @@ def export(
     name: str | None = None,
 ) -> tuple[Path, Path]:
     """Write `<out_dir>/<language>.xlsx` and `<language>.po`; return their paths."""
-    course = _load(content_dir)
+    content = _load(content_dir)
+    course = content.course
     known = next((a for a in course.added if a.code == language), None)
     bridge = bridge or (known.bridge if known else REFERENCE_LANGUAGE)
     name = name or (known.name if known else SHIPPED_NAMES.get(language, language))
@@ -90,9 +115,9 @@ def export(
         raise TranslationError(
             [ImportProblem(language, "", "needs a 2-3 letter code and a shipped bridge")]
         )
-    english = list(course_texts(course, REFERENCE_LANGUAGE))
-    bridged = _texts_by_key(course, bridge)
-    current = _texts_by_key(course, language) if language in course.modules else {}
+    english = content.texts(REFERENCE_LANGUAGE)
+    bridged = _texts_by_key(content, bridge)
+    current = _texts_by_key(content, language) if language in course.modules else {}
     out_dir.mkdir(parents=True, exist_ok=True)
     book = Workbook()
     about = book.active
@@ -205,7 +230,7 @@ def import_files(content_dir: Path, locales_dir: Path, files: Iterable[Path]) ->
     """Check the spreadsheet and/or PO file; write them only when nothing is wrong.
 
     Returns what was written; raises TranslationError with every problem otherwise."""
-    course = _load(content_dir)
+    content = _load(content_dir)
     problems: list[ImportProblem] = []
     language: AddedLanguage | None = None
     rows: list[_Row] = []
@@ -215,7 +240,7 @@ def import_files(content_dir: Path, locales_dir: Path, files: Iterable[Path]) ->
     po_language: str | None = None
     for path in files:
         if path.suffix.lower() == ".xlsx":
-            language, rows, numbers = _read_sheet(course, path, problems)
+            language, rows, numbers = _read_sheet(content, path, problems)
             sheet_name = path.name
         elif path.suffix.lower() == ".po":
             po_file = path
@@ -235,7 +260,7 @@ def import_files(content_dir: Path, locales_dir: Path, files: Iterable[Path]) ->
         if language is not None and language.code not in SUPPORTED_LANGUAGES:
             shutil.copytree(content_dir, staged)
             files_written = _stage(staged, language, rows)
-            _check_staged(staged, language, sheet_name, numbers, problems)
+            _check_staged(staged, content, language, sheet_name, numbers, problems)
         if problems:
             raise TranslationError(problems)
         if language is not None:
@@ -250,7 +275,7 @@ def import_files(content_dir: Path, locales_dir: Path, files: Iterable[Path]) ->
 
 
 def _read_sheet(
-    course: Course, path: Path, problems: list[ImportProblem]
+    content: _Content, path: Path, problems: list[ImportProblem]
 ) -> tuple[AddedLanguage | None, list[_Row], dict[str, int]]:
     name = path.name
     try:
@@ -286,7 +311,7 @@ def _read_sheet(
             )
         )
         language = None
-    english = {t.key: t for t in course_texts(course, REFERENCE_LANGUAGE)}
+    english = {t.key: t for t in content.texts(REFERENCE_LANGUAGE)}
     rows: list[_Row] = []
     seen: dict[str, int] = {}
     sheet = book[TEXTS_SHEET]
@@ -331,12 +356,20 @@ def _text_block(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _BlockDumper.add_representer(str, _text_block)
 
 
+_FOLDERS = ("modules", "quizzes", "consultations")  # <folder>/<lang>/… for each language
+_FILES = ("glossary", "faq")  # <folder>/<lang>.yaml
+
+
+def _remove_language(content_dir: Path, code: str) -> None:
+    for folder in _FOLDERS:
+        shutil.rmtree(content_dir / folder / code, ignore_errors=True)
+    for folder in _FILES:
+        (content_dir / folder / f"{code}.yaml").unlink(missing_ok=True)
+
+
 def _stage(staged: Path, language: AddedLanguage, rows: list[_Row]) -> list[str]:
     """Write the language's files into the staged copy; return them (relative paths)."""
-    for folder in ("modules", "quizzes"):
-        shutil.rmtree(staged / folder / language.code, ignore_errors=True)
-    for folder in ("glossary", "faq"):
-        (staged / folder / f"{language.code}.yaml").unlink(missing_ok=True)
+    _remove_language(staged, language.code)
     by_file: dict[str, list[_Row]] = {}
     for row in rows:
         by_file.setdefault(row.text.file.format(lang=language.code), []).append(row)
@@ -347,6 +380,8 @@ def _stage(staged: Path, language: AddedLanguage, rows: list[_Row]) -> list[str]
             header["id"] = module
         elif relative.startswith("quizzes/") and module:
             header["module"] = module
+        elif relative.startswith("consultations/"):
+            header["id"] = Path(relative).stem
         doc = build_document([(r.text, r.value) for r in file_rows], header)
         target = staged / relative
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -360,16 +395,18 @@ def _stage(staged: Path, language: AddedLanguage, rows: list[_Row]) -> list[str]
 
 def _check_staged(
     staged: Path,
+    content: _Content,
     language: AddedLanguage,
     sheet: str,
     numbers: dict[str, int],
     problems: list[ImportProblem],
 ) -> None:
     """Run the content check on the staged copy; give each problem the row it comes from."""
-    course, found = collect(staged)
+    _, found = collect(staged)
     _, consultation_problems = collect_consultations(staged)
     found = found + consultation_problems
-    english = list(course_texts(course, REFERENCE_LANGUAGE)) if course else []
+    # English as it was: a broken row may leave the staged copy unreadable, never English.
+    english = content.texts(REFERENCE_LANGUAGE)
     place: dict[tuple[str, str], Text] = {
         (f"{staged.name}/{t.file.format(lang=language.code)}", t.field): t for t in english
     }
@@ -397,10 +434,7 @@ def _text_of(place: dict[tuple[str, str], Text], problem: Problem) -> Text | Non
 def _replace_language(
     content_dir: Path, staged: Path, language: AddedLanguage, files: list[str]
 ) -> None:
-    for folder in ("modules", "quizzes"):
-        shutil.rmtree(content_dir / folder / language.code, ignore_errors=True)
-    for folder in ("glossary", "faq"):
-        (content_dir / folder / f"{language.code}.yaml").unlink(missing_ok=True)
+    _remove_language(content_dir, language.code)
     for relative in files:
         target = content_dir / relative
         target.parent.mkdir(parents=True, exist_ok=True)

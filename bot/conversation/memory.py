@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import waiting
+from bot.conversation.events import Media
 from bot.screens import Screen
 from bot.sealing import Sealer
 from bot.waiting import Wait
@@ -24,7 +25,8 @@ class Memory:
     restart and is the same in every process. `pending_invitation` (a cohort code opened
     before onboarding was done) is kept beside it. Everything else here is never written
     to the database: the language (a cache), a certificate name typed but not yet
-    confirmed, the question the FAQ could not answer (offered to "Ask a person"), the
+    confirmed, the question the FAQ could not answer or a voice note sent where no question
+    was expected (the channel's reference to it; both offered to "Ask a person"), the
     complaint guide's answers so far, and the last screen a channel showed as a paged list
     (`paged`: its "More…" pages are cut from it again; after a restart a "More…" press
     finds nothing and is answered as a stale button).
@@ -34,7 +36,7 @@ class Memory:
     waiting: Wait | None = None
     pending_invitation: str | None = None
     certificate_name: str | None = None
-    faq_unanswered: str | None = None
+    faq_unanswered: str | Media | None = None
     guide_answers: dict[str, str] = field(default_factory=dict)
     paged: Screen | None = None
     # what users.waiting held at the start of this update, to write only a change

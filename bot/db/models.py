@@ -552,6 +552,24 @@ class FaqQuestion(Base):
     best_score: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Asked by voice: the recording's type read from its bytes (ogg, mp3, m4a); `text` is
+    # then the caption, if any. The recording itself is in faq_voice until a person replies.
+    voice: Mapped[str | None] = mapped_column(String(8))
+
+
+class FaqVoice(Base):
+    """Our own copy of a question asked by voice, so staff on any channel can hear it
+    (WhatsApp's media ids lapse, and a Telegram file id is only good for this bot): sealed
+    (bot.sealing) and padded like consultation files; deleted once a person has replied
+    (the question is answered) and with the question (/deleteme)."""
+
+    __tablename__ = "faq_voice"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    question_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("faq_questions.id", ondelete="CASCADE"), primary_key=True
+    )
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class FaqMessage(Base):
@@ -567,6 +585,8 @@ class FaqMessage(Base):
     sender_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     from_learner: Mapped[bool] = mapped_column(Boolean)
     text: Mapped[str] = mapped_column(String(4000))
+    # A staff member's reply sent as a voice note (relayed to the learner, not kept).
+    voice: Mapped[bool] = mapped_column(Boolean, server_default="0")
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -16,6 +16,7 @@ from bot.db.repositories import (
     ConsultationRepository,
     EventRepository,
     FaqRepository,
+    FaqVoiceRepository,
     HeldRepository,
     ProcessedEventRepository,
     ProgressRepository,
@@ -46,6 +47,7 @@ class UnitOfWork:
     cohorts: CohortRepository
     announcements: AnnouncementRepository
     faq: FaqRepository
+    faq_voice: FaqVoiceRepository
     held: HeldRepository
     answer_files: AnswerFileRepository
     processed: ProcessedEventRepository
@@ -74,6 +76,7 @@ class UnitOfWork:
         self.cohorts = CohortRepository(self.session)
         self.announcements = AnnouncementRepository(self.session)
         self.faq = FaqRepository(self.session)
+        self.faq_voice = FaqVoiceRepository(self.session, self._sealer)
         self.held = HeldRepository(self.session, self._sealer)
         self.answer_files = AnswerFileRepository(self.session, self._sealer)
         self.processed = ProcessedEventRepository(self.session)

@@ -18,7 +18,7 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import Glyph
 
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.services.certificates import Issued, format_code
 from bot.views.onboarding import issued_by, not_official_training
 
@@ -118,7 +118,7 @@ def render_certificate(t: Translator, issued: Issued, language: str, base_url: s
         _use_font(pdf, "", 12)
         pdf.cell(30, 9, f"{score}/{total}", align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
-    date = format_date(cert.issued_at.date(), "long", locale=language)
+    date = format_date(cert.issued_at.date(), "long", locale=formatting_locale(language))
     _line(pdf, t.gettext("Issued on {date}").format(date=date), 12, gap=2)
     _line(
         pdf,

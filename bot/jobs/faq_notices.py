@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.config import TemplatePurpose
-from bot.conversation.ports import Sent, Unprompted
+from bot.conversation.ports import Channel, Sent, Unprompted
 from bot.conversation.reach import where
+from bot.db.repositories import QuestionRecord
 from bot.keyboards.faq import staff_question_keyboard
 from bot.services import faq, learners
 from bot.services.container import Services
@@ -106,3 +107,19 @@ async def _send(services: Services, notice: StaffNotice, report: NoticeReport) -
         if state is NoticeState.BLOCKED:
             await learners.mark_blocked(uow, staff.id)
     report.count(state)
+    if state is NoticeState.SENT and notice.answer_back is None and question.voice:
+        await _send_voice(services, found.channel, found.address, question)
+
+
+async def _send_voice(
+    services: Services, channel: Channel, address: str, question: QuestionRecord
+) -> None:
+    """The recording of a question asked by voice, right after its notice. Tried once: the
+    notice's 🔊 Listen button sends it again whenever the staff member asks."""
+    async with services.uow() as uow:
+        file = await faq.question_voice(uow, question)
+    if file is None:  # answered (and deleted) in the meantime
+        return
+    sent = await channel.send_file(address, file)
+    if sent.result is not Sent.SENT:
+        log.info("a question's recording was not sent with its notice: %s", sent.result)

@@ -10,6 +10,7 @@ from bot.actions.faq import (
     FaqAnswerBack,
     FaqAsk,
     FaqGroupPage,
+    FaqListen,
     FaqRate,
     FaqReply,
 )
@@ -101,7 +102,20 @@ def cancel_keyboard(t: Translator) -> Keyboard:
 
 
 def staff_question_keyboard(t: Translator, question: QuestionRecord) -> Keyboard:
-    return keyboard([[button("✍ " + t.gettext("Reply"), FaqReply(question.id))]])
+    reply = [button("✍ " + t.gettext("Reply"), FaqReply(question.id))]
+    if question.voice is None:
+        return keyboard([reply])
+    return keyboard([reply, [button("🔊 " + t.gettext("Listen"), FaqListen(question.id))]])
+
+
+def ask_by_voice_keyboard(t: Translator) -> Keyboard:
+    """Under a voice note the FAQ cannot search: send it to a person, or the menu."""
+    return keyboard(
+        [
+            [button("🙋 " + t.gettext("Ask a person"), FaqAsk("send"))],
+            [button("☰ " + t.gettext("Menu"), Menu("main"))],
+        ]
+    )
 
 
 def questions_keyboard(t: Translator, questions: Iterable[QuestionRecord]) -> Keyboard:

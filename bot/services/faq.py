@@ -11,8 +11,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from bot.content import Course, Faq, FaqEntry, FaqGroup
+from bot.content.model import faq_answer_key
+from bot.conversation.ports import OutFile
 from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
 from bot.db.uow import UnitOfWork
+from bot.documents import filetypes
 from bot.errors import AppError, StaleButton
 from bot.i18n import N_
 from bot.ratelimits.counters import Counter
@@ -54,6 +57,48 @@ class ReplyTooLong(AppError):
     msgid = N_("That is too long to send. Please keep it under 3,000 characters.")
 
 
+class VoiceNotUsable(AppError):
+    """A recording whose bytes are not audio we can pass on (or that could not be fetched)."""
+
+    msgid = N_("I could not use that recording. Please send a voice note, or type your question.")
+
+
+class VoiceTooLarge(AppError):
+    msgid = N_(
+        "That recording is too long. Please send a shorter voice note (at most 10 minutes)."
+    )
+
+
+# A voice note of ten minutes is about 1-2 MB (Opus at 16-24 kbit/s); an MP3 about 10 MB.
+MAX_VOICE_BYTES = 10 * 1024 * 1024
+# Audio we pass on, by its type read from the bytes: how each goes out again. Ogg (Opus)
+# goes as a voice note, which both channels play in the chat; the others as audio files.
+VOICE_OUT = {
+    "ogg": ("voice", "audio/ogg"),
+    "mp3": ("audio", "audio/mpeg"),
+    "m4a": ("audio", "audio/mp4"),
+}
+
+
+def check_voice(data: bytes) -> str:
+    """The recording's type from its bytes (never its name or stated type); refused when it
+    is not audio we pass on, or too large."""
+    if len(data) > MAX_VOICE_BYTES:
+        raise VoiceTooLarge(str(len(data)))
+    kind = filetypes.sniff(data) if data else "bin"
+    if kind not in VOICE_OUT:
+        raise VoiceNotUsable(kind)
+    return kind
+
+
+def voice_file(question_id: int, kind: str, data: bytes) -> OutFile:
+    """A recording as a file to send: a voice note for Ogg, an audio file otherwise."""
+    sent_as, mime = VOICE_OUT[kind]
+    return OutFile(
+        data, f"question-{question_id}.{kind}", "voice" if sent_as == "voice" else "audio", mime
+    )
+
+
 class TakenByAnother(AppError):
     """Two people pressed Reply on one question; the first to send a reply took it."""
 
@@ -76,6 +121,11 @@ class GroupPage:
 
 def faq_for(course: Course, language: str) -> Faq:
     return course.faq_in(language)
+
+
+def shown_in(course: Course, language: str, entry: FaqEntry) -> str | None:
+    """The bridge language an entry is shown in, when it is not translated yet."""
+    return course.shown_in(language, faq_answer_key(entry.id))
 
 
 def entry(course: Course, language: str, entry_id: str) -> FaqEntry:
@@ -130,17 +180,21 @@ async def send_to_person(
     now: datetime,
     limit: Counter,
     admins: Iterable[tuple[str, str]],
+    voice: bytes | None = None,
 ) -> Asked:
     """Queue the question, and a notice for each admin and trainer, in one commit; the
     notice job (bot.jobs.faq_notices) sends them, so the learner's turn never waits on
-    staff members' chats. What the FAQ found is kept for /faqgaps."""
+    staff members' chats. What the FAQ found is kept for /faqgaps. With `voice` (the
+    recording's bytes, checked by `check_voice`) the question was asked by voice and
+    `text` is its caption, possibly empty; our sealed copy goes to staff with the notice."""
     text = text.strip()
     if len(text) > MAX_QUESTION:
         raise QuestionTooLong()
+    kind = check_voice(voice) if voice is not None else None
     if not await limit.allow(str(user.id), now):
         raise TooManyQuestions()
-    result = index.search(text, language)
-    closest = result.matches[0] if result.matches else None
+    result = index.search(text, language) if text else None
+    closest = result.matches[0] if result and result.matches else None
     question = await uow.faq.add_question(
         user.id,
         language,
@@ -148,7 +202,10 @@ async def send_to_person(
         now,
         closest.entry_id if closest else None,
         closest.score if closest else None,
+        kind,
     )
+    if voice is not None:
+        await uow.faq_voice.keep(question.id, voice)
     staff = [i for i in await staff_to_notify(uow, admins) if i != user.id]
     await uow.faq.add_notices(question.id, None, staff, now)
     await uow.events.add(user.id, "faq_question", now, {"question": question.id})
@@ -182,6 +239,14 @@ def is_for(question: QuestionRecord, staff_id: int) -> bool:
     return question.taken_by is None or question.taken_by == staff_id
 
 
+async def question_voice(uow: UnitOfWork, question: QuestionRecord) -> OutFile | None:
+    """The spoken question's recording, to send; None once it is deleted (answered)."""
+    if question.voice is None or question.voice not in VOICE_OUT:
+        return None
+    data = await uow.faq_voice.get(question.id)
+    return voice_file(question.id, question.voice, data) if data is not None else None
+
+
 async def question_for_staff(uow: UnitOfWork, question_id: int, staff_id: int) -> QuestionRecord:
     """A question a staff member may reply to; one another took is a stale or forged
     button, answered as such, so it shows nothing of what the learner wrote."""
@@ -192,17 +257,27 @@ async def question_for_staff(uow: UnitOfWork, question_id: int, staff_id: int) -
 
 
 async def reply(
-    uow: UnitOfWork, question_id: int, staff_id: int, text: str, now: datetime
+    uow: UnitOfWork,
+    question_id: int,
+    staff_id: int,
+    text: str,
+    now: datetime,
+    *,
+    voice: bool = False,
 ) -> QuestionRecord:
-    """Record a person's reply; the first to reply takes the question, and a reply to a
-    question someone else took (pressed Reply before they did) is refused."""
+    """Record a person's reply (`voice`: sent as a voice note, `text` its caption); the
+    first to reply takes the question, and a reply to a question someone else took
+    (pressed Reply before they did) is refused. A spoken question's recording is deleted
+    then: it has been heard and answered."""
     if len(text) > MAX_REPLY:
         raise ReplyTooLong()
     question = await question_for_reply(uow, question_id)
     if not await uow.faq.take(question_id, staff_id):
         raise TakenByAnother(str(question_id))
-    await uow.faq.add_message(question_id, staff_id, False, text, now)
+    await uow.faq.add_message(question_id, staff_id, False, text, now, voice=voice)
     await uow.faq.set_status(question_id, "answered", now)
+    # The question is answered: our copy of a spoken one has done its work.
+    await uow.faq_voice.drop(question_id)
     await uow.commit()
     return await question_for_reply(uow, question.id)
 

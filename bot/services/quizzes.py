@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.content import Course, Lesson, Module, Question
+from bot.content.model import question_key
 from bot.db.repositories import AttemptRecord
 from bot.db.uow import UnitOfWork
 from bot.errors import StaleButton
@@ -34,6 +35,9 @@ class PollToSend:
     total: int
     question: Question
     order: tuple[int, ...]  # order[i] = bank index of the option shown at place i
+    # The bridge language's name when the question is not translated yet into the learner's
+    # language and is shown in the bridge instead.
+    shown_in: str | None = None
 
     @property
     def options(self) -> tuple[str, ...]:
@@ -125,7 +129,14 @@ def _to_send(
         order = list(sent)
     else:
         rng.shuffle(order)
-    return PollToSend(attempt.id, attempt.position, attempt.total, question, tuple(order))
+    return PollToSend(
+        attempt.id,
+        attempt.position,
+        attempt.total,
+        question,
+        tuple(order),
+        course.shown_in(language, question_key(question.id)),
+    )
 
 
 async def start(

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale
 from babel.dates import get_timezone_location
 
+from bot.i18n import formatting_locale
 from bot.services.glossary import normalise
 
 MAX_FOUND = 8
@@ -181,7 +182,7 @@ class ZoneIndex:
     def _city_names(self, language: str) -> dict[str, str]:
         """Normalised city name in `language` -> zone, built once per language."""
         if language not in self._cities:
-            locale = Locale.parse(language)
+            locale = Locale.parse(formatting_locale(language))
             self._cities[language] = {
                 _key(get_timezone_location(name, locale=locale, return_city=True)): name
                 for name in sorted(self.names)

@@ -9,7 +9,7 @@ from html import escape
 from babel.dates import format_datetime
 
 from bot.db.repositories import AccountRecord
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import LANGUAGE_NAMES, Translator, formatting_locale
 from bot.screens import shorten
 from bot.services.learners import PrivacyReport
 from bot.services.schedule import mask_to_days
@@ -21,7 +21,10 @@ from bot.views.trainers import cohort_title
 def _when(value: datetime | None, language: str, t: Translator) -> str:
     if value is None:
         return t.gettext("not given")
-    return format_datetime(value, "medium", tzinfo=value.tzinfo, locale=language) + " UTC"
+    return (
+        format_datetime(value, "medium", tzinfo=value.tzinfo, locale=formatting_locale(language))
+        + " UTC"
+    )
 
 
 MAX_MESSAGE = 4096  # Telegram's limit on a text message, in UTF-16 code units

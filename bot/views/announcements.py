@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_datetime
 
 from bot.db.repositories import AnnouncementRecord, Delivered
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.services.announcements import Draft
 from bot.views.trainers import cohort_title
 
@@ -74,7 +74,9 @@ def render_preview_note(t: Translator, draft: Draft) -> str:
 
 
 def when_label(at: datetime, zone: ZoneInfo, language: str) -> str:
-    return format_datetime(at.astimezone(zone), "EEE d MMM, HH:mm", locale=language)
+    return format_datetime(
+        at.astimezone(zone), "EEE d MMM, HH:mm", locale=formatting_locale(language)
+    )
 
 
 def render_schedule_prompt(t: Translator, zone: ZoneInfo) -> str:

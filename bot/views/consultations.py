@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from babel.dates import format_date
 
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.screens import shorten
 from bot.services.consultations import (
     ConsultationPrivacy,
@@ -43,7 +43,9 @@ def kind_label(t: Translator, kind: str) -> str:
 
 def last_day(closes_at: datetime, language: str) -> str:
     """The last day answers are taken (closes_at is the start of the day after)."""
-    return format_date((closes_at - timedelta(seconds=1)).date(), "medium", locale=language)
+    return format_date(
+        (closes_at - timedelta(seconds=1)).date(), "medium", locale=formatting_locale(language)
+    )
 
 
 def _title(t: Translator, consultation: Loaded, language: str) -> str:

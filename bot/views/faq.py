@@ -10,8 +10,9 @@ from babel.dates import format_datetime
 
 from bot.content import Faq, FaqEntry
 from bot.db.repositories import DraftRecord, QuestionRecord
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import LANGUAGE_NAMES, Translator, formatting_locale
 from bot.services.faq import GUIDE_STEPS, Gaps, GroupPage
+from bot.views.bridged import not_translated_html
 
 PORTAL = "aluminium-stewardship.ethicspoint.com"
 PAGE = "aluminium-stewardship.org/complaints-mechanism"
@@ -63,16 +64,24 @@ def _safety_first(safety: FaqEntry | None) -> list[str]:
     return [safety.answer, "", "➖➖➖", ""]
 
 
-def render_answer(t: Translator, entry: FaqEntry, safety: FaqEntry | None = None) -> str:
+def render_answer(
+    t: Translator,
+    entry: FaqEntry,
+    safety: FaqEntry | None = None,
+    shown_in: str | None = None,
+) -> str:
     """An entry (content is trusted, validated HTML) with its sources and the safety line;
     `safety` (the general safety advice) goes above it when the question mentions danger,
-    and is not said twice when the entry is that advice itself."""
+    and is not said twice when the entry is that advice itself; `shown_in` names the bridge
+    language the entry is shown in when it is not translated yet."""
     lines = _safety_first(safety)
     lines += ["<b>" + html.escape(entry.question) + "</b>"]
     if safety is None or safety.id != entry.id:
         lines += ["", entry.answer]
     if entry.detail:
         lines += ["", entry.detail]
+    if shown_in:
+        lines += ["", not_translated_html(t, shown_in)]
     lines += ["", _sources(t, entry), "", safety_line(t), "", t.gettext("Was this helpful?")]
     return "\n".join(lines)
 
@@ -93,10 +102,44 @@ def render_not_sure(t: Translator, safety: FaqEntry | None = None) -> str:
 
 
 def render_ask_prompt(t: Translator) -> str:
-    return t.gettext(
-        "Type your question in one message. A trainer or an admin of this bot will answer "
-        "here. Do not write names or private details you would not want others to read."
+    return "\n".join(
+        [
+            t.gettext(
+                "Type your question in one message. A trainer or an admin of this bot will "
+                "answer here. Do not write names or private details you would not want others "
+                "to read."
+            ),
+            "🎤 " + t.gettext("You can also send your question as a voice note."),
+        ]
     )
+
+
+def render_voice_not_here(t: Translator) -> str:
+    """A voice note where no question is expected: the FAQ cannot search it."""
+    return "🎤 " + t.gettext(
+        "I cannot listen to voice notes, so I cannot look for the answer in the FAQ. "
+        "A person can: press Ask a person to send them your voice note."
+    )
+
+
+def render_voice_gone(t: Translator) -> str:
+    return t.gettext("The recording was deleted once the question was answered.")
+
+
+def _spoken(question: QuestionRecord) -> str:
+    """The mark of a question asked by voice, in lists of questions."""
+    return "🎤 " if question.voice is not None else ""
+
+
+def _asked(t: Translator, question: QuestionRecord, limit: int = 1000) -> list[str]:
+    """The learner's question as staff read it: their words, escaped, or that they spoke
+    it (with the caption, if any)."""
+    lines = []
+    if question.voice is not None:
+        lines.append("🎤 " + t.gettext("Asked by voice: the recording comes with it."))
+    if question.text:
+        lines.append("<blockquote>" + html.escape(question.text[:limit]) + "</blockquote>")
+    return lines
 
 
 def render_question_sent(t: Translator, question: QuestionRecord, staff: int) -> str:
@@ -124,7 +167,7 @@ def render_staff_question(t: Translator, question: QuestionRecord, faq: Faq) -> 
             n=question.id, language=LANGUAGE_NAMES.get(question.language, question.language)
         ),
         "",
-        "<blockquote>" + html.escape(question.text) + "</blockquote>",
+        *_asked(t, question),
     ]
     if closest is not None and question.best_score is not None:
         lines.append(
@@ -151,23 +194,28 @@ def render_reply_prompt(t: Translator, question: QuestionRecord) -> str:
             t.gettext(
                 "Type your reply to question {n}; it goes to the learner as written."
             ).format(n=question.id),
+            "🎤 " + t.gettext("Or send a voice note: the learner gets it as one."),
             "",
-            "<blockquote>" + html.escape(question.text) + "</blockquote>",
+            *_asked(t, question),
         ]
     )
 
 
-def render_reply_to_learner(t: Translator, question: QuestionRecord, text: str) -> str:
-    return "\n".join(
-        [
-            "💬 " + t.gettext("A person answered your question:"),
-            "<i>" + html.escape(question.text[:300]) + "</i>",
-            "",
-            html.escape(text),
-            "",
-            safety_line(t),
-        ]
-    )
+def render_reply_to_learner(
+    t: Translator, question: QuestionRecord, text: str, *, voice: bool = False
+) -> str:
+    """A person's reply; `voice`: it is a voice note that comes next (`text` its caption)."""
+    asked = question.text[:300] if question.text else t.gettext("your voice note")
+    lines = [
+        "💬 " + t.gettext("A person answered your question:"),
+        "<i>" + html.escape(asked) + "</i>",
+        "",
+    ]
+    if voice:
+        lines.append("🎤 " + t.gettext("They answered by voice: listen to the next message."))
+    if text:
+        lines.append(html.escape(text))
+    return "\n".join([*lines, "", safety_line(t)])
 
 
 def render_answer_back_prompt(t: Translator) -> str:
@@ -187,7 +235,10 @@ def render_not_staff(t: Translator) -> str:
 
 
 def _when(value: datetime, language: str) -> str:
-    return format_datetime(value, "short", tzinfo=value.tzinfo, locale=language) + " UTC"
+    return (
+        format_datetime(value, "short", tzinfo=value.tzinfo, locale=formatting_locale(language))
+        + " UTC"
+    )
 
 
 def _taker(t: Translator, question: QuestionRecord, takers: Mapping[int, str]) -> str:
@@ -221,7 +272,7 @@ def render_questions(
             + _taker(t, q, takers)
         )
         if q.id in readable:
-            lines.append("<i>" + html.escape(q.text[:120]) + "</i>")
+            lines.append(_spoken(q) + "<i>" + html.escape(q.text[:120]) + "</i>")
     return "\n".join(lines)
 
 
@@ -252,7 +303,7 @@ def render_gaps(t: Translator, gaps: Gaps, faq: Faq, language: str) -> str:
             else t.gettext("no close entry")
         )
         lines.append(
-            f"• <i>{html.escape(q.text[:120])}</i> ({q.language}, "
+            f"• {_spoken(q)}<i>{html.escape(q.text[:120])}</i> ({q.language}, "
             f"{statuses.get(q.status, q.status)}; {guess})"
         )
     lines += ["", "<b>" + t.gettext("Answers marked not helpful") + "</b>"]

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.services.lessons import ModuleFinished, ModuleProgress
+from bot.views.bridged import not_translated_html
 
 BAR_FULL = "▓"
 BAR_EMPTY = "░"
@@ -38,15 +39,6 @@ def _source_links(urls: tuple[str, ...]) -> str:
     return " · ".join(links)
 
 
-def _not_translated(t: Translator, language: str) -> str:
-    """Said under a text a partial language borrows from its bridge language."""
-    return (
-        "<i>🌐 "
-        + escape(t.gettext("Not translated yet: shown in {language}.").format(language=language))
-        + "</i>"
-    )
-
-
 def render_card(t: Translator, place: CardPlace) -> str:
     """The card with its heading; the lesson's key point and sources close its last card."""
     parts = [
@@ -54,14 +46,14 @@ def render_card(t: Translator, place: CardPlace) -> str:
         place.card.text,
     ]
     if place.card_shown_in:
-        parts.append(_not_translated(t, place.card_shown_in))
+        parts.append(not_translated_html(t, place.card_shown_in))
     if place.is_last_in_lesson:
         if place.lesson.key_point:
             parts.append(
                 "💡 " + t.gettext("Key point: {point}").format(point=place.lesson.key_point)
             )
             if place.key_point_shown_in and place.key_point_shown_in != place.card_shown_in:
-                parts.append(_not_translated(t, place.key_point_shown_in))
+                parts.append(not_translated_html(t, place.key_point_shown_in))
         if place.lesson.sources:
             parts.append(
                 t.gettext("Sources: {links}").format(links=_source_links(place.lesson.sources))

@@ -9,7 +9,7 @@ from babel.dates import format_date
 
 from bot.content import Module
 from bot.db.repositories import CertificateRecord
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.services.certificates import format_code
 from bot.services.quizzes import (
     PASS_PERCENT,
@@ -19,6 +19,7 @@ from bot.services.quizzes import (
     QuizStats,
     ScoreCard,
 )
+from bot.views.bridged import not_translated
 from bot.views.onboarding import issued_by, not_official_training
 
 POLL_QUESTION_LIMIT = 300
@@ -57,10 +58,32 @@ def render_quiz_intro(t: Translator, module: Module, total: int) -> str:
     )
 
 
-def poll_question(poll: PollToSend) -> str:
-    """The poll's question, numbered when that fits Telegram's 300 characters."""
+def poll_question(t: Translator, poll: PollToSend) -> str:
+    """The poll's question, numbered when that fits Telegram's 300 characters, with the
+    "not translated yet" line under it when that fits too (else `poll_note` says it)."""
+    text = _numbered(poll)
+    marked = _marked(t, poll, text)
+    return marked if marked is not None and len(marked) <= POLL_QUESTION_LIMIT else text
+
+
+def poll_note(t: Translator, poll: PollToSend) -> str | None:
+    """The "not translated yet" line as a message of its own before the poll, when the
+    question (shown in the bridge language) leaves no room for it in the poll itself."""
+    marked = _marked(t, poll, _numbered(poll))
+    if marked is None or len(marked) <= POLL_QUESTION_LIMIT:
+        return None
+    return escape(not_translated(t, poll.shown_in or ""))
+
+
+def _numbered(poll: PollToSend) -> str:
     numbered = f"{poll.position + 1}/{poll.total}. {poll.question.text}"
     return numbered if len(numbered) <= POLL_QUESTION_LIMIT else poll.question.text
+
+
+def _marked(t: Translator, poll: PollToSend, text: str) -> str | None:
+    if poll.shown_in is None:
+        return None
+    return f"{text}\n\n{not_translated(t, poll.shown_in)}"
 
 
 def render_answer(t: Translator, answered: Answered) -> str:
@@ -143,7 +166,7 @@ def render_certificate_caption(t: Translator, cert: CertificateRecord, url: str)
 
 
 def _date(value: datetime, language: str) -> str:
-    return format_date(value.date(), "long", locale=language)
+    return format_date(value.date(), "long", locale=formatting_locale(language))
 
 
 def render_verification(

@@ -10,7 +10,7 @@ from babel.dates import get_day_names, get_timezone_gmt, get_timezone_location
 
 from bot.content import CardPlace
 from bot.db.repositories import ReminderCounts
-from bot.i18n import Translator
+from bot.i18n import Translator, formatting_locale
 from bot.services.reminders import ReminderSettings
 from bot.services.schedule import (
     EVERY_DAY,
@@ -29,7 +29,7 @@ def hour_label(hour: int) -> str:
 
 def day_names(language: str) -> dict[int, str]:
     """Short weekday names in the reader's language, 0 = Monday."""
-    return dict(get_day_names("abbreviated", locale=language))
+    return dict(get_day_names("abbreviated", locale=formatting_locale(language)))
 
 
 def days_label(t: Translator, days: frozenset[int], language: str) -> str:
@@ -43,13 +43,14 @@ def days_label(t: Translator, days: frozenset[int], language: str) -> str:
 
 def city_label(zone: str, language: str) -> str:
     """The zone's city in the reader's language (CLDR), e.g. 'Belém' or 'कोनाक्री'."""
-    return get_timezone_location(zone, locale=language, return_city=True)
+    return get_timezone_location(zone, locale=formatting_locale(language), return_city=True)
 
 
 def zone_label(zone: str, language: str, now: datetime) -> str:
     """City and offset from UTC today, e.g. 'Kolkata (GMT+05:30)'."""
     local = now.astimezone(ZoneInfo(zone))
-    return f"{city_label(zone, language)} ({get_timezone_gmt(local, locale=language)})"
+    offset = get_timezone_gmt(local, locale=formatting_locale(language))
+    return f"{city_label(zone, language)} ({offset})"
 
 
 def _rules(t: Translator) -> str:

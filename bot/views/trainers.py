@@ -12,7 +12,7 @@ from babel.dates import format_date
 
 from bot.content import Module
 from bot.db.repositories import CohortRecord
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import LANGUAGE_NAMES, Translator, formatting_locale
 from bot.services.cohorts import (
     CohortCard,
     CohortProgress,
@@ -26,7 +26,7 @@ MAX_MESSAGE = 4096
 
 
 def _date(value: datetime, language: str) -> str:
-    return format_date(value, "medium", locale=language)
+    return format_date(value, "medium", locale=formatting_locale(language))
 
 
 def cohort_title(cohort: CohortRecord) -> str:

@@ -30,7 +30,15 @@ from bot.services.container import Services
 from tests.conftest import shared_content
 
 TOKEN = "123456:TEST-TOKEN-for-the-end-to-end-tests"
-VISIBLE = {"sendMessage", "editMessageText", "sendPhoto", "sendDocument", "sendPoll"}
+VISIBLE = {
+    "sendMessage",
+    "editMessageText",
+    "sendPhoto",
+    "sendDocument",
+    "sendVoice",
+    "sendAudio",
+    "sendPoll",
+}
 POLL = 0.002  # seconds between two looks at whether the bot is idle
 
 

@@ -254,6 +254,8 @@ def _person(user: int, n: int) -> dict[type[Base], list[dict[str, Any]]]:
                 "done_at": T0,
             }
         ],
+        # the (sealed, here just some bytes) recording of this person's spoken question
+        m.FaqVoice: [{"question_id": n, "sealed": b"sealed voice %d" % n}],
         m.FaqFeedback: [{"user_id": user, "entry_id": "retaliation", "helpful": False, "at": T0}],
         m.ComplaintDraft: [{"user_id": user, "text": text, "saved_at": T0}],
     }
@@ -283,6 +285,7 @@ def _expected(before: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
         "announcement_recipients": ("announcement_id", "announcements"),
         "faq_messages": ("question_id", "faq_questions"),
         "faq_notices": ("question_id", "faq_questions"),
+        "faq_voice": ("question_id", "faq_questions"),
     }
     after: dict[str, list[dict[str, Any]]] = {}
     for name, rows in before.items():

@@ -49,6 +49,7 @@ from bot.db.repositories import (
     DueReminder,
     EventRepository,
     FaqRepository,
+    FaqVoiceRepository,
     HeldRepository,
     HeldRow,
     InvitationRecord,
@@ -139,6 +140,7 @@ class Tables:
     followers: set[tuple[int, int]] = field(default_factory=set)
     held: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # id -> (tag, sealed)
     answer_files: dict[tuple[int, int], bytes] = field(default_factory=dict)
+    faq_voice: dict[int, bytes] = field(default_factory=dict)
     held_files: dict[str, bytes] = field(default_factory=dict)
     faq_questions: dict[int, QuestionRecord] = field(default_factory=dict)
     faq_messages: list[FaqMessageRow] = field(default_factory=list)
@@ -699,6 +701,22 @@ class FakeHeld(HeldRepository):
         ]
 
 
+class FakeFaqVoice(FaqVoiceRepository):
+    """Recordings in memory (unsealed: the sealing is tested on the real repository)."""
+
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+    async def keep(self, question_id: int, data: bytes) -> None:
+        self._t.faq_voice[question_id] = data
+
+    async def get(self, question_id: int) -> bytes | None:
+        return self._t.faq_voice.get(question_id)
+
+    async def drop(self, question_id: int) -> None:
+        self._t.faq_voice.pop(question_id, None)
+
+
 class FakeAnswerFiles(AnswerFileRepository):
     """Files in memory (unsealed: the sealing itself is tested on the real repository)."""
 
@@ -744,6 +762,7 @@ class FakeFaq(FaqRepository):
         now: datetime,
         best_entry_id: str | None,
         best_score: float | None,
+        voice: str | None = None,
     ) -> QuestionRecord:
         question = QuestionRecord(
             id=self._t.next_id(),
@@ -756,6 +775,7 @@ class FakeFaq(FaqRepository):
             best_score=best_score,
             created_at=now,
             updated_at=now,
+            voice=voice,
         )
         self._t.faq_questions[question.id] = question
         return question
@@ -776,7 +796,14 @@ class FakeFaq(FaqRepository):
             self._t.faq_questions[question_id] = replace(found, status=status, updated_at=now)
 
     async def add_message(
-        self, question_id: int, sender_id: int, from_learner: bool, text: str, now: datetime
+        self,
+        question_id: int,
+        sender_id: int,
+        from_learner: bool,
+        text: str,
+        now: datetime,
+        *,
+        voice: bool = False,
     ) -> int:
         self._t.faq_messages.append(FaqMessageRow(question_id, sender_id, from_learner, text, now))
         return len(self._t.faq_messages)
@@ -860,6 +887,7 @@ class FakeUnitOfWork(UnitOfWork):
         self.consultations = FakeConsultations(tables)
         self.held = FakeHeld(tables, self.db.sealer)
         self.answer_files = FakeAnswerFiles(tables)
+        self.faq_voice = FakeFaqVoice(tables)
         self.faq = FakeFaq(tables)
 
     async def __aenter__(self) -> FakeUnitOfWork:

@@ -199,3 +199,89 @@ def test_the_command_line_reports_a_broken_row_and_shows_coverage(
     out = capsys.readouterr().out
     line = [line for line in out.splitlines() if line.startswith("xx ")][-1]
     assert "1/150" in line and "complete modules: none" in line
+
+
+CONSULTATION = "consultation:practice-community-voice"
+
+
+def test_consultation_summaries_go_out_and_come_back_laid_over_the_bridge(
+    space: Workspace,
+) -> None:
+    from bot.content.consultations import collect_consultations
+
+    sheet = load_workbook(space.xlsx, read_only=True)["Texts"]
+    by_id = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    question = by_id[f"{CONSULTATION}:section:2:question"]
+    assert question[1] == "consultation" and question[3] == 300
+    assert question[2] == "Consultation practice-community-voice, section 2: the question asked"
+    assert str(question[5]).startswith("Who in your community") and question[6]
+
+    mine = {f"{CONSULTATION}:title", f"{CONSULTATION}:section:2:question"}
+    fill_sheet(space.xlsx, lambda row: marked(row) if row.key in mine else None)
+    written = import_files(space.content, space.locales, [space.xlsx])
+    assert any(p.endswith("consultations/xx/practice-community-voice.yaml") for p in written)
+    specs, problems = collect_consultations(space.content)
+    assert problems == []
+    spec = specs["practice-community-voice"]
+    mine_text, french = spec.text(CODE), spec.text("fr")
+    assert mine_text.title == MARK + spec.text("en").title
+    assert mine_text.sections[1].question == MARK + spec.text("en").sections[1].question  # type: ignore[operator]
+    assert mine_text.summary == french.summary, "the rest in the bridge language"
+    assert mine_text.sections[0] == french.sections[0]
+    coverage = kind_coverage(load_course(space.content), specs.values())[CODE]
+    assert coverage[TextKind.CONSULTATION] == (2, 11)
+
+    # A second export keeps what is translated and leaves the rest empty.
+    from bot.content.translation import export
+
+    xlsx, _ = export(space.content, space.locales, CODE, space.xlsx.parent / "again")
+    again = load_workbook(xlsx, read_only=True)["Texts"]
+    cells = {row[0]: row[7] for row in again.iter_rows(min_row=2, values_only=True)}
+    assert cells[f"{CONSULTATION}:title"] == mine_text.title
+    assert cells[f"{CONSULTATION}:summary"] is None
+
+
+def test_a_broken_consultation_row_is_reported_with_its_row(space: Workspace) -> None:
+    broken = {
+        f"{CONSULTATION}:title": "x" * 121,
+        f"{CONSULTATION}:summary": "<code>not allowed here</code>",
+    }
+    rows = fill_sheet(space.xlsx, lambda row: broken.get(row.key))
+    before = _snapshot(space.content)
+    with pytest.raises(TranslationError) as raised:
+        import_files(space.content, space.locales, [space.xlsx])
+    report = "\n".join(map(str, raised.value.problems))
+    title, summary = f"{CONSULTATION}:title", f"{CONSULTATION}:summary"
+    assert f"xx.xlsx: Texts row {rows[title]} ({title}): is 121 characters" in report
+    assert f"xx.xlsx: Texts row {rows[summary]} ({summary}): tag <code> is not allowed" in report
+    assert _snapshot(space.content) == before
+
+
+def test_a_stray_consultation_translation_is_reported(space: Workspace) -> None:
+    from bot.content.consultations import collect_consultations
+
+    folder = space.content / "consultations" / "zz"
+    folder.mkdir()
+    (folder / "practice-community-voice.yaml").write_text("schema_version: 1\n", "utf-8")
+    _, problems = collect_consultations(space.content)
+    assert "is not in an added language's folder" in "\n".join(map(str, problems))
+
+
+@pytest.mark.parametrize("length", [100, 280])
+def test_a_bridged_quiz_question_says_so_in_the_poll_or_just_before_it(length: int) -> None:
+    """Telegram's poll question takes 300 characters: the line goes under a short question,
+    and in a message of its own before a long one; never over the limit, never twice."""
+    from bot.content import Question
+    from bot.services.quizzes import PollToSend
+    from bot.views.quizzes import POLL_QUESTION_LIMIT, poll_note, poll_question
+
+    t = I18n(default="en").translator("en")
+    question = Question("q", "m", "l", "x" * length, ("a", "b"), 0, "why")
+    poll = PollToSend(1, 0, 5, question, (0, 1), shown_in="Français")
+    shown, note = poll_question(t, poll), poll_note(t, poll)
+    line = "🌐 Not translated yet: shown in Français."
+    assert len(shown) <= POLL_QUESTION_LIMIT
+    assert (line in shown) != (note is not None and line in note)
+    assert (note is None) is (length == 100)
+    unmarked = PollToSend(1, 0, 5, question, (0, 1))
+    assert poll_note(t, unmarked) is None and line not in poll_question(t, unmarked)

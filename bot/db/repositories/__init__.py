@@ -32,6 +32,7 @@ from bot.db.repositories.faq import (
     FeedbackCount,
     QuestionRecord,
 )
+from bot.db.repositories.faq_voice import FaqVoiceRepository
 from bot.db.repositories.held import HeldRepository, HeldRow
 from bot.db.repositories.processed import ProcessedEventRepository
 from bot.db.repositories.progress import ProgressRepository, SeenCard
@@ -76,6 +77,7 @@ __all__ = [
     "DueReminder",
     "EventRepository",
     "FaqRepository",
+    "FaqVoiceRepository",
     "FeedbackCount",
     "HeldRepository",
     "HeldRow",

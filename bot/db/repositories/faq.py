@@ -17,6 +17,7 @@ from bot.db.models import (
     FaqMessage,
     FaqNotice,
     FaqQuestion,
+    FaqVoice,
     User,
 )
 
@@ -33,6 +34,7 @@ class QuestionRecord:
     best_score: float | None
     created_at: datetime
     updated_at: datetime
+    voice: str | None = None  # asked by voice: the recording's type (ogg, mp3, m4a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,7 @@ def _question(row: Row[Any]) -> QuestionRecord:
         best_score=row.best_score,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        voice=row.voice,
     )
 
 
@@ -94,6 +97,7 @@ class FaqRepository:
         now: datetime,
         best_entry_id: str | None,
         best_score: float | None,
+        voice: str | None = None,
     ) -> QuestionRecord:
         row = (
             await self._session.execute(
@@ -105,6 +109,7 @@ class FaqRepository:
                     status="open",
                     best_entry_id=best_entry_id,
                     best_score=best_score,
+                    voice=voice,
                     created_at=now,
                     updated_at=now,
                 )
@@ -147,7 +152,14 @@ class FaqRepository:
         )
 
     async def add_message(
-        self, question_id: int, sender_id: int, from_learner: bool, text: str, now: datetime
+        self,
+        question_id: int,
+        sender_id: int,
+        from_learner: bool,
+        text: str,
+        now: datetime,
+        *,
+        voice: bool = False,
     ) -> int:
         return int(
             (
@@ -159,6 +171,7 @@ class FaqRepository:
                         from_learner=from_learner,
                         text=text,
                         at=now,
+                        voice=voice,
                     )
                     .returning(FaqMessage.id)
                 )
@@ -359,6 +372,7 @@ class FaqRepository:
             )
         )
         await self._session.execute(delete(FaqMessage).where(FaqMessage.question_id.in_(asked)))
+        await self._session.execute(delete(FaqVoice).where(FaqVoice.question_id.in_(asked)))
         await self._session.execute(delete(FaqQuestion).where(FaqQuestion.user_id == user_id))
         await self._session.execute(delete(FaqFeedback).where(FaqFeedback.user_id == user_id))
         await self._session.execute(
