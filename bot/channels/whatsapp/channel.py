@@ -22,7 +22,7 @@ import aiohttp
 
 from bot.actions.pages import ListPage
 from bot.actions.quizzes import question_ref
-from bot.channels.whatsapp.client import GraphApi, GraphError
+from bot.channels.whatsapp.client import Closed, GraphApi, GraphError
 from bot.channels.whatsapp.markup import to_whatsapp
 from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.render import (
@@ -214,7 +214,7 @@ class WhatsAppChannel:
             answer = await self._api.send_message(address, kind, content)
         except GraphError as err:
             return await self._refused(err)
-        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError):
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, Closed):
             return None  # the request never left: nothing can have arrived
         except (aiohttp.ClientError, TimeoutError) as err:
             # a timeout or a broken answer after the request went: Meta may have accepted

@@ -30,7 +30,7 @@ CONNECTIONS = 100
 
 Json = dict[str, Any]
 
-__all__ = ["CONNECTIONS", "GRAPH_VERSION", "GraphApi", "GraphError"]
+__all__ = ["CONNECTIONS", "GRAPH_VERSION", "Closed", "GraphApi", "GraphError"]
 
 
 class GraphError(Exception):
@@ -53,9 +53,13 @@ class GraphError(Exception):
         return cls(status, int(code), transient if isinstance(transient, bool) else None)
 
 
+class Closed(aiohttp.ClientConnectionError):
+    """A call after `close` (the process is stopping): it never left."""
+
+
 class GraphApi:
     """One business number's calls. The session opens at the first call (inside the
-    running loop) and is closed by `close`."""
+    running loop) and is closed by `close`; a call after that raises Closed."""
 
     def __init__(self, *, token: str, phone_id: str, api_url: str, timeout: float = 20.0) -> None:
         root = f"{api_url.rstrip('/')}/{GRAPH_VERSION}"
@@ -68,9 +72,12 @@ class GraphApi:
             total=None, connect=timeout, sock_connect=timeout, sock_read=timeout
         )
         self._session: aiohttp.ClientSession | None = None
+        self._closed = False
 
     def _open(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+        if self._closed:
+            raise Closed("the Graph API client is closed")
+        if self._session is None:
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=CONNECTIONS),
                 headers=self._headers,
@@ -79,6 +86,7 @@ class GraphApi:
         return self._session
 
     async def close(self) -> None:
+        self._closed = True
         if self._session is not None:
             await self._session.close()
 
