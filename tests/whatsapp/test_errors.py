@@ -13,7 +13,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.whatsapp.channel import WhatsAppChannel
-from bot.channels.whatsapp.client import make_client
+from bot.channels.whatsapp.client import GraphApi
 from bot.channels.whatsapp.pacing import LocalPace
 from bot.config import TemplatePurpose
 from bot.conversation.ports import Sent, Unprompted
@@ -60,20 +60,12 @@ async def _channel(
     port = free_port()
     if listening:
         await web.TCPSite(runner, "127.0.0.1", port).start()
-    client, http = make_client(
-        token="t",
-        phone_id="100000000000001",
-        app_secret="s",
-        verify_token="v",
-        api_url=f"http://127.0.0.1:{port}",
-        timeout=0.5,
+    api = GraphApi(
+        token="t", phone_id="100000000000001", api_url=f"http://127.0.0.1:{port}", timeout=0.5
     )
     t = shared_i18n("en").translator("en")
     channel = WhatsAppChannel(
-        client,
-        http,
-        phone_id="100000000000001",
-        token="t",
+        api,
         number="15550001111",
         translator=t,
         pace=LocalPace(1000, per_recipient=0),
@@ -84,7 +76,7 @@ async def _channel(
     try:
         yield channel, graph
     finally:
-        await http.aclose()
+        await api.close()
         await runner.cleanup()
 
 

@@ -1,10 +1,10 @@
 """The Cloud API stand-in over real HTTP: raw aiohttp calls, and pywa_async's own client.
 
-How pywa talks to the stand-in (reuse this in the adapter): pywa sets
+How pywa talks to the stand-in: pywa sets
 `session.base_url = "https://graph.facebook.com/v{version}"` on the httpx client it is given
 and sends every call there, so hand it an `httpx.AsyncClient` whose transport rewrites that
-origin (scheme, host, port and the Host header) to the stand-in's root URL, as the
-adapter's `RootTransport` (bot/channels/whatsapp/client.py) does:
+origin (scheme, host, port and the Host header) to the stand-in's root URL (`ToStandIn`
+below; the bot's own client, bot/channels/whatsapp/client.py, takes the root URL):
 
     http = httpx.AsyncClient(transport=ToStandIn(standin.url))
     wa = WhatsApp(phone_id=..., token=..., session=http, app_secret=..., verify_token=...)
@@ -34,7 +34,6 @@ from pywa_async import WhatsApp, types
 from pywa_async import errors as wa_errors
 from pywa_async import handlers as pywa_handlers
 
-from bot.channels.whatsapp.client import RootTransport as ToStandIn
 from bot.channels.whatsapp.standin import (
     CloudApiStandIn,
     Code,
@@ -49,6 +48,24 @@ BEN = "15551230002"
 HOUR = 3600.0
 DAY = 24 * HOUR
 JsonDict = dict[str, Any]
+
+
+class ToStandIn(httpx.AsyncBaseTransport):
+    """Send pywa's requests for graph.facebook.com to the stand-in's root URL."""
+
+    def __init__(self, root: str) -> None:
+        self._root = httpx.URL(root)
+        self._inner = httpx.AsyncHTTPTransport(retries=1)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.host == "graph.facebook.com":
+            root = self._root
+            request.url = request.url.copy_with(scheme=root.scheme, host=root.host, port=root.port)
+            request.headers["Host"] = root.netloc.decode()
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 @dataclass

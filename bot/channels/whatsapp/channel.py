@@ -18,12 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-import httpx
-from pywa.errors import WhatsAppError
-from pywa_async import WhatsApp
+import aiohttp
 
 from bot.actions.pages import ListPage
 from bot.actions.quizzes import question_ref
+from bot.channels.whatsapp.client import Closed, GraphApi, GraphError
 from bot.channels.whatsapp.markup import to_whatsapp
 from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.render import (
@@ -74,6 +73,10 @@ TEMPLATE_TEXT = 700
 # them 30 days, the bot uses them for 29.
 UPLOADED_KEPT = 64
 SENT_IN_BULK_KEPT = 10_000
+# Ids of the latest replies sent within turns: their statuses have no record to update
+# (Meta sends "sent" and "delivered" within seconds; a "read" hours later may find the id
+# forgotten and costs the database visit it always cost).
+REPLIES_KEPT = 10_000
 MEDIA_LIFETIME = timedelta(days=29)
 _MEDIA_TYPES = {"photo": "image", "voice": "audio", "audio": "audio", "video": "video"}
 FILE_NOT_SENT = N_(
@@ -120,11 +123,8 @@ class WhatsAppChannel:
 
     def __init__(
         self,
-        client: WhatsApp,
-        http: httpx.AsyncClient,
+        api: GraphApi,
         *,
-        phone_id: str,
-        token: str,
         number: str,
         translator: Translator,
         pace: SendPace,
@@ -132,10 +132,7 @@ class WhatsAppChannel:
         languages: Callable[[str | None], Translator],
         clock: Callable[[], datetime],
     ) -> None:
-        self._client = client
-        self._http = http
-        self._phone_id = phone_id
-        self._token = token
+        self._api = api
         self._number = number
         self._t = translator
         self._pace = pace
@@ -152,6 +149,7 @@ class WhatsAppChannel:
         # may come before the job recorded them (even before this process read the answer)
         self._sent_in_bulk: OrderedDict[str, None] = OrderedDict()
         self._in_flight = _Counter()
+        self._replies: OrderedDict[str, None] = OrderedDict()
 
     def with_translator(self, t: Translator) -> WhatsAppChannel:
         """The same channel writing its own words (Choose, More…) in the person's language."""
@@ -195,50 +193,42 @@ class WhatsAppChannel:
             tracked = self._bulk and self._recorded
             self._in_flight.value += tracked
             try:
-                answer = await self._call(
-                    self._client.api.send_message(
-                        sender=self._phone_id,
-                        to=address,
-                        recipient=None,
-                        recipient_type="individual",
-                        typ=kind,
-                        msg=content,
-                    )
-                )
+                answer = await self._call(address, kind, content)
             finally:
                 self._in_flight.value -= tracked
             if answer is not None:
-                if tracked and answer.attempt.ref is not None:
-                    self._sent_in_bulk[answer.attempt.ref] = None
-                    while len(self._sent_in_bulk) > SENT_IN_BULK_KEPT:
-                        self._sent_in_bulk.popitem(last=False)
+                ref = answer.attempt.ref
+                if ref is not None and tracked:
+                    _remember(self._sent_in_bulk, ref, SENT_IN_BULK_KEPT)
+                elif ref is not None and not self._bulk:
+                    _remember(self._replies, ref, REPLIES_KEPT)
                 return answer
             if wait is None:
                 return _Answer(Attempt(Sent.LATER, RETRY_AFTER))
             await asyncio.sleep(wait)
         raise AssertionError("the loop returns")
 
-    async def _call(self, request: object) -> _Answer | None:
+    async def _call(self, address: str, kind: str, content: dict[str, object]) -> _Answer | None:
         """Meta's answer sorted; None for a failure worth trying again at once."""
         try:
-            answer = await request  # type: ignore[misc]
-        except WhatsAppError as err:
+            answer = await self._api.send_message(address, kind, content)
+        except GraphError as err:
             return await self._refused(err)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+        except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError, Closed):
             return None  # the request never left: nothing can have arrived
-        except httpx.TransportError as err:
+        except (aiohttp.ClientError, TimeoutError) as err:
             # a timeout or a broken answer after the request went: Meta may have accepted
             # it, and a message must never come twice
             log.warning("a WhatsApp message may or may not have gone: %s", type(err).__name__)
             return _Answer(Attempt(Sent.FAILED))
-        messages = answer.get("messages") if isinstance(answer, dict) else None
+        messages = answer.get("messages")
         ref = messages[0].get("id") if messages else None
         sent = Attempt(Sent.SENT, ref=str(ref) if ref else None, reported_later=ref is not None)
         return _Answer(sent)
 
-    async def _refused(self, err: WhatsAppError) -> _Answer | None:
+    async def _refused(self, err: GraphError) -> _Answer | None:
         code = err.code
-        if code in TRANSIENT or (err.status_code or 0) >= 500:
+        if code in TRANSIENT or err.status >= 500:
             return None
         if code in UNREACHABLE:
             return _Answer(Attempt(Sent.BLOCKED), code)
@@ -247,7 +237,7 @@ class WhatsAppChannel:
         if code == THROUGHPUT:
             await self._pace.hold(1.0)
         later = LATER_AFTER.get(code)
-        if later is not None or err.is_transient is True:
+        if later is not None or err.transient is True:
             return _Answer(Attempt(Sent.LATER, later or RETRY_AFTER), code)
         log.warning("WhatsApp refused a message: code %s", code)
         return _Answer(Attempt(Sent.FAILED), code)
@@ -300,6 +290,11 @@ class WhatsAppChannel:
             ],
         }
         return (await self._message(address, "template", content)).attempt
+
+    def replied_lately(self, ref: str) -> bool:
+        """Whether `ref` is a reply this process sent within a turn lately: no job keeps a
+        record of it, so its status has nothing to update."""
+        return ref in self._replies
 
     def may_be_recorded_soon(self, ref: str) -> bool:
         """Whether the message `ref` may be one this process sent outside a turn and has
@@ -362,11 +357,12 @@ class WhatsAppChannel:
             return known[0]
         mime = file.mime or _guess_mime(file)
         try:
-            answer = await self._client.api.upload_media(
-                phone_id=self._phone_id, media=file.data, mime_type=mime, filename=file.filename
-            )
-        except (WhatsAppError, httpx.TransportError) as err:
+            answer = await self._api.upload_media(file.data, mime, file.filename)
+        except (GraphError, aiohttp.ClientError, TimeoutError) as err:
             log.warning("could not upload a file to WhatsApp: %s", type(err).__name__)
+            return None
+        if "id" not in answer:
+            log.warning("WhatsApp gave no media id for an upload")
             return None
         media_id = str(answer["id"])
         self._uploaded[digest] = (media_id, now)
@@ -395,19 +391,16 @@ class WhatsAppChannel:
         """A person's media by its id: its URL works for 5 minutes, so it is fetched at
         once; over `limit` bytes (by Meta's word, then by what came) it is refused."""
         try:
-            info = await self._client.api.get_media_url(media_id=file_id)
+            info = await self._api.media_info(file_id)
             size = info.get("file_size")
             if limit is not None and isinstance(size, int | str) and int(size) > limit:
                 raise FetchTooLarge(str(size))
-            response = await self._http.get(
-                str(info["url"]), headers={"Authorization": f"Bearer {self._token}"}
-            )
-            response.raise_for_status()
-        except (WhatsAppError, httpx.HTTPError, KeyError, ValueError) as err:
+            content = await self._api.download(str(info["url"]))
+        except (GraphError, aiohttp.ClientError, TimeoutError, KeyError, ValueError) as err:
             raise FetchFailed(type(err).__name__) from err
-        if limit is not None and len(response.content) > limit:
-            raise FetchTooLarge(str(len(response.content)))
-        return response.content
+        if limit is not None and len(content) > limit:
+            raise FetchTooLarge(str(len(content)))
+        return content
 
     def invite_link(self, code: str) -> str:
         """A wa.me link that opens a chat with the bot, the code typed in."""
@@ -420,6 +413,12 @@ class WhatsAppChannel:
         sent = (await self._post(address, messages)).attempt
         ref = question_ref(question.attempt, question.position)
         return Attempt(sent.result, sent.retry_in, ref if sent.result is Sent.SENT else None)
+
+
+def _remember(refs: OrderedDict[str, None], ref: str, kept: int) -> None:
+    refs[ref] = None
+    while len(refs) > kept:
+        refs.popitem(last=False)
 
 
 def _guess_mime(file: OutFile) -> str:
