@@ -16,13 +16,10 @@ from bot.actions.faq import (
 )
 from bot.actions.menu import Menu
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Sent
-from bot.conversation.reach import where
 from bot.conversation.router import Router
 from bot.errors import StaleButton
 from bot.i18n import Translator
 from bot.keyboards.faq import (
-    answer_back_keyboard,
     answer_keyboard,
     cancel_keyboard,
     draft_keyboard,
@@ -35,8 +32,6 @@ from bot.keyboards.faq import (
     summary_keyboard,
 )
 from bot.keyboards.menu import back_to_menu_keyboard
-from bot.redact import user_ref
-from bot.screens import Keyboard
 from bot.services import faq
 from bot.services.faq import GUIDE_STEPS, MAX_GUIDE_ANSWER
 from bot.views import faq as views
@@ -260,18 +255,6 @@ async def _translator_of(turn_: Turn, user_id: int) -> tuple[Translator, str]:
     return turn_.services.i18n.translator(language), language
 
 
-async def _send(turn_: Turn, user_id: int, text: str, keyboard: Keyboard) -> bool:
-    """Send to someone other than the user of this update; False if they cannot get it."""
-    found = (await where(turn_.uow, turn_.services.channels, [user_id])).get(user_id)
-    if found is None:
-        return False
-    sent = await found.channel.send(found.address, text, keyboard)
-    if sent.result is not Sent.SENT:
-        log.info("could not deliver an FAQ message to %s: %s", user_ref(user_id), sent.result)
-        return False
-    return True
-
-
 # --- a person replies, the learner answers back ----------------------------------------
 
 
@@ -310,21 +293,15 @@ async def on_answer_back(turn_: Turn) -> None:
 async def _deliver_reply(turn_: Turn, question_id: int, text: str) -> None:
     services = turn_.services
     try:
-        question = await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
+        await faq.reply(turn_.uow, question_id, turn_.user.id, text, services.clock())
     except (faq.TakenByAnother, StaleButton) as err:
         _wait(turn_, None)
         await show(turn_, turn_.t.gettext(err.msgid), back_to_menu_keyboard(turn_.t), edit=False)
         return
     _wait(turn_, None)
-    t, _ = await _translator_of(turn_, question.user_id)
-    delivered = await _send(
-        turn_,
-        question.user_id,
-        views.render_reply_to_learner(t, question, text),
-        answer_back_keyboard(t, question),
+    await show(
+        turn_, views.render_reply_on_its_way(turn_.t), back_to_menu_keyboard(turn_.t), edit=False
     )
-    done = views.render_sent(turn_.t) if delivered else views.render_not_delivered(turn_.t)
-    await show(turn_, done, back_to_menu_keyboard(turn_.t), edit=False)
 
 
 async def _deliver_answer_back(turn_: Turn, question_id: int, text: str) -> None:

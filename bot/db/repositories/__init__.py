@@ -30,6 +30,7 @@ from bot.db.repositories.faq import (
     DraftRecord,
     FaqRepository,
     FeedbackCount,
+    MessageRecord,
     QuestionRecord,
 )
 from bot.db.repositories.held import HeldRepository, HeldRow
@@ -81,6 +82,7 @@ __all__ = [
     "HeldRow",
     "InvitationRecord",
     "MemberRecord",
+    "MessageRecord",
     "MissedQuestion",
     "ModuleCount",
     "Outcome",
