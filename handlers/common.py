@@ -44,20 +44,24 @@ def typed_text(turn_: Turn) -> str | None:
     return turn_.event.text if isinstance(turn_.event, Typed) else None
 
 
-async def in_background(turn_: Turn, work: Work) -> None:
+async def in_background(turn_: Turn, work: Work, keyboard: Keyboard | None = None) -> None:
     """Answer at once with a progress message and run `work` beside the turns
     (bot.conversation.background): it edits that message as it goes, sends the files and
-    returns the message's last words; a failure ends it with a translated apology. The
-    work must not use the turn's unit of work: read what it needs first."""
+    returns the message's last words (with `keyboard` under them); a failure ends it with
+    a translated apology. The work must not use the turn's unit of work: read what it
+    needs first."""
     ref = await show(turn_, views.render_started(turn_.t), edit=False)
     channel = turn_.services.channels.get(turn_.person.platform)
     assert channel is not None, "the person's own channel runs: they came by it"
-    progress = Progress(channel, turn_.person.address, ref)
+    progress = Progress(channel, turn_.person.address, ref, last_keyboard=keyboard)
     turn_.services.background.start(progress, work, views.render_failed(turn_.t))
 
 
 async def file_in_background(
-    turn_: Turn, make: Callable[[], OutFile], caption: str | None = None
+    turn_: Turn,
+    make: Callable[[], OutFile],
+    caption: str | None = None,
+    keyboard: Keyboard | None = None,
 ) -> None:
     """`in_background` for one file: `make` runs in a thread (a chart, a PDF, a
     spreadsheet take seconds on a small server), then the file is sent."""
@@ -67,7 +71,7 @@ async def file_in_background(
         await progress.send_file(await asyncio.to_thread(make), caption)
         return views.render_done(t)
 
-    await in_background(turn_, work)
+    await in_background(turn_, work, keyboard)
 
 
 def invite_links(turn_: Turn, code: str) -> list[InviteLink]:

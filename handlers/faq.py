@@ -342,8 +342,8 @@ async def on_answer_back(turn_: Turn) -> None:
 async def _deliver_reply(
     turn_: Turn, question_id: int, text: str, voice: bytes | None = None
 ) -> None:
-    """Record and pass on a staff reply: typed, or a voice note (`voice`, `text` its
-    caption) relayed to the learner as one and not kept."""
+    """Record and pass on a staff reply: typed (the notice job delivers it), or a voice note
+    (`voice`, `text` its caption) relayed to the learner now as one, as it is not kept."""
     services = turn_.services
     kind = faq.check_voice(voice) if voice is not None else None
     try:
@@ -355,16 +355,28 @@ async def _deliver_reply(
         await show(turn_, turn_.t.gettext(err.msgid), back_to_menu_keyboard(turn_.t), edit=False)
         return
     _wait(turn_, None)
+    if kind is None or voice is None:
+        # typed: the notice job takes it to the learner
+        await show(
+            turn_,
+            views.render_reply_on_its_way(turn_.t),
+            back_to_menu_keyboard(turn_.t),
+            edit=False,
+        )
+        return
     t, _ = await _translator_of(turn_, question.user_id)
-    file = faq.voice_file(question.id, kind, voice) if kind and voice else None
     delivered = await _send(
         turn_,
         question.user_id,
-        views.render_reply_to_learner(t, question, text, voice=file is not None),
+        views.render_reply_to_learner(t, question, text, voice=True),
         answer_back_keyboard(t, question),
-        file,
+        faq.voice_file(question.id, kind, voice),
     )
-    done = views.render_sent(turn_.t) if delivered else views.render_not_delivered(turn_.t)
+    done = (
+        views.render_sent(turn_.t)
+        if delivered
+        else views.render_reply_not_delivered(turn_.t, question)
+    )
     await show(turn_, done, back_to_menu_keyboard(turn_.t), edit=False)
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from bot.actions.menu import Menu
 from bot.actions.quizzes import CertificateAction, QuizPick, QuizRetry, QuizStart
 from bot.conversation.events import QuizAnswer
@@ -34,7 +32,15 @@ from bot.views.quizzes import (
     render_verify_usage,
 )
 from bot.waiting import CertificateName
-from handlers.common import Turn, command_args, picked, show, wait, waiting_for
+from handlers.common import (
+    Turn,
+    command_args,
+    file_in_background,
+    picked,
+    show,
+    wait,
+    waiting_for,
+)
 from handlers.menu import require_ready, unknown_command
 
 # How long a typed text counts as the name the bot asked for.
@@ -170,19 +176,25 @@ def _wait_for_name(turn_: Turn, *, on: bool) -> None:
 
 
 async def _send_certificate(turn_: Turn, name: str | None) -> None:
-    s = turn_.services
+    """Issue the certificate in the turn (committed), draw the PDF beside the turns: fpdf2
+    and HarfBuzz take a while, and a turn that waited for them would hold the learner's
+    place in the update processor (on SQLite the only one), so others would wait too."""
+    s, t, language = turn_.services, turn_.t, turn_.language
     issued = await certificates.issue(
-        turn_.uow, s.course, turn_.user.id, name, turn_.language, s.clock()
+        turn_.uow, s.course, turn_.user.id, name, language, s.clock()
     )
-    # fpdf2 and HarfBuzz take a while: off the event loop, so other learners are not held up
-    pdf = await asyncio.to_thread(
-        render_certificate, turn_.t, issued, turn_.language, s.settings.verify_base
-    )
-    url = verification_url(s.settings.verify_base, issued.certificate.code)
-    await turn_.reply.send_file(
-        OutFile(pdf, f"certificate-{issued.certificate.code}.pdf"),
-        render_certificate_caption(turn_.t, issued.certificate, url),
-        back_to_menu_keyboard(turn_.t),
+    base = s.settings.verify_base
+    code = issued.certificate.code
+
+    def make() -> OutFile:
+        pdf = render_certificate(t, issued, language, base)
+        return OutFile(pdf, f"certificate-{code}.pdf")
+
+    await file_in_background(
+        turn_,
+        make,
+        render_certificate_caption(t, issued.certificate, verification_url(base, code)),
+        back_to_menu_keyboard(t),
     )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.conversation.ports import Channel, OutFile, Sent
 from bot.redact import error_summary, redacted_traceback
+from bot.screens import Keyboard
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ class Progress:
     address: str
     ref: str | None
     every: float = PROGRESS_EVERY
+    # the choices under the message's last words (a way back to the menu), if any
+    last_keyboard: Keyboard | None = None
     _edited: float = 0.0
 
     async def say(self, text: str, *, now: bool = False) -> None:
@@ -51,11 +54,18 @@ class Progress:
         if not now and moment - self._edited < self.every:
             return
         self._edited = moment
+        await self._write(text, None)
+
+    async def finish(self, text: str) -> None:
+        """The message's last words, with `last_keyboard` under them."""
+        await self._write(text, self.last_keyboard)
+
+    async def _write(self, text: str, keyboard: Keyboard | None) -> None:
         if self.ref is None:
-            sent = await self.channel.send(self.address, text)
+            sent = await self.channel.send(self.address, text, keyboard)
             self.ref = sent.ref
             return
-        edited = await self.channel.edit(self.address, self.ref, text)
+        edited = await self.channel.edit(self.address, self.ref, text, keyboard)
         if edited.result is not Sent.SENT:
             log.info("progress message not edited: %s", edited.result)
 
@@ -99,4 +109,4 @@ async def _run(progress: Progress, work: Work, failed: str) -> None:
         # named by kind and place only: an exception's message can quote a person's words
         log.error("background work failed: %s\n%s", error_summary(err), redacted_traceback(err))
         final = failed
-    await progress.say(final, now=True)
+    await progress.finish(final)

@@ -591,8 +591,10 @@ class FaqMessage(Base):
 
 
 class FaqNotice(Base):
-    """One staff member to tell about a question to a person, or about a learner's answer
-    back (`message_id`), written with the question in the learner's turn and sent by a job.
+    """One staff member to tell about a question to a person or about a learner's answer
+    back (`message_id`), or a person's reply (`message_id`) to deliver to the learner (or,
+    when it could not be, to tell its author): written in the turn that made it and sent by
+    a job.
 
     `state`: pending (not before `not_before`), sending (claimed by one run, committed
     before the send), sent, blocked, failed or skipped (no longer staff). A row left in

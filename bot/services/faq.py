@@ -13,7 +13,13 @@ from enum import StrEnum
 from bot.content import Course, Faq, FaqEntry, FaqGroup
 from bot.content.model import faq_answer_key
 from bot.conversation.ports import OutFile
-from bot.db.repositories import DraftRecord, FeedbackCount, QuestionRecord, UserRecord
+from bot.db.repositories import (
+    DraftRecord,
+    FeedbackCount,
+    MessageRecord,
+    QuestionRecord,
+    UserRecord,
+)
 from bot.db.uow import UnitOfWork
 from bot.documents import filetypes
 from bot.errors import AppError, StaleButton
@@ -265,19 +271,23 @@ async def reply(
     *,
     voice: bool = False,
 ) -> QuestionRecord:
-    """Record a person's reply (`voice`: sent as a voice note, `text` its caption); the
-    first to reply takes the question, and a reply to a question someone else took
-    (pressed Reply before they did) is refused. A spoken question's recording is deleted
-    then: it has been heard and answered."""
+    """Record a person's reply; the first to reply takes the question, and a reply to a
+    question someone else took (pressed Reply before they did) is refused. A typed reply's
+    delivery to the learner is written in the same commit, for the notice job (the staff
+    member's turn does not wait on the learner's chat, and a restart loses nothing); a
+    spoken one (`voice`, `text` its caption) is relayed by the turn, as its sound is not
+    kept. A spoken question's recording is deleted then: it has been heard and answered."""
     if len(text) > MAX_REPLY:
         raise ReplyTooLong()
     question = await question_for_reply(uow, question_id)
     if not await uow.faq.take(question_id, staff_id):
         raise TakenByAnother(str(question_id))
-    await uow.faq.add_message(question_id, staff_id, False, text, now, voice=voice)
+    message = await uow.faq.add_message(question_id, staff_id, False, text, now, voice=voice)
     await uow.faq.set_status(question_id, "answered", now)
     # The question is answered: our copy of a spoken one has done its work.
     await uow.faq_voice.drop(question_id)
+    if not voice:
+        await uow.faq.add_notices(question_id, message, [question.user_id], now)
     await uow.commit()
     return await question_for_reply(uow, question.id)
 
@@ -329,7 +339,7 @@ async def open_questions(uow: UnitOfWork) -> tuple[list[QuestionRecord], int]:
     return await uow.faq.open_questions(), await uow.faq.count_open()
 
 
-# --- notices to staff (sent by bot.jobs.faq_notices) ----------------------------------------
+# --- notices to staff and replies to learners (sent by bot.jobs.faq_notices) ---------------
 
 NOTICE_BATCH = 50
 
@@ -343,41 +353,73 @@ class NoticeState(StrEnum):
     SKIPPED = "skipped"  # the recipient no longer holds a staff role, or is gone
 
 
+class NoticeKind(StrEnum):
+    """What a notice carries, read from its row: no message, a learner's message, or a
+    person's reply addressed to the learner or back to its author."""
+
+    QUESTION = "question"  # to staff: a learner's question
+    ANSWER_BACK = "answer-back"  # to staff: the learner's answer to a reply
+    REPLY = "reply"  # to the learner: a person's reply
+    NOT_DELIVERED = "not-delivered"  # to the reply's author: the learner could not get it
+
+
 @dataclass(frozen=True, slots=True)
-class StaffNotice:
-    """What one claimed notice needs to be rendered: the question as it is now, the
-    learner's answer back when it is about one, and the staff member."""
+class Notice:
+    """What one claimed notice needs to be rendered: the question as it is now, the message
+    it carries (None: the question itself), its author and the recipient."""
 
     id: int
+    kind: NoticeKind
     question: QuestionRecord
-    answer_back: str | None  # None: the question itself
-    staff: UserRecord
+    message_id: int | None
+    text: str | None
+    author: int | None
+    recipient: UserRecord
 
 
-async def claim_notices(uow: UnitOfWork, now: datetime) -> tuple[list[StaffNotice], int]:
+def _kind(question: QuestionRecord, message: MessageRecord | None, recipient: int) -> NoticeKind:
+    if message is None:
+        return NoticeKind.QUESTION
+    if message.from_learner:
+        return NoticeKind.ANSWER_BACK
+    return NoticeKind.REPLY if recipient == question.user_id else NoticeKind.NOT_DELIVERED
+
+
+async def claim_notices(uow: UnitOfWork, now: datetime) -> tuple[list[Notice], int]:
     """Claim due notices (committed before any is sent, so none goes out twice) and read
-    what each needs; notices whose recipient is no longer staff are skipped. Returns the
-    notices to send and how many were claimed in all."""
+    what each needs; a notice to staff whose recipient is no longer staff is skipped (a
+    reply goes to its learner whatever their role). Returns the notices to send and how
+    many were claimed in all."""
     claimed = await uow.faq.claim_notices(now, NOTICE_BATCH)
-    ready: list[StaffNotice] = []
+    ready: list[Notice] = []
     for notice in claimed:
         question = await uow.faq.get_question(notice.question_id)
-        staff = await uow.users.get(notice.user_id)
-        text = await uow.faq.message_text(notice.message_id) if notice.message_id else None
-        gone = question is None or (notice.message_id is not None and text is None)
-        if gone or staff is None or not is_staff(staff):
+        recipient = await uow.users.get(notice.user_id)
+        message = await uow.faq.message(notice.message_id) if notice.message_id else None
+        gone = question is None or (notice.message_id is not None and message is None)
+        if gone or recipient is None:
             await uow.faq.finish_notice(notice.id, NoticeState.SKIPPED, now)
             continue
         assert question is not None
-        ready.append(StaffNotice(notice.id, question, text, staff))
+        kind = _kind(question, message, recipient.id)
+        if kind in (NoticeKind.QUESTION, NoticeKind.ANSWER_BACK) and not is_staff(recipient):
+            await uow.faq.finish_notice(notice.id, NoticeState.SKIPPED, now)
+            continue
+        text, author = (message.text, message.sender_id) if message else (None, None)
+        ready.append(Notice(notice.id, kind, question, notice.message_id, text, author, recipient))
     await uow.commit()
     return ready, len(claimed)
 
 
 async def finish_notice(
-    uow: UnitOfWork, notice_id: int, state: NoticeState, now: datetime
+    uow: UnitOfWork, notice: Notice, state: NoticeState, now: datetime
 ) -> None:
-    await uow.faq.finish_notice(notice_id, state, now)
+    """Record a notice's outcome; a reply the learner could not get is told to its author,
+    by a notice of its own (a staff member told "on its way" must not believe it arrived)."""
+    await uow.faq.finish_notice(notice.id, state, now)
+    undelivered = state in (NoticeState.BLOCKED, NoticeState.FAILED)
+    if notice.kind is NoticeKind.REPLY and undelivered and notice.author is not None:
+        await uow.faq.add_notices(notice.question.id, notice.message_id, [notice.author], now)
     await uow.commit()
 
 

@@ -226,8 +226,14 @@ def render_sent(t: Translator) -> str:
     return t.gettext("Sent.")
 
 
-def render_not_delivered(t: Translator) -> str:
-    return t.gettext("It could not be delivered: the learner has blocked the bot.")
+def render_reply_on_its_way(t: Translator) -> str:
+    return t.gettext("Your reply is on its way to the learner.")
+
+
+def render_reply_not_delivered(t: Translator, question: QuestionRecord) -> str:
+    return t.gettext(
+        "Your reply to question {n} could not be delivered: the learner has blocked the bot."
+    ).format(n=question.id)
 
 
 def render_not_staff(t: Translator) -> str:

@@ -209,6 +209,18 @@ class Harness:
                     return
             await asyncio.sleep(POLL)
 
+    async def answered_meanwhile(self, user_id: int, since: int) -> None:
+        """`user_id` writes /menu and is answered while work started since the mark is
+        still under way (the work runs beside the turns), which is left unfinished."""
+        await self.standin.send_text(user_id, "/menu")
+        await self.standin.wait_for_request(
+            lambda r: r.method == "sendMessage" and r.params.get("chat_id") == user_id,
+            since=since,
+            timeout=10,
+        )
+        assert self.services.background.running == 1, "the work is still under way"
+        assert not [r for r in self.requests_since(since) if r.method == "sendDocument"]
+
     async def notify_staff(self) -> NoticeReport:
         """Run the staff notice job once, as the scheduler does every QUESTION_INTERVAL."""
         return await send_faq_notices(self.services)

@@ -4,16 +4,21 @@ webhook server, rate limits, and what /deleteme does to an issued certificate.""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 import random
+import threading
+import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from aiohttp.web import Application, Request
 from pypdf import PdfReader
 
+import handlers.quizzes
 from bot.channels.telegram.webhook import webhook_app
 from bot.documents.certificate import ZERO_WIDTH_SPACE
 from bot.services import quizzes
@@ -225,3 +230,38 @@ async def test_no_certificate_before_every_quiz_is_passed(bot: Harness) -> None:
     ) in bot.text(user)
     async with bot.services.uow() as uow:
         assert await uow.certificates.for_user(await bot.uid(user)) is None
+
+
+async def test_others_are_answered_while_a_certificate_is_drawn(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDF is drawn beside the turns: the learner gets a progress message at once,
+    another learner who writes meanwhile is answered (on SQLite the bot handles one update
+    at a time, so a PDF drawn inside the turn would have made them wait), and the
+    certificate comes once drawn, the progress message ending with a way to the menu."""
+    user, other = USERS["en"], USERS["fr"]
+    await earn_certificate_offer(bot, user, "en")
+    await onboard(bot, other, "fr")
+    await bot.press(user, "qc:get")
+    await bot.say(user, "Ana Souza")
+    drawing, drawn = threading.Event(), threading.Event()
+    draw = handlers.quizzes.render_certificate
+
+    def slowly(*args: Any) -> bytes:
+        drawing.set()
+        assert drawn.wait(30), "the test lets it finish"
+        return draw(*args)
+
+    monkeypatch.setattr(handlers.quizzes, "render_certificate", slowly)
+    mark = len(bot.standin.requests)
+    await bot.press(user, "qc:yes", settle=False)
+    assert "⏳ Preparing your file. It will come here when it is ready." in bot.text(user)
+    progress = int(bot.last(user)["message_id"])
+    assert await asyncio.to_thread(drawing.wait, 10), "the PDF is being drawn"
+    await bot.answered_meanwhile(other, mark)
+    drawn.set()
+    await bot.until_idle(time.monotonic() + 30)
+    assert "Ana Souza" in pdf_text(bot, user)
+    [done] = [m for m in bot.messages(user) if m.get("message_id") == progress]
+    assert done["text"] == "✅ Your file is ready."
+    assert "m:main" in str(done.get("reply_markup")), "and a way back to the menu"

@@ -192,7 +192,9 @@ async def test_handoff_round_trip_between_a_learner_and_an_admin(bot: Harness) -
     assert "Type your reply to question" in bot.text(ADMIN)
     reply = "Vous pouvez écrire à l'ASI. <i>Gardez</i> des photos & notes."
     await bot.say(ADMIN, reply)
-    assert bot.text(ADMIN) == "Sent."
+    assert bot.text(ADMIN) == "Your reply is on its way to the learner."
+    assert reply not in bot.text(learner), "the learner gets it from the notice job"
+    assert (await bot.notify_staff()).outcomes == {NoticeState.SENT: 1}
     got = bot.text(learner)
     assert reply in got and PORTAL in got, "the reply arrives as written, escaped"
     sent = [
@@ -403,10 +405,12 @@ async def test_a_question_taken_by_one_staff_member_is_theirs(bot: Harness) -> N
     await bot.press(trainer, f"aq:{qid}")
     await bot.press(ADMIN, f"aq:{qid}")
     await bot.say(ADMIN, "Write to the grievance office.")
-    assert bot.text(ADMIN) == "Sent."
+    assert bot.text(ADMIN) == "Your reply is on its way to the learner."
+    await bot.notify_staff()
     learner_before = len(bot.messages(learner))
     await bot.say(trainer, "Another answer")
     assert "Another person answered this question first" in bot.text(trainer)
+    assert (await bot.notify_staff()).claimed == 0
     assert len(bot.messages(learner)) == learner_before, "the second reply is not delivered"
     async with bot.services.uow() as uow:
         question = await uow.faq.get_question(qid)
@@ -420,7 +424,7 @@ async def test_a_question_taken_by_one_staff_member_is_theirs(bot: Harness) -> N
     seen = " ".join(str(r.params.get("text", "")) for r in bot.requests_since(mark))
     assert "well went dry" not in seen
     await bot.say(trainer, "Still typing")  # nothing waits for a reply from the trainer
-    assert "Sent." not in bot.text(trainer)
+    assert "on its way" not in bot.text(trainer)
     # /questions: the learner answered back, so it is open again, but only for the admin
     await bot.press(learner, f"ab:{qid}")
     await bot.say(learner, "It is still dry")

@@ -43,7 +43,10 @@ async def test_an_admins_reply_typed_after_a_restart_reaches_the_learner(bot: Ha
 
     await bot.restart()
     await bot.say(ADMIN, "Demandez au bureau de la commune.")
-    assert bot.text(ADMIN) == "Sent.", "taken as the reply, not searched as a question"
+    assert bot.text(ADMIN) == "Your reply is on its way to the learner.", (
+        "taken as the reply, not searched as a question"
+    )
+    await bot.notify_staff()
     assert "Demandez au bureau de la commune." in bot.text(learner)
     assert await saved_steps(bot, ADMIN) is None, "nothing waited for any more"
 

@@ -1,9 +1,12 @@
 """Staff hear of a question to a person from the notice job, never inside the learner's
-turn: once each, after a restart too, with flood limits waited out and a staff member
-who blocked the bot marked as such."""
+turn, and learners get a staff member's reply from the same job, never inside the staff
+member's turn: once each, after a restart too, with flood limits waited out, a recipient
+who blocked the bot marked as such and a reply that could not be delivered told to its
+author."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +22,9 @@ from tests.e2e.harness import FakeClock, Harness, make_settings
 
 LEARNER, TRAINER = USERS["fr"], USERS["pt"]
 QUESTION = "Qui répare la route de Kamsar après les camions ?"
+REPLY = "Écrivez au bureau des plaintes de la mine <et> gardez une copie."
+REPLY_ON_THE_WIRE = html.escape(REPLY)
+ON_ITS_WAY = "Your reply is on its way to the learner."
 T0 = datetime(2027, 3, 2, 9, 0, tzinfo=UTC)
 
 
@@ -127,6 +133,17 @@ async def test_a_restart_between_the_question_and_the_notice_loses_nothing(
     assert _told(bot, ADMIN, mark) == 1 and _told(bot, TRAINER, mark) == 1
 
 
+def _flood_limit(bot: Harness) -> None:
+    """Telegram refuses the next sends with 429, beyond the rate limiter's own retries."""
+    bot.standin.fail_next(
+        "sendMessage",
+        status=429,
+        description="Too Many Requests: retry after 1",
+        retry_after=1,
+        times=4,
+    )
+
+
 def _question_to(user: int) -> Callable[[RecordedRequest], bool]:
     return lambda r: (
         r.method == "sendMessage"
@@ -142,13 +159,7 @@ async def test_a_flood_limit_is_waited_out_and_the_notice_goes_at_a_later_run(
     await onboard(bot, LEARNER, "fr")
     mark = len(bot.standin.requests)
     await _ask(bot)
-    bot.standin.fail_next(
-        "sendMessage",
-        status=429,
-        description="Too Many Requests: retry after 1",
-        retry_after=1,
-        times=4,  # beyond the rate limiter's own retries
-    )
+    _flood_limit(bot)
     first = await bot.notify_staff()
     assert first.retried == 1 and first.outcomes == {}
     assert _told(bot, ADMIN, mark) == 0
@@ -201,3 +212,64 @@ async def test_a_notice_for_someone_no_longer_staff_or_a_deleted_question_goes_n
     assert await _states(bot) == [], "the learner's questions go with their notices"
     assert (await bot.notify_staff()).claimed == 0
     assert _told(bot, ADMIN, mark, "poussière") == 0
+
+
+async def _reply(bot: Harness) -> None:
+    """The learner asks, the staff are told, the admin replies."""
+    await _ask(bot)
+    await bot.notify_staff()
+    async with bot.services.uow() as uow:
+        [question] = await uow.faq.open_questions()
+    await bot.press(ADMIN, f"aq:{question.id}")
+    await bot.say(ADMIN, REPLY)
+    assert bot.text(ADMIN) == ON_ITS_WAY
+
+
+async def test_a_reply_goes_from_the_job_once_after_a_restart_between_reply_and_delivery(
+    bot: Harness,
+) -> None:
+    await _staff(bot)
+    mark = len(bot.standin.requests)
+    await _reply(bot)
+    admins_turn = [r for r in bot.requests_since(mark) if REPLY in str(r.params.get("text"))]
+    assert admins_turn == [], "the admin's turn sends the reply to nobody"
+    await bot.restart()
+    assert _told(bot, LEARNER, mark, REPLY_ON_THE_WIRE) == 0
+    assert await _states(bot) == ["pending", "sent", "sent"], "the reply's delivery is kept"
+    report = await bot.notify_staff()
+    assert report.claimed == 1 and report.outcomes == {NoticeState.SENT: 1}
+    assert _told(bot, LEARNER, mark, REPLY_ON_THE_WIRE) == 1, "as typed, escaped on the wire"
+    assert bot.buttons(LEARNER)[0][1].startswith("ab:"), "Answer back under it"
+    assert (await bot.notify_staff()).claimed == 0
+    assert _told(bot, LEARNER, mark, REPLY_ON_THE_WIRE) == 1, "never twice"
+
+
+async def test_a_reply_held_up_by_a_flood_limit_goes_at_a_later_run(
+    bot: Harness, clock: FakeClock
+) -> None:
+    await _staff(bot)
+    mark = len(bot.standin.requests)
+    await _reply(bot)
+    _flood_limit(bot)
+    first = await bot.notify_staff()
+    assert first.retried == 1 and first.outcomes == {}
+    assert _told(bot, LEARNER, mark, REPLY_ON_THE_WIRE) == 0
+    assert "pending" in await _states(bot), "never recorded as sent when it was not"
+    clock.now += timedelta(seconds=2)
+    assert (await bot.notify_staff()).outcomes == {NoticeState.SENT: 1}
+    assert _told(bot, LEARNER, mark, REPLY_ON_THE_WIRE) == 1
+
+
+async def test_a_reply_the_learner_cannot_get_is_told_to_the_staff_member_who_wrote_it(
+    bot: Harness,
+) -> None:
+    await _staff(bot)
+    await _reply(bot)
+    bot.standin.block(LEARNER, notify=False)  # only the next send's 403 says so
+    assert (await bot.notify_staff()).outcomes == {NoticeState.BLOCKED: 1}
+    mark = len(bot.standin.requests)
+    assert (await bot.notify_staff()).outcomes == {NoticeState.SENT: 1}
+    told = bot.text(ADMIN)
+    assert "could not be delivered: the learner has blocked the bot" in told
+    assert _told(bot, TRAINER, mark, "could not be delivered") == 0, "only its author"
+    assert (await bot.notify_staff()).claimed == 0

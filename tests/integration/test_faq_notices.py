@@ -48,7 +48,7 @@ async def test_two_processes_claiming_at_once_share_the_notices_without_overlap(
             mine.extend(n.question.id for n in ready)
             for notice in ready:
                 async with uow_for(db) as uow:
-                    await faq.finish_notice(uow, notice.id, NoticeState.SENT, T0)
+                    await faq.finish_notice(uow, notice, NoticeState.SENT, T0)
             if count == 0:
                 return
 

@@ -16,6 +16,7 @@ import pytest
 
 from bot.channels.whatsapp.pacing import CorePace, number_pace
 from bot.ratelimits.link import RedisLink, storage
+from bot.ratelimits.pace import LateAnswers, counted_until_answered
 from bot.ratelimits.rates import Rates
 from tests.conftest import free_port
 
@@ -95,6 +96,59 @@ async def test_two_processes_share_one_send_pace(redis_url: str) -> None:
     # allows; a burst would show far more (both processes at 29/s: 58).
     assert busiest <= 30, f"{busiest} sends within one second from the two processes"
     assert 2.6 < took < 4.5, f"90 sends at 29/s took {took:.1f} s"
+
+
+class StallingPlatform:
+    """Counts a message when it gets to it, like Telegram, and once stops getting to any for
+    `stall` seconds (a busy host, a queue on the way): what was sent meanwhile then arrives
+    at once, right before the sends of the next second."""
+
+    def __init__(self, stall_at: float, stall: float) -> None:
+        self.arrivals: list[float] = []
+        self._open = asyncio.Event()
+        self._open.set()
+        self._stall_at, self._stall = stall_at, stall
+
+    async def run_stall(self) -> None:
+        await asyncio.sleep(self._stall_at)
+        self._open.clear()
+        await asyncio.sleep(self._stall)
+        self._open.set()
+
+    async def send(self) -> None:
+        await self._open.wait()
+        self.arrivals.append(time.monotonic())
+
+
+def _busiest_second(times: list[float]) -> int:
+    times = sorted(times)
+    return max(sum(1 for t in times[i:] if t - start < 1.0) for i, start in enumerate(times))
+
+
+async def test_sends_that_arrive_late_are_counted_again(redis_url: str) -> None:
+    first, second = _two_processes(redis_url)
+    sender = f"telegram-test-{uuid.uuid4().hex[:8]}"
+    rate = 28
+    platform = StallingPlatform(stall_at=0.6, stall=0.4)
+
+    async def send(rates: Rates) -> None:
+        pace, late = rates.pace(sender, rate), LateAnswers(rate)
+        at_once = asyncio.Semaphore(8)  # as the jobs send, several at a time
+
+        async def one() -> None:
+            async with at_once:
+                await counted_until_answered(pace, late, platform.send)
+
+        await asyncio.gather(*(one() for _ in range(40)))
+
+    started = time.monotonic()
+    await asyncio.gather(send(first), send(second), platform.run_stall())
+    # counted only when they took their slot, the 11 sends of the stall and the 28 of the
+    # second after it reach the platform within one second: 39
+    busiest = _busiest_second(platform.arrivals)
+    assert busiest <= 30, f"{busiest} arrivals within one second"
+    assert len(platform.arrivals) == 80
+    assert time.monotonic() - started < 5.0, "late sends cost a few slots, not the pace"
 
 
 async def test_without_redis_each_process_sends_at_its_share() -> None:

@@ -16,6 +16,7 @@ from bot.channels.telegram.standin import BotApiStandIn
 from bot.channels.whatsapp.bot import WhatsAppBot
 from bot.channels.whatsapp.pacing import SendPace
 from bot.channels.whatsapp.standin import CloudApiStandIn
+from bot.services.container import Services
 from handlers import build_router
 from tests.conftest import SPEC_PATH
 from tests.e2e.conftest import ADMIN
@@ -27,12 +28,47 @@ from tests.whatsapp.harness import WhatsAppHarness, quick_pace, whatsapp_setting
 class Both:
     telegram: Harness
     whatsapp: WhatsAppHarness
+    _runner: web.AppRunner | None = None
+    _pace: SendPace | None = None
 
     async def notify_staff(self) -> None:
         """Run the staff notice job once (as the scheduler does) and let both chats settle."""
         await self.telegram.notify_staff()
         await self.telegram.until_idle()
         await self.whatsapp.settle()
+
+    async def restart(self) -> None:
+        """Stop the process, both channels with it, and start it again on the same database
+        and stand-ins: all that a restart keeps is what the database holds."""
+        await self._stop_whatsapp()
+        await self.telegram.restart()
+        await self._start_whatsapp()
+
+    async def _start_whatsapp(self) -> None:
+        self.whatsapp, self._runner = await _serve_whatsapp(
+            self.whatsapp.standin, self.telegram.services, self._pace
+        )
+
+    async def _stop_whatsapp(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+        if self.telegram.app is not None:
+            await stop_jobs(self.telegram.app)  # as the runners do, before a channel closes
+        await self.whatsapp.bot.close()
+
+
+async def _serve_whatsapp(
+    cloud: CloudApiStandIn, services: Services, pace: SendPace | None
+) -> tuple[WhatsAppHarness, web.AppRunner]:
+    """The WhatsApp webhook on the process's core, where the Cloud API stand-in posts."""
+    wa_bot = WhatsAppBot(services, build_router(), pace or quick_pace(services.settings))
+    app = web.Application()
+    wa_bot.webhook.add_to(app)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    cloud.webhook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
+    return WhatsAppHarness(cloud, wa_bot, services), runner
 
 
 @asynccontextmanager
@@ -60,20 +96,11 @@ async def both_channels(
             )
             harness = Harness(telegram, settings, clock=clock)
             await harness.start()
-            wa_bot = WhatsAppBot(harness.services, build_router(), pace or quick_pace(settings))
-            app = web.Application()
-            wa_bot.webhook.add_to(app)
-            runner = web.AppRunner(app)
-            await runner.setup()
-            await web.TCPSite(runner, "127.0.0.1", 0).start()
-            cloud.webhook_url = f"http://127.0.0.1:{runner.addresses[0][1]}/whatsapp"
+            both = Both(harness, *await _serve_whatsapp(cloud, harness.services, pace), pace)
             try:
-                yield Both(harness, WhatsAppHarness(cloud, wa_bot, harness.services))
+                yield both
             finally:
-                await runner.cleanup()
-                if harness.app is not None:
-                    await stop_jobs(harness.app)  # as the runners do, before a channel closes
-                await wa_bot.close()
+                await both._stop_whatsapp()
                 await harness.stop()
             assert cloud.violations == [], cloud.violations[:5]
     finally:

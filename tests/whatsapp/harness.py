@@ -51,10 +51,11 @@ class WhatsAppHarness:
     services: Services
 
     async def settle(self) -> None:
-        """Until every webhook call was delivered and every message handled."""
+        """Until every webhook call was delivered, every message handled and the work it
+        started in the background (a PDF, an export) done."""
         await self.standin.webhooks_delivered(timeout=10)
-        for _ in range(500):
-            if not self.bot.webhook.busy:
+        for _ in range(3000):
+            if not self.bot.webhook.busy and not self.services.background.running:
                 return
             await asyncio.sleep(0.01)
         raise TimeoutError("the bot is still handling messages")

@@ -13,9 +13,10 @@ from bot.actions.faq import FaqAnswerBack, FaqAsk, FaqReply
 from bot.actions.menu import DeleteData
 from bot.channels.whatsapp.pacing import LocalPace
 from bot.channels.whatsapp.standin.clock import ManualClock
+from bot.db.repositories import QuestionRecord
 from bot.services.faq import NoticeState
 from tests.e2e.conftest import ADMIN, onboard
-from tests.whatsapp.both import both_channels
+from tests.whatsapp.both import Both, both_channels
 from tests.whatsapp.harness import WhatsAppHarness
 from tests.whatsapp.test_learner import _onboard
 
@@ -27,6 +28,20 @@ QUESTION_ON_WA = "Le camion ∗de la mine∗ <b>a tué</b> nos chèvres & ˍpers
 REPLY = "Écrivez à l'ASI. *Gardez* <i>des photos</i> & notes."
 REPLY_ON_WA = "Écrivez à l'ASI. ∗Gardez∗ <i>des photos</i> & notes."
 BACK = "Merci *beaucoup* <3"
+
+
+async def _asked(both: Both) -> QuestionRecord:
+    """Moussa (an admin) and Awa on WhatsApp; Awa's question has reached the staff."""
+    wa = both.whatsapp
+    wa.standin.add_user(MOUSSA, "Moussa")
+    await _onboard(wa, MOUSSA, "fr")
+    wa.standin.add_user(AWA, "Awa")
+    await _onboard(wa, AWA, "fr")
+    await _ask(wa, AWA, QUESTION)
+    await both.notify_staff()
+    async with wa.services.uow() as uow:
+        [question] = await uow.faq.open_questions()
+    return question
 
 
 async def _ask(wa: WhatsAppHarness, wa_id: str, question: str) -> None:
@@ -56,15 +71,7 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
     ) as both:
         tg, wa = both.telegram, both.whatsapp
         await onboard(tg, ADMIN, "en")
-        wa.standin.add_user(MOUSSA, "Moussa")
-        await _onboard(wa, MOUSSA, "fr")
-        wa.standin.add_user(AWA, "Awa")
-        await _onboard(wa, AWA, "fr")
-
-        await _ask(wa, AWA, QUESTION)
-        await both.notify_staff()
-        async with wa.services.uow() as uow:
-            [question] = await uow.faq.open_questions()
+        question = await _asked(both)
         assert question.text == QUESTION
         reply_id = FaqReply(question.id).pack()
         # staff on Telegram: the words as typed, HTML-escaped on the wire
@@ -78,8 +85,10 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         # the admin on Telegram replies; the learner gets it on WhatsApp
         await tg.press(ADMIN, reply_id)
         await tg.say(ADMIN, REPLY)
-        assert tg.text(ADMIN) == "Sent."
+        assert tg.text(ADMIN) == "Your reply is on its way to the learner."
         await wa.settle()
+        assert REPLY_ON_WA not in wa.everything(AWA, since=-2), "sent by the notice job"
+        await both.notify_staff()
         assert REPLY_ON_WA in wa.everything(AWA, since=-2)
         back_id = FaqAnswerBack(question.id).pack()
         assert back_id in {i for _, i in wa.choices(AWA)}
@@ -102,6 +111,7 @@ async def test_a_whatsapp_learners_question_is_answered_from_telegram_and_whatsa
         assert second.id != question.id and second.taken_by is None
         await wa.pick(MOUSSA, FaqReply(second.id).pack())
         await wa.say(MOUSSA, "La société, d'après la _norme_.")
+        await both.notify_staff()
         assert "La société, d'après la ˍnormeˍ." in wa.everything(AWA, since=-2)
         assert FaqAnswerBack(second.id).pack() in {i for _, i in wa.choices(AWA)}
 
@@ -155,3 +165,25 @@ async def test_an_admin_on_whatsapp_without_a_staff_template_is_skipped_and_coun
         assert question.text == QUESTION and question.taken_by is None
         await wa.say(MOUSSA, "/questions")
         assert FaqReply(question.id).pack() in {i for _, i in wa.choices(MOUSSA)}
+
+
+async def test_a_reply_to_a_whatsapp_learner_survives_a_restart_before_its_delivery(
+    database_url: str,
+) -> None:
+    """The staff member's turn only writes the reply down; the process stops before the
+    notice job ran, and the job of the next start delivers it on WhatsApp, once."""
+    async with both_channels(database_url, admin_whatsapp=MOUSSA) as both:
+        wa = both.whatsapp
+        question = await _asked(both)
+        await wa.pick(MOUSSA, FaqReply(question.id).pack())
+        await wa.say(MOUSSA, REPLY)
+        assert REPLY_ON_WA not in wa.everything(AWA), "not inside the staff member's turn"
+
+        await both.restart()
+        await both.notify_staff()
+        got = [m for m in both.whatsapp.standin.messages(AWA) if REPLY_ON_WA in str(m)]
+        assert len(got) == 1, "delivered by the next start's job"
+        assert FaqAnswerBack(question.id).pack() in {i for _, i in both.whatsapp.choices(AWA)}
+        await both.notify_staff()
+        again = [m for m in both.whatsapp.standin.messages(AWA) if REPLY_ON_WA in str(m)]
+        assert len(again) == 1, "never twice"

@@ -10,7 +10,7 @@ from typing import Any
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
-from bot.ratelimits.pace import Pace
+from bot.ratelimits.pace import LateAnswers, Pace, counted_until_answered
 
 log = logging.getLogger(__name__)
 
@@ -57,10 +57,10 @@ SHARED_MESSAGES_PER_SECOND = 28
 def _paced(
     callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
     pace: Pace,
+    late: LateAnswers,
 ) -> Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]]:
     async def paced(*args: Any, **kwargs: Any) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        await pace.wait()
-        return await callback(*args, **kwargs)
+        return await counted_until_answered(pace, late, lambda: callback(*args, **kwargs))
 
     return paced
 
@@ -91,6 +91,7 @@ class RetryingRateLimiter(AIORateLimiter):
         self._network_retries = network_retries
         self._backoff = backoff
         self._pace: Pace | None = None
+        self._late: LateAnswers | None = None
         self.paced_by_core = False
 
     @classmethod
@@ -102,6 +103,7 @@ class RetryingRateLimiter(AIORateLimiter):
 
     def pace_with(self, pace: Pace) -> None:
         self._pace = pace
+        self._late = LateAnswers(pace.per_second)
 
     async def process_request(
         self,
@@ -116,11 +118,12 @@ class RetryingRateLimiter(AIORateLimiter):
             # AIORateLimiter picks its limiters from `data` only; without a chat id it
             # applies none of them, but still retries after a 429.
             data = {key: value for key, value in data.items() if key != "chat_id"}
-        elif self._pace is not None and "chat_id" in data:
+        elif self._pace is not None and self._late is not None and "chat_id" in data:
             # every attempt waits for its slot, the ones AIORateLimiter makes after a 429 too:
             # sent again unpaced, a refused message adds to the next second and meets
-            # another 429 (benchmarks.chaos)
-            callback = _paced(callback, self._pace)
+            # another 429; and an attempt whose answer is late is counted again, as it may
+            # have reached Telegram bunched with later ones (bot.ratelimits.pace)
+            callback = _paced(callback, self._pace, self._late)
         attempt = 0
         while True:
             try:

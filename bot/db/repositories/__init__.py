@@ -30,6 +30,7 @@ from bot.db.repositories.faq import (
     DraftRecord,
     FaqRepository,
     FeedbackCount,
+    MessageRecord,
     QuestionRecord,
 )
 from bot.db.repositories.faq_voice import FaqVoiceRepository
@@ -83,6 +84,7 @@ __all__ = [
     "HeldRow",
     "InvitationRecord",
     "MemberRecord",
+    "MessageRecord",
     "MissedQuestion",
     "ModuleCount",
     "Outcome",

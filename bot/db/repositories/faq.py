@@ -39,13 +39,22 @@ class QuestionRecord:
 
 @dataclass(frozen=True, slots=True)
 class ClaimedNotice:
-    """A staff notice claimed for sending: about a question, or about the learner's answer
-    back (`message_id`)."""
+    """A notice claimed for sending: to staff about a question or the learner's answer back
+    (`message_id`), or a person's reply (`message_id`) to the learner."""
 
     id: int
     question_id: int
     message_id: int | None
     user_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRecord:
+    """One message about a question: a person's reply or the learner's answer back."""
+
+    text: str
+    from_learner: bool
+    sender_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,12 +187,17 @@ class FaqRepository:
             ).one()
         )
 
-    async def message_text(self, message_id: int) -> str | None:
-        return await self._session.scalar(
-            select(FaqMessage.text).where(FaqMessage.id == message_id)
-        )
+    async def message(self, message_id: int) -> MessageRecord | None:
+        row = (
+            await self._session.execute(
+                select(FaqMessage.text, FaqMessage.from_learner, FaqMessage.sender_id).where(
+                    FaqMessage.id == message_id
+                )
+            )
+        ).one_or_none()
+        return MessageRecord(row.text, row.from_learner, row.sender_id) if row else None
 
-    # --- notices to staff, sent by a job ------------------------------------------------
+    # --- notices to staff and replies to learners, sent by a job ------------------------
     async def add_notices(
         self, question_id: int, message_id: int | None, user_ids: list[int], now: datetime
     ) -> None:
