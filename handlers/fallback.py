@@ -10,12 +10,14 @@ from bot.services import cohorts, glossary
 from bot.views.menu import render_not_understood
 from bot.waiting import (
     AnnouncementText,
+    CardRecording,
     CertificateName,
     CityName,
     CohortName,
     CohortPlace,
     ConsultationAnswer,
     ConsultationOutcome,
+    RejectReason,
     Wait,
 )
 from handlers import (
@@ -24,6 +26,7 @@ from handlers import (
     faq,
     invitations,
     quizzes,
+    recordings,
     reminders,
     trainers,
 )
@@ -80,6 +83,10 @@ async def _take(step: Wait, turn_: Turn, text: str | None) -> bool:
         return await announcements.take_announcement(turn_)
     if isinstance(step, CohortName | CohortPlace):
         return await trainers.take_typed_text(turn_)
+    if isinstance(step, CardRecording):
+        return await recordings.take_recording(turn_)
+    if isinstance(step, RejectReason):
+        return await recordings.take_reason(turn_)
     if not text:
         return False
     if isinstance(step, CityName):

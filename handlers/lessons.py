@@ -15,18 +15,21 @@ from bot.keyboards.lessons import (
 )
 from bot.services import lessons
 from bot.views.lessons import render_card, render_module_finished, render_modules, render_progress
+from handlers import recordings
 from handlers.common import Turn, picked, show
 from handlers.menu import require_ready
 
 
 async def show_card(turn_: Turn, place: CardPlace) -> None:
     """Render a card in place; a card with a picture sends the picture first, then the text."""
+    listen, record = await recordings.card_audio(turn_, place)
+    buttons = card_keyboard(turn_.t, place, listen=listen, record=record)
     image = place.card.image
     if image is not None:
         await turn_.reply.send_file(OutFile(image.read_bytes(), image.name, "photo"))
-        await show(turn_, render_card(turn_.t, place), card_keyboard(turn_.t, place), edit=False)
+        await show(turn_, render_card(turn_.t, place), buttons, edit=False)
         return
-    await show(turn_, render_card(turn_.t, place), card_keyboard(turn_.t, place))
+    await show(turn_, render_card(turn_.t, place), buttons)
 
 
 async def on_continue(turn_: Turn) -> None:

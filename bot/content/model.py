@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.content.languages import AddedLanguage
+from bot.content.spoken import SpokenLanguage
 
 REFERENCE_LANGUAGE = "en"
 
@@ -162,6 +163,8 @@ class Course:
     untranslated: Mapping[str, frozenset[str]] = field(default_factory=dict)
     complete_modules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    # Languages with recorded audio and no written text (content/languages.yaml `spoken`)
+    spoken: tuple[SpokenLanguage, ...] = ()
     _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
     _order: tuple[str, ...] = field(default=(), init=False, repr=False)
 

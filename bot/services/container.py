@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.audio_store import AudioStore, DirectoryStore
 from bot.config import Settings
 from bot.content import Course
 from bot.content.consultations import ConsultationSpec
@@ -71,6 +72,11 @@ class Services:
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)
+
+    @functools.cached_property
+    def audio(self) -> AudioStore:
+        """Where recordings' files are kept (AUDIO_DIR; see bot.audio_store for others)."""
+        return DirectoryStore(self.settings.audio_dir)
 
     @functools.cached_property
     def verify_in_bot(self) -> Counter:

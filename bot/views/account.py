@@ -131,10 +131,29 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         _Items(tuple(answer_lines(report.consultations, language))),
         *_cohort_lines(t, report),
         *_faq_lines(t, report, language),
+        *_recording_lines(t, report),
         "",
         *_name_lines(t, report),
     ]
     return _fit(t, lines)
+
+
+def _recording_lines(t: Translator, report: PrivacyReport) -> list[str]:
+    """Recordings they made; /deleteme deletes all but approved ones, which stay without
+    their name until replaced."""
+    if not report.recordings:
+        return []
+    return [
+        t.ngettext(
+            "Recordings you made: {n} (your voice, the card, the language, when, your name, "
+            "the review). /deleteme deletes it unless it was approved: an approved one stays "
+            "for learners, without your name, until a new recording replaces it.",
+            "Recordings you made: {n} (your voice, the card, the language, when, your name, "
+            "the review). /deleteme deletes them except approved ones: those stay for "
+            "learners, without your name, until new recordings replace them.",
+            report.recordings,
+        ).format(n=report.recordings),
+    ]
 
 
 def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:

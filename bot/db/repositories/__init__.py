@@ -43,6 +43,7 @@ from bot.db.repositories.quizzes import (
     QuestionCount,
     QuizRepository,
 )
+from bot.db.repositories.recordings import NewRecording, RecordingRecord, RecordingRepository
 from bot.db.repositories.reminders import (
     DueReminder,
     Outcome,
@@ -83,6 +84,7 @@ __all__ = [
     "MemberRecord",
     "MissedQuestion",
     "ModuleCount",
+    "NewRecording",
     "Outcome",
     "PollRecord",
     "ProcessedEventRepository",
@@ -91,6 +93,8 @@ __all__ = [
     "QuestionRecord",
     "QuizRepository",
     "Recipient",
+    "RecordingRecord",
+    "RecordingRepository",
     "ReminderCounts",
     "ReminderRecord",
     "ReminderRepository",
