@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from bot.actions.recordings import (
@@ -9,12 +10,15 @@ from bot.actions.recordings import (
     DraftCancel,
     DraftSubmit,
     Listen,
+    ListenSettings,
     RecordCard,
     RecordIn,
     ReviewApprove,
     ReviewList,
     ReviewOpen,
     ReviewReject,
+    SetAudioFirst,
+    SetListen,
 )
 from bot.content import CardPlace
 from bot.conversation import reach
@@ -28,6 +32,7 @@ from bot.keyboards.recordings import (
     back_to_list_keyboard,
     draft_keyboard,
     languages_keyboard,
+    listening_keyboard,
     review_keyboard,
     review_list_keyboard,
     waiting_keyboard,
@@ -43,6 +48,7 @@ from bot.services.recordings import (
     Target,
 )
 from bot.views import recordings as views
+from bot.views.lessons import progress_line
 from bot.waiting import CardRecording, RejectReason
 from handlers.common import Turn, picked, show, wait, waiting_for
 from handlers.menu import require_ready, unknown_command
@@ -51,16 +57,26 @@ log = logging.getLogger(__name__)
 
 
 def listening_language(turn_: Turn) -> str:
-    """The language a learner hears cards in: the one they read in."""
+    """The language a learner hears cards in: the one chosen in Settings → Listening while
+    the course still has it, else the one they read in."""
+    chosen = turn_.user.listen_language
+    if chosen and recordings.valid_language(turn_.services.course, chosen):
+        return chosen
     return turn_.language
 
 
-async def card_audio(turn_: Turn, place: CardPlace) -> tuple[bool, bool]:
-    """(Listen, Record) for a card's buttons: approved audio in the listening language, and
-    whether this person may record."""
+async def card_audio(turn_: Turn, place: CardPlace) -> RecordingRecord | None:
+    """The card's approved recording in the listening language, if any."""
     target = Target("card", place.card.id, listening_language(turn_))
-    approved = await recordings.approved_for(turn_.uow, target)
-    return approved is not None, turn_.is_trainer
+    return await recordings.approved_for(turn_.uow, target)
+
+
+async def send_audio_first(
+    turn_: Turn, place: CardPlace, recording: RecordingRecord, keyboard: Keyboard
+) -> None:
+    """A card sent audio first: its voice note, with its title, place and buttons."""
+    caption = views.render_card_heading(place.lesson.title, progress_line(turn_.t, place))
+    await play(turn_, recording, caption, keyboard)
 
 
 def _place(turn_: Turn, card_id: str) -> CardPlace:
@@ -360,6 +376,57 @@ async def on_listen(turn_: Turn) -> None:
     await play(turn_, found, views.render_listen_caption(place.lesson.title))
 
 
+async def _listening(turn_: Turn) -> None:
+    course = turn_.services.course
+    options = recordings.languages_to_record(course, turn_.language)
+    hearing = listening_language(turn_)
+    await show(
+        turn_,
+        views.render_listening(
+            turn_.t,
+            recordings.language_name(course, turn_.language),
+            recordings.language_name(course, hearing),
+            turn_.user.audio_first,
+        ),
+        listening_keyboard(turn_.t, options, hearing, turn_.user.audio_first),
+    )
+
+
+async def on_listen_settings(turn_: Turn) -> None:
+    """Settings → Listening: the language cards are heard in, and audio first."""
+    picked(turn_, ListenSettings)
+    if await require_ready(turn_):
+        await _listening(turn_)
+
+
+async def on_set_listen(turn_: Turn) -> None:
+    """Hear cards in another language (a spoken-only one), or in the one read."""
+    code = picked(turn_, SetListen).language
+    if not await require_ready(turn_):
+        return
+    if code != "same" and not recordings.valid_language(turn_.services.course, code):
+        raise StaleButton(code)
+    language = None if code == "same" else code
+    turn_ = await _set_listening(turn_, language, turn_.user.audio_first)
+    await _listening(turn_)
+
+
+async def on_set_audio_first(turn_: Turn) -> None:
+    """Audio first on or off."""
+    on = picked(turn_, SetAudioFirst).on
+    if not await require_ready(turn_):
+        return
+    turn_ = await _set_listening(turn_, turn_.user.listen_language, on)
+    await _listening(turn_)
+
+
+async def _set_listening(turn_: Turn, language: str | None, audio_first: bool) -> Turn:
+    await turn_.uow.users.set_listening(turn_.user.id, language=language, audio_first=audio_first)
+    await turn_.uow.commit()
+    user = dataclasses.replace(turn_.user, listen_language=language, audio_first=audio_first)
+    return dataclasses.replace(turn_, user=user)
+
+
 def routes(router: Router) -> None:
     router.command("recordings", cmd_recordings)
     router.action(RecordCard, on_record)
@@ -372,3 +439,6 @@ def routes(router: Router) -> None:
     router.action(ReviewApprove, on_approve)
     router.action(ReviewReject, on_reject)
     router.action(Listen, on_listen)
+    router.action(ListenSettings, on_listen_settings)
+    router.action(SetListen, on_set_listen)
+    router.action(SetAudioFirst, on_set_audio_first)

@@ -76,3 +76,32 @@ class Listen(Action):
 
     PREFIX = "vh"
     card_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListenSettings(Action):
+    """Settings → Listening."""
+
+    PREFIX = "vg"
+
+
+@dataclass(frozen=True, slots=True)
+class SetListen(Action):
+    """The language cards are heard in (`same`: the one read)."""
+
+    PREFIX = "vt"
+    language: Annotated[str, Pattern(r"^(same|[a-z]{2,3}(-spoken)?)$")]
+
+
+@dataclass(frozen=True, slots=True)
+class SetAudioFirst(Action):
+    PREFIX = "vf"
+    on: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReadCard(Action):
+    """📖 Read: the card's text, under a card sent audio first."""
+
+    PREFIX = "vd"
+    card_id: str

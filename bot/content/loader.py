@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.audio import find_shipped_audio
 from bot.content.languages import SHIPPED_NAMES, AddedLanguage, read_languages
 from bot.content.model import (
     REFERENCE_LANGUAGE,
@@ -678,6 +679,9 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
     spoken = read_spoken(root, added, checker.add)
     if spoken:
         course = replace(course, spoken=spoken)
+    audio = find_shipped_audio(root, course, checker.add)
+    if audio:
+        course = replace(course, audio=audio)
     return course, checker.problems
 
 

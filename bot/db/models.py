@@ -64,6 +64,11 @@ class User(Base):
     # bot.channels.telegram.context), so a restart does not turn a reply into a question;
     # never what the user wrote.
     waiting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the person listens to (Settings → Listening): the language cards are heard in
+    # when it is not the one they read (a spoken-only one, such as Susu), and whether each
+    # card comes first as its voice note.
+    listen_language: Mapped[str | None] = mapped_column(String(16))
+    audio_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Account(Base):
@@ -686,3 +691,5 @@ class Recording(Base):
     telegram_file_id: Mapped[str | None] = mapped_column(String(255))
     whatsapp_media_id: Mapped[str | None] = mapped_column(String(128))
     whatsapp_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # shipped in content/audio rather than recorded in the bot: replaced when the file changes
+    from_content: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -8,17 +8,23 @@ from bot.actions.quizzes import QuizStart
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.keyboards import button
-from bot.keyboards.recordings import listen_button, record_button
+from bot.keyboards.recordings import listen_button, read_button, record_button
 from bot.screens import Keyboard, keyboard
 from bot.services.lessons import ModuleFinished, ModuleProgress
 from bot.views.lessons import module_label
 
 
 def card_keyboard(
-    t: Translator, place: CardPlace, *, listen: bool = False, record: bool = False
+    t: Translator,
+    place: CardPlace,
+    *,
+    listen: bool = False,
+    read: bool = False,
+    record: bool = False,
 ) -> Keyboard:
     """Back / Next, then 🔊 Listen where approved audio exists in the learner's listening
-    language and 🎙 Record this card for trainers and admins."""
+    language (📖 Read under a card sent audio first) and 🎙 Record this card for trainers
+    and admins."""
     row = []
     if place.previous_id:
         row.append(button("◀ " + t.gettext("Back"), ShowCard(place.previous_id)))
@@ -28,6 +34,8 @@ def card_keyboard(
         row.append(button(t.gettext("Finish module") + " ✓", FinishModule(place.module.id)))
     rows = [row]
     audio = [listen_button(t, place.card.id)] if listen else []
+    if read:
+        audio.append(read_button(t, place.card.id))
     if record:
         audio.append(record_button(t, place.card.id))
     rows.append(audio)

@@ -9,12 +9,16 @@ from bot.actions.recordings import (
     DraftCancel,
     DraftSubmit,
     Listen,
+    ListenSettings,
+    ReadCard,
     RecordCard,
     RecordIn,
     ReviewApprove,
     ReviewList,
     ReviewOpen,
     ReviewReject,
+    SetAudioFirst,
+    SetListen,
 )
 from bot.i18n import Translator
 from bot.keyboards import button
@@ -76,3 +80,28 @@ def review_keyboard(t: Translator, recording: int) -> Keyboard:
 
 def back_to_list_keyboard(t: Translator) -> Keyboard:
     return keyboard([[button("◀ " + t.gettext("Back to the list"), ReviewList())]])
+
+
+def listening_button(t: Translator) -> Choice:
+    return button("🔊 " + t.gettext("Listening"), ListenSettings())
+
+
+def read_button(t: Translator, card_id: str) -> Choice:
+    return button("📖 " + t.gettext("Read"), ReadCard(card_id))
+
+
+def listening_keyboard(
+    t: Translator, options: list[tuple[str, str]], chosen: str, audio_first: bool
+) -> Keyboard:
+    """One row per language to hear (the first is the one read: `same`), the audio-first
+    switch, and back to Settings."""
+    rows = []
+    for i, (code, name) in enumerate(options):
+        mark = "✓ " if code == chosen else ""
+        rows.append([button(mark + name, SetListen("same" if i == 0 else code))])
+    switch = (
+        t.gettext("Audio first: turn off") if audio_first else t.gettext("Audio first: turn on")
+    )
+    rows.append([button("🎧 " + switch, SetAudioFirst(not audio_first))])
+    rows.append([button("◀ " + t.gettext("Settings"), Menu("settings"))])
+    return keyboard(rows)

@@ -9,12 +9,15 @@ once no row names them, always after the rows' transaction committed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.audio_store import AudioStore
 from bot.content import Course
+from bot.content.audio import ShippedAudio
+from bot.content.languages import SHIPPED_NAMES
 from bot.conversation.ports import MediaRef, StoredFile
 from bot.db.repositories import NewRecording, RecordingRecord
 from bot.db.repositories.recordings import TargetKind
@@ -64,15 +67,14 @@ class Target:
 def languages_to_record(course: Course, reading: str) -> list[tuple[str, str]]:
     """(code, name) a recorder may speak a card in: the language they read it in, then the
     spoken-only languages."""
-    names = course.names or {}
-    found = [(reading, names.get(reading, reading))]
+    found = [(reading, language_name(course, reading))]
     found += [(spoken.code, spoken.name) for spoken in course.spoken]
     return found
 
 
 def language_name(course: Course, code: str) -> str:
     spoken = next((s.name for s in course.spoken if s.code == code), None)
-    return spoken or (course.names or {}).get(code, code)
+    return spoken or course.names.get(code) or SHIPPED_NAMES.get(code, code)
 
 
 def valid_language(course: Course, code: str) -> bool:
@@ -262,3 +264,39 @@ async def drop_unused(
     for recording in recordings:
         if not await uow.recordings.uses_file(recording.sha256):
             await store.delete(recording.key)
+
+
+async def ship_content_audio(
+    uow: UnitOfWork, store: AudioStore, shipped: Iterable[ShippedAudio], now: datetime
+) -> int:
+    """Make the audio shipped in content/audio the approved recording of its card, unless a
+    recording made in the bot is approved for it (that one wins); a shipped file that
+    changed replaces its older version. Returns how many were added or replaced."""
+    changed = 0
+    dropped: list[RecordingRecord] = []
+    for item in shipped:
+        data = await asyncio.to_thread(item.path.read_bytes)
+        facts = read_audio(data)  # checked with the content already
+        current = await uow.recordings.approved("card", item.card_id, item.language)
+        if current is not None and (not current.from_content or current.sha256 == facts.sha256):
+            continue
+        await store.put(f"{facts.sha256}.{facts.format}", data)
+        if current is not None:
+            await uow.recordings.delete([current.id])
+            dropped.append(current)
+        new = NewRecording(
+            target_kind="card",
+            target_id=item.card_id,
+            language=item.language,
+            recorder_id=None,
+            recorder_name=None,
+            format=facts.format,
+            size=facts.size,
+            duration_ms=round(facts.duration * 1000) if facts.duration is not None else None,
+            sha256=facts.sha256,
+        )
+        await uow.recordings.add_from_content(new, now)
+        changed += 1
+    await uow.commit()
+    await drop_unused(uow, store, dropped)
+    return changed

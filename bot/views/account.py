@@ -108,6 +108,16 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             value=escape(user.time_zone or t.gettext("not given"))
         ),
         t.gettext("Role: {value}").format(value=roles.get(user.role, user.role)),
+        *(
+            [
+                t.gettext("Listening: {language}, audio first {state}").format(
+                    language=escape(user.listen_language or t.gettext("as you read")),
+                    state=t.gettext("on") if user.audio_first else t.gettext("off"),
+                )
+            ]
+            if user.listen_language or user.audio_first
+            else []
+        ),
         t.gettext("Agreed to start: {value}").format(value=_when(user.consent_at, language, t)),
         t.gettext("First seen: {value}").format(value=_when(user.first_seen_at, language, t)),
         t.gettext("Last seen: {value}").format(value=_when(user.last_seen_at, language, t)),

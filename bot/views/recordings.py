@@ -128,3 +128,26 @@ def render_told_rejected(t: Translator, title: str, language: str, reason: str) 
 
 def render_listen_caption(title: str) -> str:
     return f"🔊 {escape(title)}"
+
+
+def render_listening(t: Translator, reading: str, hearing: str, audio_first: bool) -> str:
+    state = t.gettext("on") if audio_first else t.gettext("off")
+    return "\n\n".join(
+        [
+            "<b>🔊 " + t.gettext("Listening") + "</b>",
+            t.gettext(
+                "Cards with a recording have a 🔊 Listen button. You read in {reading}; "
+                "choose the language you hear them in."
+            ).format(reading=escape(reading)),
+            t.gettext("You hear: {language}").format(language=escape(hearing)),
+            t.gettext(
+                "Audio first: {state}. When it is on, each card with a recording comes as a "
+                "voice note with its buttons; 📖 Read shows its text."
+            ).format(state=state),
+        ]
+    )
+
+
+def render_card_heading(title: str, progress: str) -> str:
+    """A card sent audio first: its title and place, under the voice note."""
+    return f"🔊 <b>{escape(title)}</b>\n<i>{progress}</i>"

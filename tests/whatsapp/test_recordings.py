@@ -6,6 +6,7 @@ uploaded anew. /deleteme of a recorder keeps an approved recording without their
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from tests.whatsapp.both import Both, both_channels
 from tests.whatsapp.harness import WhatsAppHarness
 from tests.whatsapp.test_learner import _onboard
 
+CONTENT = Path(__file__).resolve().parents[2] / "content"
 CARD = "vc-stages-1"
 LEARNER = 901  # on Telegram
 FATOU = "224620000021"  # a learner on WhatsApp
@@ -211,6 +213,36 @@ async def test_record_review_and_listen_on_both_channels(
             ("sus-spoken", "approved"),
         }
 
+        # --- a learner reads English and listens in Susu, audio first ------------------
+        await wa.say(FATOU, "menu")
+        await wa.pick(FATOU, "m:settings")
+        await wa.pick(FATOU, "vg")
+        assert "You hear: English" in wa.text(FATOU)
+        await wa.pick(FATOU, "vt:sus-spoken")
+        assert "You hear: Sosoxui (spoken)" in wa.text(FATOU)
+        await wa.pick(FATOU, "vf:1")
+        assert "Audio first: on" in wa.text(FATOU)
+        heard_before = len(_wa_audio(wa, FATOU))
+        await wa.say(FATOU, "menu")
+        await wa.pick(FATOU, "m:continue")
+        assert len(_wa_audio(wa, FATOU)) == heard_before + 1, "the card came as its voice note"
+        susu = _wa_audio(wa, FATOU)[-1]["audio"]["id"]
+        assert susu == (await _rows(both))[-1]["whatsapp_media_id"]
+        assert f"vd:{CARD}" in {i for _, i in wa.choices(FATOU)}
+        await wa.pick(FATOU, f"vd:{CARD}")
+        assert "Module 1" in wa.text(FATOU) and len(_wa_audio(wa, FATOU)) == heard_before + 1
+
+        # on Telegram too: the card is a voice note with its title and buttons
+        await tg.press(LEARNER, "m:settings")
+        await tg.press(LEARNER, "vg")
+        await tg.press(LEARNER, "vf:1")
+        (card,) = await _voice_reply(
+            tg, LEARNER, tg.press(LEARNER, f"c:{CARD}", expect_reply=False)
+        )
+        assert card.params["voice"] == draft["telegram_file_id"], "English, by its kept id"
+        buttons = card.params["reply_markup"]["inline_keyboard"]
+        assert f"vd:{CARD}" in {b["callback_data"] for row in buttons for b in row}
+
         # --- /deleteme of the WhatsApp recorder ---------------------------------------
         await wa.say(KADI, "/deleteme")
         await wa.pick(KADI, "del:yes")
@@ -223,3 +255,41 @@ async def test_record_review_and_listen_on_both_channels(
         assert kept["recorder_id"] is None and kept["recorder_name"] is None
         assert not (audio_dir / f"{second['sha256']}.ogg").exists(), "the rejected file went"
         assert (audio_dir / f"{kept['sha256']}.ogg").exists()
+
+
+async def test_audio_shipped_with_the_content_is_heard_on_both_channels(
+    database_url: str, tmp_path: Path
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    shipped = opus_ogg(45.0, filler=300)
+    (content / "audio" / "en").mkdir(parents=True)
+    (content / "audio" / "en" / f"{CARD}.ogg").write_bytes(shipped)
+    async with both_channels(
+        database_url, content_dir=str(content), audio_dir=str(tmp_path / "audio")
+    ) as both:
+        tg, wa = both.telegram, both.whatsapp
+        (row,) = await _rows(both)
+        assert row["status"] == "approved" and row["from_content"] is True
+        assert row["recorder_id"] is None and row["duration_ms"] == 45000
+
+        tg.standin.add_user(LEARNER, "Lena", language_code="en")
+        await onboard(tg, LEARNER, "en")
+        await tg.press(LEARNER, f"c:{CARD}")
+        (heard,) = await _voice_reply(
+            tg, LEARNER, tg.press(LEARNER, f"vh:{CARD}", expect_reply=False)
+        )
+        assert heard.params["voice"].data == shipped, "uploaded once from our copy"
+
+        wa.standin.add_user(FATOU, "Fatou")
+        await _onboard(wa, FATOU, "en")
+        await wa.say(FATOU, "menu")
+        await wa.pick(FATOU, "m:continue")
+        await wa.pick(FATOU, f"vh:{CARD}")
+        (audio,) = _wa_audio(wa, FATOU)
+        assert wa.standin.media.get(audio["audio"]["id"]).data == shipped  # type: ignore[union-attr]
+
+        # a restart with the same file changes nothing; the ids stay
+        await tg.restart()
+        (again,) = await _rows(both)
+        assert again["id"] == row["id"] and again["telegram_file_id"]

@@ -33,6 +33,7 @@ class RecordingRecord:
     telegram_file_id: str | None
     whatsapp_media_id: str | None
     whatsapp_uploaded_at: datetime | None
+    from_content: bool = False
 
     @property
     def key(self) -> str:
@@ -58,6 +59,7 @@ def _record(row: Recording) -> RecordingRecord:
         telegram_file_id=row.telegram_file_id,
         whatsapp_media_id=row.whatsapp_media_id,
         whatsapp_uploaded_at=row.whatsapp_uploaded_at,
+        from_content=bool(row.from_content),
     )
 
 
@@ -66,7 +68,7 @@ class NewRecording:
     target_kind: TargetKind
     target_id: str
     language: str
-    recorder_id: int
+    recorder_id: int | None
     recorder_name: str | None
     format: str
     size: int
@@ -79,6 +81,15 @@ class RecordingRepository:
         self._session = session
 
     async def add_draft(self, new: NewRecording, now: datetime) -> int:
+        return await self._add(new, now, "draft")
+
+    async def add_from_content(self, new: NewRecording, now: datetime) -> int:
+        """A recording shipped in content/audio: approved as it is, nobody's."""
+        return await self._add(new, now, "approved", from_content=True)
+
+    async def _add(
+        self, new: NewRecording, now: datetime, status: Status, *, from_content: bool = False
+    ) -> int:
         row = Recording(
             target_kind=new.target_kind,
             target_id=new.target_id,
@@ -86,7 +97,8 @@ class RecordingRepository:
             recorder_id=new.recorder_id,
             recorder_name=new.recorder_name,
             created_at=now,
-            status="draft",
+            status=status,
+            from_content=from_content,
             format=new.format,
             size=new.size,
             duration_ms=new.duration_ms,

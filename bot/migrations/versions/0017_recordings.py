@@ -1,5 +1,6 @@
 """Recorded course audio: one row per recording of a card or quiz question in a language,
-with who recorded it, its review, the file's facts and the channels' cached ids.
+with who recorded it, its review, the file's facts and the channels' cached ids; and each
+person's listening settings (the language heard, audio first).
 
 Revision ID: 0017
 Revises: 0016
@@ -21,6 +22,10 @@ BigIntId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    op.add_column("users", sa.Column("listen_language", sa.String(16), nullable=True))
+    op.add_column(
+        "users", sa.Column("audio_first", sa.Boolean(), nullable=False, server_default="0")
+    )
     op.create_table(
         "recordings",
         sa.Column("id", BigIntId, primary_key=True, autoincrement=True),
@@ -45,6 +50,7 @@ def upgrade() -> None:
         sa.Column("telegram_file_id", sa.String(255), nullable=True),
         sa.Column("whatsapp_media_id", sa.String(128), nullable=True),
         sa.Column("whatsapp_uploaded_at", UTCDateTime(), nullable=True),
+        sa.Column("from_content", sa.Boolean(), nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint("id", name="pk_recordings"),
     )
     op.create_index(
@@ -65,3 +71,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("recordings")
+    with op.batch_alter_table("users") as batch:
+        batch.drop_column("audio_first")
+        batch.drop_column("listen_language")
