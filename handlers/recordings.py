@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Callable
 
 from bot.actions.recordings import (
     DraftAgain,
@@ -27,11 +28,13 @@ from bot.conversation.ports import FetchFailed, FetchTooLarge, Unprompted
 from bot.conversation.router import Router
 from bot.db.repositories import RecordingRecord
 from bot.errors import StaleButton
+from bot.i18n import Translator
 from bot.keyboards.recordings import (
     back_to_card_keyboard,
     back_to_list_keyboard,
     draft_keyboard,
     languages_keyboard,
+    listen_keyboard,
     listening_keyboard,
     review_keyboard,
     review_list_keyboard,
@@ -204,6 +207,7 @@ async def on_submit(turn_: Turn) -> None:
     recording_id = picked(turn_, DraftSubmit).recording
     draft = await recordings.submit(turn_.uow, turn_.user.id, recording_id)
     wait(turn_, None)
+    await _tell_admins(turn_, draft)
     await show(
         turn_,
         views.render_submitted(turn_.t),
@@ -336,28 +340,55 @@ async def _tell_recorder(turn_: Turn, found: RecordingRecord, reason: str | None
     """Tell the recorder (on their own channel, in their language) what became of it."""
     if found.recorder_id is None:
         return
+
+    def told(t: Translator, title: str, language: str) -> tuple[str, Keyboard]:
+        if reason is None:
+            text = views.render_told_approved(t, title, language)
+        else:
+            text = views.render_told_rejected(t, title, language, reason)
+        return text, back_to_card_keyboard(t, found.target_id)
+
+    await _tell(turn_, found, [found.recorder_id], told)
+
+
+async def _tell_admins(turn_: Turn, found: RecordingRecord) -> None:
+    """A submission waits: every admin but the one who sent it hears of it, with a button
+    to listen."""
+    admins = [a for a in await turn_.uow.users.with_role("admin") if a != turn_.user.id]
+    who = found.recorder_name or ""
+
+    def told(t: Translator, title: str, language: str) -> tuple[str, Keyboard]:
+        return views.render_new_submission(t, title, language, who), listen_keyboard(t, found.id)
+
+    await _tell(turn_, found, admins, told)
+
+
+async def _tell(
+    turn_: Turn,
+    found: RecordingRecord,
+    user_ids: list[int],
+    told: Callable[[Translator, str, str], tuple[str, Keyboard]],
+) -> None:
+    """A message about a recording to each person, on their channel and in their language
+    (on WhatsApp only within their 24 hours: no template is set for it)."""
     services = turn_.services
-    where = await reach.where(turn_.uow, services.channels, [found.recorder_id])
-    person = await turn_.uow.users.get(found.recorder_id)
-    target = where.get(found.recorder_id)
-    if target is None or person is None:
-        return
-    language = person.language or services.settings.default_language
-    t = services.i18n.translator(language)
-    place = services.course.place(language, found.target_id)
-    title = place.lesson.title if place is not None else found.target_id
-    name = recordings.language_name(services.course, found.language)
-    if reason is None:
-        text = views.render_told_approved(t, title, name)
-    else:
-        text = views.render_told_rejected(t, title, name, reason)
-    sent = await target.channel.send(
-        target.address,
-        text,
-        back_to_card_keyboard(t, found.target_id),
-        unprompted=Unprompted(None, language, target.last_wrote),
-    )
-    log.info("recorder told of a review: %s", sent.result.value)
+    where = await reach.where(turn_.uow, services.channels, user_ids)
+    for user_id, target in where.items():
+        person = await turn_.uow.users.get(user_id)
+        if person is None:
+            continue
+        language = person.language or services.settings.default_language
+        t = services.i18n.translator(language)
+        place = services.course.place(language, found.target_id)
+        title = place.lesson.title if place is not None else found.target_id
+        text, keyboard = told(t, title, recordings.language_name(services.course, found.language))
+        sent = await target.channel.send(
+            target.address,
+            text,
+            keyboard,
+            unprompted=Unprompted(None, language, target.last_wrote),
+        )
+        log.info("told of a recording: %s", sent.result.value)
 
 
 # --- learners: listen -------------------------------------------------------------------

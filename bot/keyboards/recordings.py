@@ -68,6 +68,11 @@ def review_list_keyboard(t: Translator, items: list[tuple[int, str]]) -> Keyboar
     return keyboard(rows)
 
 
+def listen_keyboard(t: Translator, recording: int) -> Keyboard:
+    """Under the notice of a new submission: listen to it now."""
+    return keyboard([[button("🎧 " + t.gettext("Listen to it"), ReviewOpen(recording))]])
+
+
 def review_keyboard(t: Translator, recording: int) -> Keyboard:
     return keyboard(
         [

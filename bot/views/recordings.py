@@ -72,6 +72,13 @@ def render_review_list(t: Translator, waiting: int) -> str:
     ).format(n=waiting)
 
 
+def render_new_submission(t: Translator, title: str, language: str, who: str) -> str:
+    return "🎙 " + t.gettext(
+        "A new recording waits for review: “{title}” ({language}), by {name}. /recordings "
+        "lists all of them."
+    ).format(title=escape(title), language=escape(language), name=escape(who or "?"))
+
+
 def review_label(title: str, language: str) -> str:
     return f"{title} · {language}"
 

@@ -111,6 +111,10 @@ async def test_record_review_and_listen_on_both_channels(
         assert (audio_dir / f"{draft['sha256']}.ogg").read_bytes() == voice
         await tg.press(ADMIN, f"vs:{draft['id']}")
         assert "Sent for review" in tg.text(ADMIN)
+        await wa.settle()
+        notice = wa.everything(KADI, since=-1)
+        assert "A new recording waits for review" in notice and "by Admin" in notice
+        assert f"vo:{draft['id']}" in {i for _, i in wa.choices(KADI)}
 
         # --- the admin reviews: the list, listen (by the kept file id), approve ----------
         await tg.say(ADMIN, "/recordings")
@@ -175,6 +179,8 @@ async def test_record_review_and_listen_on_both_channels(
         assert second["recorder_name"] == "Kadiatou *Bah*"
         await wa.pick(KADI, f"vs:{second['id']}")
         assert "Sent for review" in wa.everything(KADI, since=-1)
+        assert "A new recording waits for review" in tg.text(ADMIN)
+        assert ("🎧 Listen to it", f"vo:{second['id']}") in tg.buttons(ADMIN)
 
         await tg.say(ADMIN, "/recordings")
         (review,) = await _voice_reply(
