@@ -7,6 +7,7 @@ uploaded anew. /deleteme of a recorder keeps an approved recording without their
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from bot.channels.whatsapp.standin.limits import Limit
 from bot.db.models import Recording
 from tests.audio_bytes import opus_ogg
 from tests.e2e.conftest import ADMIN, onboard
-from tests.e2e.harness import Harness
+from tests.e2e.harness import FakeClock, Harness
 from tests.whatsapp.both import Both, both_channels
 from tests.whatsapp.harness import WhatsAppHarness
 from tests.whatsapp.test_learner import _onboard
@@ -271,8 +272,9 @@ async def test_audio_shipped_with_the_content_is_heard_on_both_channels(
     shipped = opus_ogg(45.0, filler=300)
     (content / "audio" / "en").mkdir(parents=True)
     (content / "audio" / "en" / f"{CARD}.ogg").write_bytes(shipped)
+    clock = FakeClock(datetime(2026, 12, 1, 9, 0, tzinfo=UTC))
     async with both_channels(
-        database_url, content_dir=str(content), audio_dir=str(tmp_path / "audio")
+        database_url, clock, content_dir=str(content), audio_dir=str(tmp_path / "audio")
     ) as both:
         tg, wa = both.telegram, both.whatsapp
         (row,) = await _rows(both)
@@ -294,6 +296,17 @@ async def test_audio_shipped_with_the_content_is_heard_on_both_channels(
         await wa.pick(FATOU, f"vh:{CARD}")
         (audio,) = _wa_audio(wa, FATOU)
         assert wa.standin.media.get(audio["audio"]["id"]).data == shipped  # type: ignore[union-attr]
+
+        # a month later the bot no longer trusts the media id (Meta keeps it 30 days)
+        clock.now += timedelta(days=29, minutes=1)
+        await wa.say(FATOU, "menu")
+        await wa.pick(FATOU, "m:continue")
+        await wa.pick(FATOU, f"vh:{CARD}")
+        first, later = _wa_audio(wa, FATOU)
+        assert later["audio"]["id"] != first["audio"]["id"], "uploaded again"
+        (row_later,) = await _rows(both)
+        assert row_later["whatsapp_media_id"] == later["audio"]["id"]
+        assert row_later["whatsapp_uploaded_at"] == clock.now
 
         # a restart with the same file changes nothing; the ids stay
         await tg.restart()
