@@ -194,12 +194,21 @@ async def _refuse(turn_: Turn, text: str, step: CardRecording) -> None:
 async def play(
     turn_: Turn, recording: RecordingRecord, caption: str, keyboard: Keyboard | None = None
 ) -> None:
-    """Send a recording by the channel's kept id (uploading where there is none), and keep
-    the id the channel gave."""
+    """Send a recording by the channel's kept id, and keep the id the channel gives at an
+    upload. Where there is no id yet, one turn uploads while the others pressing Listen at
+    the same moment wait for it (in this process), then send by the id it kept."""
+    services = turn_.services
     platform = turn_.person.platform
-    file = recordings.stored_file(turn_.services.audio, recording, platform)
-    ref = await turn_.reply.send_stored(file, caption, keyboard)
-    await recordings.remember(turn_.uow, recording.id, platform, ref)
+    file = recordings.stored_file(services.audio, recording, platform)
+    if file.known is not None:
+        ref = await turn_.reply.send_stored(file, caption, keyboard)
+        await recordings.remember(turn_.uow, recording.id, platform, ref)
+        return
+    async with services.upload_lock(recording.id, platform):
+        recording = await turn_.uow.recordings.get(recording.id) or recording
+        file = recordings.stored_file(services.audio, recording, platform)
+        ref = await turn_.reply.send_stored(file, caption, keyboard)
+        await recordings.remember(turn_.uow, recording.id, platform, ref)
 
 
 async def on_submit(turn_: Turn) -> None:

@@ -69,6 +69,12 @@ class Services:
     channels: Channels = field(default_factory=Channels)
     # long work people asked for (exports, charts, packs), run beside the turns
     background: Background = field(default_factory=Background)
+    # (recording, platform) -> held while a recording is uploaded to that channel, so the
+    # learners pressing Listen meanwhile wait for its id instead of uploading it again
+    uploading: dict[tuple[int, str], asyncio.Lock] = field(default_factory=dict)
+
+    def upload_lock(self, recording_id: int, platform: str) -> asyncio.Lock:
+        return self.uploading.setdefault((recording_id, platform), asyncio.Lock())
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)

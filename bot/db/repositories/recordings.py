@@ -109,7 +109,13 @@ class RecordingRepository:
         return row.id
 
     async def get(self, recording_id: int) -> RecordingRecord | None:
-        row = await self._session.get(Recording, recording_id)
+        """The row as committed now (another turn may have stored a channel's id since this
+        session first read it)."""
+        row = await self._session.scalar(
+            select(Recording)
+            .where(Recording.id == recording_id)
+            .execution_options(populate_existing=True)
+        )
         return _record(row) if row is not None else None
 
     async def set_status(
