@@ -418,7 +418,7 @@ async def on_listen(turn_: Turn) -> None:
 
 async def _listening(turn_: Turn) -> None:
     course = turn_.services.course
-    options = recordings.languages_to_record(course, turn_.language)
+    options = recordings.languages_to_hear(course, turn_.language)
     hearing = listening_language(turn_)
     await show(
         turn_,

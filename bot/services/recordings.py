@@ -72,6 +72,14 @@ def languages_to_record(course: Course, reading: str) -> list[tuple[str, str]]:
     return found
 
 
+def languages_to_hear(course: Course, reading: str) -> list[tuple[str, str]]:
+    """(code, name) a learner may listen in: the one they read, the spoken-only ones, then
+    the course's other written languages."""
+    found = languages_to_record(course, reading)
+    found += [(code, language_name(course, code)) for code in course.languages if code != reading]
+    return found
+
+
 def language_name(course: Course, code: str) -> str:
     spoken = next((s.name for s in course.spoken if s.code == code), None)
     return spoken or course.names.get(code) or SHIPPED_NAMES.get(code, code)
