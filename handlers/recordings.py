@@ -168,7 +168,7 @@ async def take_recording(turn_: Turn) -> bool:
         return True
     except AudioTooLong:
         minutes = max(1, settings.audio_max_seconds // 60)
-        await _refuse(turn_, t.gettext(AudioTooLong.msgid).format(minutes=minutes), step)
+        await _refuse(turn_, views.render_too_long(t, minutes), step)
         return True
     except FetchFailed as err:
         log.warning("could not receive a recording: %s", err)

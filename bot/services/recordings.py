@@ -40,9 +40,7 @@ class AudioTooLarge(AppError):
 
 
 class AudioTooLong(AppError):
-    msgid = N_(
-        "This recording is too long: the limit is {minutes} minutes. Please send a shorter one."
-    )
+    """Longer than AUDIO_MAX_SECONDS (the answer names the limit: views.render_too_long)."""
 
 
 class BadReason(AppError):

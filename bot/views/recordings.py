@@ -32,10 +32,21 @@ def render_choose_language(t: Translator, title: str) -> str:
 
 
 def render_send_recording(t: Translator, title: str, language: str, minutes: int) -> str:
-    return "🎙 " + t.gettext(
+    return "🎙 " + t.ngettext(
         "Send a voice note now: read the card “{title}” aloud in {language}, in at most "
-        "{minutes} minutes. An MP3 or M4A audio file works too."
+        "{minutes} minute. An MP3 or M4A audio file works too.",
+        "Send a voice note now: read the card “{title}” aloud in {language}, in at most "
+        "{minutes} minutes. An MP3 or M4A audio file works too.",
+        minutes,
     ).format(title=escape(title), language=escape(language), minutes=minutes)
+
+
+def render_too_long(t: Translator, minutes: int) -> str:
+    return t.ngettext(
+        "This recording is too long: the limit is {minutes} minute. Please send a shorter one.",
+        "This recording is too long: the limit is {minutes} minutes. Please send a shorter one.",
+        minutes,
+    ).format(minutes=minutes)
 
 
 def render_waiting_for_audio(t: Translator) -> str:
