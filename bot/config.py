@@ -94,6 +94,11 @@ class Settings(BaseSettings):
     # Largest voice note, photo or document accepted as a consultation answer, in MB (bots
     # can fetch files of at most 20 MB from Telegram, so more cannot reach the export).
     consultation_max_file_mb: int = Field(default=20, ge=1, le=20)
+    # Where recorded course audio is kept (bot.audio_store), and the largest recording taken:
+    # three minutes of a voice note is well under 1 MB, of an MP3 about 3 MB.
+    audio_dir: Path = PROJECT_ROOT / "data" / "audio"
+    audio_max_mb: int = Field(default=5, ge=1, le=20)
+    audio_max_seconds: int = Field(default=180, ge=10, le=600)
     # Seconds between two runs of the consultation dispatcher (open, close, notices); 0 none.
     consultation_interval: float = Field(default=60, ge=0)
     # Seconds between two runs of the announcement delivery job (it starts due announcements

@@ -18,7 +18,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade
 from bot.i18n import I18n
 from bot.ratelimits.rates import Rates
-from bot.services import learners
+from bot.services import learners, recordings
 from bot.services.container import Services, utc_now
 from bot.services.faq_search import FaqIndex
 
@@ -64,6 +64,9 @@ async def open_services(
     # Someone taken out of the admin settings loses the role now, not at their next message.
     async with services.uow() as uow:
         await learners.demote_former_admins(uow, services.is_admin, clock())
+    if course.audio:
+        async with services.uow() as uow:
+            await recordings.ship_content_audio(uow, services.audio, course.audio, clock())
     _freeze_what_lives_on()
     return services
 

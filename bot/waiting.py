@@ -152,6 +152,25 @@ class GuideSummary(Wait):
     KIND = "guide-summary"
 
 
+@dataclass(frozen=True, slots=True)
+class CardRecording(Wait):
+    """Trainers: a voice note or audio file reading a card aloud in one language."""
+
+    FEATURE = "recordings"
+    KIND = "recording"
+    card: str = ""
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class RejectReason(Wait):
+    """Admins: why a recording is rejected (the recorder reads it)."""
+
+    FEATURE = "recordings"
+    KIND = "reject-reason"
+    recording: int = 0
+
+
 Waiting = (
     CityName
     | CertificateName
@@ -165,6 +184,8 @@ Waiting = (
     | AnswerBack
     | GuideAnswer
     | GuideSummary
+    | CardRecording
+    | RejectReason
 )
 _KINDS: dict[str, type[Wait]] = {cls.KIND: cls for cls in typing.get_args(Waiting)}
 

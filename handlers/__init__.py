@@ -19,6 +19,7 @@ from handlers import (
     lessons,
     menu,
     quizzes,
+    recordings,
     reminders,
     start,
     trainers,
@@ -37,6 +38,7 @@ FEATURES = (
     announcements,
     trainers,
     faq,
+    recordings,
     fallback,
 )
 

@@ -49,7 +49,10 @@ async def on_delete(turn_: Turn) -> None:
     if answer.step == "ask":
         await show(turn_, render_delete_confirm(turn_.t), delete_keyboard(turn_.t))
     elif answer.step == "yes":
-        await learners.delete_everything(turn_.uow, turn_.user.id, turn_.services.clock())
+        services = turn_.services
+        await learners.delete_everything(
+            turn_.uow, turn_.user.id, services.clock(), services.audio
+        )
         # nothing typed before the deletion may be sent after it ("Ask a person")
         turn_.memory.forget()
         await turn_.services.forget_person(turn_.user.id)

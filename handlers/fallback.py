@@ -10,6 +10,7 @@ from bot.services import cohorts, glossary
 from bot.views.menu import render_not_understood
 from bot.waiting import (
     AnnouncementText,
+    CardRecording,
     CertificateName,
     CityName,
     CohortName,
@@ -17,6 +18,7 @@ from bot.waiting import (
     ConsultationAnswer,
     ConsultationOutcome,
     QuestionToPerson,
+    RejectReason,
     StaffReply,
     Wait,
 )
@@ -26,6 +28,7 @@ from handlers import (
     faq,
     invitations,
     quizzes,
+    recordings,
     reminders,
     trainers,
 )
@@ -86,6 +89,10 @@ async def _take(step: Wait, turn_: Turn, text: str | None) -> bool:
         return await trainers.take_typed_text(turn_)
     if isinstance(step, QuestionToPerson | StaffReply) and await faq.take_voice(turn_):
         return True
+    if isinstance(step, CardRecording):
+        return await recordings.take_recording(turn_)
+    if isinstance(step, RejectReason):
+        return await recordings.take_reason(turn_)
     if not text:
         return False
     if isinstance(step, CityName):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.actions.lessons import FinishModule, OpenModule, ShowCard
 from bot.actions.menu import Menu
+from bot.actions.recordings import ReadCard
 from bot.content import CardPlace
 from bot.conversation.ports import OutFile
 from bot.conversation.router import Router
@@ -15,18 +16,39 @@ from bot.keyboards.lessons import (
 )
 from bot.services import lessons
 from bot.views.lessons import render_card, render_module_finished, render_modules, render_progress
+from handlers import recordings
 from handlers.common import Turn, picked, show
 from handlers.menu import require_ready
 
 
-async def show_card(turn_: Turn, place: CardPlace) -> None:
-    """Render a card in place; a card with a picture sends the picture first, then the text."""
+async def show_card(turn_: Turn, place: CardPlace, *, read: bool = False) -> None:
+    """Render a card in place; a card with a picture sends the picture first, then the text.
+    Audio first (Settings → Listening) sends a card that has a recording as its voice note
+    with its buttons instead, unless the learner asked to read it (`read`)."""
+    recording = await recordings.card_audio(turn_, place)
+    buttons = card_keyboard(turn_.t, place, listen=recording is not None, record=turn_.is_trainer)
+    if recording is not None and turn_.user.audio_first and not read:
+        audio_buttons = card_keyboard(turn_.t, place, read=True, record=turn_.is_trainer)
+        await recordings.send_audio_first(turn_, place, recording, audio_buttons)
+        return
     image = place.card.image
     if image is not None:
         await turn_.reply.send_file(OutFile(image.read_bytes(), image.name, "photo"))
-        await show(turn_, render_card(turn_.t, place), card_keyboard(turn_.t, place), edit=False)
+        await show(turn_, render_card(turn_.t, place), buttons, edit=False)
         return
-    await show(turn_, render_card(turn_.t, place), card_keyboard(turn_.t, place))
+    await show(turn_, render_card(turn_.t, place), buttons)
+
+
+async def on_read(turn_: Turn) -> None:
+    """📖 Read: the text of a card sent audio first."""
+    card_id = picked(turn_, ReadCard).card_id
+    if not await require_ready(turn_):
+        return
+    s = turn_.services
+    place = await lessons.open_card(
+        turn_.uow, s.course, turn_.user.id, turn_.language, card_id, s.clock()
+    )
+    await show_card(turn_, place, read=True)
 
 
 async def on_continue(turn_: Turn) -> None:
@@ -109,3 +131,4 @@ def routes(router: Router) -> None:
     router.action(OpenModule, on_open_module)
     router.action(ShowCard, on_card)
     router.action(FinishModule, on_finish)
+    router.action(ReadCard, on_read)

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.content.audio import find_shipped_audio
 from bot.content.languages import SHIPPED_NAMES, AddedLanguage, read_languages
 from bot.content.model import (
     REFERENCE_LANGUAGE,
@@ -28,6 +29,7 @@ from bot.content.model import (
     Question,
 )
 from bot.content.sources import DENYLIST_FILE, check_documents, read_denylist
+from bot.content.spoken import read_spoken
 from bot.content.texts import Path_, Text, counts_as_shown, course_texts, overlay
 from bot.telegram_html import html_problems, visible_text
 
@@ -674,6 +676,12 @@ def collect(content_dir: Path) -> tuple[Course | None, list[Problem]]:
     course = Course(modules=by_language, glossary=glossary, quizzes=quizzes, faq=faq)
     if added:
         course = _with_added(checker, root, course, added, taken)
+    spoken = read_spoken(root, added, checker.add)
+    if spoken:
+        course = replace(course, spoken=spoken)
+    audio = find_shipped_audio(root, course, checker.add)
+    if audio:
+        course = replace(course, audio=audio)
     return course, checker.problems
 
 

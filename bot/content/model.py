@@ -9,8 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.content.languages import AddedLanguage
+from bot.content.spoken import SpokenLanguage
+
+if TYPE_CHECKING:
+    from bot.content.audio import ShippedAudio
 
 REFERENCE_LANGUAGE = "en"
 
@@ -171,6 +176,10 @@ class Course:
     untranslated: Mapping[str, frozenset[str]] = field(default_factory=dict)
     complete_modules: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    # Languages with recorded audio and no written text (content/languages.yaml `spoken`)
+    spoken: tuple[SpokenLanguage, ...] = ()
+    # Recordings shipped in content/audio/<lang>/<card-id>.ogg (bot.content.audio)
+    audio: tuple[ShippedAudio, ...] = ()
     _positions: dict[str, _Position] = field(default_factory=dict, init=False, repr=False)
     _order: tuple[str, ...] = field(default=(), init=False, repr=False)
 

@@ -8,7 +8,7 @@ both; the core picks the channel by the account's platform.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -79,6 +79,27 @@ class OutFile:
     mime: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MediaRef:
+    """A channel's own id for a file it holds for us, and when it was uploaded (WhatsApp's
+    lapse after 30 days; Telegram's last)."""
+
+    id: str
+    uploaded_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file we keep (a recording), sent by the channel's id from an earlier upload when
+    there is one: `load` reads our copy only when it must go up (again)."""
+
+    kind: FileKind
+    filename: str
+    mime: str
+    load: Callable[[], Awaitable[bytes]]
+    known: MediaRef | None = None
+
+
 class Replies(Protocol):
     """How a handler answers the person of this turn."""
 
@@ -91,6 +112,14 @@ class Replies(Protocol):
         self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None
     ) -> None:
         """Send a photo or a document, with a caption and choices under it."""
+        ...
+
+    async def send_stored(
+        self, file: StoredFile, caption: str | None = None, keyboard: Keyboard | None = None
+    ) -> MediaRef | None:
+        """Send a file we keep by its known id, uploading it (again) when there is none, it
+        lapsed or the platform no longer knows it; returns the new id after an upload
+        (for the caller to keep), None when the known one served."""
         ...
 
     async def ask(self, question: Question) -> str | None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -63,6 +64,11 @@ class User(Base):
     # bot.channels.telegram.context), so a restart does not turn a reply into a question;
     # never what the user wrote.
     waiting: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # What the person listens to (Settings → Listening): the language cards are heard in
+    # when it is not the one they read (a spoken-only one, such as Susu), and whether each
+    # card comes first as its voice note.
+    listen_language: Mapped[str | None] = mapped_column(String(16))
+    audio_first: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Account(Base):
@@ -661,3 +667,56 @@ class ProcessedEvent(Base):
     platform: Mapped[str] = mapped_column(String(16), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class Recording(Base):
+    """A recording of a lesson card (or a quiz question) in one language, spoken by a
+    trainer or admin: the file lives in the audio store (bot.audio_store) under its digest.
+
+    A recording is a `draft` while its recorder listens back, `pending` once submitted,
+    then `approved` (at most one per card and language: approving replaces the one before,
+    whose row and file go) or `rejected` with the reviewer's reason. The channels' own ids
+    for the uploaded file are kept, so a voice note heard by a thousand learners goes up
+    once per channel: Telegram's file id lasts, WhatsApp's media id lapses after 30 days
+    (the bot uploads again after 29, or when Meta says it no longer knows it).
+
+    `recorder_id` and `recorder_name` say who spoke it (shown to admins); /deleteme of the
+    recorder deletes their drafts, pending and rejected recordings and blanks both fields of
+    an approved one, which stays for learners until a new one replaces it.
+    """
+
+    __tablename__ = "recordings"
+    __table_args__ = (
+        Index("ix_recordings_target", "target_kind", "target_id", "language", "status"),
+        Index(
+            "uq_recordings_approved",
+            "target_kind",
+            "target_id",
+            "language",
+            unique=True,
+            sqlite_where=text("status = 'approved'"),
+            postgresql_where=text("status = 'approved'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True, autoincrement=True)
+    target_kind: Mapped[str] = mapped_column(String(8))  # card, question
+    target_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))  # a course language or a spoken-only one
+    recorder_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    recorder_name: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    format: Mapped[str] = mapped_column(String(4))  # ogg, mp3, m4a (read from the bytes)
+    size: Mapped[int] = mapped_column(Integer)
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    telegram_file_id: Mapped[str | None] = mapped_column(String(255))
+    whatsapp_media_id: Mapped[str | None] = mapped_column(String(128))
+    whatsapp_uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # shipped in content/audio rather than recorded in the bot: replaced when the file changes
+    from_content: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

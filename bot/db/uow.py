@@ -21,6 +21,7 @@ from bot.db.repositories import (
     ProcessedEventRepository,
     ProgressRepository,
     QuizRepository,
+    RecordingRepository,
     ReminderRepository,
     UserRepository,
 )
@@ -51,6 +52,7 @@ class UnitOfWork:
     held: HeldRepository
     answer_files: AnswerFileRepository
     processed: ProcessedEventRepository
+    recordings: RecordingRepository
 
     def __init__(
         self,
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.held = HeldRepository(self.session, self._sealer)
         self.answer_files = AnswerFileRepository(self.session, self._sealer)
         self.processed = ProcessedEventRepository(self.session)
+        self.recordings = RecordingRepository(self.session)
         return self
 
     async def __aexit__(

@@ -11,6 +11,7 @@ import io
 import zipfile
 
 ALLOWED = frozenset({"ogg", "mp3", "m4a", "jpg", "png", "pdf", "txt", "docx", "xlsx", "odt"})
+AUDIO = frozenset({"ogg", "mp3", "m4a"})
 
 
 def sniff(data: bytes) -> str:
@@ -20,7 +21,7 @@ def sniff(data: bytes) -> str:
         return "ogg"
     if head.startswith(b"ID3") or head[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"):
         return "mp3"
-    if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso"):
+    if head[4:8] == b"ftyp" and (head[8:11] in (b"M4A", b"mp4", b"iso") or head[8:11] == b"3gp"):
         return "m4a"
     if head.startswith(b"\xff\xd8\xff"):
         return "jpg"

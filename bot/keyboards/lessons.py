@@ -8,12 +8,23 @@ from bot.actions.quizzes import QuizStart
 from bot.content import CardPlace
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.keyboards.recordings import listen_button, read_button, record_button
 from bot.screens import Keyboard, keyboard
 from bot.services.lessons import ModuleFinished, ModuleProgress
 from bot.views.lessons import module_label
 
 
-def card_keyboard(t: Translator, place: CardPlace) -> Keyboard:
+def card_keyboard(
+    t: Translator,
+    place: CardPlace,
+    *,
+    listen: bool = False,
+    read: bool = False,
+    record: bool = False,
+) -> Keyboard:
+    """Back / Next, then 🔊 Listen where approved audio exists in the learner's listening
+    language (📖 Read under a card sent audio first) and 🎙 Record this card for trainers
+    and admins."""
     row = []
     if place.previous_id:
         row.append(button("◀ " + t.gettext("Back"), ShowCard(place.previous_id)))
@@ -22,6 +33,12 @@ def card_keyboard(t: Translator, place: CardPlace) -> Keyboard:
     else:
         row.append(button(t.gettext("Finish module") + " ✓", FinishModule(place.module.id)))
     rows = [row]
+    audio = [listen_button(t, place.card.id)] if listen else []
+    if read:
+        audio.append(read_button(t, place.card.id))
+    if record:
+        audio.append(record_button(t, place.card.id))
+    rows.append(audio)
     if place.lesson_index == 0 and place.card_index == 0:
         # The module's first screen: a learner may check what they know before reading.
         rows.append([button("📝 " + t.gettext("Test yourself first"), QuizStart(place.module.id))])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.actions.menu import DeleteData, Menu, MenuItem
 from bot.i18n import Translator
 from bot.keyboards import button
+from bot.keyboards.recordings import listening_button
 from bot.screens import Choice, Keyboard, keyboard
 
 
@@ -45,6 +46,7 @@ def settings_keyboard(t: Translator) -> Keyboard:
         [
             [_button("🌐 " + t.gettext("Language"), "language")],
             [_button("⏰ " + t.gettext("Reminders"), "reminders")],
+            [listening_button(t)],
             [_button("👥 " + t.gettext("My cohorts"), "cohorts")],
             [_button("🔒 " + t.gettext("What is stored"), "privacy")],
             [button("🗑 " + t.gettext("Delete my data"), DeleteData("ask"))],

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.audio_store import AudioStore, DirectoryStore
 from bot.config import Settings
 from bot.content import Course
 from bot.content.consultations import ConsultationSpec
@@ -68,9 +69,20 @@ class Services:
     channels: Channels = field(default_factory=Channels)
     # long work people asked for (exports, charts, packs), run beside the turns
     background: Background = field(default_factory=Background)
+    # (recording, platform) -> held while a recording is uploaded to that channel, so the
+    # learners pressing Listen meanwhile wait for its id instead of uploading it again
+    uploading: dict[tuple[int, str], asyncio.Lock] = field(default_factory=dict)
+
+    def upload_lock(self, recording_id: int, platform: str) -> asyncio.Lock:
+        return self.uploading.setdefault((recording_id, platform), asyncio.Lock())
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory, self.user_cache, self.sealer)
+
+    @functools.cached_property
+    def audio(self) -> AudioStore:
+        """Where recordings' files are kept (AUDIO_DIR; see bot.audio_store for others)."""
+        return DirectoryStore(self.settings.audio_dir)
 
     @functools.cached_property
     def verify_in_bot(self) -> Counter:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot.audio_store import AudioStore
 from bot.config import SUPPORTED_LANGUAGES
 from bot.db.repositories import (
     AccountRecord,
@@ -19,7 +20,7 @@ from bot.db.repositories import (
 )
 from bot.db.uow import UnitOfWork
 from bot.errors import UnknownLanguage
-from bot.services import cohorts, consultations
+from bot.services import cohorts, consultations, recordings
 from bot.services.consultations import ConsultationPrivacy
 
 LAST_SEEN_PRECISION = timedelta(minutes=1)
@@ -156,6 +157,7 @@ class PrivacyReport:
     questions: tuple[QuestionRecord, ...] = ()  # newest first
     cohorts: tuple[CohortRecord, ...] = ()  # joined
     cohorts_led: tuple[CohortRecord, ...] = ()  # run as a trainer
+    recordings: int = 0  # recordings of the course they made (any status)
 
 
 async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
@@ -186,18 +188,27 @@ async def privacy_report(uow: UnitOfWork, user_id: int) -> PrivacyReport:
         questions=tuple(await uow.faq.asked_by(user_id)),
         cohorts=tuple(joined),
         cohorts_led=tuple(led),
+        recordings=len(await uow.recordings.of_recorder(user_id)),
     )
 
 
-async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None = None) -> None:
+async def delete_everything(
+    uow: UnitOfWork,
+    user_id: int,
+    now: datetime | None = None,
+    audio: AudioStore | None = None,
+) -> None:
     """Erase the user, their progress, events, reminders, quizzes, named consultation
     answers (with their consultation opt-ins and notices), cohort memberships, the cohorts
     and announcements they made, and their questions, ratings and complaint draft, in one
     transaction.
 
     A certificate is revoked, not deleted: its code then verifies as withdrawn, without the
-    name, so nobody can present it as valid while nothing says whose it was.
+    name, so nobody can present it as valid while nothing says whose it was. Their
+    recordings go (drafts, pending, rejected; their files from `audio` after the commit),
+    except approved ones, which stay for learners with nothing saying who spoke them.
     """
+    recorded = await recordings.forget_recorder(uow, user_id)
     await uow.certificates.revoke_for(user_id, now or datetime.now(UTC))
     await uow.quizzes.delete_for(user_id)
     await consultations.delete_for(uow, user_id)
@@ -210,6 +221,8 @@ async def delete_everything(uow: UnitOfWork, user_id: int, now: datetime | None 
     await uow.accounts.delete_for(user_id)
     await uow.users.delete(user_id)
     await uow.commit()
+    if audio is not None:
+        await recordings.drop_unused(uow, audio, recorded)
 
 
 async def mark_blocked(uow: UnitOfWork, user_id: int) -> None:

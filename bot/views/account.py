@@ -111,6 +111,16 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
             value=escape(user.time_zone or t.gettext("not given"))
         ),
         t.gettext("Role: {value}").format(value=roles.get(user.role, user.role)),
+        *(
+            [
+                t.gettext("Listening: {language}, audio first {state}").format(
+                    language=escape(user.listen_language or t.gettext("as you read")),
+                    state=t.gettext("on") if user.audio_first else t.gettext("off"),
+                )
+            ]
+            if user.listen_language or user.audio_first
+            else []
+        ),
         t.gettext("Agreed to start: {value}").format(value=_when(user.consent_at, language, t)),
         t.gettext("First seen: {value}").format(value=_when(user.first_seen_at, language, t)),
         t.gettext("Last seen: {value}").format(value=_when(user.last_seen_at, language, t)),
@@ -134,10 +144,29 @@ def render_privacy(t: Translator, report: PrivacyReport, language: str) -> str:
         _Items(tuple(answer_lines(report.consultations, language))),
         *_cohort_lines(t, report),
         *_faq_lines(t, report, language),
+        *_recording_lines(t, report),
         "",
         *_name_lines(t, report),
     ]
     return _fit(t, lines)
+
+
+def _recording_lines(t: Translator, report: PrivacyReport) -> list[str]:
+    """Recordings they made; /deleteme deletes all but approved ones, which stay without
+    their name until replaced."""
+    if not report.recordings:
+        return []
+    return [
+        t.ngettext(
+            "Recordings you made: {n} (your voice, the card, the language, when, your name, "
+            "the review). /deleteme deletes it unless it was approved: an approved one stays "
+            "for learners, without your name, until a new recording replaces it.",
+            "Recordings you made: {n} (your voice, the card, the language, when, your name, "
+            "the review). /deleteme deletes them except approved ones: those stay for "
+            "learners, without your name, until new recordings replace them.",
+            report.recordings,
+        ).format(n=report.recordings),
+    ]
 
 
 def _name_lines(t: Translator, report: PrivacyReport) -> list[str]:

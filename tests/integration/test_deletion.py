@@ -30,6 +30,7 @@ PERSON_COLUMNS = {
     "invitations": ("created_by", "used_by"),
     "faq_questions": ("user_id", "taken_by"),
     "faq_messages": ("sender_id",),
+    "recordings": ("recorder_id",),
 }
 
 
@@ -258,6 +259,25 @@ def _person(user: int, n: int) -> dict[type[Base], list[dict[str, Any]]]:
         m.FaqVoice: [{"question_id": n, "sealed": b"sealed voice %d" % n}],
         m.FaqFeedback: [{"user_id": user, "entry_id": "retaliation", "helpful": False, "at": T0}],
         m.ComplaintDraft: [{"user_id": user, "text": text, "saved_at": T0}],
+        m.Recording: [
+            # a submission waiting for review (goes) and an approved recording (stays for
+            # learners, without the recorder)
+            {
+                "id": 10 * n + k,
+                "target_kind": "card",
+                "target_id": f"card-{n}-{k}",
+                "language": "en",
+                "recorder_id": user,
+                "recorder_name": text,
+                "created_at": T0,
+                "status": status,
+                "format": "ogg",
+                "size": 100,
+                "duration_ms": 1000,
+                "sha256": f"{10 * n + k:064x}",
+            }
+            for k, status in ((1, "pending"), (2, "approved"))
+        ],
     }
 
 
@@ -296,6 +316,8 @@ def _expected(before: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[st
                 row["taken_by"] = None  # B's question stays for B; who took it does not
             if name == "faq_messages" and row["sender_id"] == A and row["question_id"] != 1:
                 row["sender_id"] = None  # A's reply stays with B's question, unsigned
+            if name == "recordings" and row["recorder_id"] == A and row["status"] == "approved":
+                row.update(recorder_id=None, recorder_name=None)
             if name == "certificates" and row["user_id"] == A:
                 # the code stays, so it verifies as withdrawn; nothing says whose it was
                 row.update(user_id=None, name=None, scores={}, revoked_at="set")
@@ -330,6 +352,7 @@ async def test_deleteme_leaves_nothing_of_the_person_and_touches_nobody_else(
       seal its author is only a keyed pseudonym, to count a batch's authors, and the row
       is deleted when its batch is written);
     - their certificate's code, without user, name or scores, so it verifies as withdrawn;
+    - their approved recording, without recorder or name, until a new one replaces it;
     - their reply, as staff, to B's question: B keeps the conversation, which no longer
       says who wrote it, and B's question no longer says who took it.
     The consultation itself is nobody's and stays, as do the digests of updates already

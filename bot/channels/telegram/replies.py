@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Awaitable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Literal, cast
 
 from telegram import Bot, InputFile, InputPollOption, Message, Poll, Update
@@ -19,7 +19,16 @@ from telegram.error import BadRequest, TelegramError
 
 from bot.channels.telegram.render import markup
 from bot.channels.telegram.sending import attempt
-from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Unprompted
+from bot.conversation.ports import (
+    Attempt,
+    FetchFailed,
+    FetchTooLarge,
+    FileKind,
+    MediaRef,
+    OutFile,
+    StoredFile,
+    Unprompted,
+)
 from bot.screens import Keyboard, Question, Screen
 
 log = logging.getLogger(__name__)
@@ -49,22 +58,54 @@ async def _send_file(
     digest = hashlib.sha256(file.data).hexdigest() if uploaded is not None else ""
     known = uploaded.get(digest) if uploaded is not None else None
     upload: InputFile | str = known or InputFile(file.data, filename=file.filename)
-    buttons = markup(keyboard)
-    if file.kind == "photo":
-        sent = await bot.send_photo(chat_id, upload, caption=caption, reply_markup=buttons)
-    elif file.kind == "voice":
-        sent = await bot.send_voice(chat_id, upload, caption=caption, reply_markup=buttons)
-    elif file.kind == "audio":
-        sent = await bot.send_audio(chat_id, upload, caption=caption, reply_markup=buttons)
-    elif file.kind == "video":
-        sent = await bot.send_video(chat_id, upload, caption=caption, reply_markup=buttons)
-    else:
-        sent = await bot.send_document(chat_id, upload, caption=caption, reply_markup=buttons)
+    sent = await _send_as(bot, chat_id, file.kind, upload, caption, keyboard)
     if uploaded is not None and known is None and (file_id := _file_id(sent)) is not None:
         if len(uploaded) >= UPLOADED_KEPT:
             uploaded.pop(next(iter(uploaded)))
         uploaded[digest] = file_id
     return sent
+
+
+async def _send_as(
+    bot: Bot,
+    chat_id: int,
+    kind: FileKind,
+    upload: InputFile | str,
+    caption: str | None,
+    keyboard: Keyboard | None,
+) -> Message:
+    """One send of a file (new bytes, or a file id) by the method of its kind."""
+    buttons = markup(keyboard)
+    if kind == "photo":
+        return await bot.send_photo(chat_id, upload, caption=caption, reply_markup=buttons)
+    if kind == "voice":
+        return await bot.send_voice(chat_id, upload, caption=caption, reply_markup=buttons)
+    if kind == "audio":
+        return await bot.send_audio(chat_id, upload, caption=caption, reply_markup=buttons)
+    if kind == "video":
+        return await bot.send_video(chat_id, upload, caption=caption, reply_markup=buttons)
+    return await bot.send_document(chat_id, upload, caption=caption, reply_markup=buttons)
+
+
+async def send_stored(
+    bot: Bot,
+    chat_id: int,
+    file: StoredFile,
+    caption: str | None,
+    keyboard: Keyboard | None,
+) -> MediaRef | None:
+    """A file we keep, by its file id when Telegram gave one (file ids do not lapse; a
+    refused one is uploaded again); the new id after an upload."""
+    if file.known is not None:
+        try:
+            await _send_as(bot, chat_id, file.kind, file.known.id, caption, keyboard)
+            return None
+        except BadRequest as err:
+            log.info("Telegram refused a kept file id (%s); uploading the file again", err)
+    upload = InputFile(await file.load(), filename=file.filename)
+    sent = await _send_as(bot, chat_id, file.kind, upload, caption, keyboard)
+    file_id = _file_id(sent)
+    return MediaRef(file_id, datetime.now(UTC)) if file_id is not None else None
 
 
 def _file_id(message: Message) -> str | None:
@@ -125,6 +166,14 @@ class TelegramReplies:
         chat_id = self._chat_id
         if chat_id is not None:
             await _send_file(self._bot, chat_id, file, caption, keyboard)
+
+    async def send_stored(
+        self, file: StoredFile, caption: str | None = None, keyboard: Keyboard | None = None
+    ) -> MediaRef | None:
+        chat_id = self._chat_id
+        if chat_id is None:
+            return None
+        return await send_stored(self._bot, chat_id, file, caption, keyboard)
 
     async def ask(self, question: Question) -> str | None:
         chat_id = self._chat_id

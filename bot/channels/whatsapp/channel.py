@@ -34,7 +34,16 @@ from bot.channels.whatsapp.render import (
 )
 from bot.config import Template, TemplatePurpose
 from bot.conversation.memory import Memory
-from bot.conversation.ports import Attempt, FetchFailed, FetchTooLarge, OutFile, Sent, Unprompted
+from bot.conversation.ports import (
+    Attempt,
+    FetchFailed,
+    FetchTooLarge,
+    MediaRef,
+    OutFile,
+    Sent,
+    StoredFile,
+    Unprompted,
+)
 from bot.errors import StaleButton
 from bot.i18n import N_, Translator
 from bot.screens import WHATSAPP, Keyboard, Question, Screen, shorten
@@ -331,21 +340,63 @@ class WhatsAppChannel:
         return sent.attempt
 
     async def _file(self, address: str, file: OutFile, caption: str | None) -> _Answer:
-        kind = _MEDIA_TYPES.get(file.kind, "document")
         for fresh in (False, True):
             media_id = await self._upload(file, fresh=fresh)
             if media_id is None:
                 return _Answer(Attempt(Sent.LATER, RETRY_AFTER))
-            payload: dict[str, object] = {"id": media_id}
-            if kind == "document":
-                payload["filename"] = file.filename
-            if caption and kind != "audio":
-                payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
-            sent = await self._message(address, kind, payload)
+            sent = await self._media(address, file.kind, media_id, file.filename, caption)
             if sent.code not in MEDIA_REFUSED or fresh:
                 return sent
             log.info("a WhatsApp media id was refused; uploading the file again")
         raise AssertionError("the loop returns")
+
+    async def _media(
+        self, address: str, file_kind: str, media_id: str, filename: str, caption: str | None
+    ) -> _Answer:
+        """One media message by its media id (audio carries no caption on WhatsApp)."""
+        kind = _MEDIA_TYPES.get(file_kind, "document")
+        payload: dict[str, object] = {"id": media_id}
+        if kind == "document":
+            payload["filename"] = filename
+        if caption and kind != "audio":
+            payload["caption"] = shorten(to_whatsapp(caption), WHATSAPP.body)
+        return await self._message(address, kind, payload)
+
+    async def send_stored(
+        self,
+        address: str,
+        file: StoredFile,
+        caption: str | None = None,
+        keyboard: Keyboard | None = None,
+    ) -> tuple[Attempt, MediaRef | None]:
+        """A file we keep, by the media id of an earlier upload while Meta keeps it (29
+        days), else (or when Meta says it does not know the id) uploaded anew; the new
+        id comes back for the caller to keep. Audio takes no caption here: the caption
+        goes as the text under which its choices are offered."""
+        sent: _Answer | None = None
+        known = file.known
+        if known is not None and self._clock() - known.uploaded_at < MEDIA_LIFETIME:
+            sent = await self._media(address, file.kind, known.id, file.filename, caption)
+            if sent.code in MEDIA_REFUSED:
+                log.info("a kept WhatsApp media id was refused; uploading the file again")
+                sent = None
+        fresh: MediaRef | None = None
+        if sent is None:
+            out = OutFile(await file.load(), file.filename, file.kind, file.mime)
+            media_id = await self._upload(out, fresh=True)
+            if media_id is None:
+                return Attempt(Sent.LATER, RETRY_AFTER), None
+            fresh = MediaRef(media_id, self._clock())
+            sent = await self._media(address, file.kind, media_id, file.filename, caption)
+        if sent.attempt.result is not Sent.SENT:
+            return sent.attempt, fresh
+        audio = _MEDIA_TYPES.get(file.kind) == "audio"
+        text = caption if audio and caption else None
+        if keyboard:
+            text = text or self._t.pgettext("whatsapp list", "Choose")
+        if text is not None:
+            sent = await self._post(address, render(text, keyboard, t=self._t))
+        return sent.attempt, fresh
 
     async def _upload(self, file: OutFile, *, fresh: bool = False) -> str | None:
         """Our copy's media id: uploaded once, again when it is older than Meta keeps it
@@ -479,6 +530,12 @@ class WhatsAppReplies:
         self, file: OutFile, caption: str | None = None, keyboard: Keyboard | None = None
     ) -> None:
         await self._in_language.send_file(self._address, file, caption, keyboard)
+
+    async def send_stored(
+        self, file: StoredFile, caption: str | None = None, keyboard: Keyboard | None = None
+    ) -> MediaRef | None:
+        _, fresh = await self._in_language.send_stored(self._address, file, caption, keyboard)
+        return fresh
 
     async def ask(self, question: Question) -> str | None:
         return (await self._in_language.ask(self._address, question)).ref

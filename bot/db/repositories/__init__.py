@@ -45,6 +45,7 @@ from bot.db.repositories.quizzes import (
     QuestionCount,
     QuizRepository,
 )
+from bot.db.repositories.recordings import NewRecording, RecordingRecord, RecordingRepository
 from bot.db.repositories.reminders import (
     DueReminder,
     Outcome,
@@ -87,6 +88,7 @@ __all__ = [
     "MessageRecord",
     "MissedQuestion",
     "ModuleCount",
+    "NewRecording",
     "Outcome",
     "PollRecord",
     "ProcessedEventRepository",
@@ -95,6 +97,8 @@ __all__ = [
     "QuestionRecord",
     "QuizRepository",
     "Recipient",
+    "RecordingRecord",
+    "RecordingRepository",
     "ReminderCounts",
     "ReminderRecord",
     "ReminderRepository",

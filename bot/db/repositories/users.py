@@ -29,6 +29,8 @@ class UserRecord:
     blocked: bool
     waiting: dict[str, Any] | None = None  # see bot.context.durable_steps
     opted_out_at: datetime | None = None  # STOP: nothing sent on the bot's own until START
+    listen_language: str | None = None  # heard in, when not the language read
+    audio_first: bool = False
 
 
 _COLUMNS = tuple(User.__table__.columns)  # id first
@@ -46,6 +48,8 @@ def _record(row: Row[Any]) -> UserRecord:
         blocked=row.blocked,
         waiting=row.waiting,
         opted_out_at=row.opted_out_at,
+        listen_language=row.listen_language,
+        audio_first=bool(row.audio_first),
     )
 
 
@@ -131,6 +135,16 @@ class UserRepository:
         self._writing(user_id)
         await self._session.execute(
             update(User).where(User.id == user_id).values(time_zone=time_zone)
+        )
+
+    async def set_listening(
+        self, user_id: int, *, language: str | None, audio_first: bool
+    ) -> None:
+        self._writing(user_id)
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(listen_language=language, audio_first=audio_first)
         )
 
     async def set_consent(self, user_id: int, at: datetime) -> None:

@@ -96,7 +96,12 @@ class Playground:
 
     def _message_view(self, chat: ChatState, stored: StoredMessage) -> dict[str, Any]:
         data = stored.data
-        media = data.get("document") or data.get("voice") or (data.get("photo") or [None])[-1]
+        media = (
+            data.get("document")
+            or data.get("voice")
+            or data.get("audio")
+            or (data.get("photo") or [None])[-1]
+        )
         poll = data.get("poll")
         my_vote = None
         if poll is not None and poll["id"] in self._standin.state.polls:
