@@ -104,7 +104,7 @@ class WhatsAppBot:
         bot, until they write again."""
         unreachable = status.status is Delivery.FAILED and status.error_code == UNREACHABLE
         if unreachable:
-            async with self.webhook.slot, self._services.uow() as uow:
+            async with self.webhook.slots.status(), self._services.uow() as uow:
                 user_id = await uow.accounts.user_id(PLATFORM, status.recipient)
                 if user_id is not None:
                     await learners.mark_blocked(uow, user_id)
@@ -117,7 +117,7 @@ class WhatsAppBot:
         # sent lately, wait a little for the record.
         waits = STATUS_WAITS if self.channel.may_be_recorded_soon(status.message_id) else ()
         for wait in (*waits, None):
-            async with self.webhook.slot, self._services.uow() as uow:
+            async with self.webhook.slots.status(), self._services.uow() as uow:
                 if await deliveries.reported(uow, status.message_id, state):
                     return
             if wait is None:

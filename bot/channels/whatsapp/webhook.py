@@ -29,6 +29,7 @@ from aiohttp import web
 from pywa import utils as pywa_utils
 
 from bot.channels.whatsapp.events import Incoming, Update, read_body
+from bot.channels.whatsapp.slots import Slots
 from bot.redact import error_summary, redacted_traceback
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ class WhatsAppWebhook:
         self._handle = handle
         self._phone_number_id = phone_number_id
         self._tasks: set[asyncio.Task[None]] = set()
-        self._slots = asyncio.Semaphore(at_once)
+        self._slots = Slots(at_once)
         # a person's wa_id -> (their lock, how many calls hold or wait for it)
         self._locks: dict[str, tuple[asyncio.Lock, int]] = {}
 
@@ -79,8 +80,8 @@ class WhatsAppWebhook:
         web_app.on_shutdown.append(lambda _: self.drain())
 
     @property
-    def slot(self) -> asyncio.Semaphore:
-        """One of the slots turns are processed in (at most `at_once` together)."""
+    def slots(self) -> Slots:
+        """The slots work is processed in (at most `at_once` together, people first)."""
         return self._slots
 
     @property
@@ -134,10 +135,10 @@ class WhatsAppWebhook:
         for update in updates:
             try:
                 if isinstance(update, Incoming):
-                    async with self._in_order(update.person.external_id), self._slots:
+                    async with self._in_order(update.person.external_id), self._slots.turn():
                         await self._handle(update)
                 else:
-                    # a status takes a slot for each visit to the database (see `slot`), not
+                    # a status takes a slot for each visit to the database (see `slots`), not
                     # while it waits for its send's record: a wait must not stall turns
                     await self._handle(update)
             except Exception as err:
