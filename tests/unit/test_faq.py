@@ -14,6 +14,7 @@ from benchmarks.faq import (
     BLIND,
     BLIND2,
     BLIND3,
+    BLIND5,
     HELD_OUT,
     STORIES_DEV,
     TEST,
@@ -173,16 +174,17 @@ def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
 
 
 def test_quality_floor_on_the_story_form_sets(index: FaqIndex) -> None:
-    """The tuner's story-form set and the tuned half of the fourth blind set (84.7-88.9% a
-    language and no confident wrong answer in the seventh round).
+    """The tuner's story-form set, the tuned half of the fourth blind set and the fifth blind
+    set (run once, then tuned on from the ninth round: 87.9-90.9% a language and 1 confident
+    wrong answer in 528 in the ninth round).
 
-    The other half of the fourth blind set is deliberately not held to a floor here, and the
-    fifth blind set is never read by a test: a test on them would invite tuning on them.
+    The other half of the fourth blind set is deliberately not held to a floor here: a test
+    on it would invite tuning on it.
     """
-    questions = load_questions(STORIES_DEV) + blind4_half(held_out=False)
+    questions = load_questions(STORIES_DEV) + blind4_half(held_out=False) + load_questions(BLIND5)
     report = evaluate(index, questions)
     for language, accuracy in report.accuracy.items():
-        assert accuracy >= 0.82, (language, accuracy)
+        assert accuracy >= 0.85, (language, accuracy)
     assert report.confident_wrong_share <= 0.01
 
 
