@@ -534,7 +534,8 @@ def main() -> None:
     evaluate(index, load_questions()[:20])  # warm the caches, as a running bot would be
     print(
         f"FAQ search benchmark: evidence needed {index.needed:.2f} (lead x{LEAD_WEIGHT}, "
-        f"votes x{VOTE_WEIGHT}, topic +{index.topic_bonus}); index built in {built_ms:.0f} ms"
+        f"votes x{VOTE_WEIGHT}, topic +{index.topic_bonus}, domain x{DOMAIN_WEIGHT} clear "
+        f"{DOMAIN_CLEAR:g}); index built in {built_ms:.0f} ms"
     )
     reports = []
     for title, items in sets:

@@ -21,9 +21,9 @@ FAQ does not answer (jobs, school fees, thanks), indexed like one more entry: a 
 closer to them than to the best entry (or barely less close) gets no confident answer,
 unless its words are far more often the entries' words than theirs: the domain odds, a naive
 Bayes log odds over the phrasings' words, where a word the entries and the everyday messages
-share equally ("who do I tell") counts for nothing and "dust", "spill" or "saboot" count for a
-lot. A story ("the trucks spoiled our well, who do I tell") is often as close to some everyday
-message as to its entry by the scores above, but its scene is the entries' world.
+share equally ("who") counts for nothing and "dust" or "saboot" count for a lot. A story
+("my daughter emailed ASI about the dust yesterday, what now") can be as close to some
+everyday message as to its entry by the scores above, but its words are the entries'.
 
 Pure Python, no telegram; the index is built once in post_init.
 """
