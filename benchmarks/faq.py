@@ -54,12 +54,14 @@ from bot.services.faq_search import (
     OFF_TOPIC,
     OFF_TOPIC_LEAD,
     PHRASE_SHARE,
+    ROMAN_HINDI_EASE,
     TOPIC_BONUS,
     VOTE_WEIGHT,
     WORD_SET_CANDIDATES,
     WORDSET_SHARE,
     FaqIndex,
     phrase_text,
+    romanised_hindi,
 )
 
 QUESTIONS = Path(__file__).with_name("faq_questions.yaml")
@@ -262,7 +264,7 @@ def leave_phrasing_out(
     return done, np.array(rows), np.array(on_topic), ids, np.array(domain)
 
 
-Rule = tuple[float, float, float, float, float, float, float]
+Rule = tuple[float, float, float, float, float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -277,9 +279,12 @@ class _Decisions:
     off_topic: np.ndarray
     scores: np.ndarray  # questions x entries, the off-topic messages included
     domain: np.ndarray  # each question's domain odds
+    roman: np.ndarray  # whether each question is Hindi typed in Latin letters
 
     @classmethod
-    def of(cls, signals: np.ndarray, ids: list[str], domain: np.ndarray) -> _Decisions:
+    def of(
+        cls, signals: np.ndarray, ids: list[str], domain: np.ndarray, roman: np.ndarray
+    ) -> _Decisions:
         """As _LanguageIndex.rank: the word-set signal only for the WORD_SET_CANDIDATES entries
         that lead on the other three, and for the off-topic messages."""
         off = ids.index(OFF_TOPIC)
@@ -301,23 +306,25 @@ class _Decisions:
         for signal in (*(signals[:, :, k] for k in range(3)), by_words):
             votes += (signal.argmax(axis=1) == best) & (signal.max(axis=1) > 0)
         top = entries[rows, best]
-        return cls(best, top, others.max(axis=1), votes, scores[:, off], scores, domain)
+        return cls(best, top, others.max(axis=1), votes, scores[:, off], scores, domain, roman)
 
     def evidence(self, rule: Rule, on_topic: np.ndarray) -> np.ndarray:
         """The evidence for each question's best entry, with the rule (lead weight, vote
-        weight, topic bonus, off-topic lead, domain weight, domain clear, evidence needed)."""
-        lead_weight, vote_weight, topic_bonus, _, domain_weight, _, _ = rule
+        weight, topic bonus, off-topic lead, domain weight, domain clear, romanised Hindi's
+        ease, evidence needed)."""
+        lead_weight, vote_weight, topic_bonus, _, domain_weight, _, ease, _ = rule
         return (
             self.top
             + lead_weight * (self.top - self.rival)
             + vote_weight * self.votes
             + topic_bonus * on_topic
             + domain_weight * np.tanh(self.domain / DOMAIN_SCALE)
+            + ease * self.roman
         )
 
     def clear(self, rule: Rule) -> np.ndarray:
         """Where the best entry clears the off-topic messages (a lead, or domain odds)."""
-        _, _, _, off_topic_lead, _, domain_clear, _ = rule
+        _, _, _, off_topic_lead, _, domain_clear, _, _ = rule
         return (self.top - self.off_topic >= off_topic_lead - 1e-9) | (self.domain >= domain_clear)
 
     def sure(self, rule: Rule, on_topic: np.ndarray) -> np.ndarray:
@@ -342,30 +349,24 @@ def calibrate(course: Course, max_wrong: float, mistakes: bool = False) -> None:
     want = np.array([ids.index(q.entry_id) if q.entry_id else -1 for q in questions])
     languages = np.array([q.language for q in questions])
     near = np.array([q.near for q in questions])
-    decided = _Decisions.of(signals, ids, domain)
+    roman = np.array([romanised_hindi(q.question, q.language) for q in questions])
+    decided = _Decisions.of(signals, ids, domain, roman)
     shown = np.argsort(
         -np.where(np.arange(len(ids)) == ids.index(OFF_TOPIC), -np.inf, decided.scores), axis=1
     )[:, :3]
     needed = np.round(np.arange(0.5, 2.21, 0.01), 2)
     found: list[tuple[float, float, float, Rule]] = []
-    for (
-        lead_weight,
-        vote_weight,
-        topic_bonus,
-        off_topic_lead,
-        domain_weight,
-        domain_clear,
-    ) in product(
-        np.arange(0, 2.01, 0.25),
-        np.arange(0, 0.451, 0.05),
-        (0.0, 0.05),
-        (0.0, 0.05, 0.1, 0.15),
-        (0.0, 0.1, 0.2, 0.3),
-        (math.inf, -1.0, 0.0, 1.0),
+    for weights in product(
+        np.arange(0, 2.01, 0.25),  # lead
+        np.arange(0, 0.451, 0.05),  # votes
+        (0.0, 0.05),  # topic bonus
+        (0.0, 0.05, 0.1, 0.15),  # off-topic lead
+        (0.0, 0.1, 0.2, 0.3),  # domain weight
+        (math.inf, -1.0, 0.0, 1.0),  # domain clear
+        (0.0, 0.1, 0.2),  # romanised Hindi's ease
     ):
-        rule: Rule = (
-            lead_weight, vote_weight, topic_bonus, off_topic_lead, domain_weight, domain_clear, 0
-        )  # fmt: skip
+        a, b, c, d, e, f, g = (float(x) for x in weights)
+        rule: Rule = (a, b, c, d, e, f, g, 0.0)
         evidence = decided.evidence(rule, on_topic)
         sure = (evidence[None, :] >= needed[:, None] - 1e-9) & decided.clear(rule)[None, :]
         got = np.where(sure, decided.best[None, :], -1)
@@ -379,26 +380,20 @@ def calibrate(course: Course, max_wrong: float, mistakes: bool = False) -> None:
         k = int(accuracy.argmax())  # the best evidence needed for these weights
         unsure = ~sure[k] & (want != -1)
         among = (shown[unsure] == want[unsure, None]).any(axis=1).mean()
-        a, b, c, d, e, f = (round(float(x), 3) for x in rule[:-1])
-        found.append(
-            (
-                float(accuracy[k]),
-                float(wrong[k].mean()),
-                float(among),
-                (a, b, c, d, e, f, needed[k]),
-            )
-        )
+        rounded = (round(a, 3), round(b, 3), c, d, e, f, g, float(needed[k]))
+        found.append((float(accuracy[k]), float(wrong[k].mean()), float(among), rounded))
     found.sort(key=lambda f: (-f[0], f[1]))
     print(f"{len(questions)} questions scored leave-phrasing-out, {FOLDS} folds a language")
     current: Rule = (
         LEAD_WEIGHT, VOTE_WEIGHT, TOPIC_BONUS, OFF_TOPIC_LEAD, DOMAIN_WEIGHT, DOMAIN_CLEAR,
-        EVIDENCE_NEEDED,
+        ROMAN_HINDI_EASE, EVIDENCE_NEEDED,
     )  # fmt: skip
     for top1, wrong, among, best in found[:10]:
         print(
             f"lead x{best[0]:.2f} votes x{best[1]:.3f} topic +{best[2]:.2f} "
             f"off-topic lead {best[3]:.2f} domain x{best[4]:.1f} clear {best[5]:g} "
-            f"needed {best[6]:.2f}: top-1 {top1:5.1%}  confident wrong {wrong:5.1%}  "
+            f"romanised Hindi +{best[6]:.1f} needed {best[7]:.2f}: top-1 {top1:5.1%}  "
+            f"confident wrong {wrong:5.1%}  "
             f"right topic among the three shown {among:5.1%}"
         )
     for title, picked in (
@@ -535,7 +530,7 @@ def main() -> None:
     print(
         f"FAQ search benchmark: evidence needed {index.needed:.2f} (lead x{LEAD_WEIGHT}, "
         f"votes x{VOTE_WEIGHT}, topic +{index.topic_bonus}, domain x{DOMAIN_WEIGHT} clear "
-        f"{DOMAIN_CLEAR:g}); index built in {built_ms:.0f} ms"
+        f"{DOMAIN_CLEAR:g}, romanised Hindi +{ROMAN_HINDI_EASE}); index built in {built_ms:.0f} ms"
     )
     reports = []
     for title, items in sets:
