@@ -14,6 +14,7 @@ from benchmarks.faq import (
     BLIND,
     BLIND2,
     BLIND3,
+    BLIND5,
     HELD_OUT,
     STORIES_DEV,
     TEST,
@@ -173,16 +174,17 @@ def test_quality_floor_on_the_later_sets(index: FaqIndex) -> None:
 
 
 def test_quality_floor_on_the_story_form_sets(index: FaqIndex) -> None:
-    """The tuner's story-form set and the tuned half of the fourth blind set (84.7-88.9% a
-    language and no confident wrong answer in the seventh round).
+    """The tuner's story-form set, the tuned half of the fourth blind set and the fifth blind
+    set (run once, then tuned on from the ninth round: 88.6-91.7% a language and 1 confident
+    wrong answer in 528 in the ninth round).
 
-    The other half of the fourth blind set is deliberately not held to a floor here, and the
-    fifth blind set is never read by a test: a test on them would invite tuning on them.
+    The other half of the fourth blind set is deliberately not held to a floor here: a test
+    on it would invite tuning on it.
     """
-    questions = load_questions(STORIES_DEV) + blind4_half(held_out=False)
+    questions = load_questions(STORIES_DEV) + blind4_half(held_out=False) + load_questions(BLIND5)
     report = evaluate(index, questions)
     for language, accuracy in report.accuracy.items():
-        assert accuracy >= 0.82, (language, accuracy)
+        assert accuracy >= 0.86, (language, accuracy)
     assert report.confident_wrong_share <= 0.01
 
 
@@ -231,7 +233,7 @@ def test_on_topic_questions_need_less_evidence(course: Course, index: FaqIndex) 
     question = "o rio ficou sujo por causa da mina, como reclamo"
     assert index.on_topic(question, "pt")
     evidence = index.evidence(index.closest(question, "pt", 4))
-    needed = evidence + TOPIC_BONUS / 2  # reached only with the bonus
+    needed = evidence + index.ease(question, "pt") + TOPIC_BONUS / 2  # only with the bonus
     assert FaqIndex(course, needed=needed, topic_bonus=0.0).search(question, "pt").best is None
     found = FaqIndex(course, needed=needed).search(question, "pt").best
     assert found is not None and found.entry_id == "how-to-submit"
@@ -241,10 +243,13 @@ def test_a_question_close_to_the_off_topic_messages_gets_no_answer(
     course: Course, index: FaqIndex
 ) -> None:
     """A phone's password is not the report key's: the signals may agree on track-status, but
-    the off-topic messages are not left far enough behind."""
+    the off-topic messages are not left far enough behind (and its words are theirs, so the
+    domain odds do not stand in for that lead)."""
     question = "celular travado esqueci a senha"
-    loose = FaqIndex(course, off_topic_lead=0.0).search(question, "pt").best
+    loose = FaqIndex(course, needed=0.0, off_topic_lead=0.0).search(question, "pt").best
     assert loose is not None and loose.entry_id == "track-status"
+    # the lead over the off-topic messages alone holds it back, whatever the evidence
+    assert FaqIndex(course, needed=0.0).search(question, "pt").best is None
     assert index.search(question, "pt").best is None
 
 
