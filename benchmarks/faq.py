@@ -16,7 +16,9 @@ round its even-numbered questions in each language are tuned on (with the seven 
 default run and the calibration) and its odd-numbered ones are held out (--held-out). The
 fifth blind set (faq_blind5.yaml) was run once with --set at the end of the eighth round (the
 README has its figures); from the ninth round it is tuned on like the others (in the default
-run and the calibration), so its figures are development figures now.
+run and the calibration), so its figures are development figures now. The sixth blind set
+(faq_blind6.yaml) was run once with --set after the ninth round (the README has its figures);
+it is not in the default run or the calibration.
 
 For each language: top-1, confident wrong, and for the in-scope questions answered "not
 sure", whether the right topic was among the three shown; story-form (`story: true`) and
