@@ -110,6 +110,7 @@ async def take_turn(
     memory: Memory,
     handler: TurnHandler,
     event_id: str | None = None,
+    order: int | None = None,
 ) -> None:
     """Handle one event in one unit of work (committed when the handler returns), while no
     other process handles one of the same person's (bot.db.locks). With `event_id` (the
@@ -128,6 +129,8 @@ async def take_turn(
         identity = learners.Identity(person.platform, person.external_id, person.address)
         admin = services.is_admin(person.platform, person.external_id)
         user = await learners.arrive(uow, identity, now, admin)
+        if order is not None and not await _in_order(services, uow, person, event, order):
+            return
         language = user.language or services.i18n.negotiate(person.language_code)
         memory.language = language
         load_steps(memory, user.waiting, user.id, services.sealer)
@@ -139,3 +142,22 @@ async def take_turn(
         if (memory.waiting, memory.pending_invitation) != memory.loaded:
             steps = steps_to_save(memory, user.id, services.sealer)
             await learners.save_steps(uow, user.id, steps)
+
+
+async def _in_order(
+    services: Services, uow: UnitOfWork, person: Person, event: Event, order: int
+) -> bool:
+    """Whether to handle an event whose platform numbers updates in order (`order`).
+
+    One instance handles a person's updates one by one in the order they came. Several
+    take turns under the person's lock, but an update can wait in one instance while
+    another handles the person's next ones: a press handled after a newer press would take
+    the learner back (a repeated tap on a card they have since left). Such a press is
+    dropped; a typed message or command is handled whatever its place, never lost."""
+    if services.settings.instances < 2:
+        return True
+    newer = await uow.accounts.advance(person.platform, person.external_id, order)
+    if not newer and isinstance(event, Pressed):
+        log.info("a %s press older than one handled already: dropped", person.platform)
+        return False
+    return True

@@ -93,6 +93,10 @@ class Account(Base):
     # On a channel that may write freely only for a while after the person wrote
     # (WhatsApp's 24 hours), the minute of their last message, rounded down; else NULL.
     last_inbound_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # With several instances, the platform's number of the newest update handled for this
+    # account (Telegram's update_id grows with each update), so that an older press that
+    # waited in another instance is not handled after a newer one; NULL with one instance.
+    last_update: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class CardProgress(Base):

@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 
 from bot.config import load_settings
-from bot.conversation.events import Person, Typed
+from bot.conversation.events import Person, Pressed, Typed
 from bot.conversation.memory import Memory
 from bot.conversation.ports import Replies
 from bot.conversation.turn import Turn, take_turn
@@ -63,3 +63,35 @@ async def test_one_persons_turns_never_overlap_across_processes(database_url: st
     ((c, _),) = spans["502"]
     ((e, _),) = spans["503"]
     assert c < a[1] and e < a[1], "other people's turns ran beside the first one"
+
+
+async def test_with_several_processes_an_older_press_after_a_newer_one_is_dropped(
+    database_url: str,
+) -> None:
+    """Update 7 waited in one process while another handled the person's update 8: the
+    press is dropped (it would take the learner back); a typed message is still handled."""
+    services = await _process(database_url)
+    handled: list[str] = []
+
+    def handler(name: str) -> Any:
+        async def run(turn_: Turn) -> None:
+            handled.append(name)
+            await turn_.uow.commit()
+
+        return run
+
+    def turn(event: Any, name: str, order: int) -> Any:
+        person = Person("telegram", "601", "601")
+        replies = cast(Replies, object())
+        return take_turn(
+            services, person, event, replies, Memory(), handler(name), str(order), order=order
+        )
+
+    try:
+        await turn(Pressed("c:a"), "press 8", 8)
+        await turn(Pressed("c:b"), "press 7", 7)
+        await turn(Typed("hello", "hello"), "text 6", 6)
+        await turn(Pressed("c:c"), "press 9", 9)
+    finally:
+        await close_services(services)
+    assert handled == ["press 8", "text 6", "press 9"]

@@ -64,7 +64,16 @@ async def run_turn(
             _keep_recent(context, update.effective_user.id)
         replies = TelegramReplies(update, context.bot)
         update_id = str(update.update_id)
-        await take_turn(context.services, person, event, replies, memory, handler, update_id)
+        await take_turn(
+            context.services,
+            person,
+            event,
+            replies,
+            memory,
+            handler,
+            update_id,
+            order=update.update_id,
+        )
     finally:
         if spinner is not None:
             await spinner

@@ -30,6 +30,20 @@ class AccountRepository:
         self._session = session
         self._cache = cache
 
+    async def advance(self, platform: str, external_id: str, number: int) -> bool:
+        """Note that update `number` of this account is handled; False if a newer one was
+        (its number is higher) and the account's mark stays where it is."""
+        result = await self._session.execute(
+            update(Account)
+            .where(
+                Account.platform == platform,
+                Account.external_id == external_id,
+                or_(Account.last_update.is_(None), Account.last_update < number),
+            )
+            .values(last_update=number)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def user_id(self, platform: str, external_id: str) -> int | None:
         """The person behind a channel identity, or None for someone new."""
         if self._cache is not None and (known := self._cache.account(platform, external_id)):
