@@ -1,0 +1,151 @@
+"""Random input through the real WhatsApp side, on both databases: typed words and commands,
+text with odd Unicode, button and list ids (real, stale and forged), and files of any kind
+with bytes that are not what they claim. Nothing may crash or log an unhandled error, every
+message is handled to the end, and a forged choice changes nothing the person has."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.actions import parse_action
+from bot.actions.lessons import OpenModule, ShowCard
+from bot.actions.menu import Menu
+from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
+from tests.whatsapp.test_learner import _onboard
+
+AWA = "224620000077"
+WORDS = [
+    "menu",
+    "help",
+    "aide",
+    "ajuda",
+    "मेनू",
+    "start",
+    "/start",
+    "/menu",
+    "/privacy",
+    "/faq",
+    "/quiz",
+    "/progress",
+    "/glossary",
+    "/verify ABCD-EFGH",
+    "/nosuchcommand",
+    "NOSUCHCODE",
+]
+REAL = [
+    Menu("main").pack(),
+    Menu("continue").pack(),
+    Menu("modules").pack(),
+    Menu("faq").pack(),
+    Menu("glossary").pack(),
+    ShowCard("vc-what-1").pack(),
+    OpenModule("value-chain").pack(),
+    "lang:fr",
+    "ok",
+]
+odd_text = st.text(
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=300
+)
+forged = st.one_of(
+    st.text(min_size=1, max_size=200),
+    st.sampled_from(["m:", "m:nosuch", "ks:1:9999", "aq:99999", "tco:-1", "lang:xx", "more:9"]),
+    st.builds(
+        lambda p, tail: f"{p}:{tail}",
+        st.sampled_from(["m", "ks", "aq", "tco", "qs", "c"]),
+        st.text(max_size=40),
+    ),
+)
+media = st.tuples(
+    st.sampled_from(["image", "document", "audio", "video"]),
+    st.sampled_from(["image/jpeg", "application/pdf", "audio/ogg", "video/mp4", "text/plain"]),
+    st.binary(min_size=1, max_size=64),
+)
+step = st.one_of(
+    st.tuples(st.just("say"), st.sampled_from(WORDS)),
+    st.tuples(st.just("say"), odd_text),
+    st.tuples(st.just("choose"), st.sampled_from(REAL)),
+    st.tuples(st.just("choose"), forged),
+    st.tuples(st.just("file"), media),
+)
+
+
+class Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if not record.name.startswith("bot.channels.whatsapp.standin"):
+            self.records.append(record)
+
+
+@pytest.fixture
+async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
+    async with whatsapp_bot(database_url) as h:
+        h.standin.add_user(AWA, "Awa")
+        await _onboard(h, AWA, "en")
+        yield h
+
+
+async def _state(h: WhatsAppHarness) -> dict[str, Any]:
+    """What the person has: their row, progress, quiz attempts, reminders, questions."""
+    out: dict[str, Any] = {}
+    async with h.services.uow() as uow:
+        user_id = await uow.accounts.user_id("whatsapp", AWA)
+        for table, column in (
+            ("users", "id"),
+            ("card_progress", "user_id"),
+            ("quiz_attempts", "user_id"),
+            ("reminders", "user_id"),
+            ("faq_questions", "user_id"),
+            ("events", "user_id"),
+        ):
+            rows = await uow.session.execute(
+                sa.text(f"SELECT * FROM {table} WHERE {column} = :u"), {"u": user_id}
+            )
+            out[table] = sorted(tuple(str(v) for v in row) for row in rows)
+    return out
+
+
+async def _do(h: WhatsAppHarness, kind: str, value: Any) -> None:
+    if kind == "say":
+        h.standin.send_text(AWA, value)
+    elif kind == "choose":
+        h.standin.send_forged_reply(AWA, value)
+    else:
+        what, mime, data = value
+        h.standin.send_media(AWA, what, data, mime, voice=what == "audio")
+    await h.settle()
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(steps=st.lists(step, min_size=1, max_size=6))
+async def test_random_messages_are_handled_and_forged_choices_change_nothing(
+    wa: WhatsAppHarness, steps: list[tuple[str, Any]]
+) -> None:
+    errors = Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        for kind, value in steps:
+            forgery = kind == "choose" and parse_action(value) is None
+            before = await _state(wa) if forgery else None
+            await _do(wa, kind, value)
+            assert not wa.bot.webhook.busy, "every message handled to the end"
+            if before is not None:
+                assert await _state(wa) == before, f"a forged choice changed something: {value!r}"
+    finally:
+        logging.getLogger().removeHandler(errors)
+    assert errors.records == [], [r.getMessage() for r in errors.records][:3]
