@@ -71,7 +71,7 @@ def listening_language(turn_: Turn) -> str:
 async def card_audio(turn_: Turn, place: CardPlace) -> RecordingRecord | None:
     """The card's approved recording in the listening language, if any."""
     target = Target("card", place.card.id, listening_language(turn_))
-    return await recordings.approved_for(turn_.uow, target)
+    return await recordings.approved_for(turn_.uow, target, turn_.services.recorded)
 
 
 async def send_audio_first(
@@ -308,7 +308,9 @@ async def on_approve(turn_: Turn) -> None:
     recording_id = picked(turn_, ReviewApprove).recording
     _admin(turn_, str(recording_id))
     services = turn_.services
-    found = await recordings.approve(turn_.uow, services.audio, recording_id, services.clock())
+    found = await recordings.approve(
+        turn_.uow, services.audio, recording_id, services.clock(), services.recorded
+    )
     await _tell_recorder(turn_, found, None)
     await show(turn_, views.render_approved(turn_.t), back_to_list_keyboard(turn_.t), edit=False)
 

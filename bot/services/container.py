@@ -29,6 +29,7 @@ from bot.services import faq
 from bot.services.answer_limit import MAX_PER_WINDOW, WINDOW, AnswerLimit
 from bot.services.faq_search import FaqIndex
 from bot.services.holding import BatchPolicy
+from bot.services.recordings import RecordedTargets
 from bot.services.zones import ZoneIndex
 
 # Verification tries: 10 per 10 minutes per Telegram user (/verify) and per client address
@@ -72,6 +73,8 @@ class Services:
     # (recording, platform) -> held while a recording is uploaded to that channel, so the
     # learners pressing Listen meanwhile wait for its id instead of uploading it again
     uploading: dict[tuple[int, str], asyncio.Lock] = field(default_factory=dict)
+    # which cards have an approved recording, as this process last read it
+    recorded: RecordedTargets = field(default_factory=RecordedTargets)
 
     def upload_lock(self, recording_id: int, platform: str) -> asyncio.Lock:
         return self.uploading.setdefault((recording_id, platform), asyncio.Lock())

@@ -10,8 +10,9 @@ once no row names them, always after the rows' transaction committed.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.audio_store import AudioStore
@@ -60,6 +61,36 @@ class Target:
     kind: TargetKind
     id: str
     language: str
+
+
+# How soon a recording another instance approved is heard here.
+RECORDED_REFRESH = 30.0
+
+
+@dataclass
+class RecordedTargets:
+    """What has an approved recording, as this process last read it: a card shown to a
+    learner asks the database for its recording only where there is one (asking on every
+    card was one statement in three of a lesson tap). Approved recordings are replaced,
+    never removed, so the set only grows: this process adds what it approves, and reads
+    the set again at most every RECORDED_REFRESH seconds for what another one approved."""
+
+    clock: Callable[[], float] = time.monotonic
+    known: set[tuple[str, str, str]] = field(default_factory=set)
+    read_at: float | None = None
+
+    def note(self, target: Target) -> None:
+        self.known.add((target.kind, target.id, target.language))
+
+    async def may_have(self, uow: UnitOfWork, target: Target) -> bool:
+        key = (target.kind, target.id, target.language)
+        if key in self.known:
+            return True
+        now = self.clock()
+        if self.read_at is None or now - self.read_at >= RECORDED_REFRESH:
+            self.known |= await uow.recordings.approved_targets()
+            self.read_at = now
+        return key in self.known
 
 
 def languages_to_record(course: Course, reading: str) -> list[tuple[str, str]]:
@@ -168,7 +199,11 @@ async def pending(uow: UnitOfWork, recording_id: int) -> RecordingRecord:
 
 
 async def approve(
-    uow: UnitOfWork, store: AudioStore, recording_id: int, now: datetime
+    uow: UnitOfWork,
+    store: AudioStore,
+    recording_id: int,
+    now: datetime,
+    recorded: RecordedTargets | None = None,
 ) -> RecordingRecord:
     """Learners hear this one from now on; the approved one before it (row and file) goes."""
     found = await pending(uow, recording_id)
@@ -182,6 +217,8 @@ async def approve(
     if not await uow.recordings.set_status(found.id, "approved", was="pending", now=now):
         raise StaleButton(str(recording_id))
     await uow.commit()
+    if recorded is not None:
+        recorded.note(Target(found.target_kind, found.target_id, found.language))  # type: ignore[arg-type]
     if previous is not None:
         await drop_unused(uow, store, [previous])
     return found
@@ -204,7 +241,13 @@ async def reject(
     return found
 
 
-async def approved_for(uow: UnitOfWork, target: Target) -> RecordingRecord | None:
+async def approved_for(
+    uow: UnitOfWork, target: Target, recorded: RecordedTargets | None = None
+) -> RecordingRecord | None:
+    """The approved recording of `target`, if any (`recorded`: skip the database where
+    this process knows there is none)."""
+    if recorded is not None and not await recorded.may_have(uow, target):
+        return None
     return await uow.recordings.approved(target.kind, target.id, target.language)
 
 

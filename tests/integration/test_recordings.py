@@ -124,3 +124,41 @@ async def test_shipped_audio_gives_way_to_a_recording_made_in_the_bot(
         assert await recordings.ship_content_audio(uow, store, files, T0) == 0
         approved = await recordings.approved_for(uow, CARD)
         assert approved is not None and approved.id == made and not approved.from_content
+
+
+async def test_a_card_without_a_recording_costs_no_query_and_others_approvals_are_seen(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    """This process's approvals at once; another instance's within RECORDED_REFRESH; in
+    between, a card with no recording is answered from memory."""
+    store = DirectoryStore(tmp_path / "store")
+    now = [100.0]
+    here = recordings.RecordedTargets(clock=lambda: now[0])
+    async with uow_for(engine) as uow:
+        await arrive_as(uow, TRAINER, T0)
+    one = await _draft(engine, store, opus_ogg(10))
+    other = Target("card", "vc-stages-2", "fr")
+    async with uow_for(engine) as uow:
+        assert await recordings.approved_for(uow, CARD, here) is None
+        await recordings.approve(uow, store, one, T0, here)
+        found = await recordings.approved_for(uow, CARD, here)
+        assert found is not None and found.id == one, "approved here: heard at once"
+    # another instance approves a recording of another card
+    async with uow_for(engine) as uow:
+        draft = await recordings.receive_draft(
+            uow,
+            store,
+            target=other,
+            recorder_id=TRAINER,
+            recorder_name="Mariama",
+            data=opus_ogg(11),
+            limits=LIMITS,
+            now=T0,
+        )
+        await recordings.submit(uow, TRAINER, draft.id)
+        await recordings.approve(uow, store, draft.id, T0)
+    async with uow_for(engine) as uow:
+        assert await recordings.approved_for(uow, other, here) is None, "not read yet"
+        now[0] += recordings.RECORDED_REFRESH
+        found = await recordings.approved_for(uow, other, here)
+        assert found is not None and found.id == draft.id, "read again after the refresh"

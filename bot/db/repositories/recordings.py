@@ -150,6 +150,15 @@ class RecordingRepository:
         )
         return _record(row) if row is not None else None
 
+    async def approved_targets(self) -> set[tuple[str, str, str]]:
+        """(kind, target id, language) of every approved recording."""
+        rows = await self._session.execute(
+            select(Recording.target_kind, Recording.target_id, Recording.language).where(
+                Recording.status == "approved"
+            )
+        )
+        return {(kind, target, language) for kind, target, language in rows}
+
     async def pending(self, limit: int = 20) -> list[RecordingRecord]:
         """Submissions waiting for review, oldest first."""
         rows = await self._session.scalars(
