@@ -17,6 +17,12 @@ def create_engine(url: str) -> AsyncEngine:
 
     `hide_parameters`: a database error's message otherwise lists its statement's
     parameters, such as the words of an answer, and error messages reach logs and alerts.
+
+    On SQLite the pool does not roll back a connection handed back to it: every session
+    and connection of the bot ends its own transaction before it closes (a unit of work
+    rolls back whatever it did not commit), so that ROLLBACK only cost each update one more
+    trip to aiosqlite's thread (benchmarks.updates probe: 280 -> 300 lesson taps a second,
+    3.5 -> 3.25 ms CPU each).
     """
     if url.startswith("sqlite"):
         _ensure_sqlite_folder(url)
@@ -24,6 +30,7 @@ def create_engine(url: str) -> AsyncEngine:
             url,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             hide_parameters=True,
+            pool_reset_on_return=None,
         )
 
         @event.listens_for(engine.sync_engine, "connect")
