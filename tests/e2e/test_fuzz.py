@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from bot.actions.lessons import FinishModule, OpenModule, ShowCard
 from bot.actions.menu import Menu
 from tests.e2e.conftest import USERS, onboard
 from tests.e2e.harness import Harness
+from tests.fuzzing import Errors, forged, odd_text, what_they_have
 
 USER = USERS["en"]
 COMMANDS = [
@@ -53,20 +53,6 @@ REAL = [
     "lang:fr",
     "lang:en",
 ]
-odd_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=300
-)
-forged = st.one_of(
-    st.text(max_size=64),
-    st.sampled_from(
-        ["m:", "m:nosuch", "ks:1:9999", "ki:1:1:x:n", "aq:99999", "tco:-1", "lang:xx"]
-    ),
-    st.builds(
-        lambda p, tail: f"{p}:{tail}",
-        st.sampled_from(["m", "ks", "aq", "tco", "qs"]),
-        st.text(max_size=40),
-    ),
-)
 step = st.one_of(
     st.tuples(st.just("say"), st.sampled_from(COMMANDS)),
     st.tuples(st.just("say"), odd_text),
@@ -77,33 +63,10 @@ step = st.one_of(
 )
 
 
-class Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 async def _state(bot: Harness) -> dict[str, Any]:
-    """What the person has: their row, progress, quiz attempts, reminders, questions."""
     user_id = await bot.uid(USER)
-    out: dict[str, Any] = {}
     async with bot.services.uow() as uow:
-        for table, column in (
-            ("users", "id"),
-            ("card_progress", "user_id"),
-            ("quiz_attempts", "user_id"),
-            ("reminders", "user_id"),
-            ("faq_questions", "user_id"),
-            ("events", "user_id"),
-        ):
-            rows = await uow.session.execute(
-                sa.text(f"SELECT * FROM {table} WHERE {column} = :u"), {"u": user_id}
-            )
-            out[table] = sorted(tuple(str(v) for v in row) for row in rows)
-    return out
+        return await what_they_have(uow, user_id)
 
 
 async def _do(bot: Harness, kind: str, value: str) -> None:

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.actions import parse_action
 from bot.actions.lessons import OpenModule, ShowCard
 from bot.actions.menu import Menu
+from tests.fuzzing import Errors, forged, odd_text, what_they_have
 from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 from tests.whatsapp.test_learner import _onboard
 
@@ -50,18 +50,6 @@ REAL = [
     "lang:fr",
     "ok",
 ]
-odd_text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=1, max_size=300
-)
-forged = st.one_of(
-    st.text(min_size=1, max_size=200),
-    st.sampled_from(["m:", "m:nosuch", "ks:1:9999", "aq:99999", "tco:-1", "lang:xx", "more:9"]),
-    st.builds(
-        lambda p, tail: f"{p}:{tail}",
-        st.sampled_from(["m", "ks", "aq", "tco", "qs", "c"]),
-        st.text(max_size=40),
-    ),
-)
 media = st.tuples(
     st.sampled_from(["image", "document", "audio", "video"]),
     st.sampled_from(["image/jpeg", "application/pdf", "audio/ogg", "video/mp4", "text/plain"]),
@@ -76,16 +64,6 @@ step = st.one_of(
 )
 
 
-class Errors(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if not record.name.startswith("bot.channels.whatsapp.standin"):
-            self.records.append(record)
-
-
 @pytest.fixture
 async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
     async with whatsapp_bot(database_url) as h:
@@ -95,23 +73,8 @@ async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
 
 
 async def _state(h: WhatsAppHarness) -> dict[str, Any]:
-    """What the person has: their row, progress, quiz attempts, reminders, questions."""
-    out: dict[str, Any] = {}
     async with h.services.uow() as uow:
-        user_id = await uow.accounts.user_id("whatsapp", AWA)
-        for table, column in (
-            ("users", "id"),
-            ("card_progress", "user_id"),
-            ("quiz_attempts", "user_id"),
-            ("reminders", "user_id"),
-            ("faq_questions", "user_id"),
-            ("events", "user_id"),
-        ):
-            rows = await uow.session.execute(
-                sa.text(f"SELECT * FROM {table} WHERE {column} = :u"), {"u": user_id}
-            )
-            out[table] = sorted(tuple(str(v) for v in row) for row in rows)
-    return out
+        return await what_they_have(uow, await uow.accounts.user_id("whatsapp", AWA))
 
 
 async def _do(h: WhatsAppHarness, kind: str, value: Any) -> None:
