@@ -262,7 +262,10 @@ async def test_anonymous_answer_has_no_link_to_its_author(bot: Harness, clock: F
         assert "मुझे डर" not in str(user_row["waiting"])
     (held,) = changed["consultation_held"]
     assert set(held) == {"id", "tag", "sealed"}
-    assert "मुझे डर".encode() not in held["sealed"] and str(HI).encode() not in held["sealed"]
+    assert "मुझे डर".encode() not in held["sealed"]
+    # the author's id as the sealed JSON would hold it in the clear (any three digits turn up
+    # in 32 KB of ciphertext now and then: about one run in 500)
+    assert all(f"{HI}{end}".encode() not in held["sealed"] for end in ",}")
     # written in its batch: no value anywhere in the answer ties it to the author
     await write_held(bot, clock)
     assert await rows(bot, "consultation_held") == []
