@@ -4,6 +4,8 @@ has in the database, and a catcher of error records."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,18 @@ class Errors(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if ".standin" not in record.name:
             self.records.append(record)
+
+
+@contextmanager
+def no_error_logged() -> Iterator[None]:
+    """Fail the test if anything but a stand-in logged an error meanwhile."""
+    errors = Errors()
+    logging.getLogger().addHandler(errors)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeHandler(errors)
+    assert [r.getMessage()[:80] for r in errors.records] == []
 
 
 async def what_they_have(uow: UnitOfWork, user_id: int | None) -> dict[str, Any]:

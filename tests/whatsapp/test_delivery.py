@@ -6,6 +6,8 @@ once and again when Meta's id lapsed."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -54,6 +56,23 @@ def _register(standin: CloudApiStandIn) -> None:
     standin.register_template("asi_news", "pt_BR", NEWS_PT)
 
 
+@asynccontextmanager
+async def _templated_bot(
+    database_url: str, now: datetime | None = None, **options: Any
+) -> AsyncIterator[tuple[WhatsAppHarness, ManualClock]]:
+    """The bot with the purposes' templates, registered with Meta too, on one clock moved by
+    hand (at `now` from the start); `options` are more of the stand-in's."""
+    manual, clock = _clocks()
+    if now is not None:
+        manual.now = now.timestamp()
+    options = {"clock": manual, "pair_interval": None, **options}
+    async with whatsapp_bot(
+        database_url, standin_options=options, clock=clock, whatsapp_templates=TEMPLATES
+    ) as h:
+        _register(h.standin)
+        yield h, manual
+
+
 async def _learner(
     h: WhatsAppHarness, wa_id: str, language: str, *, wrote: datetime | None = None
 ) -> int:
@@ -74,12 +93,7 @@ def _templates(standin: CloudApiStandIn, wa_id: str) -> list[dict[str, Any]]:
 
 async def test_the_window_closed_sooner_than_the_bot_knew(database_url: str) -> None:
     """Meta's 131047 (the window is closed) turns a reminder into its template."""
-    manual, clock = _clocks()
-    options = {"clock": manual, "pair_interval": None}
-    async with whatsapp_bot(
-        database_url, standin_options=options, clock=clock, whatsapp_templates=TEMPLATES
-    ) as h:
-        _register(h.standin)
+    async with _templated_bot(database_url) as (h, manual):
         binta = await _learner(h, BINTA, "fr")
         await _reminders_on(h, binta, "fr")
         manual.now = DUE.timestamp()
@@ -98,13 +112,7 @@ async def test_an_announcement_on_whatsapp_and_its_reported_totals(database_url:
     """Within the window the text, after it the template, without one nothing (counted);
     a failure Meta reports after accepting, and the delivered and read statuses, are
     written to the totals."""
-    manual, clock = _clocks()
-    manual.now = DUE.timestamp()
-    options = {"clock": manual, "pair_interval": None, "late_failures": True}
-    async with whatsapp_bot(
-        database_url, standin_options=options, clock=clock, whatsapp_templates=TEMPLATES
-    ) as h:
-        _register(h.standin)
+    async with _templated_bot(database_url, DUE, late_failures=True) as (h, _):
         author = await _learner(h, "224620000100", "fr")
         awa = await _learner(h, AWA, "fr", wrote=DUE - timedelta(hours=1))
         binta = await _learner(h, BINTA, "fr")
@@ -141,12 +149,7 @@ async def test_an_announcement_on_whatsapp_and_its_reported_totals(database_url:
 
 
 async def test_a_late_failure_of_a_reminder_is_logged(database_url: str) -> None:
-    manual, clock = _clocks()
-    options = {"clock": manual, "pair_interval": None}
-    async with whatsapp_bot(
-        database_url, standin_options=options, clock=clock, whatsapp_templates=TEMPLATES
-    ) as h:
-        _register(h.standin)
+    async with _templated_bot(database_url) as (h, manual):
         binta = await _learner(h, BINTA, "fr")
         await _reminders_on(h, binta, "fr")
         manual.now = DUE.timestamp()

@@ -5,7 +5,6 @@ message is handled to the end, and a forged choice changes nothing the person ha
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from bot.actions import parse_action
 from bot.actions.lessons import OpenModule, ShowCard
 from bot.actions.menu import Menu
-from tests.fuzzing import Errors, forged, odd_text, what_they_have
+from tests.fuzzing import forged, no_error_logged, odd_text, what_they_have
 from tests.whatsapp.harness import WhatsAppHarness, whatsapp_bot
 from tests.whatsapp.test_learner import _onboard
 
@@ -99,9 +98,7 @@ async def _do(h: WhatsAppHarness, kind: str, value: Any) -> None:
 async def test_random_messages_are_handled_and_forged_choices_change_nothing(
     wa: WhatsAppHarness, steps: list[tuple[str, Any]]
 ) -> None:
-    errors = Errors()
-    logging.getLogger().addHandler(errors)
-    try:
+    with no_error_logged():
         for kind, value in steps:
             forgery = kind == "choose" and parse_action(value) is None
             before = await _state(wa) if forgery else None
@@ -109,6 +106,3 @@ async def test_random_messages_are_handled_and_forged_choices_change_nothing(
             assert not wa.bot.webhook.busy, "every message handled to the end"
             if before is not None:
                 assert await _state(wa) == before, f"a forged choice changed something: {value!r}"
-    finally:
-        logging.getLogger().removeHandler(errors)
-    assert errors.records == [], [r.getMessage() for r in errors.records][:3]
